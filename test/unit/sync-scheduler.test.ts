@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PollScheduler, minimumIntervalMs, requestsPerCycle } from '../../src/sync/scheduler.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+let sched: PollScheduler | undefined;
+afterEach(async () => { await sched?.stop(); sched = undefined; });
+
+describe('budget arithmetic', () => {
+  it('costs ceil(N/650) requests per cycle', () => {
+    expect(requestsPerCycle(0)).toBe(0);
+    expect(requestsPerCycle(1)).toBe(1);
+    expect(requestsPerCycle(650)).toBe(1);
+    expect(requestsPerCycle(651)).toBe(2);
+    expect(requestsPerCycle(2_000)).toBe(4);
+  });
+
+  it('keeps the default 2 s for 2,000 users and stretches only when the budget needs it', () => {
+    // 2,000 users: 4 requests per cycle; 2 s → 60 requests / 30 s, far below 1,500.
+    expect(minimumIntervalMs(2_000, 0)).toBeLessThan(2_000);
+    // 650,000 users: 1,000 requests per cycle → must stretch far beyond 2 s.
+    const ms = minimumIntervalMs(650_000, 0);
+    expect(ms).toBeGreaterThan(2_000);
+    const cyclesPerWindow = 30_000 / ms;
+    expect(cyclesPerWindow * 1_000 + 150).toBeLessThanOrEqual(1_500);
+    // Heavy writes leave less room for reads.
+    expect(minimumIntervalMs(650_000, 900)).toBeGreaterThan(ms);
+  });
+});
+
+describe('PollScheduler', () => {
+  it('runs cycles at the configured interval and never overlaps a slow cycle', async () => {
+    let active = 0;
+    let peak = 0;
+    const starts: number[] = [];
+    sched = new PollScheduler({
+      intervalMs: 20,
+      users: () => 10,
+      runCycle: async () => {
+        active++;
+        peak = Math.max(peak, active);
+        starts.push(Date.now());
+        await sleep(starts.length === 2 ? 80 : 2); // the second cycle is slower than the interval
+        active--;
+      },
+    });
+    sched.start();
+    await until(() => starts.length >= 5);
+    await sched.stop();
+    expect(peak).toBe(1);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(78); // waited for the slow cycle
+    expect(starts[3]! - starts[2]!).toBeGreaterThanOrEqual(15);
+  });
+
+  it('pauses for Retry-After after a 429 and then resumes', async () => {
+    const starts: number[] = [];
+    sched = new PollScheduler({
+      intervalMs: 10,
+      users: () => 10,
+      runCycle: async () => {
+        starts.push(Date.now());
+        if (starts.length === 2) throw Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 250 });
+      },
+    });
+    sched.start();
+    await until(() => starts.length >= 4);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(245);
+    expect(starts[3]! - starts[2]!).toBeLessThan(200);
+    expect(sched.stats().failedCycles).toBe(1);
+  });
+
+  it('never exceeds the request budget in any window, even with a zero interval', async () => {
+    const windowMs = 400;
+    const limit = 10;
+    const cycles: { at: number; count: number }[] = [];
+    sched = new PollScheduler({
+      intervalMs: 0,
+      users: () => 650 * 3, // 3 requests per cycle
+      budget: { limit, windowMs, safety: 1 },
+      runCycle: async () => { cycles.push({ at: Date.now(), count: 3 }); },
+    });
+    sched.start();
+    await sleep(1_300);
+    await sched.stop();
+    expect(cycles.length).toBeGreaterThanOrEqual(6);
+    for (const c of cycles) {
+      const inWindow = cycles.filter((o) => o.at >= c.at && o.at < c.at + windowMs).reduce((s, o) => s + o.count, 0);
+      expect(inWindow).toBeLessThanOrEqual(limit);
+    }
+    expect(sched.effectiveIntervalMs()).toBeGreaterThan(0);
+  });
+
+  it('leaves room for presence writes that share the budget', async () => {
+    const windowMs = 300;
+    let cycles = 0;
+    sched = new PollScheduler({
+      intervalMs: 0,
+      users: () => 650, // 1 request per cycle
+      writesInWindow: () => 8,
+      budget: { limit: 10, windowMs, safety: 1 },
+      runCycle: async () => { cycles++; },
+    });
+    sched.start();
+    await sleep(windowMs * 2 + 50);
+    await sched.stop();
+    // 10 − 8 writes leaves 2 reads per window → at most ~6 cycles in 2+ windows.
+    expect(cycles).toBeGreaterThanOrEqual(2);
+    expect(cycles).toBeLessThanOrEqual(6);
+  });
+
+  it('triggerSoon runs the next cycle at once instead of waiting for the interval', async () => {
+    let cycles = 0;
+    sched = new PollScheduler({ intervalMs: 60_000, users: () => 1, runCycle: async () => { cycles++; } });
+    sched.start();
+    await until(() => cycles === 1);
+    sched.triggerSoon();
+    await until(() => cycles === 2, 1_000);
+  });
+
+  it('stop() waits for the cycle in progress and no cycle starts afterwards', async () => {
+    let finished = false;
+    let cycles = 0;
+    sched = new PollScheduler({
+      intervalMs: 1,
+      users: () => 1,
+      runCycle: async () => { cycles++; await sleep(50); finished = true; },
+    });
+    sched.start();
+    await until(() => cycles === 1);
+    await sched.stop();
+    expect(finished).toBe(true);
+    await sleep(30);
+    expect(cycles).toBe(1);
+  });
+});
