@@ -19,6 +19,11 @@ const Count = z.number().int().nonnegative();
 export const IssueSchema = z.object({ path: z.string(), message: z.string() });
 export type Issue = z.output<typeof IssueSchema>;
 
+/** Turns zod issues into contract Issues with dotted paths ('rules.3.dnd'); '' is the whole value. */
+export function toIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((i) => ({ path: i.path.map((p) => String(p)).join('.'), message: i.message }));
+}
+
 export const SyncStateSchema = z.enum(['stopped', 'starting', 'running', 'paused', 'signed-out', 'degraded', 'error']);
 export type SyncState = z.output<typeof SyncStateSchema>;
 
@@ -294,6 +299,7 @@ export interface ControlRequest { method: string; params?: unknown }
 
 /** Error codes produced by dispatch itself; the engine may use its own (see ControlError). */
 export const ERROR_CODES = {
+  invalidRequest: 'invalid-request',
   unknownMethod: 'unknown-method',
   invalidParams: 'invalid-params',
   invalidResult: 'invalid-result',
