@@ -1,0 +1,178 @@
+// The status table from ../shared/design/status-rows.md: one row per Teams status, each with a default rule for
+// STARFACE. Row ids are stable: they are the keys of `settings.rules`, so never rename one (add a migration).
+
+export type Language = 'de' | 'en';
+export const LANGUAGES: readonly Language[] = ['de', 'en'];
+
+/** What a rule does with the STARFACE Do-Not-Disturb flag. */
+export type DndAction = 'on' | 'off' | 'unchanged';
+export const DND_ACTIONS: readonly DndAction[] = ['on', 'off', 'unchanged'];
+
+/** STARFACE UCI `ChatPresence` enum constants (reference §3.7). Setting one needs PBX support (capability). */
+export const CHAT_PRESENCES = ['AVAILABLE', 'AWAY', 'DO_NOT_DISTURB', 'EXTENDED_AWAY', 'FREE_FOR_CHAT', 'UNAVAILABLE'] as const;
+export type ChatPresence = (typeof CHAT_PRESENCES)[number];
+
+/** Longest chat text we write. STARFACE's limit is undocumented; the UCC client shows one short line. */
+export const MAX_CHAT_TEXT_LENGTH = 200;
+
+/** The rule of one row: what to do on STARFACE while a user's Teams presence is in that row. */
+export interface Rule {
+  dnd: DndAction;
+  /** Chat status text; '' = leave the text alone. */
+  chatText: string;
+  /** Chat presence to set; undefined = leave it alone (and nothing is set where the PBX cannot). */
+  chatPresence?: ChatPresence;
+  /** Show the user as "in a call" on STARFACE (only where the PBX can set the telephony state). */
+  showAsInCall: boolean;
+}
+
+/**
+ * How a row matches a Teams presence. Values are compared case-insensitively.
+ * - exact: availability in the list and activity in the list (most specific)
+ * - oof:   availability in the list and out of office (activity `OutOfOffice` or the OOF flag)
+ * - any:   availability in the list, any activity
+ * Rows listing `AvailableIdle` / `BusyIdle` treat those idle variants like their base availability.
+ */
+export type RowMatch =
+  | { kind: 'exact'; availability: readonly string[]; activity: readonly string[] }
+  | { kind: 'oof'; availability: readonly string[] }
+  | { kind: 'any'; availability: readonly string[] };
+
+export interface StatusRow {
+  id: string;
+  label: Record<Language, string>;
+  match: RowMatch;
+  /** Default rule with the German chat text (most STARFACE installations run in German). */
+  defaultRule: Rule;
+  /** Default chat text per language; `defaultRule.chatText` is the German one. */
+  defaultChatText: Record<Language, string>;
+  /** True for rows the established module lacks (shown as "new" in the UI). */
+  isNew: boolean;
+  /** False for rows an admin added (settings.customRows). */
+  builtIn: boolean;
+}
+
+export const BUILT_IN_ROW_IDS = [
+  'available',
+  'available-oof',
+  'busy',
+  'busy-in-call',
+  'busy-in-conference-call',
+  'busy-in-meeting',
+  'busy-oof',
+  'dnd',
+  'dnd-presenting',
+  'dnd-urgent-only',
+  'away',
+  'away-oof',
+  'be-right-back',
+  'offline',
+  'offline-oof',
+  'offline-unknown',
+  'unknown',
+] as const;
+export type BuiltInRowId = (typeof BUILT_IN_ROW_IDS)[number];
+
+/** The row everything unmatched falls into. */
+export const UNKNOWN_ROW_ID: BuiltInRowId = 'unknown';
+
+const AVAILABLE = ['Available', 'AvailableIdle'] as const;
+const BUSY = ['Busy', 'BusyIdle'] as const;
+
+interface RowSpec {
+  id: BuiltInRowId;
+  en: string;
+  de: string;
+  match: RowMatch;
+  dnd: DndAction;
+  textDe: string;
+  textEn: string;
+  showAsInCall?: boolean;
+  isNew?: boolean;
+}
+
+// Exactly the table of status-rows.md, in its order (the UI shows rows in this order).
+const SPECS: readonly RowSpec[] = [
+  { id: 'available', en: 'Available', de: 'Verfügbar', match: { kind: 'any', availability: AVAILABLE }, dnd: 'off',
+    textDe: 'Verfügbar', textEn: 'Available' },
+  { id: 'available-oof', en: 'Available – out of office', de: 'Verfügbar – Außer Haus', match: { kind: 'oof', availability: AVAILABLE },
+    dnd: 'off', textDe: 'Verfügbar – Außer Haus', textEn: 'Available – out of office' },
+  { id: 'busy', en: 'Busy', de: 'Beschäftigt', match: { kind: 'any', availability: BUSY }, dnd: 'unchanged',
+    textDe: 'Beschäftigt', textEn: 'Busy' },
+  { id: 'busy-in-call', en: 'Busy – in a call', de: 'Beschäftigt – Im Gespräch', match: { kind: 'exact', availability: BUSY, activity: ['InACall'] },
+    dnd: 'on', textDe: 'Im Gespräch (MS Teams)', textEn: 'In a call (MS Teams)', showAsInCall: true },
+  { id: 'busy-in-conference-call', en: 'Busy – in a conference call', de: 'Beschäftigt – In einer Telefonkonferenz',
+    match: { kind: 'exact', availability: BUSY, activity: ['InAConferenceCall'] }, dnd: 'on',
+    textDe: 'In einer Telefonkonferenz (MS Teams)', textEn: 'In a conference call (MS Teams)', showAsInCall: true, isNew: true },
+  { id: 'busy-in-meeting', en: 'Busy – in a meeting', de: 'Beschäftigt – In einem Meeting', match: { kind: 'exact', availability: BUSY, activity: ['InAMeeting'] },
+    dnd: 'on', textDe: 'Beschäftigt – In einem Meeting', textEn: 'Busy – in a meeting' },
+  { id: 'busy-oof', en: 'Busy – out of office', de: 'Beschäftigt – Außer Haus', match: { kind: 'oof', availability: BUSY }, dnd: 'on',
+    textDe: 'Beschäftigt – Außer Haus', textEn: 'Busy – out of office' },
+  { id: 'dnd', en: 'Do not disturb', de: 'Bitte nicht stören', match: { kind: 'any', availability: ['DoNotDisturb'] }, dnd: 'on',
+    textDe: 'Nicht stören', textEn: 'Do not disturb' },
+  { id: 'dnd-presenting', en: 'Do not disturb – presenting', de: 'Bitte nicht stören – In einer Präsentation',
+    match: { kind: 'exact', availability: ['DoNotDisturb'], activity: ['Presenting'] }, dnd: 'on',
+    textDe: 'Nicht stören – In einer Präsentation', textEn: 'Do not disturb – presenting', showAsInCall: true },
+  { id: 'dnd-urgent-only', en: 'Do not disturb – urgent only', de: 'Nur dringende Unterbrechungen',
+    match: { kind: 'exact', availability: ['DoNotDisturb'], activity: ['UrgentInterruptionsOnly'] }, dnd: 'on',
+    textDe: 'Nur dringende Unterbrechungen', textEn: 'Urgent interruptions only', isNew: true },
+  { id: 'away', en: 'Away', de: 'Abwesend', match: { kind: 'any', availability: ['Away'] }, dnd: 'off', textDe: 'Abwesend', textEn: 'Away' },
+  { id: 'away-oof', en: 'Away – out of office', de: 'Abwesend – Außer Haus', match: { kind: 'oof', availability: ['Away'] }, dnd: 'off',
+    textDe: 'Abwesend – Außer Haus', textEn: 'Away – out of office' },
+  { id: 'be-right-back', en: 'Be right back', de: 'Bin gleich zurück', match: { kind: 'any', availability: ['BeRightBack'] }, dnd: 'off',
+    textDe: 'Bin gleich zurück', textEn: 'Be right back' },
+  { id: 'offline', en: 'Offline', de: 'Offline', match: { kind: 'any', availability: ['Offline'] }, dnd: 'off', textDe: 'Offline', textEn: 'Offline' },
+  { id: 'offline-oof', en: 'Offline – out of office', de: 'Offline – Außer Haus', match: { kind: 'oof', availability: ['Offline'] }, dnd: 'off',
+    textDe: 'Offline – Außer Haus', textEn: 'Offline – out of office' },
+  { id: 'offline-unknown', en: 'Offline – unknown', de: 'Offline – Unbekannt',
+    match: { kind: 'exact', availability: ['Offline'], activity: ['PresenceUnknown'] }, dnd: 'unchanged',
+    textDe: 'Offline – Unbekannt', textEn: 'Offline – unknown' },
+  { id: 'unknown', en: 'Unknown', de: 'Unbekannt', match: { kind: 'any', availability: ['PresenceUnknown'] }, dnd: 'unchanged',
+    textDe: 'Unbekannt', textEn: 'Unknown' },
+];
+
+function freezeRow(row: StatusRow): StatusRow {
+  Object.freeze(row.label);
+  Object.freeze(row.defaultRule);
+  Object.freeze(row.defaultChatText);
+  Object.freeze(row.match);
+  return Object.freeze(row);
+}
+
+/** The built-in rows, in display order. */
+export const STATUS_ROWS: readonly StatusRow[] = Object.freeze(
+  SPECS.map((s) =>
+    freezeRow({
+      id: s.id,
+      label: { en: s.en, de: s.de },
+      match: s.match,
+      defaultRule: { dnd: s.dnd, chatText: s.textDe, showAsInCall: s.showAsInCall ?? false },
+      defaultChatText: { de: s.textDe, en: s.textEn },
+      isNew: s.isNew ?? false,
+      builtIn: true,
+    }),
+  ),
+);
+
+export function isBuiltInRowId(id: string): id is BuiltInRowId {
+  return (BUILT_IN_ROW_IDS as readonly string[]).includes(id);
+}
+
+export function builtInRow(id: BuiltInRowId): StatusRow {
+  const row = STATUS_ROWS.find((r) => r.id === id);
+  if (!row) throw new Error(`Status row '${id}' is missing from STATUS_ROWS; the table and BUILT_IN_ROW_IDS disagree.`);
+  return row;
+}
+
+/** Default rule of a built-in row, with the chat text in the given language (German by default). */
+export function defaultRuleFor(id: BuiltInRowId, language: Language = 'de'): Rule {
+  const row = builtInRow(id);
+  return { ...row.defaultRule, chatText: row.defaultChatText[language] };
+}
+
+/** Default rules of every built-in row (a fresh object each call, safe to mutate). */
+export function defaultRules(language: Language = 'de'): Record<BuiltInRowId, Rule> {
+  const out = {} as Record<BuiltInRowId, Rule>;
+  for (const id of BUILT_IN_ROW_IDS) out[id] = defaultRuleFor(id, language);
+  return out;
+}

@@ -1,0 +1,400 @@
+import { describe, expect, it } from 'vitest';
+import {
+  SETTINGS_VERSION,
+  SettingsSchema,
+  SettingsValidationError,
+  defaultSettings,
+  migrateRawSettings,
+  migrateSettings,
+  missingForSync,
+  parseSettings,
+  settingsMigrations,
+  settingsVersionOf,
+  validateSettings,
+  type SettingsIssue,
+} from '../../src/core/settings.js';
+import { BUILT_IN_ROW_IDS, defaultRuleFor } from '../../src/core/status-rows.js';
+
+function issuesOf(raw: unknown): SettingsIssue[] {
+  const v = validateSettings(raw);
+  if (v.ok) throw new Error('expected invalid settings');
+  return v.issues;
+}
+
+function texts(raw: unknown): string[] {
+  return issuesOf(raw).map((i) => i.text);
+}
+
+describe('defaults', () => {
+  it('parses {} to a complete settings object', () => {
+    const s = SettingsSchema.parse({});
+    expect(s.version).toBe(SETTINGS_VERSION);
+    expect(SETTINGS_VERSION).toBe(2);
+    expect(s.microsoft).toEqual({
+      tenantId: '',
+      clientId: '',
+      authorityHost: 'https://login.microsoftonline.com',
+      graphBaseUrl: 'https://graph.microsoft.com',
+      presenceRead: 'application',
+      credential: 'secret',
+    });
+    expect(s.starface).toEqual({
+      baseUrl: '',
+      adminLogin: '',
+      uciApi: 'v30',
+      callbackHost: '',
+      callbackPort: 0,
+      keepAliveSeconds: 60,
+      maxConcurrentLogins: 16,
+      requestTimeoutMs: 10_000,
+    });
+    expect(s.network).toEqual({ extraCaPem: [], connectTimeoutMs: 10_000, readTimeoutMs: 30_000 });
+    expect(s.users).toEqual({ selection: 'all', extraLoginIds: [] });
+    expect(s.customRows).toEqual([]);
+    expect(s.switches).toEqual({
+      setDnd: true,
+      setChatStatus: true,
+      setTelephonyState: true,
+      reverse: { enabled: true, teamsState: 'busy-inacall', ringingCounts: false },
+    });
+    expect(s.sync).toEqual({
+      enabled: true,
+      pollIntervalSeconds: 2,
+      ownershipMode: 'respect-manual',
+      restoreOnStop: true,
+      applyConcurrency: 8,
+      rosterRefreshMinutes: 10,
+      teamsSessionRefreshSeconds: 180,
+    });
+    expect(s.ui).toEqual({ language: 'de' });
+    expect(s.log).toEqual({ level: 'info' });
+  });
+
+  it('has a default rule for every built-in row, equal to the table', () => {
+    const s = defaultSettings();
+    expect(Object.keys(s.rules).sort()).toEqual([...BUILT_IN_ROW_IDS].sort());
+    for (const id of BUILT_IN_ROW_IDS) expect(s.rules[id], id).toEqual(defaultRuleFor(id, 'de'));
+  });
+
+  it('returns a fresh object each call', () => {
+    const a = defaultSettings();
+    a.rules.busy.dnd = 'on';
+    a.users.extraLoginIds.push('x');
+    const b = defaultSettings();
+    expect(b.rules.busy.dnd).toBe('unchanged');
+    expect(b.users.extraLoginIds).toEqual([]);
+  });
+
+  it('round-trips: parsing the parsed settings changes nothing', () => {
+    const s = parseSettings({ starface: { baseUrl: 'https://pbx.example.com/' }, rules: { busy: { dnd: 'on' } } });
+    expect(parseSettings(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
+  it('holds no secret-looking field anywhere', () => {
+    const keys: string[] = [];
+    const walk = (v: unknown, prefix: string): void => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [k, child] of Object.entries(v)) {
+          keys.push(`${prefix}${k}`);
+          walk(child, `${prefix}${k}.`);
+        }
+      }
+    };
+    walk(defaultSettings(), '');
+    expect(keys.filter((k) => /password|secret|token|privatekey|certificatekey/i.test(k))).toEqual([]);
+  });
+
+  it('drops unknown keys, including stray secrets', () => {
+    const s = parseSettings({ starface: { adminPassword: 'hunter2' }, microsoft: { clientSecret: 's3cr3t' }, strayKey: 1 });
+    expect(JSON.stringify(s)).not.toMatch(/hunter2|s3cr3t|strayKey|Password|Secret/);
+  });
+});
+
+describe('partial rules keep the row defaults of missing fields', () => {
+  it('keeps the chat text when only dnd is given', () => {
+    const s = parseSettings({ rules: { 'busy-in-call': { dnd: 'off' } } });
+    expect(s.rules['busy-in-call']).toEqual({ dnd: 'off', chatText: 'Im Gespräch (MS Teams)', showAsInCall: true });
+  });
+
+  it('accepts an empty chat text (= leave alone) and a chat presence', () => {
+    const s = parseSettings({ rules: { away: { chatText: '', chatPresence: 'AWAY' } } });
+    expect(s.rules.away).toEqual({ dnd: 'off', chatText: '', chatPresence: 'AWAY', showAsInCall: false });
+  });
+
+  it('rejects a bad dnd action, chat presence and an over-long text', () => {
+    expect(texts({ rules: { busy: { dnd: 'maybe', chatPresence: 'SLEEPING', chatText: 'x'.repeat(201) } } })).toEqual([
+      'rules.busy.dnd: must be one of "on", "off", "unchanged"',
+      'rules.busy.chatText: must be at most 200 characters',
+      'rules.busy.chatPresence: must be one of "AVAILABLE", "AWAY", "DO_NOT_DISTURB", "EXTENDED_AWAY", "FREE_FOR_CHAT", "UNAVAILABLE"',
+    ]);
+  });
+
+  it('drops rules of rows that do not exist', () => {
+    const s = parseSettings({ rules: { 'no-such-row': { dnd: 'on' } } });
+    expect('no-such-row' in s.rules).toBe(false);
+  });
+});
+
+describe('field validation gives readable issues', () => {
+  it.each([
+    [{ starface: { baseUrl: 'pbx.example.com' } }, 'starface.baseUrl: must be an https:// or http:// URL'],
+    [{ starface: { baseUrl: 'ftp://pbx' } }, 'starface.baseUrl: must be an https:// or http:// URL'],
+    [{ starface: { baseUrl: 'https://pbx/rest' } }, 'starface.baseUrl: must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)'],
+    [{ starface: { baseUrl: 'https://pbx/?a=1' } }, 'starface.baseUrl: must not contain a query (?…)'],
+    [{ microsoft: { graphBaseUrl: 'http://graph.microsoft.com' } }, 'microsoft.graphBaseUrl: must be an https:// URL'],
+    [{ microsoft: { authorityHost: '' } }, 'microsoft.authorityHost: must be an https:// URL'],
+    [{ microsoft: { tenantId: 'not a tenant' } }, 'microsoft.tenantId: must be the directory (tenant) ID (a GUID) or a verified domain like contoso.onmicrosoft.com'],
+    [{ microsoft: { clientId: '1234' } }, 'microsoft.clientId: must be the application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000'],
+    [{ microsoft: { presenceRead: 'both' } }, 'microsoft.presenceRead: must be one of "delegated", "application"'],
+    [{ microsoft: { redirectPort: 70000 } }, 'microsoft.redirectPort: must be at most 65535'],
+    [{ microsoft: { certificateThumbprint: 'xyz' } }, 'microsoft.certificateThumbprint: must be the certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hex digits'],
+    [{ starface: { uciApi: 'v20' } }, 'starface.uciApi: must be one of "v30", "v22"'],
+    [{ starface: { callbackHost: 'http://10.0.0.5' } }, 'starface.callbackHost: must be a host name or IP address the PBX can reach (no http://, no path, no port — the port is callbackPort)'],
+    [{ starface: { callbackHost: '10.0.0.5:8080' } }, 'starface.callbackHost: must be a host name or IP address the PBX can reach (no http://, no path, no port — the port is callbackPort)'],
+    [{ starface: { callbackPort: -1 } }, 'starface.callbackPort: must be at least 0'],
+    [{ starface: { callbackPort: '8080' } }, 'starface.callbackPort: must be a number'],
+    [{ starface: { keepAliveSeconds: 0 } }, 'starface.keepAliveSeconds: must be at least 0'],
+    [{ starface: { maxConcurrentLogins: 0 } }, 'starface.maxConcurrentLogins: must be at least 1'],
+    [{ network: { extraCaPem: ['hello'] } }, 'network.extraCaPem.0: must be a PEM certificate (-----BEGIN CERTIFICATE----- …)'],
+    [{ network: { proxyUrl: 'socks5://proxy:1080' } }, 'network.proxyUrl: must be an https:// or http:// URL'],
+    [{ network: { readTimeoutMs: 1.5 } }, 'network.readTimeoutMs: must be a whole number'],
+    [{ users: { selection: 'some' } }, 'users.selection: must be one of "all", "group"'],
+    [{ users: { extraLoginIds: ['a b'] } }, 'users.extraLoginIds.0: must be one login ID (no spaces, commas or semicolons)'],
+    [{ users: { extraLoginIds: [''] } }, 'users.extraLoginIds.0: must not be empty'],
+    [{ switches: { setDnd: 'yes' } }, 'switches.setDnd: must be true or false'],
+    [{ switches: { reverse: { teamsState: 'away' } } }, 'switches.reverse.teamsState: must be one of "busy-inacall", "dnd-presenting"'],
+    [{ sync: { pollIntervalSeconds: 0.5 } }, 'sync.pollIntervalSeconds: must be at least 1'],
+    [{ sync: { ownershipMode: 'mine' } }, 'sync.ownershipMode: must be one of "teams-leads", "respect-manual"'],
+    [{ sync: { teamsSessionRefreshSeconds: 300 } }, 'sync.teamsSessionRefreshSeconds: must be at most 240'],
+    [{ sync: { applyConcurrency: 0 } }, 'sync.applyConcurrency: must be at least 1'],
+    [{ ui: { language: 'fr' } }, 'ui.language: must be one of "de", "en"'],
+    [{ log: { level: 'trace' } }, 'log.level: must be one of "debug", "info", "warn", "error"'],
+    [{ starface: 'x' }, 'starface: must be an object'],
+    [{ version: 2, customRows: {} }, 'customRows: must be a list'],
+  ])('%j → %s', (raw, expected) => {
+    expect(texts(raw)).toEqual([expected]);
+  });
+
+  it('reports several issues at once, each with path and message', () => {
+    const issues = issuesOf({ starface: { baseUrl: 'nope', callbackPort: 99999 }, sync: { ownershipMode: 'x' } });
+    expect(issues.map((i) => i.path)).toEqual(['starface.baseUrl', 'starface.callbackPort', 'sync.ownershipMode']);
+    expect(issues[1]).toEqual({ path: 'starface.callbackPort', message: 'must be at most 65535', text: 'starface.callbackPort: must be at most 65535' });
+  });
+
+  it('rejects a non-object', () => {
+    expect(texts('hello')).toEqual(['must be an object']);
+    expect(texts(null)).toEqual(['must be an object']);
+  });
+
+  it('normalises values', () => {
+    const s = parseSettings({
+      microsoft: { tenantId: ' contoso.onmicrosoft.com ', certificateThumbprint: 'ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01' },
+      starface: { baseUrl: 'https://pbx.example.com:8443/', callbackHost: '[::1]' },
+      network: { proxyUrl: '', extraCaPem: ['-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n'] },
+      users: { selection: 'all', group: '  ', extraLoginIds: ['1001', '1002', '1001'] },
+    });
+    expect(s.microsoft.tenantId).toBe('contoso.onmicrosoft.com');
+    expect(s.microsoft.certificateThumbprint).toBe('ABCDEF0123456789ABCDEF0123456789ABCDEF01');
+    expect(s.starface.baseUrl).toBe('https://pbx.example.com:8443');
+    expect(s.starface.callbackHost).toBe('[::1]');
+    expect(s.network.proxyUrl).toBeUndefined();
+    expect(s.users.group).toBeUndefined();
+    expect(s.users.extraLoginIds).toEqual(['1001', '1002']);
+  });
+
+  it('accepts fractional keep-alive seconds (short keep-alives in tests)', () => {
+    expect(parseSettings({ starface: { keepAliveSeconds: 0.2 } }).starface.keepAliveSeconds).toBe(0.2);
+  });
+});
+
+describe('cross-field validation', () => {
+  it("selection 'group' requires a group", () => {
+    expect(texts({ users: { selection: 'group' } })).toEqual([
+      "users.group: required when users.selection is 'group': pick the STARFACE group to sync",
+    ]);
+    expect(parseSettings({ users: { selection: 'group', group: 'Sales' } }).users).toEqual({ selection: 'group', group: 'Sales', extraLoginIds: [] });
+  });
+
+  it("credential 'certificate' requires a thumbprint", () => {
+    expect(texts({ microsoft: { credential: 'certificate' } })).toEqual([
+      "microsoft.certificateThumbprint: required when microsoft.credential is 'certificate': enter the thumbprint shown in the app registration",
+    ]);
+    const thumb = 'A'.repeat(64);
+    expect(parseSettings({ microsoft: { credential: 'certificate', certificateThumbprint: thumb } }).microsoft.certificateThumbprint).toBe(thumb);
+  });
+
+  it('accepts custom rows with defaults', () => {
+    const s = parseSettings({ customRows: [{ id: 'focusing', label: 'Focusing', availability: 'Focusing', rule: { dnd: 'on' } }] });
+    expect(s.customRows).toEqual([
+      { id: 'focusing', label: 'Focusing', availability: 'Focusing', activity: '*', rule: { dnd: 'on', chatText: '', showAsInCall: false } },
+    ]);
+  });
+
+  it('rejects custom rows that clash with built-in ids, each other or built-in pairs', () => {
+    expect(
+      texts({
+        customRows: [
+          { id: 'busy', label: 'A', availability: 'Focusing' },
+          { id: 'x', label: 'B', availability: 'Focusing', activity: 'Deep' },
+          { id: 'x', label: 'C', availability: 'focusing', activity: 'deep' },
+          { id: 'y', label: 'D', availability: 'busy', activity: 'INACALL' },
+          { id: 'z', label: 'E', availability: 'Away', activity: 'OutOfOffice' },
+          { id: 'w', label: 'F', availability: 'DoNotDisturb' },
+        ],
+      }),
+    ).toEqual([
+      'customRows.0.id: "busy" is a built-in row; choose another id',
+      'customRows.2.id: "x" is already used by customRows.1',
+      'customRows.2.activity: focusing / deep is already matched by customRows.1; edit that row instead',
+      'customRows.3.activity: busy / INACALL is already the built-in row "busy-in-call"; edit that row\'s rule instead',
+      'customRows.4.activity: Away / OutOfOffice is already the built-in row "away-oof"; edit that row\'s rule instead',
+      'customRows.5.activity: DoNotDisturb / * is already the built-in row "dnd"; edit that row\'s rule instead',
+    ]);
+  });
+
+  it('rejects bad custom row fields', () => {
+    expect(texts({ customRows: [{ id: 'Bad Id', label: '', availability: '*' }] })).toEqual([
+      'customRows.0.id: must be 1–48 lower-case letters, digits or dashes (e.g. "focusing")',
+      'customRows.0.label: must not be empty',
+      'customRows.0.availability: must be one Teams availability value (e.g. "DoNotDisturb"), not "*"',
+    ]);
+  });
+});
+
+describe('readiness', () => {
+  it('lists what sync still needs on a fresh install', () => {
+    expect(missingForSync(defaultSettings()).map((i) => i.path)).toEqual([
+      'microsoft.tenantId',
+      'microsoft.clientId',
+      'starface.baseUrl',
+      'starface.adminLogin',
+    ]);
+  });
+
+  it('is empty once everything is set', () => {
+    const s = parseSettings({
+      microsoft: { tenantId: '11111111-2222-3333-4444-555555555555', clientId: '66666666-7777-8888-9999-000000000000' },
+      starface: { baseUrl: 'https://pbx', adminLogin: '0001' },
+    });
+    expect(missingForSync(s)).toEqual([]);
+  });
+});
+
+describe('migrations', () => {
+  const v1 = {
+    version: 1,
+    tenantId: 'contoso.onmicrosoft.com',
+    clientId: '66666666-7777-8888-9999-000000000000',
+    useCertificate: true,
+    certificateThumbprint: 'ab'.repeat(20),
+    starfaceUrl: 'https://pbx.example.com/',
+    starfaceAdmin: '0001',
+    callbackHost: '10.0.0.9',
+    callbackPort: 9000,
+    pollInterval: 5000,
+    dndOnBusy: true,
+    dndOnDoNotDisturb: false,
+    chatStatus: false,
+    callSetsTeamsBusy: true,
+    group: 'Sales',
+    extraLogins: '1001, 1002;1003',
+    language: 'en',
+    logLevel: 'Verbose',
+    proxy: 'http://proxy:3128',
+  };
+
+  it('offers exactly one step, from 1', () => {
+    expect(settingsMigrations.map((m) => m.from)).toEqual([1]);
+  });
+
+  it('migrates every v1 field to its v2 place', () => {
+    const s = migrateSettings(v1);
+    expect(s.version).toBe(2);
+    expect(s.microsoft).toMatchObject({ tenantId: 'contoso.onmicrosoft.com', clientId: v1.clientId, credential: 'certificate', certificateThumbprint: 'AB'.repeat(20) });
+    expect(s.starface).toMatchObject({ baseUrl: 'https://pbx.example.com', adminLogin: '0001', callbackHost: '10.0.0.9', callbackPort: 9000 });
+    expect(s.network.proxyUrl).toBe('http://proxy:3128');
+    expect(s.users).toEqual({ selection: 'group', group: 'Sales', extraLoginIds: ['1001', '1002', '1003'] });
+    expect(s.sync.pollIntervalSeconds).toBe(5);
+    expect(s.switches).toEqual({
+      setDnd: true,
+      setChatStatus: false,
+      setTelephonyState: false,
+      reverse: { enabled: true, teamsState: 'busy-inacall', ringingCounts: false },
+    });
+    expect(s.ui.language).toBe('en');
+    expect(s.log.level).toBe('debug');
+  });
+
+  it("keeps v1's overwrite behaviour: ownership 'teams-leads'", () => {
+    expect(migrateSettings(v1).sync.ownershipMode).toBe('teams-leads');
+    expect(defaultSettings().sync.ownershipMode).toBe('respect-manual');
+  });
+
+  it('turns the two DND booleans into per-row rules, keeping chat texts', () => {
+    const s = migrateSettings(v1);
+    for (const id of ['busy', 'busy-in-call', 'busy-in-conference-call', 'busy-in-meeting', 'busy-oof'] as const) expect(s.rules[id].dnd, id).toBe('on');
+    for (const id of ['dnd', 'dnd-presenting', 'dnd-urgent-only'] as const) expect(s.rules[id].dnd, id).toBe('off');
+    for (const id of ['available', 'available-oof', 'away', 'away-oof', 'be-right-back', 'offline', 'offline-oof'] as const) expect(s.rules[id].dnd, id).toBe('off');
+    // v2 keeps the safe default for PresenceUnknown (Graph hiccups), instead of clearing DND.
+    expect(s.rules['unknown'].dnd).toBe('unchanged');
+    expect(s.rules['offline-unknown'].dnd).toBe('unchanged');
+    expect(s.rules['busy-in-call'].chatText).toBe('Im Gespräch (MS Teams)');
+    expect(s.rules['busy-in-call'].showAsInCall).toBe(true);
+  });
+
+  it('migrates a minimal v1 file with v1 defaults', () => {
+    const s = migrateSettings({ version: 1 });
+    expect(s.users).toEqual({ selection: 'all', extraLoginIds: [] });
+    expect(s.rules.busy.dnd).toBe('off');
+    expect(s.rules.dnd.dnd).toBe('on');
+    expect(s.switches.reverse.enabled).toBe(false);
+    expect(s.sync.pollIntervalSeconds).toBe(2);
+    expect(s.microsoft.credential).toBe('secret');
+  });
+
+  it('clamps a v1 poll interval below one second', () => {
+    expect(migrateSettings({ version: 1, pollInterval: 250 }).sync.pollIntervalSeconds).toBe(1);
+    expect(migrateSettings({ version: 1, pollInterval: 1500 }).sync.pollIntervalSeconds).toBe(1.5);
+  });
+
+  it('detects a version-less v1 file by its flat keys, and treats other version-less objects as current', () => {
+    expect(settingsVersionOf({ dndOnBusy: true })).toBe(1);
+    expect(settingsVersionOf({ starfaceUrl: 'https://pbx' })).toBe(1);
+    expect(settingsVersionOf({})).toBe(SETTINGS_VERSION);
+    expect(settingsVersionOf({ starface: {} })).toBe(SETTINGS_VERSION);
+    expect(settingsVersionOf({ version: 1 })).toBe(1);
+    expect(migrateSettings({ dndOnBusy: true }).rules.busy.dnd).toBe('on');
+  });
+
+  it('leaves current-version raw settings untouched', () => {
+    const raw = { version: 2, sync: { ownershipMode: 'teams-leads' } };
+    expect(migrateRawSettings(raw)).toBe(raw);
+  });
+
+  it('the step is usable on its own (generic SettingsStore)', () => {
+    const out = settingsMigrations[0]!.migrate({ pollInterval: 3000 }) as { version: number };
+    expect(out.version).toBe(2);
+    expect(SettingsSchema.parse(out).sync.pollIntervalSeconds).toBe(3);
+  });
+
+  it('refuses settings from a newer version with a readable message', () => {
+    expect(texts({ version: 3 })).toEqual([
+      'version: is 3: these settings were written by a newer Presence Bridge (this one reads up to 2); update the app',
+    ]);
+    expect(() => migrateSettings({ version: 3 })).toThrow(SettingsValidationError);
+    expect(() => migrateSettings({ version: 3 })).toThrow(/newer Presence Bridge/);
+  });
+
+  it('refuses a nonsense version', () => {
+    expect(texts({ version: 0 })).toEqual(['version: must be a whole number from 1 to 2']);
+    expect(texts({ version: 1.5 })).toEqual(['version: must be a whole number from 1 to 2']);
+  });
+
+  it('reports invalid v1 values at their v2 path', () => {
+    expect(texts({ version: 1, starfaceUrl: 'pbx.local' })).toEqual(['starface.baseUrl: must be an https:// or http:// URL']);
+  });
+
+  it('the schema alone rejects an unmigrated v1 version', () => {
+    expect(SettingsSchema.safeParse({ version: 1 }).success).toBe(false);
+  });
+});
