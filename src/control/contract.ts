@@ -2,12 +2,25 @@
 // Shared by the engine (server side), both hosts (HTTP+SSE, Electron IPC) and the renderer (browser), so it
 // imports nothing but zod and src/core — no Node modules here.
 import { z } from 'zod';
+import { SettingsSchema, type Settings, type SettingsInput } from '../core/settings.js';
 
 // ---------------------------------------------------------------------------------------------------------
-// Settings. TEMPORARY: src/core/settings.ts (SettingsSchema) is not there yet; switch to it when it lands.
+// Settings
 // ---------------------------------------------------------------------------------------------------------
-export const ContractSettingsSchema = z.record(z.string(), z.unknown());
-export type ContractSettings = z.output<typeof ContractSettingsSchema>;
+/** Settings as the engine hands them out (complete, validated). */
+export const ContractSettingsSchema = SettingsSchema;
+export type ContractSettings = Settings;
+
+/**
+ * Settings as the UI hands them in for validate/save. Only "is an object" is checked here: the engine runs
+ * validateSettings (with migrations) and answers { ok: false, issues } for bad fields, rather than dispatch
+ * rejecting the whole request, so the UI can show the issues next to the fields.
+ */
+export const SettingsDraftSchema = z.custom<SettingsInput>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  { error: 'settings must be an object with the settings sections (microsoft, starface, rules, …).' },
+);
+export type SettingsDraft = SettingsInput;
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared types
@@ -169,8 +182,9 @@ export const METHODS = {
     params: NoParams,
     result: z.object({ settings: ContractSettingsSchema, problems: z.array(z.string()) }),
   },
-  'settings.validate': { params: z.strictObject({ settings: ContractSettingsSchema }), result: ValidationResult },
-  'settings.save': { params: z.strictObject({ settings: ContractSettingsSchema }), result: ValidationResult },
+  'settings.validate': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
+  /** Invalid settings → { ok: false, issues }, nothing written. */
+  'settings.save': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
   'settings.reset': { params: z.strictObject({ section: z.enum(['rules']) }), result: SettingsOnly },
 
   'secrets.status': {

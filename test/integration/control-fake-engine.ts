@@ -1,8 +1,9 @@
 // Test double for the ENGINE side of the control contract: fixed data, no I/O. The code under test is the
 // control layer (dispatch, hosts, clients), which must not care what stands behind ControlApi.
 import {
-  ControlError, type AuthStatus, type ControlApi, type ControlEvent, type ContractSettings, type SyncStatus,
+  ControlError, type AuthStatus, type ControlApi, type ControlEvent, type ContractSettings, type SettingsDraft, type SyncStatus,
 } from '../../src/control/contract.js';
+import { defaultSettings, validateSettings } from '../../src/core/settings.js';
 
 export const FIXED_TIME = '2025-01-02T03:04:05.000Z';
 
@@ -21,7 +22,7 @@ export interface FakeEngine extends ControlApi {
 
 export function fakeEngineApi(): FakeEngine {
   const listeners = new Set<(e: ControlEvent) => void>();
-  let settings: ContractSettings = { ui: { language: 'de' } };
+  let settings: ContractSettings = defaultSettings();
   const secretNames: string[] = [];
   const failures = new Map<string, unknown>();
   const overrides = new Map<string, unknown>();
@@ -50,15 +51,18 @@ export function fakeEngineApi(): FakeEngine {
 
   const api: FakeEngine = {
     'settings.get': wrap('settings.get', () => ({ settings, problems: [] })),
-    'settings.validate': wrap('settings.validate', ({ settings: s }: { settings: ContractSettings }) =>
-      (typeof s.ui === 'object' ? { ok: true, issues: [] } : { ok: false, issues: [{ path: 'ui', message: 'ui is required' }] })),
-    'settings.save': wrap('settings.save', ({ settings: s }: { settings: ContractSettings }) => {
-      if (typeof s.ui !== 'object') return { ok: false, issues: [{ path: 'ui', message: 'ui is required' }] };
-      settings = s;
+    'settings.validate': wrap('settings.validate', ({ settings: s }: { settings: SettingsDraft }) => {
+      const v = validateSettings(s);
+      return { ok: v.ok, issues: v.issues };
+    }),
+    'settings.save': wrap('settings.save', ({ settings: s }: { settings: SettingsDraft }) => {
+      const v = validateSettings(s);
+      if (!v.ok) return { ok: false, issues: v.issues };
+      settings = v.settings;
       api.emit({ type: 'settings.changed', data: { settings } });
       return { ok: true, issues: [] };
     }),
-    'settings.reset': wrap('settings.reset', () => ({ settings: { ...settings, rules: {} } })),
+    'settings.reset': wrap('settings.reset', () => ({ settings: { ...settings, rules: defaultSettings().rules } })),
     'secrets.status': wrap('secrets.status', () => ({
       microsoftClientSecret: secretNames.includes('microsoft.clientSecret'),
       microsoftCertificateKey: false,

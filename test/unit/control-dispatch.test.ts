@@ -137,4 +137,22 @@ describe('dispatch', () => {
     api.returnNext('auth.deviceCode', { userCode: 'A', verificationUri: 'https://x', expiresAt: 'tomorrow' });
     expect(await dispatch(api, { method: 'auth.deviceCode' })).toMatchObject({ ok: false, error: { code: 'invalid-result' } });
   });
+
+  it('lets the engine answer invalid settings with field issues instead of rejecting the request', async () => {
+    const api = fakeEngineApi();
+    const reply = await dispatch(api, { method: 'settings.save', params: { settings: { starface: { baseUrl: 42 } } } });
+    expect(reply).toMatchObject({ ok: true, result: { ok: false, issues: [expect.objectContaining({ path: 'starface.baseUrl' })] } });
+    // Contract Issues carry path and message only.
+    if (reply.ok) expect(Object.keys((reply.result as { issues: object[] }).issues[0]!).sort()).toEqual(['message', 'path']);
+    const notObject = await dispatch(api, { method: 'settings.save', params: { settings: [1, 2] } });
+    expect(notObject).toMatchObject({ ok: false, error: { code: 'invalid-params', message: expect.stringContaining('settings must be an object') } });
+  });
+
+  it('validates settings in results against the settings schema', async () => {
+    const api = fakeEngineApi();
+    const ok = await dispatch(api, { method: 'settings.get' });
+    expect(ok).toMatchObject({ ok: true, result: { settings: { version: expect.any(Number) }, problems: [] } });
+    api.returnNext('settings.get', { settings: { ui: { language: 'fr' } }, problems: [] });
+    expect(await dispatch(api, { method: 'settings.get' })).toMatchObject({ ok: false, error: { code: 'invalid-result' } });
+  });
 });
