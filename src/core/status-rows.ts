@@ -176,3 +176,33 @@ export function defaultRules(language: Language = 'de'): Record<BuiltInRowId, Ru
   for (const id of BUILT_IN_ROW_IDS) out[id] = defaultRuleFor(id, language);
   return out;
 }
+
+/** An admin-added row as stored in settings.customRows (structural, so this module does not import settings). */
+export interface CustomRowInput {
+  id: string;
+  label: string;
+  availability: string;
+  /** '*' = any activity; 'OutOfOffice' = out of office (activity OutOfOffice or the OOF flag); else exact. */
+  activity: string;
+  rule: Rule;
+}
+
+/** Turns a custom row into a status row; its label is shown in both languages and its rule is its default. */
+export function customRowToStatusRow(row: CustomRowInput): StatusRow {
+  const activity = row.activity.trim();
+  const match: RowMatch =
+    activity === '*'
+      ? { kind: 'any', availability: [row.availability] }
+      : activity.toLowerCase() === 'outofoffice'
+        ? { kind: 'oof', availability: [row.availability] }
+        : { kind: 'exact', availability: [row.availability], activity: [activity] };
+  return freezeRow({
+    id: row.id,
+    label: { en: row.label, de: row.label },
+    match,
+    defaultRule: { ...row.rule },
+    defaultChatText: { de: row.rule.chatText, en: row.rule.chatText },
+    isNew: false,
+    builtIn: false,
+  });
+}
