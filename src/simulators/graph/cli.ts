@@ -1,0 +1,108 @@
+// `presence-bridge sim graph --port P [--tenant-file F] [--users N | --users-file F]`
+// Runs the Graph + Entra ID simulator until SIGINT/SIGTERM.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startGraphSimulator, type GraphSimulatorOptions } from './server.js';
+
+const USAGE = `Usage: presence-bridge sim graph --port P [--tenant-file F] [--users N | --users-file F]
+Options:
+  --port P              port to listen on (0 = any free port; default 0)
+  --host H              interface to bind (default 127.0.0.1)
+  --tenant-file F       tenant JSON: {"tenantId", "apps":[{"clientId","clientSecret","delegated","application"}], "users":[…]}
+  --users N             without a tenant file: generate N users (default 25)
+  --users-file F        without a tenant file: take the people of a STARFACE users file (matched by e-mail)
+  --out-dir D           where ca.pem and a generated tenant.json are written (default: a new temp directory)
+  --token-lifetime S    access token lifetime in seconds (default 3599)
+  --latency-ms MS       delay added to every response (default 0)
+  --device-code-interval S  polling interval handed out with device codes (default 5)`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'tenant-file': { type: 'string' },
+        users: { type: 'string' },
+        'users-file': { type: 'string' },
+        'out-dir': { type: 'string' },
+        'token-lifetime': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'device-code-interval': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const num = (name: string, min: number, max: number): number | undefined => {
+    const v = values[name];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (typeof v !== 'string' || !/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+  let opts: GraphSimulatorOptions;
+  try {
+    if (values['tenant-file'] && (values.users !== undefined || values['users-file'] !== undefined)) {
+      throw new UsageError('Give either --tenant-file or --users/--users-file, not both (the tenant file lists its users).');
+    }
+    if (values.users !== undefined && values['users-file'] !== undefined) throw new UsageError('Give either --users or --users-file, not both.');
+    opts = {
+      port: num('port', 0, 65535) ?? 0,
+      host: typeof values.host === 'string' ? values.host : undefined,
+      tenantFile: values['tenant-file'] as string | undefined,
+      users: num('users', 0, 100_000),
+      usersFile: values['users-file'] as string | undefined,
+      // The CLI keeps its files after exit so the printed paths stay usable.
+      outDir: (values['out-dir'] as string | undefined) ?? mkdtempSync(join(tmpdir(), 'pb-graph-sim-')),
+      accessTokenLifetimeSeconds: num('token-lifetime', 1, 86_400),
+      latencyMs: num('latency-ms', 0, 120_000),
+      deviceCodeIntervalSeconds: num('device-code-interval', 1, 60),
+      onError: (e) => console.error(`simulator error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`),
+    };
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  let sim;
+  try {
+    sim = await startGraphSimulator(opts);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+  console.log(`Graph simulator listening on ${sim.url}`);
+  console.log(`CA certificate: ${sim.caFile}`);
+  if (sim.tenantFile) console.log(`Tenant file: ${sim.tenantFile}`);
+  console.log(`Tenant id: ${sim.tenant.tenantId}`);
+  console.log(`Client id: ${sim.app.clientId}`);
+  console.log(`Users: ${sim.tenant.users.length}`);
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sim.close();
+  return 0;
+}
+
+class UsageError extends Error {}

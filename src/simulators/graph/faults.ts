@@ -1,0 +1,123 @@
+// Fault injection and the presence budget: what the simulator does to make clients prove their resilience.
+import { z } from 'zod';
+
+export const GRAPH_ENDPOINTS = [
+  'users', 'user', 'me', 'presence', 'getPresencesByUserId', 'setPresence', 'clearPresence',
+  'setUserPreferredPresence', 'clearUserPreferredPresence',
+] as const;
+export const IDENTITY_ENDPOINTS = ['token', 'devicecode', 'authorize'] as const;
+const ALL_ENDPOINTS: readonly string[] = [...GRAPH_ENDPOINTS, ...IDENTITY_ENDPOINTS];
+
+/** Endpoints that count against the presence budget (the reference's 1,500 / 30 s applies to presence reads). */
+export const PRESENCE_READ_ENDPOINTS = new Set(['presence', 'getPresencesByUserId']);
+
+const Endpoints = z.array(z.string().refine((e) => ALL_ENDPOINTS.includes(e), {
+  message: `unknown endpoint; use one of ${ALL_ENDPOINTS.join(', ')}`,
+})).optional();
+
+export const FaultSpecSchema = z.object({
+  /** The next `count` matching requests get 429 TooManyRequests with Retry-After. */
+  throttle: z.object({
+    count: z.number().int().min(1),
+    retryAfterSeconds: z.number().min(0).default(1),
+    endpoints: Endpoints,
+  }).optional(),
+  /** The next `count` matching requests get a 5xx (default 503), optionally with Retry-After. */
+  errors: z.object({
+    count: z.number().int().min(1),
+    status: z.number().int().min(500).max(599).default(503),
+    retryAfterSeconds: z.number().min(0).optional(),
+    endpoints: Endpoints,
+  }).optional(),
+  /** Extra delay before every response (Graph and identity endpoints). */
+  latencyMs: z.number().min(0).max(120_000).optional(),
+  /** Revoke every access and refresh token issued so far. */
+  revokeTokens: z.boolean().optional(),
+  /** Change the presence budget (requests per window, per app). */
+  presenceBudget: z.object({ limit: z.number().int().min(1), windowSeconds: z.number().positive() }).optional(),
+}).strict();
+export type FaultSpec = z.input<typeof FaultSpecSchema>;
+
+interface CountedFault {
+  remaining: number;
+  status: number;
+  retryAfterSeconds?: number;
+  endpoints?: string[];
+}
+
+export interface PresenceBudget {
+  limit: number;
+  windowSeconds: number;
+}
+
+export class Faults {
+  private throttle: CountedFault | undefined;
+  private errors: CountedFault | undefined;
+  latencyMs: number;
+
+  constructor(latencyMs = 0) {
+    this.latencyMs = latencyMs;
+  }
+
+  apply(spec: z.output<typeof FaultSpecSchema>): void {
+    if (spec.throttle) this.throttle = { remaining: spec.throttle.count, status: 429, retryAfterSeconds: spec.throttle.retryAfterSeconds, endpoints: spec.throttle.endpoints };
+    if (spec.errors) this.errors = { remaining: spec.errors.count, status: spec.errors.status, retryAfterSeconds: spec.errors.retryAfterSeconds, endpoints: spec.errors.endpoints };
+    if (spec.latencyMs !== undefined) this.latencyMs = spec.latencyMs;
+  }
+
+  clear(): void {
+    this.throttle = undefined;
+    this.errors = undefined;
+    this.latencyMs = 0;
+  }
+
+  /** Consumes and returns an injected failure for this endpoint, if one is pending. */
+  take(endpoint: string): { status: number; retryAfterSeconds?: number } | undefined {
+    for (const f of [this.throttle, this.errors]) {
+      if (!f || f.remaining <= 0) continue;
+      const matches = f.endpoints ? f.endpoints.includes(endpoint) : (GRAPH_ENDPOINTS as readonly string[]).includes(endpoint);
+      if (!matches) continue;
+      f.remaining -= 1;
+      return { status: f.status, retryAfterSeconds: f.retryAfterSeconds };
+    }
+    return undefined;
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      throttle: this.throttle?.remaining ? { ...this.throttle } : null,
+      errors: this.errors?.remaining ? { ...this.errors } : null,
+      latencyMs: this.latencyMs,
+    };
+  }
+}
+
+/** Sliding-window request budget per app (requests made while throttled still count, as Graph documents). */
+export class SlidingWindowBudget {
+  private readonly windows = new Map<string, number[]>();
+
+  constructor(public budget: PresenceBudget) {}
+
+  /** Records a request; returns 0 when allowed, otherwise the seconds until a slot frees up. */
+  hit(key: string, now: number): number {
+    const windowMs = this.budget.windowSeconds * 1000;
+    let times = this.windows.get(key);
+    if (!times) {
+      times = [];
+      this.windows.set(key, times);
+    }
+    let drop = 0;
+    while (drop < times.length && times[drop]! <= now - windowMs) drop++;
+    if (drop) times.splice(0, drop);
+    const allowed = times.length < this.budget.limit;
+    times.push(now);
+    if (allowed) return 0;
+    // One more fits once only limit-1 of the recorded requests are left in the window.
+    const pivot = times[times.length - this.budget.limit]!;
+    return Math.max(1, Math.ceil((pivot + windowMs - now) / 1000));
+  }
+
+  reset(): void {
+    this.windows.clear();
+  }
+}

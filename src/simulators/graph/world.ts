@@ -1,0 +1,90 @@
+// The simulator's in-memory world: the tenant's users (indexed for e-mail lookup) and their presence.
+import {
+  currentPresence, formatSequence, newPresenceState,
+  type AggregatedPresence, type UserPresenceState,
+} from './presence-model.js';
+import type { SimApp, SimTenant, SimUser } from './tenant.js';
+
+export interface GraphPresence {
+  id: string;
+  availability: string;
+  activity: string;
+  statusMessage: null;
+  outOfOfficeSettings: { message: string | null; isOutOfOffice: boolean };
+  sequenceNumber: string;
+}
+
+export type PresenceListener = (user: SimUser, presence: AggregatedPresence & { sequence: number }) => void;
+
+export class SimWorld {
+  readonly usersById = new Map<string, SimUser>();
+  private readonly usersByAddress = new Map<string, SimUser>();
+  private readonly presence = new Map<string, UserPresenceState>();
+  private readonly listeners = new Set<PresenceListener>();
+
+  constructor(readonly tenant: SimTenant, readonly now: () => number = Date.now) {
+    for (const u of tenant.users) {
+      this.usersById.set(u.id.toLowerCase(), u);
+      // Lookup order mirrors the client's: mail, then UPN, then proxy addresses; first writer wins.
+      const keys = [u.mail, u.userPrincipalName, ...u.proxyAddresses.map((p) => p.replace(/^smtp:/i, ''))];
+      for (const k of keys) if (k && !this.usersByAddress.has(k.toLowerCase())) this.usersByAddress.set(k.toLowerCase(), u);
+    }
+  }
+
+  get users(): SimUser[] {
+    return this.tenant.users;
+  }
+
+  app(clientId: string): SimApp | undefined {
+    return this.tenant.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+  }
+
+  userById(id: string): SimUser | undefined {
+    return this.usersById.get(id.toLowerCase());
+  }
+
+  /** By object id, mail, UPN or proxy address (case-insensitive). */
+  findUser(idOrEmail: string): SimUser | undefined {
+    const k = idOrEmail.trim().toLowerCase();
+    return this.usersById.get(k) ?? this.usersByAddress.get(k.replace(/^smtp:/, ''));
+  }
+
+  state(userId: string): UserPresenceState {
+    const k = userId.toLowerCase();
+    let s = this.presence.get(k);
+    if (!s) {
+      s = newPresenceState();
+      this.presence.set(k, s);
+    }
+    return s;
+  }
+
+  /** The aggregated presence; notifies listeners when it changed since it was last looked at. */
+  aggregated(user: SimUser): AggregatedPresence & { sequence: number } {
+    const p = currentPresence(this.state(user.id), this.now());
+    if (p.changed) for (const l of this.listeners) l(user, p);
+    return p;
+  }
+
+  graphPresence(user: SimUser): GraphPresence {
+    const p = this.aggregated(user);
+    return {
+      id: user.id,
+      availability: p.availability,
+      activity: p.activity,
+      statusMessage: null,
+      outOfOfficeSettings: { message: p.outOfOfficeMessage, isOutOfOffice: p.outOfOffice },
+      sequenceNumber: formatSequence(p.sequence),
+    };
+  }
+
+  /** Call after mutating a user's presence state so listeners hear about it right away. */
+  touched(user: SimUser): void {
+    this.aggregated(user);
+  }
+
+  onPresenceChange(listener: PresenceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
