@@ -1,0 +1,159 @@
+// Delivers call-state events to the clients' XML-RPC servers (reference §3.8, §8.4): POST
+// `ucp.vNN.events.call.receiveCallState` to `{type}://{host}:{port}{path}?de.vertico.starface.user=<login>`,
+// in order per session, with bounded global concurrency, a short timeout and a few retries.
+import http from 'node:http';
+import https from 'node:https';
+import type { Logger } from '../../platform/logger.js';
+import { Semaphore } from '../../starface/limiter.js';
+import { encodeMethodCall, XmlRpcDateTime, type XmlRpcValue } from '../../starface/xmlrpc-codec.js';
+import type { CallbackTarget, SimCall, SimCallLeg, SimPbx, SimSession } from './pbx.js';
+
+export interface CallbackStats {
+  queued: number;
+  sent: number;
+  failed: number;
+  retried: number;
+  dropped: number;
+}
+
+export class CallbackDispatcher {
+  private readonly limiter: Semaphore;
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly httpAgent: http.Agent;
+  private httpsAgent: https.Agent;
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+  readonly stats: CallbackStats = { queued: 0, sent: 0, failed: 0, retried: 0, dropped: 0 };
+
+  constructor(private readonly pbx: SimPbx, private readonly log: Logger) {
+    this.limiter = new Semaphore(pbx.behaviour.callbackConcurrency);
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: pbx.behaviour.callbackConcurrency });
+    this.httpsAgent = this.makeHttpsAgent();
+    pbx.onLeg((login, call, leg) => this.onLeg(login, call, leg));
+  }
+
+  /** Applies changed behaviour options (concurrency, TLS verification). */
+  reconfigure(): void {
+    this.limiter.setLimit(this.pbx.behaviour.callbackConcurrency);
+    this.httpsAgent.destroy();
+    this.httpsAgent = this.makeHttpsAgent();
+  }
+
+  /** Resolves once every queued delivery has finished (tests and benchmarks wait on it). */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private makeHttpsAgent(): https.Agent {
+    return new https.Agent({ keepAlive: true, maxSockets: this.pbx.behaviour.callbackConcurrency, rejectUnauthorized: this.pbx.behaviour.callbackVerifyTls });
+  }
+
+  private onLeg(login: string, call: SimCall, leg: SimCallLeg): void {
+    if (this.closed) return;
+    const sessions = this.pbx.aliveSessions(login);
+    if (!sessions.length) return;
+    const b = this.pbx.behaviour;
+    const withQuirk = b.emptyFirstCallEvent && !leg.quirkSent;
+    leg.quirkSent = true;
+    for (const s of sessions) {
+      if (!s.callback) continue;
+      for (const api of b.uciApis) {
+        const service = `ucp.${api}.events.call`;
+        if (!s.subscriptions.has(service)) continue;
+        const method = `${service}.receiveCallState`;
+        if (withQuirk) this.enqueue(s, s.callback, method, this.payload(call, '', true));
+        this.enqueue(s, s.callback, method, this.payload(call, leg.state, false));
+      }
+    }
+  }
+
+  private payload(call: SimCall, state: string, blank: boolean): Record<string, XmlRpcValue> {
+    const now = new Date();
+    const ts = this.pbx.behaviour.callbackTimestamp;
+    return {
+      id: call.id,
+      state,
+      timestamp: ts === 'dateTime' ? new XmlRpcDateTime(now) : ts === 'epochMs' ? String(now.getTime()) : now.toISOString(),
+      callerNumber: blank ? '' : call.callerNumber,
+      callerName: blank ? '' : call.callerName,
+      calledNumber: blank ? '' : call.calledNumber,
+      calledName: blank ? '' : call.calledName,
+      groupID: call.groupID,
+    };
+  }
+
+  private enqueue(session: SimSession, target: CallbackTarget, method: string, payload: Record<string, XmlRpcValue>): void {
+    const body = encodeMethodCall(method, [payload]);
+    this.pending++;
+    this.stats.queued++;
+    const prev = this.chains.get(session.id) ?? Promise.resolve();
+    const next = prev.then(() => this.deliver(session, target, body, method, String(payload.state)));
+    this.chains.set(session.id, next);
+    void next.finally(() => {
+      if (this.chains.get(session.id) === next) this.chains.delete(session.id);
+      this.pending--;
+      if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
+    });
+  }
+
+  private async deliver(session: SimSession, target: CallbackTarget, body: string, method: string, state: string): Promise<void> {
+    const b = this.pbx.behaviour;
+    for (let attempt = 0; attempt <= b.callbackRetries; attempt++) {
+      if (this.closed || session.closed) {
+        this.stats.dropped++;
+        return;
+      }
+      if (attempt > 0) {
+        this.stats.retried++;
+        await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** (attempt - 1))));
+      }
+      try {
+        const status = await this.limiter.run(() => this.post(target, session.login, body));
+        if (status >= 200 && status < 300) {
+          this.stats.sent++;
+          this.pbx.count(`callback ${method}`);
+          return;
+        }
+        this.log.debug('callback answered with an HTTP error', { login: session.login, status, state });
+      } catch (err) {
+        this.log.debug('callback delivery failed', { login: session.login, error: (err as Error).message, state });
+      }
+      this.stats.failed++;
+    }
+    this.stats.dropped++;
+    this.log.warn('callback dropped after retries', { login: session.login, target: `${target.type}://${target.host}:${target.port}`, state });
+  }
+
+  private post(target: CallbackTarget, login: string, body: string): Promise<number> {
+    const sep = target.path.includes('?') ? '&' : '?';
+    const path = `${target.path.startsWith('/') ? '' : '/'}${target.path}${sep}de.vertico.starface.user=${encodeURIComponent(login)}`;
+    const secure = target.type === 'https';
+    const payload = Buffer.from(body, 'utf8');
+    return new Promise((resolve, reject) => {
+      const req = (secure ? https : http).request({
+        method: 'POST',
+        host: target.host.replace(/^\[|\]$/g, ''),
+        port: target.port,
+        path,
+        agent: secure ? this.httpsAgent : this.httpAgent,
+        headers: { 'Content-Type': 'text/xml; charset=UTF-8', 'Content-Length': String(payload.length), 'User-Agent': 'STARFACE-Simulator' },
+        timeout: this.pbx.behaviour.callbackTimeoutMs,
+      }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.pbx.behaviour.callbackTimeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}

@@ -1,0 +1,136 @@
+// `presence-bridge sim starface --port P [--users N | --users-file F] [--tls]`: runs the PBX simulator until
+// SIGINT/SIGTERM. Behaviour options (options.ts) are set with `--set name=value` (value as JSON, or a plain word).
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger, isLogLevel } from '../../platform/logger.js';
+import { DEFAULT_BEHAVIOUR, type StarfaceSimBehaviour } from './options.js';
+import { startStarfaceSimulator } from './server.js';
+import { generateUsers, loadUsersFile, type SimUserInput } from './users.js';
+
+const USAGE = `Usage: presence-bridge sim starface --port P [--host H] [--users N | --users-file F] [--tls]
+                                  [--set option=value ...] [--log-level debug|info|warn|error]
+
+  --port P          port to listen on (0 = any free port)
+  --host H          bind address (default 127.0.0.1)
+  --users N         generate N users (logins 1001.., password Pass<login>) plus admin 0001 / Pass0001 (default 10)
+  --users-file F    users from a JSON file {"users":[{"login","password","email","firstName","familyName","groups":[],"admin":false}]}
+  --tls             serve HTTPS with a generated certificate; prints the CA certificate path to trust
+  --set name=value  a behaviour option, e.g. --set userStateDndKey=null --set unknownMethodAnswer=http404
+                    options: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`;
+
+function parseSet(items: string[]): Partial<StarfaceSimBehaviour> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq < 1) throw new Error(`--set expects name=value (got "${item}").`);
+    const name = item.slice(0, eq);
+    const raw = item.slice(eq + 1);
+    if (!(name in DEFAULT_BEHAVIOUR)) throw new Error(`Unknown option "${name}". Known options: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}.`);
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw; // a bare word such as http404
+    }
+    const expected = typeof DEFAULT_BEHAVIOUR[name as keyof StarfaceSimBehaviour];
+    if (name === 'uciApis' && typeof value === 'string') value = value.split(',');
+    if (value !== null && typeof value !== expected && !(name === 'userStateDndKey' && value === null)) {
+      throw new Error(`Option ${name} expects a ${expected} (got ${JSON.stringify(value)}).`);
+    }
+    out[name] = value;
+  }
+  return out as Partial<StarfaceSimBehaviour>;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let values: { port?: string; host?: string; users?: string; 'users-file'?: string; tls?: boolean; set?: string[]; 'log-level'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        users: { type: 'string' },
+        'users-file': { type: 'string' },
+        tls: { type: 'boolean' },
+        set: { type: 'string', multiple: true },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number 0..65535 (got "${values.port}").\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.users !== undefined && values['users-file'] !== undefined) {
+    console.error('Use either --users N or --users-file F, not both.');
+    return 2;
+  }
+  const level = values['log-level'] ?? 'info';
+  if (!isLogLevel(level)) {
+    console.error(`--log-level must be debug, info, warn or error (got "${level}").`);
+    return 2;
+  }
+
+  let users: SimUserInput[];
+  let behaviour: Partial<StarfaceSimBehaviour>;
+  let generatedFile: string | undefined;
+  try {
+    behaviour = parseSet(values.set ?? []);
+    if (values['users-file']) {
+      users = await loadUsersFile(values['users-file']);
+    } else {
+      const n = values.users === undefined ? 10 : Number(values.users);
+      if (!Number.isInteger(n) || n < 0 || n > 100_000) throw new Error(`--users must be a whole number 0..100000 (got "${values.users}").`);
+      users = generateUsers(n);
+      // Written so the Graph simulator (--users-file) and the demo can share the same people by e-mail.
+      generatedFile = join(await mkdtemp(join(tmpdir(), 'starface-sim-users-')), 'users.json');
+      await writeFile(generatedFile, JSON.stringify({ users }, null, 2), { mode: 0o600 });
+    }
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+
+  const logger = createLogger({ level, console: true });
+  let sim;
+  try {
+    sim = await startStarfaceSimulator({ host: values.host, port, tls: values.tls ?? false, users, behaviour, logger });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    console.error(e.code === 'EADDRINUSE' ? `Port ${port} is already in use; choose another with --port.` : `Cannot start the simulator: ${e.message}`);
+    await logger.close();
+    return 1;
+  }
+  console.log(`STARFACE simulator listening on ${sim.url}`);
+  if (sim.caPath) console.log(`CA certificate: ${sim.caPath}`);
+  if (generatedFile) console.log(`Users file: ${generatedFile}`);
+  console.log(`Users: ${sim.users.length} (admin: ${sim.users.find((u) => u.admin)?.login ?? 'none'}); control API: ${sim.url}/_sim/users`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sim.close();
+  console.log('STARFACE simulator stopped');
+  await logger.close();
+  return 0;
+}

@@ -1,0 +1,106 @@
+// Every PBX behaviour the reference marks unknown ([U]) or ASSUMPTION is a named option here, with the
+// default the reference suggests, so a test can switch it when a real PBX turns out to answer otherwise.
+import type { UciApiVersion } from '../../starface/uci-names.js';
+
+export interface StarfaceSimBehaviour {
+  /** UCI generations served (`ucp.v30.*`, `ucp.v22.*`). Default both. */
+  uciApis: UciApiVersion[];
+  /** Accept legacy `hex(MD5(L*P))` UCI tokens (PBX ≤ 6.4.2.12). Default false (a current PBX). */
+  acceptMd5Tokens: boolean;
+  /** Answer to a wrong/unknown UCI token (§3.9 [U]): HTTP 401, a 302 to an HTML login page, or a fault. Default 'http401'. */
+  badTokenAnswer: 'http401' | 'html-login' | 'fault';
+  /** Answer to an unknown UCI method (§3.9 [U]): an XML-RPC fault, or an empty HTTP 404 like Apache XML-RPC/xmlrpc.js. Default 'fault'. */
+  unknownMethodAnswer: 'fault' | 'http404';
+  /** Fault codes (§3.9 [U]; the exception class names are from the Javadoc). */
+  faultCodes: { unknownMethod: number; notConnected: number; illegalAccess: number; badArguments: number };
+  /** Answer to `connection.login` for a user without the UCI right: `false` or a UciIllegalAccessException fault. Default 'fault'. */
+  loginDeniedAnswer: 'false' | 'fault';
+  /** Key of the DND flag in the getUserState struct, or null if the struct has none (§3.7 [U]). Default 'doNotDisturb'. */
+  userStateDndKey: string | null;
+  /** Whether `userState.setChatPresence(String)` exists (§3.7 [U], not found in any source). Default false. */
+  chatPresenceSetter: boolean;
+  /** Whether `service.subscribeEvents` also takes an array of service names (§3.6 [U]). Default true. */
+  subscribeAcceptsArray: boolean;
+  /** Whether callback coordinates on later requests replace those given at login (§11.6 [U]). Default true. */
+  callbackParamsOnEveryRequest: boolean;
+  /** Server-side UCI session timeout since the last request (§3.6 [U]). Default 90 s. */
+  uciSessionTimeoutMs: number;
+  /** REST auth token lifetime (§4.1: 4 h). */
+  restTokenTtlMs: number;
+  /** Whether each authenticated REST request extends the token lifetime (§4.1 [U]). Default false (absolute). */
+  restTokenSliding: boolean;
+  /** REST nonce lifetime and single use (§4.2 [U]). Defaults 60 s, single use. */
+  nonceTtlMs: number;
+  nonceSingleUse: boolean;
+  /** REST `loginType` announced by `GET /rest/login`. Default 'Internal'. */
+  restLoginType: 'Internal' | 'ActiveDirectory';
+  /** Where `X-Version: 2` is required (§4.1 [U]): nowhere, on POST /rest/login, or on every REST call. Default 'login'. */
+  requireXVersion: 'never' | 'login' | 'always';
+  /** What a non-admin sees on GET /rest/users (§4.3 "users the caller can access"). Default 'self'. */
+  nonAdminUsers: 'self' | 'all' | 'forbidden';
+  /** Wire type of `timestamp` in receiveCallState (§3.8 [U]): ISO string, dateTime.iso8601, or epoch ms int. Default 'string'. */
+  callbackTimestamp: 'string' | 'dateTime' | 'epochMs';
+  /** Send the first event of each call leg with an empty state and names (§3.8, seen by S10). Default false. */
+  emptyFirstCallEvent: boolean;
+  /** Callback delivery (§8.4 ASSUMPTION): timeout per attempt, retries, global concurrency. */
+  callbackTimeoutMs: number;
+  callbackRetries: number;
+  callbackConcurrency: number;
+  /** Verify TLS certificates of https callback targets (§11.6 [U]). Default false (bridges often use self-signed certs). */
+  callbackVerifyTls: boolean;
+  /** `system.getServerVersion` and `GET /rest/server/version`. */
+  serverVersion: string;
+}
+
+export const DEFAULT_BEHAVIOUR: Readonly<StarfaceSimBehaviour> = Object.freeze({
+  uciApis: ['v30', 'v22'],
+  acceptMd5Tokens: false,
+  badTokenAnswer: 'http401',
+  unknownMethodAnswer: 'fault',
+  faultCodes: { unknownMethod: 0, notConnected: 1, illegalAccess: 2, badArguments: 3 },
+  loginDeniedAnswer: 'fault',
+  userStateDndKey: 'doNotDisturb',
+  chatPresenceSetter: false,
+  subscribeAcceptsArray: true,
+  callbackParamsOnEveryRequest: true,
+  uciSessionTimeoutMs: 90_000,
+  restTokenTtlMs: 4 * 60 * 60 * 1000,
+  restTokenSliding: false,
+  nonceTtlMs: 60_000,
+  nonceSingleUse: true,
+  restLoginType: 'Internal',
+  requireXVersion: 'login',
+  nonAdminUsers: 'self',
+  callbackTimestamp: 'string',
+  emptyFirstCallEvent: false,
+  callbackTimeoutMs: 2_000,
+  callbackRetries: 2,
+  callbackConcurrency: 64,
+  callbackVerifyTls: false,
+  serverVersion: '9.0.0.9',
+} satisfies StarfaceSimBehaviour);
+
+/** Injected faults (`POST /_sim/faults`); they apply to /xml-rpc and /rest, never to /_sim. */
+export interface SimFaults {
+  /** Extra latency per request. */
+  delayMs: number;
+  /** Share of requests (0..1) answered with `errorStatus`. */
+  errorRate: number;
+  errorStatus: number;
+  /** Answer UCI requests with an HTML login page (HTTP 200, text/html) instead of XML. */
+  htmlLoginPage: boolean;
+  /** Which surface the faults hit. */
+  scope: 'all' | 'uci' | 'rest';
+}
+
+export const NO_FAULTS: Readonly<SimFaults> = Object.freeze({ delayMs: 0, errorRate: 0, errorStatus: 503, htmlLoginPage: false, scope: 'all' as const });
+
+export function mergeBehaviour(base: StarfaceSimBehaviour, patch: Partial<StarfaceSimBehaviour>): StarfaceSimBehaviour {
+  const next = { ...base, ...patch, faultCodes: { ...base.faultCodes, ...patch.faultCodes } };
+  if (!next.uciApis.length) throw new Error('uciApis needs at least one of "v30", "v22".');
+  for (const v of next.uciApis) if (v !== 'v30' && v !== 'v22') throw new Error(`uciApis: unknown version "${String(v)}".`);
+  for (const k of ['uciSessionTimeoutMs', 'restTokenTtlMs', 'nonceTtlMs', 'callbackTimeoutMs', 'callbackConcurrency'] as const) {
+    if (!(typeof next[k] === 'number' && next[k] > 0)) throw new Error(`${k} must be a positive number.`);
+  }
+  return next;
+}

@@ -1,0 +1,277 @@
+// The `/xml-rpc` endpoint (reference §3, §8.3): URL token authentication, `ucp.v30`/`ucp.v22` request
+// dispatch, sessions with a server-side timeout, and the answers a PBX gives (boolean true for void methods,
+// faults for calls without login and for unknown methods, HTTP 401 or an HTML login page for bad tokens).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../platform/logger.js';
+import { CHAT_PRESENCE_VALUES } from '../../starface/uci-names.js';
+import {
+  decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcParseError, type XmlRpcValue,
+} from '../../starface/xmlrpc-codec.js';
+import { SimError, type CallbackTarget, type SimPbx, type SimSession } from './pbx.js';
+import type { SimUser } from './users.js';
+
+const PARAM = {
+  auth: 'de.vertico.starface.auth',
+  type: 'de.vertico.starface.callback.type',
+  host: 'de.vertico.starface.callback.host',
+  port: 'de.vertico.starface.callback.port',
+  path: 'de.vertico.starface.callback.path',
+};
+
+const METHOD_RE = /^ucp\.(v\d\d)\.requests\.([A-Za-z]+)\.([A-Za-z]+)$/;
+
+export const LOGIN_PAGE_HTML = '<!DOCTYPE html>\n<html><head><title>STARFACE Login</title></head><body>' +
+  '<form method="post" action="/login"><input name="forename"><input type="password" name="password">' +
+  '<button>Anmelden</button></form></body></html>\n';
+
+class Fault extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+interface Ctx {
+  pbx: SimPbx;
+  user: SimUser;
+  api: string;
+  session?: SimSession;
+  params: XmlRpcValue[];
+}
+
+type Handler = (ctx: Ctx) => XmlRpcValue;
+
+export function callbackFromQuery(q: URLSearchParams): CallbackTarget | undefined {
+  const host = q.get(PARAM.host);
+  const port = Number(q.get(PARAM.port));
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  const type = q.get(PARAM.type) === 'https' ? 'https' : 'http';
+  return { type, host, port, path: q.get(PARAM.path) ?? '/' };
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+function sendXml(res: ServerResponse, xml: string, extraHeaders: Record<string, string> = {}): void {
+  const body = Buffer.from(xml, 'utf8');
+  res.writeHead(200, { 'Content-Type': 'text/xml; charset=UTF-8', 'Content-Length': body.length, ...extraHeaders });
+  res.end(body);
+}
+
+export function sendLoginPage(res: ServerResponse, status = 200): void {
+  const body = Buffer.from(LOGIN_PAGE_HTML, 'utf8');
+  res.writeHead(status, { 'Content-Type': 'text/html;charset=UTF-8', 'Content-Length': body.length, ...(status === 302 ? { Location: '/login.jsp' } : {}) });
+  res.end(body);
+}
+
+function str(ctx: Ctx, i: number, name: string): string {
+  const v = ctx.params[i];
+  if (typeof v !== 'string') throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, `UciException: parameter ${i + 1} (${name}) must be a string`);
+  return v;
+}
+
+function providedEventServices(pbx: SimPbx): string[] {
+  return pbx.behaviour.uciApis.map((api) => `ucp.${api}.events.call`);
+}
+
+const SERVICES = ['connection', 'service', 'system', 'userState', 'call', 'group', 'redirect', 'callList'];
+
+function subscribe(ctx: Ctx, on: boolean): boolean {
+  const arg = ctx.params[0];
+  let names: string[];
+  if (typeof arg === 'string') names = [arg];
+  else if (Array.isArray(arg) && ctx.pbx.behaviour.subscribeAcceptsArray && arg.every((a) => typeof a === 'string')) names = arg as string[];
+  else throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, 'UciException: subscribeEvents expects the name of an event service (string)');
+  const provided = new Set(providedEventServices(ctx.pbx));
+  if (!names.every((n) => provided.has(n))) return false;
+  for (const n of names) {
+    if (on) ctx.session!.subscriptions.add(n);
+    else ctx.session!.subscriptions.delete(n);
+  }
+  return true;
+}
+
+function callStruct(ctx: Ctx, id: string): Record<string, XmlRpcValue> {
+  const call = ctx.pbx.call(id);
+  const leg = call?.legs.get(ctx.user.login);
+  if (!call || !leg) throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, `UciException: no call with id ${id} for the current user`);
+  return {
+    id: call.id, state: leg.state, callerNumber: call.callerNumber, callerName: call.callerName,
+    calledNumber: call.calledNumber, calledName: call.calledName, groupID: call.groupID,
+  };
+}
+
+const HANDLERS: Record<string, Handler> = {
+  'service.subscribeEvents': (ctx) => subscribe(ctx, true),
+  'service.unsubscribeEvents': (ctx) => subscribe(ctx, false),
+  'service.getProvidedEvents': (ctx) => providedEventServices(ctx.pbx),
+  'service.getProvidedRequests': (ctx) => SERVICES.map((s) => `ucp.${ctx.api}.requests.${s}`),
+  'system.getServerVersion': (ctx) => ctx.pbx.behaviour.serverVersion,
+  'userState.getUserState': (ctx) => {
+    const u = ctx.user;
+    const state: Record<string, XmlRpcValue> = {
+      avatarHash: u.avatarHash,
+      chatPresence: u.chatPresence,
+      telephonyState: ctx.pbx.telephonyState(u),
+      chatPresenceMessage: u.chatPresenceMessage,
+      redirectAlwaysActive: u.redirectAlwaysActive,
+    };
+    const key = ctx.pbx.behaviour.userStateDndKey;
+    if (key) state[key] = u.dnd;
+    return state;
+  },
+  'userState.setDoNotDisturbSetting': (ctx) => {
+    const v = ctx.params[0];
+    if (typeof v !== 'boolean') throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, 'UciException: setDoNotDisturbSetting expects one boolean');
+    ctx.user.dnd = v;
+    return true;
+  },
+  'userState.setChatPresenceMessage': (ctx) => {
+    ctx.user.chatPresenceMessage = str(ctx, 0, 'message');
+    return true;
+  },
+  'userState.setChatPresence': (ctx) => {
+    const p = str(ctx, 0, 'chatPresence');
+    if (!(CHAT_PRESENCE_VALUES as readonly string[]).includes(p)) {
+      throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, `UciException: unknown chat presence "${p}" (one of ${CHAT_PRESENCE_VALUES.join(', ')})`);
+    }
+    ctx.user.chatPresence = p;
+    return true;
+  },
+  'call.getCallIds': (ctx) => ctx.pbx.callIdsOf(ctx.user.login),
+  'call.getCallState': (ctx) => callStruct(ctx, str(ctx, 0, 'callId')),
+  'call.placeCallWithPhone': (ctx) => {
+    const number = str(ctx, 0, 'number');
+    const callId = typeof ctx.params[2] === 'string' ? ctx.params[2] : '';
+    return ctx.pbx.placeCall({ from: ctx.user.login, to: number, callId: callId || undefined }).id;
+  },
+  'call.hangupCall': (ctx) => {
+    const id = str(ctx, 0, 'callId');
+    callStruct(ctx, id);
+    ctx.pbx.hangup(id);
+    return true;
+  },
+  'group.getGroupSettings': (ctx) => ctx.pbx.groups
+    .filter((g) => g.members.has(ctx.user.id))
+    .map((g) => ({ id: String(g.id), name: g.name, phoneNumbers: [g.internalNumber], loggedIn: true })),
+  'redirect.getRedirectSettings': (ctx) => [{
+    id: `redirect-always-${ctx.user.id}`, type: 'ALWAYS', enabled: ctx.user.redirectAlwaysActive, calledNumber: ctx.user.login,
+    destinationType: 'MAILBOX', groupId: '',
+  }],
+  'callList.getCallList': (ctx) => {
+    const entries = ctx.pbx.callListOf(ctx.user.login);
+    const limit = typeof ctx.params[8] === 'number' && ctx.params[8] > 0 ? ctx.params[8] : 100;
+    const offset = typeof ctx.params[7] === 'number' && ctx.params[7] > 0 ? ctx.params[7] : 0;
+    return { entries: entries.slice(offset, offset + limit).map((e) => ({ ...e })), totalCount: entries.length };
+  },
+};
+
+function answerBadToken(pbx: SimPbx, res: ServerResponse): void {
+  switch (pbx.behaviour.badTokenAnswer) {
+    case 'html-login':
+      sendLoginPage(res, 302);
+      return;
+    case 'fault':
+      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.illegalAccess, faultString: 'UciIllegalAccessException: authentication failed' }));
+      return;
+    default:
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=UTF-8' });
+      res.end('Unauthorized\n');
+  }
+}
+
+export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+  if (req.method !== 'POST') {
+    res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' });
+    res.end('XML-RPC needs POST\n');
+    return;
+  }
+  const q = url.searchParams;
+  const token = q.get(PARAM.auth) ?? '';
+  const user = token ? pbx.authenticateUciToken(token) : undefined;
+  if (!user) {
+    pbx.count('uci rejected: bad token');
+    log.debug('UCI request with a missing or wrong token', { login: token.split(':')[0] || undefined });
+    answerBadToken(pbx, res);
+    return;
+  }
+
+  let method: string;
+  let params: XmlRpcValue[];
+  try {
+    ({ method, params } = await decodeMethodCall(body));
+  } catch (err) {
+    pbx.count('uci rejected: malformed body');
+    const msg = err instanceof XmlRpcParseError ? err.message : String(err);
+    sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.badArguments, faultString: `UciException: ${msg}` }));
+    return;
+  }
+  pbx.count(method);
+
+  const m = METHOD_RE.exec(method);
+  const api = m?.[1] ?? '';
+  const key = m ? `${m[2]}.${m[3]}` : '';
+  const known = m && (pbx.behaviour.uciApis as string[]).includes(api)
+    && (key.startsWith('connection.') ? ['connection.login', 'connection.logout', 'connection.keepAlive'].includes(key)
+      : key in HANDLERS && (key !== 'userState.setChatPresence' || pbx.behaviour.chatPresenceSetter));
+  if (!known) {
+    if (pbx.behaviour.unknownMethodAnswer === 'http404') {
+      res.writeHead(404, { 'Content-Length': 0 });
+      res.end();
+    } else {
+      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.unknownMethod, faultString: `No such handler: ${method}` }));
+    }
+    return;
+  }
+
+  const cookieId = cookie(req, 'JSESSIONID');
+  const callback = callbackFromQuery(q);
+  try {
+    if (key === 'connection.login') {
+      if (!user.uciAllowed) {
+        log.debug('UCI login refused: user lacks the UCI right', { login: user.login });
+        if (pbx.behaviour.loginDeniedAnswer === 'false') sendXml(res, encodeMethodResponse(false));
+        else sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.illegalAccess, faultString: 'UciIllegalAccessException: the user is not allowed to use UCI' }));
+        return;
+      }
+      const s = pbx.openSession(user.login, cookieId, callback);
+      sendXml(res, encodeMethodResponse(true), { 'Set-Cookie': `JSESSIONID=${s.id}; Path=/; HttpOnly` });
+      return;
+    }
+    const session = pbx.findSession(user.login, cookieId);
+    if (key === 'connection.keepAlive') {
+      if (session) pbx.touch(session);
+      sendXml(res, encodeMethodResponse(Boolean(session)));
+      return;
+    }
+    if (key === 'connection.logout') {
+      if (session) pbx.closeSession(session);
+      sendXml(res, encodeMethodResponse(true));
+      return;
+    }
+    if (!session) {
+      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.notConnected, faultString: 'UcpNotConnectedException: the UCI client is not connected; call login first' }));
+      return;
+    }
+    pbx.touch(session);
+    if (callback && pbx.behaviour.callbackParamsOnEveryRequest) session.callback = callback;
+    const value = HANDLERS[key]!({ pbx, user, api, session, params });
+    sendXml(res, encodeMethodResponse(value));
+  } catch (err) {
+    if (err instanceof Fault) {
+      sendXml(res, encodeFault({ faultCode: err.code, faultString: err.message }));
+    } else if (err instanceof SimError) {
+      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.badArguments, faultString: `UciException: ${err.message}` }));
+    } else {
+      log.error('simulator bug in UCI handler', { method, error: (err as Error).message });
+      sendXml(res, encodeFault({ faultCode: 500, faultString: 'UciException: internal error' }));
+    }
+  }
+}
+
