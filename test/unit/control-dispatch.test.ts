@@ -92,7 +92,7 @@ describe('dispatch', () => {
     const reply = await dispatch(api, { method: 'secrets.set', params: { name: 'starface.adminPassword', value: secret } }, { logger: log });
     expect(reply.ok).toBe(false);
     expect(JSON.stringify(reply)).not.toContain(secret);
-    expect(JSON.stringify(reply)).toContain('[redacted]');
+    expect(JSON.stringify(reply)).toContain('[REDACTED]');
     expect(log.lines.join('\n')).not.toContain(secret);
   });
 
