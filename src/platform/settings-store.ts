@@ -1,0 +1,289 @@
+// A generic JSON settings file: validated by a zod schema, upgraded by ordered migrations, saved atomically.
+// It never resets silently: a file that cannot be parsed or validated is moved aside (kept for the admin) and
+// the load result says where it went and what was wrong; a migrated file keeps its old version as a backup.
+// As a defence, it refuses to save anything that looks like a secret (those belong in the vault).
+import { promises as fsp, constants as fsc } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { readIfExists, writeFileAtomic } from './atomic-file.js';
+import { silentLogger, type Logger } from './logger.js';
+
+export interface SettingsMigration {
+  /** Version this step migrates from; it produces version from + 1. */
+  from: number;
+  migrate(raw: unknown): unknown;
+}
+
+export interface SettingsIssue {
+  /** Dotted path, e.g. "users.group" ('' for the whole object). */
+  path: string;
+  message: string;
+  /** `${path}: ${message}`, ready to show. */
+  text: string;
+}
+
+export interface SettingsProblem {
+  kind: 'corrupt' | 'invalid';
+  file: string;
+  /** Where the unusable file was moved; it is never deleted. */
+  backupPath: string;
+  /** One readable paragraph for the admin. */
+  message: string;
+  /** Field problems (empty for a corrupt file). */
+  issues: SettingsIssue[];
+}
+
+export interface LoadResult<T> {
+  settings: T;
+  /** 'defaults' when there was no usable file (see problem). */
+  source: 'file' | 'defaults' | 'migrated';
+  problem?: SettingsProblem;
+  migration?: { from: number; to: number; backupPath: string };
+}
+
+export interface SettingsStoreOptions<T> {
+  file: string;
+  schema: z.ZodType<T>;
+  /** The current layout version, written into the file as `version`. */
+  version: number;
+  migrations?: readonly SettingsMigration[];
+  /** Settings when there is no usable file; default: schema.parse({}). */
+  defaults?: () => T;
+  /** Version of a raw file; default: its numeric `version` field, else the current version. */
+  versionOf?: (raw: unknown) => number;
+  /** Renders one zod issue's message (without the path); default: zod's message, shortened. */
+  describeIssue?: (issue: z.core.$ZodIssue) => string;
+  logger?: Logger;
+}
+
+export type SettingsStoreErrorCode = 'invalid' | 'secret-field' | 'io';
+
+export class SettingsStoreError extends Error {
+  override readonly name = 'SettingsStoreError';
+  constructor(readonly code: SettingsStoreErrorCode, message: string, readonly issues: SettingsIssue[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class SettingsStore<T> {
+  readonly file: string;
+  private readonly opts: SettingsStoreOptions<T>;
+  private readonly log: Logger;
+  private last: T | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: SettingsStoreOptions<T>) {
+    this.opts = opts;
+    this.file = path.resolve(opts.file);
+    this.log = opts.logger ?? silentLogger;
+    const froms = (opts.migrations ?? []).map((m) => m.from);
+    if (new Set(froms).size !== froms.length) throw new Error('SettingsStore: two migrations start from the same version.');
+  }
+
+  /** The settings from the last load() or save(). */
+  get current(): T | undefined {
+    return this.last;
+  }
+
+  defaults(): T {
+    return this.opts.defaults ? this.opts.defaults() : this.opts.schema.parse({});
+  }
+
+  /** Validates without saving; returns the parsed settings or the readable issues. */
+  validate(value: unknown): { ok: true; settings: T } | { ok: false; issues: SettingsIssue[] } {
+    const r = this.opts.schema.safeParse(value);
+    return r.success ? { ok: true, settings: r.data } : { ok: false, issues: this.issues(r.error) };
+  }
+
+  load(): Promise<LoadResult<T>> {
+    return this.serial(() => this.loadNow());
+  }
+
+  /** Validates and writes atomically; refuses invalid settings and secret-looking fields (nothing is written). */
+  save(value: unknown): Promise<T> {
+    return this.serial(async () => {
+      const checked = this.validate(value);
+      if (!checked.ok) {
+        throw new SettingsStoreError('invalid', `Settings not saved — fix these fields: ${checked.issues.map((i) => i.text).join('; ')}`, checked.issues);
+      }
+      await this.write(checked.settings);
+      this.last = checked.settings;
+      return checked.settings;
+    });
+  }
+
+  private async loadNow(): Promise<LoadResult<T>> {
+    let text: string | undefined;
+    try {
+      text = await readIfExists(this.file);
+    } catch (err) {
+      throw new SettingsStoreError('io', `Cannot read the settings file ${this.file}: ${(err as Error).message} — check its permissions.`, [], { cause: err });
+    }
+    if (text === undefined) return this.done({ settings: this.defaults(), source: 'defaults' });
+
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      const backupPath = await this.moveAside('corrupt');
+      const why = text.trim() === '' ? 'it is empty' : `it is not valid JSON (${(err as Error).message})`;
+      return this.withProblem({
+        kind: 'corrupt', file: this.file, backupPath, issues: [],
+        message: `The settings file ${this.file} could not be read: ${why}. It was moved to ${backupPath} and default settings are in use — restore it from there, or enter the settings again.`,
+      });
+    }
+
+    const current = this.opts.version;
+    const from = this.versionOf(raw);
+    let migrated = raw;
+    if (from !== current) {
+      const problem = this.versionProblem(from);
+      if (problem) return this.invalid([problem]);
+      try {
+        for (let v = from; v < current; v++) {
+          const step = this.opts.migrations?.find((m) => m.from === v);
+          if (!step) return this.invalid([issue('version', `is ${from}, and there is no migration from version ${v}`)]);
+          migrated = step.migrate(migrated);
+        }
+      } catch (err) {
+        return this.invalid(issuesFromError(err) ?? [issue('', `could not be migrated from version ${from}: ${(err as Error).message}`)]);
+      }
+    }
+
+    // The store owns `version`; schemas may declare it (with a default) or not mention it at all.
+    const checked = this.validate(withoutVersion(migrated));
+    if (!checked.ok) return this.invalid(checked.issues);
+
+    if (from === current) return this.done({ settings: checked.settings, source: 'file' });
+    // Keep the old version as it was, then write the upgraded one.
+    const backupPath = await this.backupOldVersion(from);
+    await this.write(checked.settings);
+    this.log.info('settings migrated', { file: this.file, from, to: current, backup: backupPath });
+    return this.done({ settings: checked.settings, source: 'migrated', migration: { from, to: current, backupPath } });
+  }
+
+  private versionOf(raw: unknown): number {
+    if (this.opts.versionOf) return this.opts.versionOf(raw);
+    const v = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>).version : undefined;
+    return typeof v === 'number' ? v : this.opts.version;
+  }
+
+  private versionProblem(from: number): SettingsIssue | undefined {
+    const current = this.opts.version;
+    if (!Number.isInteger(from) || from < 1) return issue('version', `must be a whole number from 1 to ${current}`);
+    if (from > current) return issue('version', `is ${from}: written by a newer version of the app (this one reads up to ${current}); update the app`);
+    return undefined;
+  }
+
+  private async invalid(issues: SettingsIssue[]): Promise<LoadResult<T>> {
+    const backupPath = await this.moveAside('invalid');
+    return this.withProblem({
+      kind: 'invalid', file: this.file, backupPath, issues,
+      message: `The settings file ${this.file} has invalid values (${issues.map((i) => i.text).join('; ')}). It was moved to ${backupPath} and default settings are in use — correct the values there and restore it, or enter the settings again.`,
+    });
+  }
+
+  private withProblem(problem: SettingsProblem): LoadResult<T> {
+    this.log.warn('settings file unusable; defaults in use', { file: problem.file, kind: problem.kind, backup: problem.backupPath, issues: problem.issues.map((i) => i.text) });
+    return this.done({ settings: this.defaults(), source: 'defaults', problem });
+  }
+
+  private done(r: LoadResult<T>): LoadResult<T> {
+    this.last = r.settings;
+    return r;
+  }
+
+  private async write(settings: T): Promise<void> {
+    const secrets = findSecretFields(settings);
+    if (secrets.length) {
+      throw new SettingsStoreError(
+        'secret-field',
+        `Settings not saved: ${secrets.join(', ')} look${secrets.length === 1 ? 's' : ''} like a secret; secrets belong in the vault, never in the settings file.`,
+        secrets.map((p) => issue(p, 'looks like a secret; store it in the vault')),
+      );
+    }
+    const out = settings && typeof settings === 'object' && !Array.isArray(settings)
+      ? { version: this.opts.version, ...(settings as Record<string, unknown>) }
+      : settings;
+    if (out && typeof out === 'object' && !Array.isArray(out)) (out as Record<string, unknown>).version = this.opts.version;
+    try {
+      await writeFileAtomic(this.file, `${JSON.stringify(out, null, 2)}\n`);
+    } catch (err) {
+      throw new SettingsStoreError('io', (err as Error).message, [], { cause: err });
+    }
+  }
+
+  private async moveAside(kind: 'corrupt' | 'invalid'): Promise<string> {
+    const backup = `${this.file}.${kind}-${stamp()}`;
+    try {
+      await fsp.rename(this.file, backup);
+    } catch (err) {
+      throw new SettingsStoreError('io', `The settings file ${this.file} is unusable and could not be moved aside (${(err as Error).message}) — check the folder's permissions.`, [], { cause: err });
+    }
+    return backup;
+  }
+
+  private async backupOldVersion(from: number): Promise<string> {
+    let backup = `${this.file}.v${from}.bak`;
+    try {
+      await fsp.copyFile(this.file, backup, fsc.COPYFILE_EXCL);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SettingsStoreError('io', `Cannot back up ${this.file} before migrating it: ${(err as Error).message}`, [], { cause: err });
+      backup = `${this.file}.v${from}.bak-${stamp()}`;
+      await fsp.copyFile(this.file, backup, fsc.COPYFILE_EXCL);
+    }
+    return backup;
+  }
+
+  private issues(error: z.ZodError): SettingsIssue[] {
+    return error.issues.map((i) => issue(i.path.map(String).join('.'), this.opts.describeIssue ? this.opts.describeIssue(i) : defaultIssueMessage(i)));
+  }
+
+  private serial<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function issue(p: string, message: string): SettingsIssue {
+  return { path: p, message, text: p ? `${p}: ${message}` : message };
+}
+
+function defaultIssueMessage(i: z.core.$ZodIssue): string {
+  if (i.code === 'invalid_type') return `expected ${i.expected}`;
+  return i.message.replace(/^Invalid input:\s*/i, '');
+}
+
+/** Errors from a migration may carry readable issues (e.g. core's SettingsValidationError). */
+function issuesFromError(err: unknown): SettingsIssue[] | undefined {
+  const list = (err as { issues?: unknown } | null)?.issues;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return list.map((x: { path?: unknown; message?: unknown }) => issue(typeof x.path === 'string' ? x.path : Array.isArray(x.path) ? x.path.join('.') : '', String(x.message ?? x)));
+}
+
+const SECRET_FIELD = /(password|passwd|passphrase|secret|token|privatekey|apikey)$/;
+
+/** Paths of keys that look like secrets and carry a value (booleans such as hasSecret are fine). */
+export function findSecretFields(value: unknown, prefix = '', depth = 0): string[] {
+  if (!value || typeof value !== 'object' || depth > 20) return [];
+  const found: string[] = [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [k, v] of entries) {
+    const p = prefix ? `${prefix}.${k}` : k;
+    const secretKey = !Array.isArray(value) && SECRET_FIELD.test(k.toLowerCase().replace(/[^a-z0-9]/g, ''));
+    if (secretKey && ((typeof v === 'string' && v !== '') || (v !== null && typeof v === 'object'))) found.push(p);
+    else found.push(...findSecretFields(v, p, depth + 1));
+  }
+  return found;
+}
+
+function withoutVersion(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const { version: _version, ...rest } = raw as Record<string, unknown>;
+  return rest;
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}

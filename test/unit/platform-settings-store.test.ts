@@ -1,0 +1,202 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { SettingsStore, SettingsStoreError, findSecretFields, type SettingsMigration } from '../../src/platform/settings-store.js';
+import { createLogger } from '../../src/platform/logger.js';
+
+// A small schema of our own, shaped like the product's (sections with defaults).
+const TestSchema = z.object({
+  server: z.object({ url: z.string().url().default('https://pbx.example'), port: z.number().int().min(1).max(65535).default(443) }).prefault({}),
+  users: z.object({ selection: z.enum(['all', 'group']).default('all'), group: z.string().optional() }).prefault({}),
+  hasAdminPassword: z.boolean().default(false),
+  notes: z.record(z.string(), z.unknown()).default({}),
+});
+type TestSettings = z.output<typeof TestSchema>;
+
+// v1: flat { pbxUrl, group }; v2: { server: { url }, userGroup }; v3 (current): { server, users }.
+const migrations: SettingsMigration[] = [
+  {
+    from: 2,
+    migrate: (raw) => {
+      const r = raw as { server?: unknown; userGroup?: string };
+      return { version: 3, server: r.server, users: r.userGroup ? { selection: 'group', group: r.userGroup } : { selection: 'all' } };
+    },
+  },
+  {
+    from: 1,
+    migrate: (raw) => {
+      const r = raw as { pbxUrl?: string; group?: string };
+      return { version: 2, server: { url: r.pbxUrl }, userGroup: r.group };
+    },
+  },
+];
+
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-settings-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function store(file: string, extra: Partial<ConstructorParameters<typeof SettingsStore<TestSettings>>[0]> = {}): SettingsStore<TestSettings> {
+  return new SettingsStore<TestSettings>({ file, schema: TestSchema, version: 3, migrations, ...extra });
+}
+
+describe('SettingsStore.load', () => {
+  it('returns defaults for a missing file without creating it', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    const r = await store(file).load();
+    expect(r.source).toBe('defaults');
+    expect(r.problem).toBeUndefined();
+    expect(r.settings.server).toEqual({ url: 'https://pbx.example', port: 443 });
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('reads a current file and fills missing fields with defaults', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 3, server: { port: 8443 } }));
+    const r = await store(file).load();
+    expect(r.source).toBe('file');
+    expect(r.settings.server).toEqual({ url: 'https://pbx.example', port: 8443 });
+  });
+
+  it('migrates an older file through every step in order, keeps the old file as .v1.bak and saves the new version', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'settings.json');
+    const v1 = JSON.stringify({ version: 1, pbxUrl: 'https://old.pbx', group: 'Support' });
+    fs.writeFileSync(file, v1);
+    const log = createLogger();
+    const r = await store(file, { logger: log }).load();
+    expect(r.source).toBe('migrated');
+    expect(r.migration).toEqual({ from: 1, to: 3, backupPath: `${file}.v1.bak` });
+    expect(r.settings.server.url).toBe('https://old.pbx');
+    expect(r.settings.users).toEqual({ selection: 'group', group: 'Support' });
+    expect(fs.readFileSync(`${file}.v1.bak`, 'utf8')).toBe(v1);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(saved.version).toBe(3);
+    expect(saved.users).toEqual({ selection: 'group', group: 'Support' });
+    expect(log.ring.entries().map((e) => e.msg)).toContain('settings migrated');
+    // A second load reads the migrated file as it is.
+    expect((await store(file).load()).source).toBe('file');
+  });
+
+  it('moves an unparsable file aside as .corrupt-<time> and says so', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'settings.json');
+    fs.writeFileSync(file, '{"server": {"port": 44');
+    const r = await store(file).load();
+    expect(r.source).toBe('defaults');
+    expect(r.problem?.kind).toBe('corrupt');
+    expect(r.problem?.backupPath).toMatch(/settings\.json\.corrupt-\d{4}-\d\d-\d\dT/);
+    expect(fs.readFileSync(r.problem!.backupPath, 'utf8')).toBe('{"server": {"port": 44');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(r.problem?.message).toContain(r.problem!.backupPath);
+    expect(r.problem?.message).toMatch(/not valid JSON/);
+  });
+
+  it('treats an empty file as corrupt', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    fs.writeFileSync(file, '');
+    const r = await store(file).load();
+    expect(r.problem?.kind).toBe('corrupt');
+    expect(r.problem?.message).toMatch(/it is empty/);
+  });
+
+  it('moves a file with invalid values aside as .invalid-<time> with readable field issues', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 3, server: { port: 70000 }, users: { selection: 'some', group: 5 } }));
+    const r = await store(file).load();
+    expect(r.source).toBe('defaults');
+    expect(r.settings.server.port).toBe(443);
+    expect(r.problem?.kind).toBe('invalid');
+    expect(r.problem?.backupPath).toMatch(/settings\.json\.invalid-/);
+    expect(fs.existsSync(r.problem!.backupPath)).toBe(true);
+    const texts = r.problem!.issues.map((i) => i.text);
+    expect(texts).toContain('users.group: expected string');
+    expect(texts.some((t) => t.startsWith('server.port: '))).toBe(true);
+    expect(texts.some((t) => t.startsWith('users.selection: '))).toBe(true);
+    expect(r.problem?.message).toContain('users.group: expected string');
+  });
+
+  it('refuses a file from a newer version (moved aside, not overwritten)', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 9 }));
+    const r = await store(file).load();
+    expect(r.problem?.kind).toBe('invalid');
+    expect(r.problem?.issues[0]?.text).toMatch(/^version: is 9: written by a newer version/);
+    expect(JSON.parse(fs.readFileSync(r.problem!.backupPath, 'utf8'))).toEqual({ version: 9 });
+  });
+
+  it('reports a migration that throws, with the issues it carries', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 2 }));
+    const failing: SettingsMigration[] = [{ from: 2, migrate: () => { throw Object.assign(new Error('bad'), { issues: [{ path: 'userGroup', message: 'must be text' }] }); } }];
+    const r = await store(file, { migrations: failing }).load();
+    expect(r.problem?.issues.map((i) => i.text)).toEqual(['userGroup: must be text']);
+  });
+
+  it('uses a custom versionOf (e.g. version-less old layouts)', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ pbxUrl: 'https://flat.pbx' }));
+    const r = await store(file, { versionOf: (raw) => ((raw as Record<string, unknown>).pbxUrl ? 1 : 3) }).load();
+    expect(r.source).toBe('migrated');
+    expect(r.settings.server.url).toBe('https://flat.pbx');
+  });
+});
+
+describe('SettingsStore.save', () => {
+  it('validates, writes atomically with the version, and round-trips', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'settings.json');
+    const s = store(file);
+    const saved = await s.save({ server: { url: 'https://new.pbx', port: 444 } });
+    expect(saved.users.selection).toBe('all');
+    expect(s.current).toEqual(saved);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ version: 3, server: { url: 'https://new.pbx', port: 444 } });
+    expect(fs.readdirSync(dir)).toEqual(['settings.json']);
+    expect((await store(file).load()).settings).toEqual(saved);
+  });
+
+  it('refuses invalid settings and leaves the file untouched', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    const s = store(file);
+    await s.save({});
+    const before = fs.readFileSync(file, 'utf8');
+    const err = await s.save({ server: { port: 'x' } }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SettingsStoreError);
+    expect((err as SettingsStoreError).code).toBe('invalid');
+    expect((err as SettingsStoreError).issues.map((i) => i.text)).toEqual(['server.port: expected number']);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('refuses to save anything that looks like a secret field', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    const s = store(file);
+    const err = await s.save({ hasAdminPassword: true, notes: { adminPassword: 'hunter2', nested: { clientSecret: 'x', accessToken: 'y' } } }).then(() => undefined, (e: unknown) => e);
+    expect((err as SettingsStoreError).code).toBe('secret-field');
+    expect((err as SettingsStoreError).message).toContain('notes.adminPassword');
+    expect((err as SettingsStoreError).message).not.toContain('hunter2');
+    expect(fs.existsSync(file)).toBe(false);
+    // Booleans that only say whether a secret exists are fine.
+    await s.save({ hasAdminPassword: true, notes: { tokenCount: 2 } });
+    expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it('serialises concurrent saves; the last one wins and the file is always whole', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    const s = store(file);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => s.save({ server: { port: 1000 + i } })));
+    expect((JSON.parse(fs.readFileSync(file, 'utf8')) as TestSettings).server.port).toBe(1009);
+  });
+});
+
+describe('findSecretFields', () => {
+  it('finds secret-looking keys at any depth, ignoring empty and boolean values', () => {
+    expect(findSecretFields({ a: { password: 'x', token: '', hasSecret: true }, list: [{ refresh_token: 'r' }], credential: 'secret' })).toEqual(['a.password', 'list.0.refresh_token']);
+  });
+});
