@@ -1,0 +1,132 @@
+// Reads the presence of many users with POST /communications/getPresencesByUserId, at most 650 ids per
+// request (so N users cost ceil(N/650) requests). Values are open strings (core/presence normalizes them);
+// sequenceNumber drops data older than what we already have.
+import { presenceFromGraph, type Presence } from '../core/presence.js';
+import type { Logger } from '../platform/logger.js';
+import { silentLogger } from '../platform/logger.js';
+import { GraphRequestError } from './errors.js';
+import type { GraphClient } from './graph-client.js';
+
+export const MAX_IDS_PER_REQUEST = 650;
+
+export interface PresenceReadResult {
+  /** Current presence per requested user id (as requested), including users whose data did not change. */
+  presences: Map<string, Presence>;
+  /** Ids whose answer was older (lower sequenceNumber) than what we had; their previous value is kept. */
+  stale: string[];
+  /** Requested ids Graph did not answer for. */
+  missing: string[];
+  /** getPresencesByUserId calls made for this read. */
+  requests: number;
+}
+
+/** Some chunks failed (after retries); `partial` holds what was read. Carries retryAfterMs for the scheduler. */
+export class PresenceReadError extends Error {
+  override readonly name = 'PresenceReadError';
+  readonly retryAfterMs: number | undefined;
+  constructor(readonly partial: PresenceReadResult, readonly failedIds: string[], cause: unknown) {
+    super(`Reading Teams presence failed for ${failedIds.length} of ${failedIds.length + partial.presences.size} users: ` +
+      `${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.retryAfterMs = cause instanceof GraphRequestError ? cause.retryAfterMs : undefined;
+  }
+}
+
+export interface PresenceReaderOptions {
+  graph: GraphClient;
+  /** Ids per request, 1..650; default 650. */
+  chunkSize?: number;
+  /** Requests in flight at once; default 4. */
+  concurrency?: number;
+  logger?: Logger;
+}
+
+/** sequenceNumber is a lexicographically sortable string; a missing one cannot be ordered and is accepted. */
+export function isOlder(next: Presence, previous: Presence | undefined): boolean {
+  return !!previous?.sequenceNumber && !!next.sequenceNumber && next.sequenceNumber < previous.sequenceNumber;
+}
+
+/** The presence objects of a getPresencesByUserId (or single GET) answer, whatever wrapper it comes in. */
+export function presenceItems(body: unknown): unknown[] {
+  if (Array.isArray(body)) return body;
+  if (typeof body === 'object' && body !== null) {
+    const v = (body as Record<string, unknown>).value;
+    if (Array.isArray(v)) return v;
+    if ('availability' in body || 'activity' in body) return [body];
+  }
+  return [];
+}
+
+export class PresenceReader {
+  private readonly last = new Map<string, Presence>();
+  private readonly chunkSize: number;
+  private readonly concurrency: number;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: PresenceReaderOptions) {
+    this.chunkSize = Math.min(MAX_IDS_PER_REQUEST, Math.max(1, Math.floor(opts.chunkSize ?? MAX_IDS_PER_REQUEST)));
+    this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
+    this.log = (opts.logger ?? silentLogger).child({ component: 'presence-reader' });
+  }
+
+  /** The last accepted presence of a user, if any. */
+  lastKnown(id: string): Presence | undefined {
+    return this.last.get(id.toLowerCase());
+  }
+
+  /** Forget users no longer synced (keeps the sequence map small). */
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) this.last.delete(id.toLowerCase());
+  }
+
+  async read(userIds: readonly string[], signal?: AbortSignal): Promise<PresenceReadResult> {
+    const unique = [...new Map(userIds.map((id) => [id.toLowerCase(), id])).values()];
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += this.chunkSize) chunks.push(unique.slice(i, i + this.chunkSize));
+    const result: PresenceReadResult = { presences: new Map(), stale: [], missing: [], requests: 0 };
+    const failed: string[] = [];
+    let firstError: unknown;
+
+    let nextChunk = 0;
+    const worker = async (): Promise<void> => {
+      while (nextChunk < chunks.length) {
+        const chunk = chunks[nextChunk++]!;
+        try {
+          result.requests += 1;
+          const body = await this.opts.graph.post<unknown>('/communications/getPresencesByUserId', { ids: chunk }, signal);
+          this.accept(chunk, body, result);
+        } catch (e) {
+          if (signal?.aborted) throw e;
+          failed.push(...chunk);
+          firstError ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, chunks.length) }, worker));
+    if (firstError !== undefined) {
+      this.log.warn('Presence read incomplete', { failedUsers: failed.length, error: firstError instanceof Error ? firstError.message : String(firstError) });
+      throw new PresenceReadError(result, failed, firstError);
+    }
+    return result;
+  }
+
+  private accept(chunk: string[], body: unknown, result: PresenceReadResult): void {
+    const requested = new Map(chunk.map((id) => [id.toLowerCase(), id]));
+    for (const raw of presenceItems(body)) {
+      const rawId = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
+      if (typeof rawId !== 'string') continue;
+      const id = requested.get(rawId.toLowerCase());
+      if (!id) continue; // not asked for: ignore rather than trust
+      requested.delete(rawId.toLowerCase());
+      const next = presenceFromGraph(raw);
+      const prev = this.last.get(id.toLowerCase());
+      if (isOlder(next, prev)) {
+        result.stale.push(id);
+        result.presences.set(id, prev!);
+        continue;
+      }
+      this.last.set(id.toLowerCase(), next);
+      result.presences.set(id, next);
+    }
+    result.missing.push(...requested.values());
+  }
+}
