@@ -1,0 +1,74 @@
+// What this PBX lets the bridge do, as data: the UI disables what is missing and shows the reason.
+// Derived from the settings and from what the UCI sessions observed on the real PBX.
+import type { UciSessionSettings } from './options.js';
+
+export type CapabilityName = 'canSetDnd' | 'canSetChatPresenceMessage' | 'canSetChatPresence' | 'canSetTelephonyState' | 'dndReadable';
+
+export interface PbxCapabilities {
+  canSetDnd: boolean;
+  canSetChatPresenceMessage: boolean;
+  /** The presence enum (AVAILABLE, AWAY, DO_NOT_DISTURB, …) itself, not only the text. */
+  canSetChatPresence: boolean;
+  /** "Show as in call": STARFACE derives the telephony state from calls; no request sets it. */
+  canSetTelephonyState: boolean;
+  /** Whether getUserState reports DND (if not, the bridge relies on what it wrote). */
+  dndReadable: boolean;
+  /** Why a capability is false (or not yet known), per capability. */
+  reasons: Partial<Record<CapabilityName, string>>;
+}
+
+/** Facts one UCI session learnt about the PBX; undefined = not observed yet. */
+export interface ObservedPbxFacts {
+  dndInUserState?: boolean;
+  chatPresenceSetter?: boolean;
+  dndWriteRejected?: string;
+  chatMessageWriteRejected?: string;
+  providedEvents?: string[];
+  serverVersion?: string;
+}
+
+export function deriveCapabilities(settings: Pick<UciSessionSettings, 'dndSource' | 'chatPresenceSetter'>, facts: ObservedPbxFacts): PbxCapabilities {
+  const reasons: PbxCapabilities['reasons'] = {};
+  const canSetDnd = !facts.dndWriteRejected;
+  if (!canSetDnd) reasons.canSetDnd = `The PBX rejected userState.setDoNotDisturbSetting: ${facts.dndWriteRejected}`;
+  const canSetChatPresenceMessage = !facts.chatMessageWriteRejected;
+  if (!canSetChatPresenceMessage) reasons.canSetChatPresenceMessage = `The PBX rejected userState.setChatPresenceMessage: ${facts.chatMessageWriteRejected}`;
+
+  let canSetChatPresence = false;
+  if (settings.chatPresenceSetter === 'never') {
+    reasons.canSetChatPresence = 'Setting the chat presence is switched off (option chatPresenceSetter = "never").';
+  } else if (settings.chatPresenceSetter === 'assume') {
+    canSetChatPresence = facts.chatPresenceSetter !== false;
+    if (!canSetChatPresence) reasons.canSetChatPresence = 'The PBX does not know userState.setChatPresence although it was assumed to exist.';
+  } else if (facts.chatPresenceSetter === true) {
+    canSetChatPresence = true;
+  } else if (facts.chatPresenceSetter === false) {
+    reasons.canSetChatPresence = 'This STARFACE offers no UCI request to set the chat presence (userState.setChatPresence is unknown to it); only the status text can be set.';
+  } else {
+    reasons.canSetChatPresence = 'Not known yet: no UCI session has logged in to test userState.setChatPresence.';
+  }
+
+  let dndReadable: boolean;
+  if (settings.dndSource === 'written') {
+    dndReadable = false;
+    reasons.dndReadable = 'DND is taken from what the bridge wrote (option dndSource = "written").';
+  } else if (facts.dndInUserState === undefined) {
+    dndReadable = false;
+    reasons.dndReadable = 'Not known yet: no UCI session has read a user state.';
+  } else {
+    dndReadable = facts.dndInUserState;
+    if (!dndReadable) reasons.dndReadable = 'getUserState of this STARFACE carries no DND flag; the bridge relies on the DND value it wrote last, so a DND key pressed on the phone is not seen.';
+  }
+
+  return {
+    canSetDnd,
+    canSetChatPresenceMessage,
+    canSetChatPresence,
+    canSetTelephonyState: false,
+    dndReadable,
+    reasons: {
+      ...reasons,
+      canSetTelephonyState: 'STARFACE derives the telephony state ("in a call") from real calls; UCI has no request to set it.',
+    },
+  };
+}

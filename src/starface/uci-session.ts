@@ -1,0 +1,488 @@
+// One UCI session per user over XML-RPC (reference §3): token in the URL, login, subscribeEvents with the
+// callback coordinates, keepAlive on a timer, getUserState, DND and chat text. Every request of a user runs
+// through one queue, so writes keep their order and never overlap a re-login. A `false`, a fault, an HTML page
+// or an HTTP error means "session lost": log in again, re-subscribe, retry once; then back off.
+import { EventEmitter } from 'node:events';
+import type { HttpResponse, HttpTransport } from '../platform/http-transport.js';
+import { silentLogger, type Logger } from '../platform/logger.js';
+import { uciAuthToken } from './auth.js';
+import type { ObservedPbxFacts } from './capabilities.js';
+import { UciNotConnectedError, UciRequestError, UciUnsupportedError } from './errors.js';
+import type { Semaphore } from './limiter.js';
+import { resolveSessionSettings, type UciSessionSettings } from './options.js';
+import { fromPbxTelephonyState, type TelephonyState } from './telephony.js';
+import { CHAT_PRESENCE_VALUES, UCI_PARAM, uciEventService, uciRequest, type ChatPresence } from './uci-names.js';
+import {
+  asBoolean, asString, decodeMethodResponse, encodeMethodCall, isStruct, looksLikeHtml, type XmlRpcValue,
+} from './xmlrpc-codec.js';
+
+/** Where the PBX delivers call events for this session (from CallbackServer.register). */
+export interface CallbackTarget {
+  type: 'http' | 'https';
+  host: string;
+  port: number;
+  /** Path including the per-session secret token, e.g. /starface/events/3q2-… */
+  path: string;
+}
+
+export type UciSessionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+
+export interface UciUserState {
+  login: string;
+  /** DND as far as known; see dndFrom. */
+  dnd: boolean | undefined;
+  /** 'pbx' = read from getUserState; 'written' = the value this client last wrote (the PBX reports none). */
+  dndFrom: 'pbx' | 'written' | 'unknown';
+  chatPresence: string;
+  chatPresenceMessage: string;
+  /** The PBX's own value: AVAILABLE, RINGING, ACTIVE, UNAVAILABLE, QUEUE_PAUSE. */
+  telephonyState: string;
+  telephony: TelephonyState | undefined;
+  redirectAlwaysActive: boolean | undefined;
+  readAt: string;
+}
+
+export interface UciSessionOptions {
+  /** PBX base URL, e.g. https://pbx.example.com (the session appends /xml-rpc). */
+  baseUrl: string;
+  login: string;
+  /** Read at every login, so a changed password in the vault takes effect on the next re-login. */
+  password: string | (() => Promise<string | undefined> | string | undefined);
+  transport: HttpTransport;
+  /** Without a callback target the session does not subscribe to call events. */
+  callback?: CallbackTarget;
+  settings?: Partial<UciSessionSettings>;
+  /** Shared by a pool to bound concurrent logins. */
+  loginGate?: Semaphore;
+  logger?: Logger;
+}
+
+export interface UciSessionStats {
+  requests: number;
+  failures: number;
+  logins: number;
+  relogins: number;
+  loginFailures: number;
+  keepAlives: number;
+}
+
+type Events = {
+  status: [status: UciSessionStatus, error: string | undefined];
+  userState: [state: UciUserState];
+  connected: [info: { relogin: boolean }];
+};
+
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export class UciSession extends EventEmitter<Events> {
+  readonly login: string;
+  readonly settings: UciSessionSettings;
+  readonly facts: ObservedPbxFacts = {};
+  readonly stats: UciSessionStats = { requests: 0, failures: 0, logins: 0, relogins: 0, loginFailures: 0, keepAlives: 0 };
+  lastError: string | undefined;
+
+  private readonly base: string;
+  private readonly log: Logger;
+  private statusValue: UciSessionStatus = 'idle';
+  private token: string | undefined;
+  private cookie: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private tickTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private everConnected = false;
+  private stopped = false;
+  private lastStateReadAt = 0;
+  private writtenDnd: boolean | undefined;
+  private lastStateValue: UciUserState | undefined;
+
+  constructor(private readonly opts: UciSessionOptions) {
+    super();
+    this.login = opts.login;
+    this.settings = resolveSessionSettings(opts.settings);
+    this.base = normalizeBaseUrl(opts.baseUrl);
+    this.log = (opts.logger ?? silentLogger).child({ component: 'starface-uci', user: opts.login });
+  }
+
+  get status(): UciSessionStatus {
+    return this.statusValue;
+  }
+
+  get lastState(): UciUserState | undefined {
+    return this.lastStateValue;
+  }
+
+  get callback(): CallbackTarget | undefined {
+    return this.opts.callback;
+  }
+
+  /** Logs in (and subscribes); resolves true when connected, false when the first attempt failed (it retries). */
+  start(): Promise<boolean> {
+    if (this.stopped) return Promise.reject(new Error(`UCI session of ${this.login} was stopped; create a new one.`));
+    if (this.statusValue !== 'idle') return Promise.resolve(this.statusValue === 'connected');
+    this.setStatus('connecting');
+    return this.exec(async () => {
+      const ok = await this.connectNow();
+      if (!ok) this.scheduleReconnect();
+      return ok;
+    });
+  }
+
+  /** Stops timers and logs out (best effort, short deadline). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clearTimers();
+    await this.exec(async () => {
+      if (this.statusValue === 'connected') {
+        try {
+          await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'logout'), [], 3_000);
+        } catch (err) {
+          this.log.debug('UCI logout failed (ignored)', { error: (err as Error).message });
+        }
+      }
+      this.setStatus('stopped');
+    });
+  }
+
+  getUserState(): Promise<UciUserState> {
+    return this.exec(async () => {
+      this.assertConnected();
+      return this.readState(true);
+    });
+  }
+
+  setDnd(on: boolean): Promise<void> {
+    return this.exec(async () => {
+      this.assertConnected();
+      try {
+        await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setDoNotDisturbSetting'), [on]);
+        delete this.facts.dndWriteRejected;
+      } catch (err) {
+        if (err instanceof UciRequestError && err.kind === 'fault') this.facts.dndWriteRejected = err.details.faultString ?? err.message;
+        throw err;
+      }
+      this.writtenDnd = on;
+    });
+  }
+
+  setChatPresenceMessage(text: string): Promise<void> {
+    return this.exec(async () => {
+      this.assertConnected();
+      try {
+        await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setChatPresenceMessage'), [text]);
+        delete this.facts.chatMessageWriteRejected;
+      } catch (err) {
+        if (err instanceof UciRequestError && err.kind === 'fault') this.facts.chatMessageWriteRejected = err.details.faultString ?? err.message;
+        throw err;
+      }
+    });
+  }
+
+  /** Sets the presence enum; only where the PBX offers it (see PbxCapabilities.canSetChatPresence). */
+  setChatPresence(presence: ChatPresence): Promise<void> {
+    return this.exec(async () => {
+      if (!(CHAT_PRESENCE_VALUES as readonly string[]).includes(presence)) {
+        throw new Error(`Unknown chat presence "${presence}"; use one of ${CHAT_PRESENCE_VALUES.join(', ')}.`);
+      }
+      if (this.settings.chatPresenceSetter === 'never' || this.facts.chatPresenceSetter === false) {
+        throw new UciUnsupportedError('This STARFACE offers no UCI request to set the chat presence; only the status text can be set.');
+      }
+      this.assertConnected();
+      await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [presence]);
+      this.facts.chatPresenceSetter = true;
+    });
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------------
+
+  private exec<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private setStatus(status: UciSessionStatus, error?: string): void {
+    if (this.statusValue === status) return;
+    this.statusValue = status;
+    this.emit('status', status, error);
+  }
+
+  private assertConnected(): void {
+    if (this.stopped) throw new UciNotConnectedError(this.login, 'the session was stopped');
+    if (this.statusValue !== 'connected') throw new UciNotConnectedError(this.login, this.lastError);
+  }
+
+  private clearTimers(): void {
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.tickTimer = undefined;
+    this.reconnectTimer = undefined;
+  }
+
+  /** Login + subscribe + first state read. Runs inside the queue. */
+  private async connectNow(): Promise<boolean> {
+    if (this.stopped) return false;
+    const relogin = this.everConnected;
+    const api = this.settings.uciApi;
+    try {
+      const run = async (): Promise<void> => {
+        const password = await (typeof this.opts.password === 'function' ? this.opts.password() : this.opts.password);
+        if (!password) throw new Error(`no UCI password stored for user ${this.login}; enter it under Connections > STARFACE users`);
+        this.token = uciAuthToken(this.login, password, this.settings.tokenAlgorithm);
+        this.cookie = undefined;
+        const ok = await this.rpc(uciRequest(api, 'connection', 'login'), []);
+        if (ok !== true) {
+          throw new UciRequestError('false', 'login', `STARFACE refused the UCI login of user ${this.login} (answered ${JSON.stringify(ok)}): check the password and that the user may use UCI`);
+        }
+      };
+      await (this.opts.loginGate ? this.opts.loginGate.run(run) : run());
+      this.stats.logins++;
+      if (relogin) this.stats.relogins++;
+
+      if (this.settings.discoverServices && this.facts.providedEvents === undefined) await this.discover();
+      if (this.opts.callback) {
+        const service = uciEventService(api, 'call');
+        const arg: XmlRpcValue = this.settings.subscribeArgument === 'array' ? [service] : service;
+        const ok = await this.rpc(uciRequest(api, 'service', 'subscribeEvents'), [arg]);
+        if (ok !== true) throw new UciRequestError('false', 'subscribeEvents', `STARFACE refused to subscribe ${service} (answered ${JSON.stringify(ok)})`);
+      }
+      await this.readState(false);
+      if (this.settings.chatPresenceSetter === 'probe' && this.facts.chatPresenceSetter === undefined) await this.probeChatPresenceSetter();
+    } catch (err) {
+      this.stats.loginFailures++;
+      this.lastError = (err as Error).message;
+      this.log.warn(relogin ? 'UCI re-login failed' : 'UCI login failed', { error: this.lastError });
+      return false;
+    }
+    this.attempt = 0;
+    this.everConnected = true;
+    this.lastError = undefined;
+    this.setStatus('connected');
+    this.log.info(relogin ? 'UCI session re-established' : 'UCI session logged in', { subscribed: Boolean(this.opts.callback) });
+    this.emit('connected', { relogin });
+    this.scheduleTick(true);
+    return true;
+  }
+
+  private async discover(): Promise<void> {
+    const api = this.settings.uciApi;
+    try {
+      const events = await this.rpc(uciRequest(api, 'service', 'getProvidedEvents'), []);
+      const requests = await this.rpc(uciRequest(api, 'service', 'getProvidedRequests'), []);
+      const version = await this.rpc(uciRequest(api, 'system', 'getServerVersion'), []);
+      this.facts.providedEvents = Array.isArray(events) ? events.map((e) => asString(e)) : [];
+      this.facts.serverVersion = asString(version) || undefined;
+      this.log.debug('STARFACE UCI services', { events: this.facts.providedEvents, requests: Array.isArray(requests) ? requests.map((r) => asString(r)) : [], version: this.facts.serverVersion });
+    } catch (err) {
+      // Discovery is informative only; a PBX without it still works.
+      this.facts.providedEvents = [];
+      this.log.debug('UCI service discovery not available', { error: (err as Error).message });
+    }
+  }
+
+  /** Writes the current presence back once: a fault (or 404) with a live session means "no such request". */
+  private async probeChatPresenceSetter(): Promise<void> {
+    const current = this.lastStateValue?.chatPresence;
+    if (!current || !(CHAT_PRESENCE_VALUES as readonly string[]).includes(current)) return;
+    try {
+      await this.rpc(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [current]);
+      this.facts.chatPresenceSetter = true;
+    } catch (err) {
+      if (!(err instanceof UciRequestError) || !(err.kind === 'fault' || (err.kind === 'http' && err.details.status === 404))) throw err;
+      if (!(await this.stillLoggedIn())) throw err;
+      this.facts.chatPresenceSetter = false;
+    }
+    this.log.debug('chat presence setter probed', { available: this.facts.chatPresenceSetter });
+  }
+
+  private async stillLoggedIn(): Promise<boolean> {
+    try {
+      return (await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'keepAlive'), [])) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A request with recovery: a fault or 404 on a live session is the request's own error (thrown as is);
+   * anything else is a lost session → re-login, re-subscribe, one retry.
+   */
+  private async invoke(method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
+    try {
+      return await this.rpc(method, params);
+    } catch (err) {
+      if (!(err instanceof UciRequestError)) throw err;
+      const maybeMethodError = err.kind === 'fault' || (err.kind === 'http' && err.details.status === 404);
+      if (maybeMethodError && (await this.stillLoggedIn())) throw err;
+      if (!(await this.recover(err))) throw new UciNotConnectedError(this.login, this.lastError);
+      return this.rpc(method, params);
+    }
+  }
+
+  private async recover(cause: Error): Promise<boolean> {
+    this.log.info('UCI session lost; logging in again', { reason: cause.message });
+    this.setStatus('reconnecting', cause.message);
+    this.clearTimers();
+    const ok = await this.connectNow();
+    if (!ok) this.scheduleReconnect();
+    return ok;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.tickTimer = undefined;
+    this.setStatus('reconnecting', this.lastError);
+    const base = Math.min(this.settings.backoffMaxMs, this.settings.backoffInitialMs * 2 ** Math.min(this.attempt, 20));
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.attempt++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.exec(async () => {
+        if (this.stopped || this.statusValue === 'connected') return;
+        if (!(await this.connectNow())) this.scheduleReconnect();
+      });
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private scheduleTick(first = false): void {
+    if (this.stopped) return;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    // Spread the first keepAlive of many sessions that logged in together.
+    const delay = first ? this.settings.keepAliveMs * (0.5 + Math.random() * 0.5) : this.settings.keepAliveMs;
+    this.tickTimer = setTimeout(() => {
+      this.tickTimer = undefined;
+      void this.exec(() => this.tick());
+    }, delay);
+    this.tickTimer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.statusValue !== 'connected') return;
+    try {
+      const refresh = this.settings.stateRefreshMs > 0 && Date.now() - this.lastStateReadAt >= this.settings.stateRefreshMs;
+      if (refresh) {
+        await this.readState(true);
+      } else {
+        const ok = await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'keepAlive'), []);
+        this.stats.keepAlives++;
+        if (ok !== true) throw new UciRequestError('false', 'keepAlive', 'STARFACE answered keepAlive with false (the server dropped the session)');
+      }
+    } catch (err) {
+      if (!(await this.recover(err as Error))) return;
+    }
+    if (this.statusValue === 'connected' && !this.tickTimer) this.scheduleTick();
+  }
+
+  /** getUserState; with recovery when called from outside the login sequence. */
+  private async readState(withRecovery: boolean): Promise<UciUserState> {
+    const method = uciRequest(this.settings.uciApi, 'userState', 'getUserState');
+    const value = withRecovery ? await this.invoke(method, []) : await this.rpc(method, []);
+    if (!isStruct(value)) throw new UciRequestError('malformed', method, `STARFACE answered getUserState with ${Array.isArray(value) ? 'an array' : typeof value}, not a struct`);
+    const key = this.settings.dndStateKeys.find((k) => k in value);
+    const pbxDnd = key ? asBoolean(value[key]) : undefined;
+    this.facts.dndInUserState = pbxDnd !== undefined;
+    let dnd: boolean | undefined;
+    let dndFrom: UciUserState['dndFrom'] = 'unknown';
+    if (this.settings.dndSource !== 'written' && pbxDnd !== undefined) {
+      dnd = pbxDnd;
+      dndFrom = 'pbx';
+    } else if (this.settings.dndSource !== 'pbx' && this.writtenDnd !== undefined) {
+      dnd = this.writtenDnd;
+      dndFrom = 'written';
+    }
+    const telephonyState = asString(value.telephonyState);
+    const state: UciUserState = {
+      login: this.login,
+      dnd,
+      dndFrom,
+      chatPresence: asString(value.chatPresence),
+      chatPresenceMessage: asString(value.chatPresenceMessage),
+      telephonyState,
+      telephony: fromPbxTelephonyState(telephonyState),
+      redirectAlwaysActive: asBoolean(value.redirectAlwaysActive),
+      readAt: new Date().toISOString(),
+    };
+    this.lastStateReadAt = Date.now();
+    this.lastStateValue = state;
+    this.emit('userState', state);
+    return state;
+  }
+
+  private requestUrl(isLogin: boolean): string {
+    const q: string[] = [`${UCI_PARAM.auth}=${encodeURIComponent(this.token ?? '').replace(/%3A/gi, ':')}`];
+    const cb = this.opts.callback;
+    if (cb && (isLogin || this.settings.callbackParams === 'every-request')) {
+      q.push(
+        `${UCI_PARAM.callbackType}=${cb.type}`,
+        `${UCI_PARAM.callbackHost}=${encodeURIComponent(cb.host)}`,
+        `${UCI_PARAM.callbackPort}=${cb.port}`,
+        `${UCI_PARAM.callbackPath}=${encodeURIComponent(cb.path)}`,
+      );
+    }
+    return `${this.base}/xml-rpc?${q.join('&')}`;
+  }
+
+  /** One XML-RPC request; every failure becomes a UciRequestError of a precise kind. */
+  private async rpc(method: string, params: XmlRpcValue[], timeoutMs = this.settings.requestTimeoutMs): Promise<XmlRpcValue> {
+    const isLogin = method.endsWith('.connection.login');
+    const headers: Record<string, string> = {
+      'content-type': `${this.settings.contentType}; charset=UTF-8`,
+      accept: 'text/xml, application/xml',
+      'user-agent': 'PresenceBridge',
+    };
+    if (this.cookie) headers.cookie = `JSESSIONID=${this.cookie}`;
+    this.stats.requests++;
+    let res: HttpResponse;
+    try {
+      res = await this.opts.transport.request({
+        url: this.requestUrl(isLogin), method: 'POST', headers, body: encodeMethodCall(method, params), timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES,
+      });
+    } catch (err) {
+      this.stats.failures++;
+      throw new UciRequestError('transport', method, `${shortName(method)}: ${(err as Error).message}`, { cause: err });
+    }
+    const setCookie = res.headers['set-cookie'];
+    const jsession = setCookie ? /JSESSIONID=([^;,\s]+)/.exec(setCookie)?.[1] : undefined;
+    if (jsession) this.cookie = jsession;
+    const contentType = res.headers['content-type'] ?? '';
+    if (looksLikeHtml(res.body, contentType)) {
+      this.stats.failures++;
+      throw new UciRequestError('html', method, `STARFACE answered ${shortName(method)} with an HTML page (HTTP ${res.status}) instead of XML-RPC: the session or the user's credentials were not accepted`, { status: res.status });
+    }
+    if (res.status !== 200) {
+      this.stats.failures++;
+      throw new UciRequestError('http', method, `STARFACE answered ${shortName(method)} with HTTP ${res.status}${res.status === 401 || res.status === 403 ? ' (credentials not accepted: check the user\'s UCI password)' : ''}`, { status: res.status });
+    }
+    let decoded;
+    try {
+      decoded = await decodeMethodResponse(res.body);
+    } catch (err) {
+      this.stats.failures++;
+      throw new UciRequestError('malformed', method, `STARFACE answered ${shortName(method)} with something that is not XML-RPC (${(err as Error).message})`, { status: res.status, cause: err });
+    }
+    if (decoded.kind === 'fault') {
+      this.stats.failures++;
+      const { faultCode, faultString } = decoded.fault;
+      throw new UciRequestError('fault', method, `STARFACE answered ${shortName(method)} with fault ${faultCode}: ${faultString}`, { faultCode, faultString });
+    }
+    return decoded.value;
+  }
+}
+
+function shortName(method: string): string {
+  return method.replace(/^ucp\.v\d\d\.requests\./, '');
+}
+
+export function normalizeBaseUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`STARFACE address "${url}" is not a URL; use the form https://pbx.example.com.`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`STARFACE address must start with http:// or https:// (got ${u.protocol}).`);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/(xml-rpc|rest)\/?$/, '').replace(/\/+$/, '')}`;
+}
