@@ -223,6 +223,20 @@ describe('HttpTransport over plain HTTP', () => {
     expect(httpConnections - before).toBe(1);
   });
 
+  it('survives the server closing an idle keep-alive connection', async () => {
+    const server = http.createServer(handler);
+    server.keepAliveTimeout = 50;
+    const port = await listen(server);
+    try {
+      const t = transport({ keepAlive: true });
+      expect((await t.request({ url: `http://127.0.0.1:${port}/json`, method: 'POST', body: '{}' })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 150)); // longer than the server's keep-alive timeout
+      expect((await t.request({ url: `http://127.0.0.1:${port}/json`, method: 'POST', body: '{}' })).status).toBe(200);
+    } finally {
+      await close(server);
+    }
+  });
+
   it('opens a new connection per request without keep-alive', async () => {
     const t = transport({ keepAlive: false });
     const before = httpConnections;
