@@ -5,7 +5,7 @@ import type { SecretStore } from '../platform/vault.js';
 export const MSAL_CACHE_SECRET = 'msal.cache';
 
 export class SecretStoreCachePlugin implements ICachePlugin {
-  /** What we last loaded or saved, so an unchanged vault entry is not deserialized again on every call. */
+  /** What we last loaded or saved, so an unchanged cache is not written to the vault again. */
   private last: string | undefined;
 
   constructor(private readonly store: Pick<SecretStore, 'get' | 'set' | 'delete'>, private readonly name = MSAL_CACHE_SECRET) {}
@@ -17,10 +17,9 @@ export class SecretStoreCachePlugin implements ICachePlugin {
     } catch (e) {
       throw new Error(`Cannot read the saved Microsoft sign-in from the secret vault: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    if (data !== undefined && data !== this.last) {
-      ctx.tokenCache.deserialize(data);
-      this.last = data;
-    }
+    // Always load: MSAL clears its in-memory cache before a silent lookup and expects us to refill it.
+    if (data !== undefined) ctx.tokenCache.deserialize(data);
+    this.last = data;
   }
 
   async afterCacheAccess(ctx: TokenCacheContext): Promise<void> {

@@ -30,7 +30,7 @@ export class TransportNetworkModule implements INetworkModule {
       // An AuthError keeps its message through MSAL; anything else would become a bare "network_error".
       const host = safeHost(url);
       const msg = e instanceof TransportError ? e.message : `Request to ${host} failed: ${e instanceof Error ? e.message : String(e)}`;
-      throw new AuthError('network_error', `Cannot reach the Microsoft sign-in service: ${msg}`);
+      throw new AuthError('network_error', '', `Cannot reach the Microsoft sign-in service: ${msg}`);
     }
     let body: unknown;
     try {

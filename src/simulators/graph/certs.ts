@@ -1,5 +1,6 @@
 // A throw-away certificate authority and a server certificate signed by it, made at simulator start.
 // Clients trust the CA through the transport's extra-CA setting, exactly as they would a corporate CA.
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { generate } from 'selfsigned';
 
@@ -12,7 +13,9 @@ export interface ServerCertificates {
 export async function createServerCertificates(hosts: string[]): Promise<ServerCertificates> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 30 * 24 * 3600_000);
-  const ca = await generate([{ name: 'commonName', value: 'Presence Bridge Graph Simulator CA' }], {
+    // A unique name per run: trust stores find issuers by name, so two simulators' CAs must not share one.
+  const caName = `Presence Bridge Graph Simulator CA ${randomBytes(4).toString('hex')}`;
+  const ca = await generate([{ name: 'commonName', value: caName }], {
     keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notBeforeDate, notAfterDate,
     extensions: [
       { name: 'basicConstraints', cA: true, critical: true },
