@@ -4,6 +4,7 @@
 // A user is only synced when nothing about the match is doubtful; everything else is a conflict with its reason,
 // because syncing the wrong person's DND is worse than syncing nobody.
 import type { Roster, RosterConflictReason, RosterUser } from '../control/contract.js';
+import { DirectoryIndex, type DirectoryUser } from '../teams/directory.js';
 
 /** A STARFACE user as the REST directory lists it. */
 export interface DirectoryPbxUser {
@@ -20,15 +21,6 @@ export interface DirectoryPbxGroup {
   memberLogins: readonly string[];
 }
 
-/** A Microsoft account as Graph `/users?$select=id,mail,userPrincipalName,proxyAddresses,displayName` returns it. */
-export interface DirectoryMicrosoftUser {
-  id: string;
-  mail?: string | null;
-  userPrincipalName?: string | null;
-  proxyAddresses?: readonly string[] | null;
-  displayName?: string | null;
-}
-
 export interface UserSelection {
   selection: 'all' | 'group';
   /** Group id or name (id first, then name, case-insensitive). */
@@ -40,7 +32,7 @@ export interface RosterInput {
   users: UserSelection;
   pbxUsers: readonly DirectoryPbxUser[];
   pbxGroups: readonly DirectoryPbxGroup[];
-  microsoftUsers: readonly DirectoryMicrosoftUser[];
+  microsoftUsers: readonly DirectoryUser[];
   /** Logins whose UCI password is in the vault. */
   loginsWithPassword: ReadonlySet<string>;
 }
@@ -67,47 +59,6 @@ const normEmail = (e: string): string => e.trim().toLowerCase();
 function pbxDisplayName(u: DirectoryPbxUser): string | undefined {
   const name = [u.firstName, u.familyName].filter((p): p is string => !!p && p.trim() !== '').join(' ').trim();
   return name || undefined;
-}
-
-/** Index of the Microsoft directory by e-mail, one map per source in matching order. */
-export class MicrosoftEmailIndex {
-  private readonly byMail = new Map<string, DirectoryMicrosoftUser[]>();
-  private readonly byUpn = new Map<string, DirectoryMicrosoftUser[]>();
-  private readonly byProxy = new Map<string, DirectoryMicrosoftUser[]>();
-
-  constructor(users: readonly DirectoryMicrosoftUser[]) {
-    const add = (map: Map<string, DirectoryMicrosoftUser[]>, key: string | null | undefined, u: DirectoryMicrosoftUser) => {
-      if (!key || !key.trim()) return;
-      const k = normEmail(key);
-      const list = map.get(k) ?? [];
-      if (!list.some((o) => o.id === u.id)) list.push(u);
-      map.set(k, list);
-    };
-    for (const u of users) {
-      add(this.byMail, u.mail, u);
-      add(this.byUpn, u.userPrincipalName, u);
-      for (const p of u.proxyAddresses ?? []) {
-        // Only SMTP addresses are e-mail addresses ("SMTP:" primary, "smtp:" secondary); SIP:, X500: … are not.
-        const m = /^smtp:(.+)$/i.exec(p.trim());
-        if (m) add(this.byProxy, m[1], u);
-      }
-    }
-  }
-
-  /**
-   * The accounts an e-mail address belongs to, from the first source that knows it (mail, then UPN, then
-   * proxyAddresses). More than one account means the address is ambiguous.
-   */
-  lookup(email: string): { users: DirectoryMicrosoftUser[]; via: 'mail' | 'userPrincipalName' | 'proxyAddresses' } | undefined {
-    const k = normEmail(email);
-    const mail = this.byMail.get(k);
-    if (mail?.length) return { users: mail, via: 'mail' };
-    const upn = this.byUpn.get(k);
-    if (upn?.length) return { users: upn, via: 'userPrincipalName' };
-    const proxy = this.byProxy.get(k);
-    if (proxy?.length) return { users: proxy, via: 'proxyAddresses' };
-    return undefined;
-  }
 }
 
 /** Finds the selected group by id, then by name (case-insensitive). */
@@ -151,7 +102,7 @@ export function buildRoster(input: RosterInput): RosterResult {
   }
 
   // 3. Matching.
-  const index = new MicrosoftEmailIndex(input.microsoftUsers);
+  const index = new DirectoryIndex(input.microsoftUsers);
   type Draft = RosterUser & { via?: string };
   const drafts: Draft[] = [];
   for (const login of [...selected].sort(compareLogins)) {
@@ -169,16 +120,16 @@ export function buildRoster(input: RosterInput): RosterResult {
       drafts.push(conflict('duplicate-email', `${email} is also the e-mail address of STARFACE user ${others.join(', ')}: give each user their own address, or exclude the shared one.`));
       continue;
     }
-    const hit = index.lookup(email);
-    if (!hit) {
+    const hit = index.findByEmail(email);
+    if (hit.status === 'not-found') {
       drafts.push(conflict('no-microsoft-account', `No Microsoft account has ${email} as mail, user principal name or proxy address: fix the address on either side.`));
       continue;
     }
-    if (hit.users.length > 1) {
+    if (hit.status === 'ambiguous') {
       drafts.push(conflict('duplicate-email', `${email} belongs to ${hit.users.length} Microsoft accounts (${hit.via}): make it unique in Entra ID.`));
       continue;
     }
-    const ms = hit.users[0]!;
+    const ms = hit.user;
     const name = displayName ?? (ms.displayName?.trim() || undefined);
     const withAccount: Draft = { ...base, microsoftId: ms.id, via: hit.via, ...(name ? { displayName: name } : {}) };
     if (!input.loginsWithPassword.has(login)) {

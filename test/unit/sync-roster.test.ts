@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRoster, diffMatched, type DirectoryMicrosoftUser, type DirectoryPbxUser, type RosterInput } from '../../src/sync/roster.js';
+import type { DirectoryUser } from '../../src/teams/directory.js';
+import { buildRoster, diffMatched, type DirectoryPbxUser, type RosterInput } from '../../src/sync/roster.js';
 
 const pbxUsers: DirectoryPbxUser[] = [
   { login: '1001', email: 'Anna.Alt@Example.com', firstName: 'Anna', familyName: 'Alt' },
@@ -15,15 +16,16 @@ const pbxUsers: DirectoryPbxUser[] = [
   { login: '1011', email: 'anna.alias@example.com' }, // reaches Anna's account through a proxy address
 ];
 
-const msUsers: DirectoryMicrosoftUser[] = [
-  { id: 'ms-anna', mail: 'anna.alt@example.com', userPrincipalName: 'anna@tenant.onmicrosoft.com', proxyAddresses: ['SMTP:anna.alt@example.com', 'smtp:anna.alias@example.com'], displayName: 'Anna Alt (MS)' },
-  { id: 'ms-ben', mail: 'ben@example.com', userPrincipalName: 'ben@example.com' },
-  { id: 'ms-carla', mail: null, userPrincipalName: 'Carla@Example.com', displayName: 'Carla C' },
-  { id: 'ms-dora', mail: 'dora@example.com', proxyAddresses: ['SMTP:dora@example.com', 'smtp:Dora@Alias.Example.com', 'SIP:dora@alias.example.com'] },
-  { id: 'ms-eve', mail: 'eve@example.com' },
-  { id: 'ms-fritz1', mail: 'fritz@example.com' },
-  { id: 'ms-fritz2', mail: 'FRITZ@example.com' },
-  { id: 'ms-info', mail: 'info@example.com' },
+const ms = (u: Partial<DirectoryUser> & { id: string }): DirectoryUser => ({ displayName: null, mail: null, userPrincipalName: null, proxyAddresses: [], ...u });
+const msUsers: DirectoryUser[] = [
+  ms({ id: 'ms-anna', mail: 'anna.alt@example.com', userPrincipalName: 'anna@tenant.onmicrosoft.com', proxyAddresses: ['SMTP:anna.alt@example.com', 'smtp:anna.alias@example.com'], displayName: 'Anna Alt (MS)' }),
+  ms({ id: 'ms-ben', mail: 'ben@example.com', userPrincipalName: 'ben@example.com' }),
+  ms({ id: 'ms-carla', mail: null, userPrincipalName: 'Carla@Example.com', displayName: 'Carla C' }),
+  ms({ id: 'ms-dora', mail: 'dora@example.com', proxyAddresses: ['SMTP:dora@example.com', 'smtp:Dora@Alias.Example.com', 'SIP:dora@alias.example.com'] }),
+  ms({ id: 'ms-eve', mail: 'eve@example.com' }),
+  ms({ id: 'ms-fritz1', mail: 'fritz@example.com' }),
+  ms({ id: 'ms-fritz2', mail: 'FRITZ@example.com' }),
+  ms({ id: 'ms-info', mail: 'info@example.com' }),
 ];
 
 function input(over: Partial<RosterInput> = {}): RosterInput {
