@@ -394,7 +394,8 @@ function describeType(expected: string): string {
   }
 }
 
-function readableMessage(issue: z.core.$ZodIssue): string {
+/** Readable message (without the path) for one zod issue; also usable as SettingsStore's `describeIssue`. */
+export function describeSettingsIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       return describeType(issue.expected);
@@ -424,7 +425,7 @@ function dottedPath(path: readonly PropertyKey[]): string {
 function toIssues(error: z.ZodError): SettingsIssue[] {
   return error.issues.map((i) => {
     const path = dottedPath(i.path);
-    const message = readableMessage(i);
+    const message = describeSettingsIssue(i);
     return { path, message, text: path ? `${path}: ${message}` : message };
   });
 }
