@@ -1,7 +1,94 @@
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { ServicesProvider, type AppServices } from './app/context';
+import { createControlClient } from './control/client';
+import { createI18n, DEFAULT_LANGUAGE, I18nProvider, isLanguage, type Language } from './i18n';
+import { checkSettings } from './settings/checks';
+import { LiveStore } from './state/live-store';
+import { LogStore } from './state/log-store';
+import { SettingsStore } from './state/settings-store';
+import { useStore } from './state/store';
+import './styles.css';
 
-function App() {
-  return <main><h1>Presence Bridge</h1></main>;
+// The language is stored in settings.ui.language; this copy only avoids a flash of the wrong language
+// before the settings arrive.
+const LANG_KEY = 'presenceBridge.language';
+
+function initialLanguage(): Language {
+  try {
+    const v = window.localStorage.getItem(LANG_KEY);
+    return isLanguage(v) ? v : DEFAULT_LANGUAGE;
+  } catch {
+    return DEFAULT_LANGUAGE;
+  }
 }
 
-createRoot(document.getElementById('root')!).render(<App />);
+function rememberLanguage(lang: Language): void {
+  try {
+    window.localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // storage disabled: the setting still holds it
+  }
+}
+
+function startServices(): AppServices {
+  const client = createControlClient();
+  const lang = initialLanguage();
+  const live = new LiveStore(client);
+  const logs = new LogStore(client);
+  const settings = new SettingsStore(client, (s) => checkSettings(s, createI18n(lang).t));
+  let wasConnected = false;
+  client.onConnection((state, error) => {
+    live.setConnection(state, error);
+    if (state === 'connected') {
+      // After a gap in the event stream, fetch what may have been missed.
+      if (wasConnected) {
+        void logs.catchUp();
+        if (!settings.store.get().dirty) void settings.load();
+      }
+      wasConnected = true;
+    }
+  });
+  live.start();
+  logs.start();
+  settings.start();
+  return { client, live, logs, settings };
+}
+
+function Root({ services }: { services: AppServices }) {
+  const state = useStore(services.settings.store);
+  const [lang, setLang] = useState<Language>(initialLanguage);
+  const savedLang = state.saved?.ui.language;
+
+  useEffect(() => {
+    if (savedLang && isLanguage(savedLang)) setLang(savedLang);
+  }, [savedLang]);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    rememberLanguage(lang);
+    const { t } = createI18n(lang);
+    services.settings.setLocalCheck((s) => checkSettings(s, t));
+  }, [lang, services]);
+
+  const changeLanguage = (next: Language) => {
+    setLang(next);
+    void services.settings.savePreference((s) => ({ ...s, ui: { ...s.ui, language: next } }));
+  };
+
+  return (
+    <I18nProvider lang={lang}>
+      <ServicesProvider services={services}>
+        <App onLanguage={changeLanguage} />
+      </ServicesProvider>
+    </I18nProvider>
+  );
+}
+
+const services = startServices();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Root services={services} />
+  </StrictMode>,
+);

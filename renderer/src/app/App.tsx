@@ -1,0 +1,177 @@
+import { useEffect, useRef, useState } from 'react';
+import { useLive, useServices, useSettingsState } from './context';
+import { PAGES, pageEditsSettings, type PageId } from './pages';
+import { SyncControl } from './SyncControl';
+import { Dialog } from '../components/Dialog';
+import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n';
+import { Connections } from '../pages/Connections';
+import { Log } from '../pages/Log';
+import { StatusBoard } from '../pages/StatusBoard';
+import { StatusRules } from '../pages/StatusRules';
+import { Users } from '../pages/Users';
+
+function HostIndicator() {
+  const { t } = useI18n();
+  const { connection, connectionError } = useLive();
+  const text = t(`host.${connection}`);
+  return (
+    <p className={`host host-${connection}`} role="status" aria-live="polite" title={connectionError ?? text}>
+      <span className="host-dot" aria-hidden="true" />
+      <span className="host-text">{text}</span>
+    </p>
+  );
+}
+
+function LanguageSwitch({ onChange }: { onChange: (lang: Language) => void }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="lang">
+      <label htmlFor="lang-select" className="visually-hidden">{t('lang.label')}</label>
+      <select id="lang-select" value={lang} onChange={(e) => isLanguage(e.target.value) && onChange(e.target.value)}>
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>{t(`lang.${l}`)}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function PageView({ page }: { page: PageId }) {
+  const { t } = useI18n();
+  const { settings } = useServices();
+  const state = useSettingsState();
+  if (page === 'board') return <StatusBoard />;
+  if (page === 'log') return <Log />;
+  if (!state.draft) {
+    return (
+      <section className="page">
+        {state.loadError ? (
+          <div className="notice notice-error" role="alert">
+            <p>{t('app.loadFailed', { message: state.loadError })}</p>
+            <button type="button" className="btn" onClick={() => void settings.load()}>{t('app.retry')}</button>
+          </div>
+        ) : (
+          <p className="muted">{t('app.loading')}</p>
+        )}
+      </section>
+    );
+  }
+  if (page === 'rules') return <StatusRules />;
+  if (page === 'users') return <Users />;
+  return <Connections />;
+}
+
+export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
+  const { t } = useI18n();
+  const { settings } = useServices();
+  const state = useSettingsState();
+  const [page, setPage] = useState<PageId>('board');
+  const [pending, setPending] = useState<PageId | null>(null);
+  const main = useRef<HTMLElement>(null);
+
+  // Closing or reloading the window with unsaved edits asks the browser's own question.
+  useEffect(() => {
+    if (!state.dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [state.dirty]);
+
+  const go = (to: PageId) => {
+    setPage(to);
+    setPending(null);
+    settings.clearStatus();
+    // Move focus to the new page's heading so keyboard and screen-reader users land on it.
+    requestAnimationFrame(() => {
+      const h1 = main.current?.querySelector<HTMLElement>('h1');
+      if (!h1) return;
+      h1.setAttribute('tabindex', '-1');
+      h1.focus();
+    });
+  };
+
+  const navigate = (to: PageId) => {
+    if (to === page) return;
+    if (state.dirty && pageEditsSettings(page)) setPending(to);
+    else go(to);
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">{t('app.skipToContent')}</a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">{t('app.title')}</span>
+        </div>
+        <SyncControl />
+        <div className="topbar-end">
+          <HostIndicator />
+          <LanguageSwitch onChange={onLanguage} />
+        </div>
+      </header>
+      <nav className="sidenav" aria-label={t('nav.label')}>
+        <ul>
+          {PAGES.map((p) => (
+            <li key={p.id}>
+              <button
+                type="button"
+                className="nav-item"
+                aria-current={page === p.id ? 'page' : undefined}
+                onClick={() => navigate(p.id)}
+              >
+                {t(`nav.${p.id}`)}
+                {pageEditsSettings(p.id) && state.dirty && <span className="nav-dirty" title={t('save.unsaved')}>•</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content" ref={main} tabIndex={-1}>
+        {state.problems.length > 0 && (
+          <div className="notice notice-warn">
+            {state.problems.map((p) => <p key={p}>{t('app.settingsProblems', { message: p })}</p>)}
+          </div>
+        )}
+        <PageView page={page} />
+      </main>
+
+      <Dialog
+        open={pending !== null}
+        title={t('leave.title')}
+        onClose={() => setPending(null)}
+        actions={
+          <>
+            <button type="button" className="btn" onClick={() => setPending(null)}>{t('common.stay')}</button>
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={() => {
+                settings.discard();
+                if (pending) go(pending);
+              }}
+            >
+              {t('leave.discardAndGo')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => {
+                const to = pending;
+                setPending(null);
+                void settings.save().then((ok) => { if (ok && to) go(to); });
+              }}
+            >
+              {t('leave.saveAndGo')}
+            </button>
+          </>
+        }
+      >
+        <p>{t('leave.text')}</p>
+      </Dialog>
+    </div>
+  );
+}

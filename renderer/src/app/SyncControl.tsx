@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import type { SyncState } from '../api/types';
+import { toCallError } from '../api/types';
+import { Dialog } from '../components/Dialog';
+import { useI18n } from '../i18n';
+import { useLive, useServices, useSettingsState } from './context';
+
+/** States in which the bridge counts as "on" for the switch (it is trying to sync). */
+const ON_STATES: readonly SyncState[] = ['starting', 'running', 'paused', 'signed-out', 'degraded', 'error'];
+
+/** Sync state with its reason, the time of the last good cycle, and the on/off switch. */
+export function SyncControl() {
+  const { t, dateTime } = useI18n();
+  const { client, live } = useServices();
+  const { sync, connection } = useLive();
+  const { saved } = useSettingsState();
+  const [askStop, setAskStop] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const on = sync ? ON_STATES.includes(sync.state) : false;
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(t('sync.failed', { message: toCallError(err).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const start = () => run(async () => live.applySync(await client.call('sync.start', {})));
+  const stop = (restore: boolean) => {
+    setAskStop(false);
+    return run(async () => live.applySync(await client.call('sync.stop', { restore })));
+  };
+
+  return (
+    <div className="sync">
+      <div className="sync-state" aria-live="polite">
+        <span className={`badge sync-badge sync-${sync?.state ?? 'unknown'}`}>
+          <span className="visually-hidden">{t('sync.label')}: </span>
+          {sync ? t(`sync.state.${sync.state}`) : '…'}
+        </span>
+        {sync?.reason && <span className="sync-reason" title={sync.reason}>{sync.reason}</span>}
+        {sync?.lastSuccessfulSync && !sync.reason && (
+          <span className="sync-last">{t('sync.lastSuccess', { time: dateTime(sync.lastSuccessfulSync) })}</span>
+        )}
+      </div>
+      <button
+        type="button"
+        role="switch"
+        aria-checked={on}
+        className="switch"
+        disabled={busy || !sync || connection !== 'connected'}
+        onClick={() => (on ? setAskStop(true) : void start())}
+      >
+        <span className="switch-track" aria-hidden="true"><span className="switch-thumb" /></span>
+        <span className="switch-label">{t('sync.label')}</span>
+        <span className="switch-state" aria-hidden="true">{on ? t('sync.on') : t('sync.off')}</span>
+      </button>
+      {error && <p className="sync-failure" role="alert">{error}</p>}
+      <Dialog
+        open={askStop}
+        title={t('sync.stopTitle')}
+        onClose={() => setAskStop(false)}
+        actions={
+          <>
+            <button type="button" className="btn" onClick={() => setAskStop(false)}>{t('common.cancel')}</button>
+            <button type="button" className={`btn${saved?.sync.restoreOnStop === false ? ' btn-primary' : ''}`} onClick={() => void stop(false)}>
+              {t('sync.stopOnly')}
+            </button>
+            <button type="button" className={`btn${saved?.sync.restoreOnStop === false ? '' : ' btn-primary'}`} onClick={() => void stop(true)}>
+              {t('sync.stopRestore')}
+            </button>
+          </>
+        }
+      >
+        <p>{t('sync.stopText')}</p>
+      </Dialog>
+    </div>
+  );
+}

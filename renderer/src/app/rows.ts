@@ -1,0 +1,45 @@
+import type { Settings } from '../api/types';
+import type { Language } from '../i18n';
+import { STATUS_ROWS } from '../../../src/core/status-rows';
+
+const builtIn = new Map(STATUS_ROWS.map((r) => [r.id, r]));
+
+/** The label of a status row in the UI language; custom rows carry their own label. */
+export function rowLabel(rowId: string | null, settings: Settings | null, lang: Language): string | null {
+  if (rowId === null) return null;
+  const row = builtIn.get(rowId);
+  if (row) return row.label[lang];
+  const custom = settings?.customRows.find((r) => r.id === rowId);
+  return custom ? custom.label : rowId;
+}
+
+/** Teams availability values an admin can pick for a custom row (Graph's presence availability). */
+export const AVAILABILITIES = ['Available', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offline', 'PresenceUnknown'] as const;
+
+/** Activities Graph reports, offered as suggestions (any other value may be typed). */
+export const KNOWN_ACTIVITIES = [
+  'Available', 'Away', 'BeRightBack', 'Busy', 'DoNotDisturb', 'InACall', 'InAConferenceCall', 'Inactive', 'InAMeeting',
+  'Offline', 'OffWork', 'OutOfOffice', 'PresenceUnknown', 'Presenting', 'UrgentInterruptionsOnly', 'Focusing',
+] as const;
+
+export type TeamsCategory = 'available' | 'busy' | 'dnd' | 'away' | 'offline' | 'unknown';
+
+export function teamsCategory(availability: string | undefined): TeamsCategory {
+  switch ((availability ?? '').toLowerCase()) {
+    case 'available':
+    case 'availableidle':
+      return 'available';
+    case 'busy':
+    case 'busyidle':
+      return 'busy';
+    case 'donotdisturb':
+      return 'dnd';
+    case 'away':
+    case 'berightback':
+      return 'away';
+    case 'offline':
+      return 'offline';
+    default:
+      return 'unknown';
+  }
+}

@@ -1,0 +1,25 @@
+import type { CheckReport } from '../api/types';
+import { useI18n } from '../i18n';
+
+/** The result of `connections.test`: one line per check, with what to fix where a check failed. */
+export function CheckReportView({ report }: { report: CheckReport }) {
+  const { t } = useI18n();
+  return (
+    <div className={`report ${report.ok ? 'report-ok' : 'report-failed'}`}>
+      <p className="report-summary">{report.ok ? t('check.ok') : t('check.failed')}</p>
+      <ul className="report-list">
+        {report.checks.map((c) => (
+          <li key={c.id} className={c.ok ? 'check-ok' : 'check-failed'}>
+            <span className="check-icon" aria-hidden="true">{c.ok ? '✓' : '✗'}</span>
+            <div>
+              <strong>{c.label}</strong>
+              <span className="visually-hidden">{c.ok ? ' – OK' : ' – ✗'}</span>
+              <p>{c.message}</p>
+              {!c.ok && c.fix && <p className="check-fix">{t('check.fix', { fix: c.fix })}</p>}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

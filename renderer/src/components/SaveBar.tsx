@@ -1,0 +1,53 @@
+import { useI18n } from '../i18n';
+import { useServices, useSettingsState } from '../app/context';
+import { PAGE_OF_SECTION, type PageId } from '../app/pages';
+
+/**
+ * Save / Discard for the settings draft, pinned to the bottom of every page that edits settings.
+ * The result of a save is announced (aria-live); issues on other pages are listed so none stays hidden.
+ */
+export function SaveBar({ page }: { page: PageId }) {
+  const { t } = useI18n();
+  const { settings } = useServices();
+  const state = useSettingsState();
+  const issues = [...state.localIssues, ...state.serverIssues.filter((s) => !state.localIssues.some((l) => l.path === s.path))];
+  const elsewhere = issues.filter((i) => {
+    const section = i.path.split('.')[0] ?? '';
+    const owner = PAGE_OF_SECTION[section];
+    return owner !== undefined && owner !== page;
+  });
+  const status = state.status;
+  let message = '';
+  if (status?.kind === 'saved') message = t('save.saved');
+  else if (status?.kind === 'invalid') message = t('save.invalid', { count: status.count });
+  else if (status?.kind === 'failed') message = t('save.failed', { message: status.message });
+
+  return (
+    <div className={`savebar${state.dirty ? ' savebar-dirty' : ''}`}>
+      <div className="savebar-text">
+        <p className="savebar-state">{state.dirty ? t('save.unsaved') : t('save.noChanges')}</p>
+        <p className={`savebar-status${status && status.kind !== 'saved' ? ' savebar-error' : ''}`} role="status" aria-live="polite">
+          {message}
+        </p>
+        {state.changedElsewhere && <p className="savebar-note">{t('save.changedElsewhere')}</p>}
+        {status?.kind === 'invalid' && elsewhere.length > 0 && (
+          <ul className="savebar-issues">
+            {elsewhere.map((i) => (
+              <li key={`${i.path}:${i.message}`}>
+                {t(`nav.${PAGE_OF_SECTION[i.path.split('.')[0] ?? ''] ?? 'board'}`)} – <code>{i.path}</code>: {i.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="savebar-actions">
+        <button type="button" className="btn" disabled={!state.dirty || state.saving} onClick={() => settings.discard()}>
+          {t('common.discard')}
+        </button>
+        <button type="button" className="btn btn-primary" disabled={!state.dirty || state.saving} onClick={() => void settings.save()}>
+          {state.saving ? t('common.saving') : t('common.save')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { RosterUser } from '../api/types';
+import { useDraft, useFieldError, useLive } from '../app/context';
+import { Field, RadioGroup } from '../components/Field';
+import { SaveBar } from '../components/SaveBar';
+import { VirtualTable, type Column } from '../components/VirtualTable';
+import { useI18n, type Translate } from '../i18n';
+import { parseLoginIds } from '../settings/checks';
+
+type RosterFilter = 'all' | 'matched' | 'conflict';
+
+function reasonText(u: RosterUser, t: Translate): string {
+  if (u.status === 'matched') return '';
+  switch (u.reason) {
+    case 'duplicate-email':
+    case 'no-microsoft-account':
+    case 'no-email':
+    case 'no-uci-password':
+      return t(`users.reason.${u.reason}`);
+    default:
+      return t('users.reason.other', { reason: u.reason ?? '?' });
+  }
+}
+
+/** Keeps the admin's raw text (line breaks, a trailing comma) while the draft holds the parsed list. */
+function useLoginIdText(ids: readonly string[]): [string, (text: string) => string[]] {
+  const [text, setText] = useState(() => ids.join('\n'));
+  useEffect(() => {
+    // Follow the draft when it changes from outside (discard, reload), not on our own edits.
+    setText((current) => (parseLoginIds(current).join('\n') === ids.join('\n') ? current : ids.join('\n')));
+  }, [ids]);
+  return [text, (next) => {
+    setText(next);
+    return parseLoginIds(next);
+  }];
+}
+
+export function Users() {
+  const { t } = useI18n();
+  const { draft, update } = useDraft();
+  const { roster } = useLive();
+  const [filter, setFilter] = useState<RosterFilter>('all');
+  const [idsText, setIdsText] = useLoginIdText(draft.users.extraLoginIds);
+  const groupError = useFieldError('users.group');
+  const idsError = useFieldError('users.extraLoginIds');
+  const users = draft.users;
+
+  const rows = useMemo(() => {
+    const all = roster?.users ?? [];
+    const filtered = filter === 'all' ? all : all.filter((u) => u.status === filter);
+    // Conflicts first: they are what the admin has to act on.
+    return [...filtered].sort((a, b) => (a.status === b.status ? a.login.localeCompare(b.login, undefined, { numeric: true }) : a.status === 'conflict' ? -1 : 1));
+  }, [roster, filter]);
+
+  const columns: Column<RosterUser>[] = [
+    { key: 'login', header: t('users.col.login'), width: '7rem', render: (u) => <span className="cell-clip tabular">{u.login}</span> },
+    { key: 'name', header: t('users.col.name'), width: 'minmax(9rem, 1.3fr)', render: (u) => <span className="cell-clip">{u.displayName ?? '–'}</span> },
+    { key: 'email', header: t('users.col.email'), width: 'minmax(11rem, 1.6fr)', render: (u) => <span className="cell-clip" title={u.email}>{u.email || '–'}</span> },
+    {
+      key: 'status', header: t('users.col.status'), width: '8rem',
+      render: (u) => (
+        <span className={`badge ${u.status === 'matched' ? 'badge-ok' : 'badge-error'}`}>
+          {u.status === 'matched' ? t('users.status.matched') : t('users.status.conflict')}
+        </span>
+      ),
+    },
+    {
+      key: 'reason', header: t('users.col.reason'), width: 'minmax(12rem, 2.4fr)',
+      render: (u) => (
+        <div className="cell-stack">
+          <span className="cell-clip" title={reasonText(u, t)}>{reasonText(u, t)}</span>
+          {u.detail && <span className="cell-sub" title={u.detail}>{u.detail}</span>}
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <section className="page" aria-labelledby="users-title">
+      <header className="page-head">
+        <h1 id="users-title">{t('users.title')}</h1>
+        <p className="page-intro">{t('users.intro')}</p>
+      </header>
+
+      <section className="card" aria-labelledby="selection-title">
+        <h2 id="selection-title">{t('users.selectionTitle')}</h2>
+        <div className="form-grid">
+          <div>
+            <RadioGroup
+              legend={t('users.selection')}
+              name="selection"
+              value={users.selection}
+              options={[
+                { value: 'all', label: t('users.selection.all') },
+                { value: 'group', label: t('users.selection.group') },
+              ]}
+              onChange={(v) => update((d) => ({ ...d, users: { ...d.users, selection: v } }))}
+            />
+            {users.selection === 'group' && (
+              <Field label={t('users.group')} hint={t('users.groupHint')} error={groupError}>
+                {(p) => (
+                  <input
+                    {...p}
+                    type="text"
+                    value={users.group ?? ''}
+                    onChange={(e) => update((d) => ({ ...d, users: { ...d.users, group: e.target.value } }))}
+                  />
+                )}
+              </Field>
+            )}
+          </div>
+          <Field label={t('users.extra')} hint={t('users.extraHint')} error={idsError}>
+            {(p) => (
+              <textarea
+                {...p}
+                rows={5}
+                className="mono"
+                spellCheck={false}
+                value={idsText}
+                onChange={(e) => {
+                  const ids = setIdsText(e.target.value);
+                  update((d) => ({ ...d, users: { ...d.users, extraLoginIds: ids } }));
+                }}
+              />
+            )}
+          </Field>
+        </div>
+      </section>
+
+      <section className="card card-fill" aria-labelledby="roster-title">
+        <div className="card-head">
+          <div>
+            <h2 id="roster-title">{t('users.rosterTitle')}</h2>
+            <p className="section-intro">
+              {roster ? t('users.rosterCounts', { matched: roster.counts.matched, conflicts: roster.counts.conflicts }) : t('common.loading')}
+              {' · '}
+              {t('users.rosterHint')}
+            </p>
+          </div>
+          <div className="field field-inline">
+            <label htmlFor="roster-filter" className="field-label">{t('users.filter')}</label>
+            <select id="roster-filter" value={filter} onChange={(e) => setFilter(e.target.value as RosterFilter)}>
+              <option value="all">{t('users.filter.all')}</option>
+              <option value="matched">{t('users.filter.matched')}</option>
+              <option value="conflict">{t('users.filter.conflict')}</option>
+            </select>
+          </div>
+        </div>
+        <VirtualTable
+          className="vt-roster"
+          label={t('users.rosterTitle')}
+          rows={rows}
+          columns={columns}
+          rowKey={(u) => u.login}
+          rowHeight={52}
+          rowClassName={(u) => (u.status === 'conflict' ? 'row-conflict' : undefined)}
+          empty={t('users.rosterEmpty')}
+        />
+      </section>
+
+      <SaveBar page="users" />
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+import type { ControlClient, Issue, Settings } from '../api/types';
+import { toCallError } from '../api/types';
+import { Store } from './store';
+
+export type SaveStatus =
+  | { kind: 'saved' }
+  | { kind: 'invalid'; count: number }
+  | { kind: 'failed'; message: string };
+
+export interface SettingsState {
+  loaded: boolean;
+  loadError: string | null;
+  /** Problems the host reported while reading the file (e.g. a corrupt file moved aside). */
+  problems: readonly string[];
+  /** What the host has stored. */
+  saved: Settings | null;
+  /** What the admin is editing; equal to `saved` when nothing is pending. */
+  draft: Settings | null;
+  dirty: boolean;
+  saving: boolean;
+  /** Issues from the host (`settings.validate` while editing, `settings.save` on save), by dotted path. */
+  serverIssues: readonly Issue[];
+  /** Issues found in the browser (localized); a save is refused while there are any. */
+  localIssues: readonly Issue[];
+  status: SaveStatus | null;
+  /** The stored settings changed elsewhere while the admin had pending edits. */
+  changedElsewhere: boolean;
+}
+
+const initial: SettingsState = {
+  loaded: false, loadError: null, problems: [], saved: null, draft: null, dirty: false, saving: false,
+  serverIssues: [], localIssues: [], status: null, changedElsewhere: false,
+};
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * One settings draft for the whole window: pages edit parts of it, one Save stores it all. A failed save keeps
+ * the draft (nothing typed is ever lost); a successful one reloads what the host stored (it may normalise).
+ */
+export class SettingsStore {
+  readonly store = new Store<SettingsState>(initial);
+  private validateTimer: ReturnType<typeof setTimeout> | undefined;
+  private validateSeq = 0;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly client: ControlClient,
+    /** Localized checks of the draft (computed in the browser, before anything is sent). */
+    private localCheck: (s: Settings) => Issue[] = () => [],
+    private readonly validateDelayMs = 400,
+  ) {}
+
+  setLocalCheck(check: (s: Settings) => Issue[]): void {
+    this.localCheck = check;
+    const { draft } = this.store.get();
+    if (draft) this.store.set((s) => ({ ...s, localIssues: check(draft) }));
+  }
+
+  start(): void {
+    this.unsubscribe = this.client.subscribe((e) => {
+      if (e.type === 'settings.changed') this.onExternalChange(e.data.settings);
+    });
+    void this.load();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    clearTimeout(this.validateTimer);
+  }
+
+  async load(): Promise<void> {
+    this.store.set((s) => ({ ...s, loadError: null }));
+    try {
+      const { settings, problems } = await this.client.call('settings.get', {});
+      this.store.set((s) => ({
+        ...s, loaded: true, loadError: null, problems, saved: settings, draft: settings, dirty: false,
+        serverIssues: [], localIssues: this.localCheck(settings), changedElsewhere: false,
+      }));
+    } catch (err) {
+      this.store.set((s) => ({ ...s, loaded: s.saved !== null, loadError: toCallError(err).message }));
+    }
+  }
+
+  /** Applies an edit to the draft. */
+  update(edit: (draft: Settings) => Settings): void {
+    const { draft, saved } = this.store.get();
+    if (!draft) return;
+    const next = edit(draft);
+    const dirty = !same(next, saved);
+    this.store.set((s) => ({
+      ...s, draft: next, dirty, localIssues: this.localCheck(next), status: null,
+      changedElsewhere: dirty ? s.changedElsewhere : false,
+    }));
+    this.scheduleValidate(next);
+  }
+
+  discard(): void {
+    clearTimeout(this.validateTimer);
+    this.validateSeq++;
+    this.store.set((s) => ({
+      ...s, draft: s.saved, dirty: false, serverIssues: [], localIssues: s.saved ? this.localCheck(s.saved) : [],
+      status: null, changedElsewhere: false,
+    }));
+  }
+
+  /** Saves the whole draft. Returns true when stored. */
+  async save(): Promise<boolean> {
+    const { draft } = this.store.get();
+    if (!draft) return false;
+    clearTimeout(this.validateTimer);
+    this.validateSeq++;
+    const local = this.localCheck(draft);
+    if (local.length > 0) {
+      this.store.set((s) => ({ ...s, localIssues: local, status: { kind: 'invalid', count: local.length } }));
+      return false;
+    }
+    this.store.set((s) => ({ ...s, saving: true, status: null }));
+    try {
+      const res = await this.client.call('settings.save', { settings: draft });
+      if (!res.ok) {
+        this.store.set((s) => ({
+          ...s, saving: false, serverIssues: res.issues, status: { kind: 'invalid', count: res.issues.length },
+        }));
+        return false;
+      }
+      // Reload what was stored: the host normalises (trims, drops trailing slashes, fills defaults).
+      let stored = draft;
+      try {
+        stored = (await this.client.call('settings.get', {})).settings;
+      } catch {
+        // The save succeeded; showing the draft as saved is the best we know.
+      }
+      this.store.set((s) => {
+        const editedMeanwhile = !same(s.draft, draft);
+        const nextDraft = editedMeanwhile ? s.draft : stored;
+        return {
+          ...s, saving: false, saved: stored, draft: nextDraft, dirty: editedMeanwhile && !same(nextDraft, stored),
+          serverIssues: [], localIssues: nextDraft ? this.localCheck(nextDraft) : [], status: { kind: 'saved' },
+          changedElsewhere: false,
+        };
+      });
+      return true;
+    } catch (err) {
+      const e = toCallError(err);
+      this.store.set((s) => ({
+        ...s, saving: false, serverIssues: e.issues ?? s.serverIssues, status: { kind: 'failed', message: e.message },
+      }));
+      return false;
+    }
+  }
+
+  /** Stores one preference at once (e.g. the language) without saving the admin's other pending edits. */
+  async savePreference(edit: (s: Settings) => Settings): Promise<void> {
+    const { saved, draft } = this.store.get();
+    if (!saved || !draft) return;
+    const nextSaved = edit(saved);
+    const nextDraft = edit(draft);
+    this.store.set((s) => ({ ...s, saved: nextSaved, draft: nextDraft, dirty: !same(nextDraft, nextSaved) }));
+    try {
+      await this.client.call('settings.save', { settings: nextSaved });
+    } catch {
+      // A preference that cannot be stored still applies to this window; nothing else depends on it.
+    }
+  }
+
+  clearStatus(): void {
+    this.store.set((s) => ({ ...s, status: null }));
+  }
+
+  private onExternalChange(settings: Settings): void {
+    const { saved, dirty } = this.store.get();
+    if (same(settings, saved)) return;
+    if (!dirty) {
+      this.store.set((s) => ({ ...s, saved: settings, draft: settings, localIssues: this.localCheck(settings), serverIssues: [] }));
+    } else {
+      this.store.set((s) => ({ ...s, saved: settings, changedElsewhere: true, dirty: !same(s.draft, settings) }));
+    }
+  }
+
+  private scheduleValidate(draft: Settings): void {
+    clearTimeout(this.validateTimer);
+    const seq = ++this.validateSeq;
+    this.validateTimer = setTimeout(() => {
+      void this.client.call('settings.validate', { settings: draft }).then(
+        (res) => {
+          if (seq === this.validateSeq) this.store.set((s) => ({ ...s, serverIssues: res.issues }));
+        },
+        () => undefined,
+      );
+    }, this.validateDelayMs);
+  }
+}
