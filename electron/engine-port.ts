@@ -1,0 +1,49 @@
+// The engine as the shell sees it: a ControlApi plus start/stop. The engine lives in src/sync/service.ts and
+// is loaded at run time (after the single-instance check, so a second start never touches the vault or the
+// network). The specifier is computed so the shell type-checks and starts even in a build without the engine,
+// and then says clearly what is missing.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import type { ControlApi } from '../src/control/contract.js';
+import type { ShellLogger } from './ports.js';
+
+export interface EngineService {
+  api: ControlApi;
+  start(): Promise<void>;
+  stop(opts: { restore: boolean }): Promise<void>;
+  /** The engine's logger, so shell messages land in the same file and live log. */
+  logger?: ShellLogger & { child?(bindings: Record<string, unknown>): ShellLogger };
+}
+
+export interface EngineServiceOptions {
+  /** Per-user data folder (settings, vault file, journal, logs): Electron's userData. */
+  dataDir: string;
+  /** Interactive sign-in: open this URL in the system browser (the shell validates it first). */
+  openBrowser: (url: string) => Promise<void>;
+}
+
+export type EngineFactory = (opts: EngineServiceOptions) => Promise<EngineService>;
+
+export class EngineMissingError extends Error {
+  constructor(detail: string) {
+    super(`The sync engine could not be loaded (${detail}). Rebuild the app with "npm run build", or reinstall it.`);
+    this.name = 'EngineMissingError';
+  }
+}
+
+/** Loads createEngineService from <appRoot>/dist/src/sync/service.js. */
+export async function loadEngineFactory(appRoot: string): Promise<EngineFactory> {
+  const file = join(appRoot, 'dist', 'src', 'sync', 'service.js');
+  if (!existsSync(file)) throw new EngineMissingError('dist/src/sync/service.js is missing');
+  let mod: { createEngineService?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { createEngineService?: unknown };
+  } catch (err) {
+    throw new EngineMissingError(err instanceof Error ? err.message : String(err));
+  }
+  if (typeof mod.createEngineService !== 'function') {
+    throw new EngineMissingError('dist/src/sync/service.js has no createEngineService');
+  }
+  return mod.createEngineService as EngineFactory;
+}

@@ -1,0 +1,93 @@
+// What the tray shows for a given engine state: one of four icons and a one-line tooltip. Pure, so every
+// combination of sync and auth state can be checked without a tray.
+import type { AuthStatus, SyncStatus } from '../src/control/contract.js';
+import { shellText, type ShellLanguage } from './shell-text.js';
+
+export type TrayIconState = 'syncing' | 'paused' | 'attention' | 'error';
+
+export const TRAY_ICON_STATES: readonly TrayIconState[] = ['syncing', 'paused', 'attention', 'error'];
+
+export interface TrayModel {
+  sync?: SyncStatus;
+  auth?: AuthStatus;
+  language: ShellLanguage;
+}
+
+export interface TrayView {
+  icon: TrayIconState;
+  /** One line; Windows cuts tray tooltips at 127 characters. */
+  tooltip: string;
+  /** Short status for the first (disabled) menu line. */
+  status: string;
+}
+
+export const MAX_TOOLTIP = 127;
+
+/** Sync states in which the engine is on (it may be waiting for a sign-in, but the admin switched it on). */
+export function isSyncOn(sync: SyncStatus | undefined): boolean {
+  return sync !== undefined && ['starting', 'running', 'degraded', 'signed-out'].includes(sync.state);
+}
+
+export function trayView(model: TrayModel, now: Date = new Date()): TrayView {
+  const t = shellText(model.language);
+  const { sync, auth } = model;
+  let icon: TrayIconState;
+  let status: string;
+  let reason: string | undefined;
+
+  // Precedence: an error stops everything; then what needs the admin; then on/off.
+  if (sync?.state === 'error') {
+    icon = 'error';
+    status = t.state.error;
+    reason = sync.reason;
+  } else if (auth?.state === 'not-configured') {
+    icon = 'attention';
+    status = t.state.notConfigured;
+    reason = auth.message;
+  } else if (sync?.state === 'signed-out' || auth?.state === 'needs-sign-in') {
+    icon = 'attention';
+    status = t.state.signIn;
+    reason = auth?.message ?? sync?.reason;
+  } else if (auth && auth.appCredential !== 'ok') {
+    icon = 'attention';
+    status = t.state.credential;
+    reason = auth.message;
+  } else if (sync?.state === 'degraded') {
+    icon = 'attention';
+    status = t.state.degraded;
+    reason = sync.reason;
+  } else if (sync?.state === 'running' || sync?.state === 'starting') {
+    icon = 'syncing';
+    status = sync.state === 'starting' ? t.state.starting : t.state.syncing;
+  } else {
+    icon = 'paused';
+    status = t.state.paused;
+  }
+
+  const parts = [`${t.appName}: ${status}`];
+  if (reason) parts.push(reason);
+  else if (icon === 'syncing' && sync?.lastSuccessfulSync) parts.push(formatSyncTime(sync.lastSuccessfulSync, model.language, now));
+  return { icon, status, tooltip: oneLine(parts.join(' – '), MAX_TOOLTIP) };
+}
+
+export function lastSyncLine(model: TrayModel, now: Date = new Date()): string {
+  const t = shellText(model.language);
+  const at = model.sync?.lastSuccessfulSync;
+  return at ? t.lastSync(formatSyncTime(at, model.language, now)) : t.lastSyncNever;
+}
+
+/** "14:03" today, "2 Jan, 14:03" on other days, in the UI language and the machine's time zone. */
+export function formatSyncTime(iso: string, language: ShellLanguage, now: Date = new Date()): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const locale = language === 'de' ? 'de-DE' : 'en-GB';
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(at);
+  if (at.toDateString() === now.toDateString()) return time;
+  const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(at);
+  return `${day}, ${time}`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
