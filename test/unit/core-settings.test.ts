@@ -153,7 +153,7 @@ describe('field validation gives readable issues', () => {
     [{ starface: { callbackHost: '10.0.0.5:8080' } }, 'starface.callbackHost: must be a host name or IP address the PBX can reach (no http://, no path, no port — the port is callbackPort)'],
     [{ starface: { callbackPort: -1 } }, 'starface.callbackPort: must be at least 0'],
     [{ starface: { callbackPort: '8080' } }, 'starface.callbackPort: must be a number'],
-    [{ starface: { keepAliveSeconds: 0 } }, 'starface.keepAliveSeconds: must be at least 0'],
+    [{ starface: { keepAliveSeconds: 0 } }, 'starface.keepAliveSeconds: must be greater than 0'],
     [{ starface: { maxConcurrentLogins: 0 } }, 'starface.maxConcurrentLogins: must be at least 1'],
     [{ network: { extraCaPem: ['hello'] } }, 'network.extraCaPem.0: must be a PEM certificate (-----BEGIN CERTIFICATE----- …)'],
     [{ network: { proxyUrl: 'socks5://proxy:1080' } }, 'network.proxyUrl: must be an https:// or http:// URL'],
