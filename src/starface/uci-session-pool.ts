@@ -53,6 +53,8 @@ export class UciSessionPool extends EventEmitter<Events> {
   private readonly firstAttempts = new Map<string, Promise<boolean>>();
   private readonly unsubscribe: (() => void)[] = [];
   private closed = false;
+  /** What the sessions learnt about the PBX (shared, so only the first sessions probe). */
+  private readonly facts: ObservedPbxFacts = {};
 
   constructor(private readonly opts: UciSessionPoolOptions) {
     super();
@@ -83,6 +85,11 @@ export class UciSessionPool extends EventEmitter<Events> {
     return this.sessions.size;
   }
 
+  /** Logins running right now (bounded by maxConcurrentLogins). */
+  get loginsInFlight(): number {
+    return this.gate.inFlight;
+  }
+
   logins(): string[] {
     return [...this.sessions.keys()];
   }
@@ -105,6 +112,7 @@ export class UciSessionPool extends EventEmitter<Events> {
       callback: cb ? cb.register(login) : undefined,
       settings: this.settings,
       loginGate: this.gate,
+      sharedFacts: this.facts,
       logger: this.opts.logger,
     });
     session.on('status', (status, error) => this.emit('status', login, status, error));
@@ -168,16 +176,12 @@ export class UciSessionPool extends EventEmitter<Events> {
 
   /** The PBX's capabilities from the settings and what any session observed so far. */
   capabilities(): PbxCapabilities {
-    const facts: ObservedPbxFacts = {};
-    for (const s of this.sessions.values()) {
-      const f = s.facts;
-      facts.dndInUserState ??= f.dndInUserState;
-      facts.chatPresenceSetter ??= f.chatPresenceSetter;
-      facts.dndWriteRejected ??= f.dndWriteRejected;
-      facts.chatMessageWriteRejected ??= f.chatMessageWriteRejected;
-      facts.serverVersion ??= f.serverVersion;
-    }
-    return deriveCapabilities(this.settings, facts);
+    return deriveCapabilities(this.settings, this.facts);
+  }
+
+  /** Facts observed on the PBX (services, version, DND flag, chat presence setter). */
+  observedFacts(): Readonly<ObservedPbxFacts> {
+    return { ...this.facts };
   }
 
   stats(): UciPoolStats {

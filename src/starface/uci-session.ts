@@ -54,6 +54,11 @@ export interface UciSessionOptions {
   settings?: Partial<UciSessionSettings>;
   /** Shared by a pool to bound concurrent logins. */
   loginGate?: Semaphore;
+  /**
+   * PBX-wide facts shared by a pool's sessions: once one session has discovered the services or probed the
+   * chat presence setter, the others skip it (hundreds of sessions need not ask the same question).
+   */
+  sharedFacts?: ObservedPbxFacts;
   logger?: Logger;
 }
 
@@ -77,7 +82,7 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 export class UciSession extends EventEmitter<Events> {
   readonly login: string;
   readonly settings: UciSessionSettings;
-  readonly facts: ObservedPbxFacts = {};
+  readonly facts: ObservedPbxFacts;
   readonly stats: UciSessionStats = { requests: 0, failures: 0, logins: 0, relogins: 0, loginFailures: 0, keepAlives: 0 };
   lastError: string | undefined;
 
@@ -100,6 +105,7 @@ export class UciSession extends EventEmitter<Events> {
     super();
     this.login = opts.login;
     this.settings = resolveSessionSettings(opts.settings);
+    this.facts = opts.sharedFacts ?? {};
     this.base = normalizeBaseUrl(opts.baseUrl);
     this.log = (opts.logger ?? silentLogger).child({ component: 'starface-uci', user: opts.login });
   }

@@ -2,7 +2,6 @@
 // HTTP status, content type and HTML answers themselves (a PBX answers faults, `false`, HTML login pages or
 // HTTP errors, and each means something different), so only its Serializer/Deserializer are used.
 import { createRequire } from 'node:module';
-import { PassThrough } from 'node:stream';
 
 export type XmlRpcValue =
   | string
@@ -37,9 +36,34 @@ interface SerializerModule {
   serializeMethodResponse(value: unknown): string;
   serializeFault(fault: unknown): string;
 }
-interface DeserializerInstance {
-  deserializeMethodResponse(stream: NodeJS.ReadableStream, cb: (err: Error | null | undefined, value?: unknown) => void): void;
-  deserializeMethodCall(stream: NodeJS.ReadableStream, cb: (err: Error | null | undefined, method?: string, params?: unknown[]) => void): void;
+/** The package's Deserializer: its SAX handlers and value conversions are used, fed by a plain SAX parser. */
+interface DeserializerState {
+  type: string | null;
+  responseType: string | null;
+  stack: unknown[];
+  marks: number[];
+  data: string[];
+  methodname: string | null;
+  value: boolean;
+  error: Error | null;
+  callback: ((err: Error | null | undefined, result?: unknown[]) => void) | null;
+  onOpentag(node: unknown): void;
+  onClosetag(name: string): void;
+  onText(text: string): void;
+  onCDATA(text: string): void;
+  onDone(): void;
+  onError(err: unknown): void;
+}
+interface SaxParser {
+  onopentag: (node: unknown) => void;
+  onclosetag: (name: string) => void;
+  ontext: (text: string) => void;
+  oncdata: (text: string) => void;
+  onend: () => void;
+  onerror: (err: Error) => void;
+  error: Error | null;
+  write(text: string): SaxParser;
+  close(): SaxParser;
 }
 interface CustomTypeCtor {
   new (raw: string): { raw: string; tagName: string };
@@ -47,7 +71,9 @@ interface CustomTypeCtor {
 
 const require = createRequire(import.meta.url);
 const serializer = require('xmlrpc/lib/serializer.js') as SerializerModule;
-const Deserializer = require('xmlrpc/lib/deserializer.js') as new (encoding?: string) => DeserializerInstance;
+const Deserializer = require('xmlrpc/lib/deserializer.js') as { prototype: DeserializerState };
+// sax is the parser the xmlrpc package itself uses; resolve it from there rather than relying on hoisting.
+const sax = createRequire(require.resolve('xmlrpc/lib/deserializer.js'))('sax') as { parser(strict: boolean, opts?: object): SaxParser };
 const CustomType = require('xmlrpc/lib/customtype.js') as CustomTypeCtor;
 
 /**
@@ -75,44 +101,67 @@ export function encodeFault(fault: XmlRpcFault): string {
   return serializer.serializeFault({ faultCode: fault.faultCode, faultString: fault.faultString });
 }
 
-function streamOf(body: Buffer | string): PassThrough {
-  const s = new PassThrough();
-  s.end(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
-  return s;
-}
-
-export function decodeMethodCall(body: Buffer | string): Promise<DecodedCall> {
+/**
+ * Runs the package's Deserializer over a complete body. Its own entry points need a stream per message,
+ * which costs ~0.4 ms each; a plain SAX parser driving the same handlers costs a fraction of that — it
+ * matters with thousands of UCI sessions.
+ */
+function deserialize(body: Buffer | string): Promise<DeserializerState> {
   return new Promise((resolve, reject) => {
-    let done = false;
-    new Deserializer('utf8').deserializeMethodCall(streamOf(body), (err, method, params) => {
-      if (done) return;
-      done = true;
-      if (err || !method) reject(new XmlRpcParseError(`Not an XML-RPC methodCall: ${err?.message ?? 'no method name'}`));
-      else resolve({ method, params: (params ?? []) as XmlRpcValue[] });
-    });
+    const des = Object.create(Deserializer.prototype) as DeserializerState;
+    Object.assign(des, { type: null, responseType: null, stack: [], marks: [], data: [], methodname: null, value: false, error: null });
+    let settled = false;
+    des.callback = (err) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err);
+      else resolve(des);
+    };
+    const parser = sax.parser(false, {});
+    parser.onopentag = (n) => des.onOpentag(n);
+    parser.onclosetag = (n) => des.onClosetag(n);
+    parser.ontext = (t) => des.onText(t);
+    parser.oncdata = (t) => des.onCDATA(t);
+    parser.onend = () => des.onDone();
+    parser.onerror = (e) => {
+      des.onError(e);
+      parser.error = null;
+    };
+    try {
+      parser.write(typeof body === 'string' ? body : body.toString('utf8')).close();
+    } catch (err) {
+      des.onError(err);
+    }
+    if (!settled) des.onError(new Error('Invalid XML-RPC message'));
   });
 }
 
-export function decodeMethodResponse(body: Buffer | string): Promise<DecodedResponse> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    new Deserializer('utf8').deserializeMethodResponse(streamOf(body), (err, value) => {
-      if (done) return;
-      done = true;
-      if (err) {
-        const f = err as Error & { faultCode?: unknown; faultString?: unknown };
-        if ('faultCode' in f || 'faultString' in f) {
-          resolve({ kind: 'fault', fault: { faultCode: Number(f.faultCode ?? 0), faultString: String(f.faultString ?? '') } });
-        } else {
-          reject(new XmlRpcParseError(`Not an XML-RPC methodResponse: ${err.message}`));
-        }
-        return;
-      }
-      // A response without any <param> is malformed for XML-RPC; the deserializer returns undefined for it.
-      if (value === undefined) reject(new XmlRpcParseError('Not an XML-RPC methodResponse: no value'));
-      else resolve({ kind: 'value', value: value as XmlRpcValue });
-    });
-  });
+export async function decodeMethodCall(body: Buffer | string): Promise<DecodedCall> {
+  let des: DeserializerState;
+  try {
+    des = await deserialize(body);
+  } catch (err) {
+    throw new XmlRpcParseError(`Not an XML-RPC methodCall: ${(err as Error).message}`);
+  }
+  if (des.type !== 'methodcall') throw new XmlRpcParseError('Not an XML-RPC methodCall');
+  if (!des.methodname) throw new XmlRpcParseError('Not an XML-RPC methodCall: no method name');
+  return { method: des.methodname, params: des.stack as XmlRpcValue[] };
+}
+
+export async function decodeMethodResponse(body: Buffer | string): Promise<DecodedResponse> {
+  let des: DeserializerState;
+  try {
+    des = await deserialize(body);
+  } catch (err) {
+    const f = err as Error & { faultCode?: unknown; faultString?: unknown };
+    if ('faultCode' in f || 'faultString' in f) {
+      return { kind: 'fault', fault: { faultCode: Number(f.faultCode ?? 0), faultString: String(f.faultString ?? '') } };
+    }
+    throw new XmlRpcParseError(`Not an XML-RPC methodResponse: ${f.message}`);
+  }
+  if (des.type !== 'methodresponse' || !des.responseType) throw new XmlRpcParseError('Not an XML-RPC methodResponse');
+  if (des.stack.length !== 1) throw new XmlRpcParseError(`Not an XML-RPC methodResponse: ${des.stack.length} values instead of one`);
+  return { kind: 'value', value: des.stack[0] as XmlRpcValue };
 }
 
 /** An HTML page (login page, proxy error, servlet error) instead of XML: the PBX session is not usable. */
