@@ -11,7 +11,7 @@ import type { HttpTransport } from '../platform/http-transport.js';
 import { TransportError } from '../platform/http-transport.js';
 import type { Logger } from '../platform/logger.js';
 import { GraphRequestError } from './errors.js';
-import { backoffMs, GRAPH_PRESENCE_BUDGET, parseRetryAfter, RetryGates, TokenBucket, type BudgetSettings } from './throttle.js';
+import { backoffMs, GRAPH_PRESENCE_BUDGET, parseRetryAfter, RequestBudget, RetryGates, type BudgetSettings } from './throttle.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 const BUILT_IN_GRAPH_HOSTS = new Set(['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us',
@@ -34,12 +34,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, maxInlineWaitM
  * Retry-After gates. Create one per app registration and hand it to each client.
  */
 export class GraphThrottle {
-  readonly presenceBudget: TokenBucket;
+  readonly presenceBudget: RequestBudget;
   readonly gates = new RetryGates();
   policy: RetryPolicy;
 
   constructor(opts: { presenceBudget?: BudgetSettings; retry?: Partial<RetryPolicy> } = {}) {
-    this.presenceBudget = new TokenBucket(opts.presenceBudget ?? GRAPH_PRESENCE_BUDGET);
+    this.presenceBudget = new RequestBudget(opts.presenceBudget ?? GRAPH_PRESENCE_BUDGET);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
   }
 }
@@ -108,9 +108,12 @@ class ThrottleHandler implements Middleware {
     const policy = this.throttle.policy;
     let refreshedToken = false;
     for (let attempt = 0; ; attempt++) {
-      // Never call an endpoint before its Retry-After has passed, whoever received it.
-      await this.throttle.gates.wait(group, signal);
-      if (presence) await this.throttle.presenceBudget.take(signal);
+      // Never call an endpoint before its Retry-After has passed, whoever received it; the gate is checked
+      // again after waiting for the budget, because a Retry-After may have arrived meanwhile.
+      do {
+        await this.throttle.gates.wait(group, signal);
+        if (presence) await this.throttle.presenceBudget.take(signal);
+      } while (this.throttle.gates.remainingMs(group) > 0);
       let networkError: unknown;
       try {
         await this.next.execute(context);

@@ -1,4 +1,4 @@
-// Throttling on our side, before Graph has to: a shared token bucket for presence calls (the documented
+// Throttling on our side, before Graph has to: a shared sliding-window budget for presence calls (the documented
 // 1,500 requests / 30 s per app per tenant), Retry-After gates per endpoint group, and backoff with jitter.
 
 export interface BudgetSettings {
@@ -13,57 +13,50 @@ export const GRAPH_PRESENCE_BUDGET: BudgetSettings = { limit: 1500, windowSecond
 export type Clock = () => number;
 
 /**
- * Token bucket: holds up to `limit` tokens and refills at limit/window per second, so bursts up to the limit
- * are allowed and the long-run rate never exceeds the documented budget. Shared by reader and writer.
+ * The presence budget as a sliding window: at most `limit` requests in any `windowSeconds`. (A token bucket
+ * with a burst of `limit` could send twice the limit within one window, which Graph would throttle.)
+ * One instance is shared by reader and writer of an app.
  */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
+export class RequestBudget {
+  /** Send times of the most recent requests, oldest first (at most `limit` kept). */
+  private sent: number[] = [];
 
-  constructor(private settings: BudgetSettings = GRAPH_PRESENCE_BUDGET, private readonly now: Clock = Date.now) {
-    this.tokens = settings.limit;
-    this.last = now();
+  constructor(private settings: BudgetSettings = GRAPH_PRESENCE_BUDGET, private readonly now: Clock = Date.now) {}
+
+  get limit(): number {
+    return this.settings.limit;
   }
 
+  /** Requests still allowed right now. */
   get available(): number {
-    this.refill();
-    return this.tokens;
+    this.prune();
+    return this.settings.limit - this.sent.length;
   }
 
   reconfigure(settings: BudgetSettings): void {
-    this.refill();
     this.settings = settings;
-    this.tokens = Math.min(this.tokens, settings.limit);
+    this.prune();
   }
 
-  /** Milliseconds until one token is available (0 = now). */
+  /** Milliseconds until one more request is allowed (0 = now). */
   waitMs(): number {
-    this.refill();
-    if (this.tokens >= 1) return 0;
-    return Math.ceil((1 - this.tokens) / this.ratePerMs());
+    this.prune();
+    if (this.sent.length < this.settings.limit) return 0;
+    return Math.max(1, this.sent[this.sent.length - this.settings.limit]! + this.settings.windowSeconds * 1000 - this.now());
   }
 
-  /** Takes one token, waiting for the refill if needed. */
+  /** Takes one request slot, waiting until the window has room. */
   async take(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const wait = this.waitMs();
-      if (wait === 0) {
-        this.tokens -= 1;
-        return;
-      }
-      await sleep(wait, signal);
-    }
+    for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) await sleep(wait, signal);
+    this.sent.push(this.now());
   }
 
-  private ratePerMs(): number {
-    return this.settings.limit / (this.settings.windowSeconds * 1000);
-  }
-
-  private refill(): void {
-    const t = this.now();
-    const elapsed = Math.max(0, t - this.last);
-    this.last = t;
-    this.tokens = Math.min(this.settings.limit, this.tokens + elapsed * this.ratePerMs());
+  private prune(): void {
+    const cutoff = this.now() - this.settings.windowSeconds * 1000;
+    let drop = 0;
+    while (drop < this.sent.length && this.sent[drop]! <= cutoff) drop++;
+    if (this.sent.length - drop > this.settings.limit) drop = this.sent.length - this.settings.limit;
+    if (drop) this.sent = this.sent.slice(drop);
   }
 }
 

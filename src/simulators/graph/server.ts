@@ -46,6 +46,12 @@ export interface GraphSimulatorOptions {
   latencyMs?: number;
   /** The user who "signs in" at the authorize endpoint / approves device codes by default (id or e-mail). */
   signInUser?: string;
+  /**
+   * A request counts as an early retry when it arrives later than this after we answered 429/503 with
+   * Retry-After (and before that time). Requests that were already on their way when the answer went out
+   * (concurrent requests) cannot be told apart on the wire; the grace covers them. Default 20 ms.
+   */
+  earlyRetryGraceMs?: number;
   /** Called for unexpected handler errors (the request gets a 500; the server keeps running). */
   onError?: (err: unknown) => void;
 }
@@ -146,7 +152,8 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
   const graph = new GraphApi(world, () => baseUrl);
   const faults = new Faults(opts.latencyMs ?? 0);
   const budget = new SlidingWindowBudget({ ...(opts.presenceBudget ?? DEFAULT_PRESENCE_BUDGET) });
-  const retryNotBefore = new Map<string, number>();
+  const graceMs = opts.earlyRetryGraceMs ?? 20;
+  const retryNotBefore = new Map<string, { sentAt: number; until: number }>();
   let stats = emptyStats();
 
   const record = (endpoint: string, status: number): void => {
@@ -158,27 +165,33 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     if (status === 429) stats.throttle.responses429 += 1;
   };
 
-  /** Notes a request that arrives before the Retry-After we gave this caller for this endpoint. */
-  const checkEarly = (caller: string, endpoint: string): void => {
+  /**
+   * Notes a request that arrives after we told this caller to wait (a 429/503 with Retry-After was sent) but
+   * before that time. Requests arriving within the grace after the answer was probably in flight already.
+   */
+  const checkEarly = (caller: string, endpoint: string, arrivedAt: number): void => {
     const key = `${caller}|${endpoint}`;
-    const until = retryNotBefore.get(key);
-    if (until === undefined) return;
-    const now = Date.now();
-    if (now < until) {
-      stats.throttle.earlyRetries += 1;
-      if (stats.throttle.earlyRetryLog.length < 100) {
-        stats.throttle.earlyRetryLog.push({ endpoint, at: new Date(now).toISOString(), allowedAt: new Date(until).toISOString() });
-      }
-    } else {
+    const gate = retryNotBefore.get(key);
+    if (gate === undefined) return;
+    if (arrivedAt >= gate.until) {
       retryNotBefore.delete(key);
+      return;
+    }
+    if (arrivedAt <= gate.sentAt + graceMs) return;
+    stats.throttle.earlyRetries += 1;
+    if (stats.throttle.earlyRetryLog.length < 100) {
+      stats.throttle.earlyRetryLog.push({ endpoint, at: new Date(arrivedAt).toISOString(), allowedAt: new Date(gate.until).toISOString() });
     }
   };
   const setRetryAfter = (caller: string, endpoint: string, seconds: number): void => {
     const key = `${caller}|${endpoint}`;
-    retryNotBefore.set(key, Math.max(retryNotBefore.get(key) ?? 0, Date.now() + seconds * 1000));
+    const now = preciseNow();
+    const prev = retryNotBefore.get(key);
+    retryNotBefore.set(key, { sentAt: now, until: Math.max(prev?.until ?? 0, now + seconds * 1000) });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = preciseNow();
     const requestId = randomUUID();
     const clientRequestId = headerValue(req, 'client-request-id') ?? requestId;
     const url = new URL(req.url ?? '/', baseUrl);
@@ -223,7 +236,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
       endpoint = route.endpoint;
       const token = /^Bearer\s+(.+)$/i.exec(headerValue(req, 'authorization') ?? '')?.[1];
       const caller = callerOf(token);
-      checkEarly(caller, endpoint);
+      checkEarly(caller, endpoint, arrivedAt);
 
       const injected = faults.take(endpoint);
       if (injected) {
@@ -413,6 +426,11 @@ function callerOf(token: string | undefined): string {
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Sub-millisecond wall clock, so "arrived after we answered" is decided even within one millisecond. */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 function sleep(ms: number): Promise<void> {
