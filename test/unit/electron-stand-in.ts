@@ -281,7 +281,8 @@ export function electronStandIn(lock = new SingleInstanceLock()): ElectronStandI
 /** Waits until `check` holds (polling the event loop), for effects the shell starts without awaiting. */
 export async function until(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  const holds = (): boolean => { try { return check(); } catch { return false; } };
+  while (!holds()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
