@@ -3,7 +3,7 @@
 // double and the real dispatch.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { ControlEvent, Settings } from '../../src/control/contract.js';
+import type { ContractSettings, ControlEvent } from '../../src/control/contract.js';
 import { dispatch } from '../../src/control/dispatch.js';
 import type { Autostart } from '../../electron/autostart.js';
 import type { EngineService } from '../../electron/engine-port.js';
@@ -71,7 +71,7 @@ async function start(over: Partial<ShellOptions> & { electron?: ElectronStandIn;
   return { electron, engine, shell, autostart, tray, menu, win };
 }
 
-const settingsEvent = (settings: Record<string, unknown>): ControlEvent => ({ type: 'settings.changed', data: { settings: settings as unknown as Settings } });
+const settingsEvent = (settings: Record<string, unknown>): ControlEvent => ({ type: 'settings.changed', data: { settings: settings as unknown as ContractSettings } });
 
 describe('shell lifecycle with Electron replaced by a stand-in', () => {
   it('starts the engine, shows the window and a tray reflecting the engine state in the configured language', async () => {
