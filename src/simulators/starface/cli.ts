@@ -1,8 +1,8 @@
 // `presence-bridge sim starface --port P [--users N | --users-file F] [--tls]`: runs the PBX simulator until
 // SIGINT/SIGTERM. Behaviour options (options.ts) are set with `--set name=value` (value as JSON, or a plain word).
-import { writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, isLogLevel } from '../../platform/logger.js';
 import { DEFAULT_BEHAVIOUR, type StarfaceSimBehaviour } from './options.js';
@@ -112,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     console.error(e.code === 'EADDRINUSE' ? `Port ${port} is already in use; choose another with --port.` : `Cannot start the simulator: ${e.message}`);
+    if (generatedFile) await rm(dirname(generatedFile), { recursive: true, force: true });
     await logger.close();
     return 1;
   }
@@ -130,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await sim.close();
+  if (generatedFile) await rm(dirname(generatedFile), { recursive: true, force: true });
   console.log('STARFACE simulator stopped');
   await logger.close();
   return 0;

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -170,10 +170,11 @@ export async function startStarfaceSimulator(opts: StartStarfaceSimulatorOptions
   let caPem: string | undefined;
   let caPath: string | undefined;
   let server: http.Server;
+  let tempDir: string | undefined;
   if (opts.tls) {
     const certs = await makeCertificates(host);
     caPem = certs.caPem;
-    const dir = opts.certDir ?? (await mkdtemp(join(tmpdir(), 'starface-sim-')));
+    const dir = opts.certDir ?? (tempDir = await mkdtemp(join(tmpdir(), 'starface-sim-')));
     caPath = join(dir, 'starface-sim-ca.pem');
     await writeFile(caPath, caPem, { mode: 0o644 });
     server = https.createServer({ key: certs.key, cert: certs.cert }, handler);
@@ -229,6 +230,7 @@ export async function startStarfaceSimulator(opts: StartStarfaceSimulatorOptions
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
     },
   };
 }
