@@ -1,0 +1,33 @@
+// PBX capabilities as data, with a reason for every missing one.
+import { describe, expect, it } from 'vitest';
+import { deriveCapabilities } from '../../src/starface/capabilities.js';
+
+const probe = { dndSource: 'auto', chatPresenceSetter: 'probe' } as const;
+
+describe('deriveCapabilities', () => {
+  it('before any session observed the PBX: DND writable, presence and DND readability unknown', () => {
+    const c = deriveCapabilities(probe, {});
+    expect(c).toMatchObject({ canSetDnd: true, canSetChatPresenceMessage: true, canSetChatPresence: false, canSetTelephonyState: false, dndReadable: false });
+    expect(c.reasons.canSetChatPresence).toMatch(/Not known yet/);
+    expect(c.reasons.dndReadable).toMatch(/Not known yet/);
+    expect(c.reasons.canSetTelephonyState).toMatch(/no request to set it/);
+  });
+
+  it('reflects what the sessions found', () => {
+    expect(deriveCapabilities(probe, { chatPresenceSetter: true, dndInUserState: true })).toMatchObject({ canSetChatPresence: true, dndReadable: true });
+    const none = deriveCapabilities(probe, { chatPresenceSetter: false, dndInUserState: false });
+    expect(none).toMatchObject({ canSetChatPresence: false, dndReadable: false });
+    expect(none.reasons.canSetChatPresence).toMatch(/only the status text can be set/);
+    expect(none.reasons.dndReadable).toMatch(/relies on the DND value it wrote/);
+    expect(none.reasons).not.toHaveProperty('canSetDnd');
+  });
+
+  it('honours the options and rejected writes', () => {
+    expect(deriveCapabilities({ dndSource: 'written', chatPresenceSetter: 'never' }, { dndInUserState: true, chatPresenceSetter: true }))
+      .toMatchObject({ dndReadable: false, canSetChatPresence: false, reasons: { dndReadable: expect.stringMatching(/dndSource/), canSetChatPresence: expect.stringMatching(/"never"/) } });
+    expect(deriveCapabilities({ dndSource: 'auto', chatPresenceSetter: 'assume' }, {}).canSetChatPresence).toBe(true);
+    const rejected = deriveCapabilities(probe, { dndWriteRejected: 'UciIllegalAccessException', chatMessageWriteRejected: 'nope' });
+    expect(rejected).toMatchObject({ canSetDnd: false, canSetChatPresenceMessage: false });
+    expect(rejected.reasons.canSetDnd).toContain('UciIllegalAccessException');
+  });
+});
