@@ -32,10 +32,17 @@ export class EngineMissingError extends Error {
   }
 }
 
-/** Loads createEngineService from <appRoot>/dist/src/sync/service.js. */
-export async function loadEngineFactory(appRoot: string): Promise<EngineFactory> {
-  const file = join(appRoot, 'dist', 'src', 'sync', 'service.js');
-  if (!existsSync(file)) throw new EngineMissingError('dist/src/sync/service.js is missing');
+export const ENGINE_MODULE = join('dist', 'src', 'sync', 'service.js');
+
+/**
+ * Loads createEngineService from <appRoot>/dist/src/sync/service.js, or from `override` (an absolute path to
+ * an ES module with the same export). main.ts passes an override only in an unpackaged app, for the
+ * end-to-end tests: a packaged app never loads code named by its environment.
+ */
+export async function loadEngineFactory(appRoot: string, override?: string): Promise<EngineFactory> {
+  const file = override ?? join(appRoot, ENGINE_MODULE);
+  const shown = override ? file : ENGINE_MODULE;
+  if (!existsSync(file)) throw new EngineMissingError(`${shown} is missing`);
   let mod: { createEngineService?: unknown };
   try {
     mod = (await import(pathToFileURL(file).href)) as { createEngineService?: unknown };
@@ -43,7 +50,7 @@ export async function loadEngineFactory(appRoot: string): Promise<EngineFactory>
     throw new EngineMissingError(err instanceof Error ? err.message : String(err));
   }
   if (typeof mod.createEngineService !== 'function') {
-    throw new EngineMissingError('dist/src/sync/service.js has no createEngineService');
+    throw new EngineMissingError(`${shown} has no createEngineService`);
   }
   return mod.createEngineService as EngineFactory;
 }

@@ -41,7 +41,9 @@ async function main(): Promise<void> {
 
   // The engine needs openBrowser before the shell exists; sign-in only happens once both are up.
   const started: { shell?: Shell } = {};
-  const createEngineService = await loadEngineFactory(root);
+  // End-to-end tests swap in an engine stand-in; only an unpackaged (development) app honours this.
+  const engineOverride = app.isPackaged ? undefined : process.env.PRESENCE_BRIDGE_ENGINE_MODULE;
+  const createEngineService = await loadEngineFactory(root, engineOverride);
   const engine: EngineService = await createEngineService({
     dataDir: app.getPath('userData'),
     openBrowser: (url) => (started.shell

@@ -87,3 +87,25 @@ describe('icons in assets/', () => {
     expect(new Set(TRAY_ICON_STATES.map(centre)).size).toBe(4);
   });
 });
+
+describe('engine loading', () => {
+  it('loads createEngineService from a module, and says clearly what is missing otherwise', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadEngineFactory, EngineMissingError } = await import('../../electron/engine-port.js');
+    const dir = mkdtempSync(join(tmpdir(), 'pb-engine-'));
+    try {
+      await expect(loadEngineFactory(dir)).rejects.toThrow(/dist\/src\/sync\/service\.js is missing.*npm run build/);
+      await expect(loadEngineFactory(dir)).rejects.toBeInstanceOf(EngineMissingError);
+      writeFileSync(join(dir, 'empty.mjs'), 'export const nothing = 1;\n');
+      await expect(loadEngineFactory(dir, join(dir, 'empty.mjs'))).rejects.toThrow(/has no createEngineService/);
+      writeFileSync(join(dir, 'broken.mjs'), 'throw new Error("vault locked");\n');
+      await expect(loadEngineFactory(dir, join(dir, 'broken.mjs'))).rejects.toThrow(/vault locked/);
+      writeFileSync(join(dir, 'ok.mjs'), 'export async function createEngineService(o) { return { api: {}, dataDir: o.dataDir }; }\n');
+      const factory = await loadEngineFactory(dir, join(dir, 'ok.mjs'));
+      expect(await factory({ dataDir: '/d', openBrowser: async () => {} })).toMatchObject({ dataDir: '/d' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -205,10 +205,18 @@ export class SingleInstanceLock {
 export class StandInApp extends Emitter {
   quitRequests = 0;
   quitted = false;
+  exitCode: number | undefined;
+  isPackaged = false;
+  appPath = '/app';
+  paths = new Map<string, string>([['userData', '/home/user/.config/Presence Bridge']]);
+  calls: string[] = [];
+  private readyResolve!: () => void;
+  private readonly ready = new Promise<void>((r) => { this.readyResolve = r; });
   loginItem = { openAtLogin: false, args: [] as string[] };
   private readonly windowsOpen = new Set<StandInWindow>();
   constructor(private readonly lock: SingleInstanceLock) { super(); }
   requestSingleInstanceLock(): boolean {
+    this.calls.push('requestSingleInstanceLock');
     if (this.lock.holder && this.lock.holder !== this && !this.lock.holder.quitted) {
       this.lock.holder.emit('second-instance', new StandInEvent(), ['presence-bridge'], '/');
       return false;
@@ -227,7 +235,17 @@ export class StandInApp extends Emitter {
     this.emit('will-quit', new StandInEvent());
   }
   setLoginItemSettings(s: { openAtLogin: boolean; args?: string[] }): void { this.loginItem = { openAtLogin: s.openAtLogin, args: s.args ?? [] }; }
-  getLoginItemSettings(): { openAtLogin: boolean } { return { openAtLogin: this.loginItem.openAtLogin }; }
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } { return { openAtLogin: this.loginItem.openAtLogin, wasOpenedAtLogin: false }; }
+  /** Electron's 'ready': the test decides when it happens. */
+  emitReady(): void { this.calls.push('ready'); this.readyResolve(); this.emit('ready'); }
+  whenReady(): Promise<void> { return this.ready; }
+  getAppPath(): string { return this.appPath; }
+  getPath(name: string): string { return this.paths.get(name) ?? `/stand-in/${name}`; }
+  setPath(name: string, value: string): void { this.calls.push(`setPath ${name}`); this.paths.set(name, value); }
+  getLocale(): string { return 'en-US'; }
+  setActivationPolicy(policy: string): void { this.calls.push(`setActivationPolicy ${policy}`); }
+  setAppUserModelId(id: string): void { this.calls.push(`setAppUserModelId ${id}`); }
+  exit(code = 0): void { this.exitCode = code; this.quitted = true; }
   track(w: StandInWindow): void { this.windowsOpen.add(w); }
   untrack(w: StandInWindow): void {
     this.windowsOpen.delete(w);
@@ -286,4 +304,46 @@ export async function until(check: () => boolean, what: string, timeoutMs = 2000
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Electron's protocol module: privileged schemes must be registered before 'ready', handlers after. */
+export class StandInProtocol {
+  privileged: { scheme: string; privileges: Record<string, boolean> }[] = [];
+  registeredBeforeReady = false;
+  readonly handlers = new Map<string, (request: Request) => Response | Promise<Response>>();
+  constructor(private readonly app: StandInApp) {}
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void {
+    this.registeredBeforeReady = !this.app.calls.includes('ready');
+    this.privileged.push(...schemes);
+  }
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
+    if (!this.app.calls.includes('ready')) throw new Error('protocol.handle before ready');
+    this.handlers.set(scheme, handler);
+  }
+  /** What the renderer would get for a URL. */
+  async fetch(url: string): Promise<Response> {
+    const handler = this.handlers.get(new URL(url).protocol.replace(/:$/, ''));
+    if (!handler) throw new Error(`ERR_UNKNOWN_URL_SCHEME ${url}`);
+    return handler(new Request(url));
+  }
+}
+
+/** The whole 'electron' module as main.ts imports it, built on a stand-in. */
+export function electronModuleStandIn(e: ElectronStandIn) {
+  const errorBoxes: { title: string; content: string }[] = [];
+  return {
+    app: e.app,
+    BrowserWindow: e.BrowserWindow,
+    Tray: e.Tray,
+    Menu: e.Menu,
+    Notification: e.Notification,
+    ipcMain: e.ipcMain,
+    powerMonitor: e.powerMonitor,
+    shell: e.shell,
+    session: { defaultSession: e.session },
+    net: { isOnline: () => e.network.online },
+    protocol: new StandInProtocol(e.app),
+    dialog: { showErrorBox: (title: string, content: string) => { errorBoxes.push({ title, content }); } },
+    errorBoxes,
+  };
 }
