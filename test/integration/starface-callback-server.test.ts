@@ -2,12 +2,15 @@
 // token, wrong or missing user parameter, malformed XML, unknown methods, oversized bodies, other verbs —
 // with proper answers and a log entry, never crashes, and keeps serving good requests.
 import http from 'node:http';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpTransport } from '../../src/platform/http-transport.js';
 import { createLogger, type RootLogger } from '../../src/platform/logger.js';
 import { CallbackServer } from '../../src/starface/callback-server.js';
 import type { TelephonyChange } from '../../src/starface/telephony.js';
-import type { CallbackTarget } from '../../src/starface/uci-session.js';
+import { UciSession, type CallbackTarget } from '../../src/starface/uci-session.js';
 import { decodeMethodResponse, encodeMethodCall } from '../../src/starface/xmlrpc-codec.js';
+import { startStarfaceSimulator } from '../../src/simulators/starface/server.js';
 import { waitFor } from './starface-helpers.js';
 
 const event = (state: string, id = 'call-1'): string => encodeMethodCall('ucp.v30.events.call.receiveCallState', [{
@@ -144,6 +147,30 @@ describe('CallbackServer input handling', () => {
       await waitFor(() => lenient.telephonyState('2001') === 'ringing', 'ringing');
     } finally {
       await lenient.close();
+    }
+  });
+});
+
+describe('CallbackServer over HTTPS', () => {
+  it('receives call events from the simulator on an https callback', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', algorithm: 'sha256' });
+    const server = new CallbackServer({ tls: { key: pems.private, cert: pems.cert } });
+    const { url } = await server.start();
+    const sim = await startStarfaceSimulator({ users: 2 });
+    const transport = new HttpTransport();
+    const target = server.register('1001');
+    const session = new UciSession({ baseUrl: sim.url, login: '1001', password: 'Pass1001', transport, callback: target, settings: { discoverServices: false } });
+    try {
+      expect(url).toMatch(/^https:/);
+      expect(target.type).toBe('https');
+      expect(await session.start()).toBe(true);
+      sim.pbx.placeCall({ from: '+4972100', to: '1001' });
+      await waitFor(() => server.telephonyState('1001') === 'ringing', 'ringing over https');
+    } finally {
+      await session.stop();
+      transport.close();
+      await sim.close();
+      await server.close();
     }
   });
 });
