@@ -16,6 +16,8 @@ interface JournalFile {
   version: number;
   savedAt: string;
   entries: Journal;
+  /** login → Microsoft object id, so a Teams session can be cleared even after the user left the roster. */
+  microsoftIds?: Record<string, string>;
 }
 
 export interface JournalOptions {
@@ -34,6 +36,7 @@ export interface JournalLoadResult {
 
 export class JournalStore {
   private entries = new Map<string, JournalEntry>();
+  private readonly ids = new Map<string, string>();
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -69,6 +72,7 @@ export class JournalStore {
     }
     const { journal, invalid } = parseJournal(file.entries);
     for (const [login, entry] of Object.entries(journal)) j.entries.set(login, entry);
+    for (const [login, id] of Object.entries(file.microsoftIds ?? {})) if (typeof id === 'string' && journal[login]) j.ids.set(login, id);
     for (const bad of invalid) problems.push(`Ownership journal entry "${bad.key}" was dropped: ${bad.reason}.`);
     return { journal: j, problems };
   }
@@ -102,12 +106,29 @@ export class JournalStore {
       if (this.entries.delete(login)) this.markDirty();
       return;
     }
+    if (entry.teamsCleared !== undefined && isJournalEntryEmpty(entry) && Date.now() - entry.teamsCleared.at > 60_000) {
+      // Only the echo marker is left and it is long past: nothing to keep.
+      if (this.entries.delete(login)) this.markDirty();
+      return;
+    }
     this.entries.set(login, entry);
     this.markDirty();
   }
 
   forget(login: string): void {
+    this.ids.delete(login);
     if (this.entries.delete(login)) this.markDirty();
+  }
+
+  /** The Microsoft object id the user had when the bridge last wrote for them. */
+  microsoftId(login: string): string | undefined {
+    return this.ids.get(login);
+  }
+
+  setMicrosoftId(login: string, id: string): void {
+    if (this.ids.get(login) === id) return;
+    this.ids.set(login, id);
+    if (this.entries.has(login)) this.markDirty();
   }
 
   /** Resolves once everything changed so far is on disk. Concurrent callers share one write. */
@@ -152,7 +173,8 @@ export class JournalStore {
 
   private write(): Promise<void> {
     this.dirty = false;
-    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date().toISOString(), entries: Object.fromEntries(this.entries) };
+    const microsoftIds = Object.fromEntries([...this.ids].filter(([login]) => this.entries.has(login)));
+    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date().toISOString(), entries: Object.fromEntries(this.entries), microsoftIds };
     const data = JSON.stringify(body);
     const p = (async () => {
       try {

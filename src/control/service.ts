@@ -1,0 +1,75 @@
+// The control contract on top of the engine service (src/sync/service.ts): one function per method, each a
+// thin call into EngineHost. Errors become ControlErrors with a code the UI can act on; dispatch validates
+// params and results and scrubs secrets from messages.
+import type { EngineHost } from '../sync/service.js';
+import { ControlError, type ControlApi } from './contract.js';
+
+/** Maps engine failures to readable control errors (never with a secret; dispatch scrubs anyway). */
+async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ControlError) throw err;
+    const e = err instanceof Error ? err : new Error(String(err));
+    const code = codeFor(e);
+    throw new ControlError(code, e.message || 'The operation failed.');
+  }
+}
+
+function codeFor(e: Error): string {
+  switch (e.name) {
+    case 'NotConfigured':
+    case 'MicrosoftConfigError':
+      return 'not-configured';
+    case 'SignInAbortedError':
+      return 'sign-in-aborted';
+    case 'NeedsSignInError':
+      return 'needs-sign-in';
+    case 'TokenRequestError':
+      return 'auth-failed';
+    case 'VaultError':
+      return 'vault';
+    case 'SettingsStoreError':
+      return 'settings';
+    default:
+      return 'failed';
+  }
+}
+
+export function createControlApi(host: EngineHost): ControlApi {
+  return {
+    'settings.get': () => guard(() => host.getSettings()),
+    'settings.validate': ({ settings }) => guard(() => host.validate(settings)),
+    'settings.save': ({ settings }) => guard(() => host.save(settings)),
+    'settings.reset': () => guard(() => host.resetRules()),
+
+    'secrets.status': () => guard(() => host.secretsStatus()),
+    'secrets.set': ({ name, value }) => guard(async () => {
+      await host.setSecret(name, value);
+      return {};
+    }),
+    'secrets.delete': ({ name }) => guard(async () => {
+      await host.deleteSecret(name);
+      return {};
+    }),
+    'secrets.importStarfaceCsv': ({ csv }) => guard(() => host.importStarfaceCsv(csv)),
+
+    'sync.start': () => guard(() => host.syncStart()),
+    'sync.stop': ({ restore }) => guard(() => host.syncStop(restore)),
+
+    'auth.status': () => guard(() => host.authStatus()),
+    'auth.signInInteractive': () => guard(() => host.signInInteractive()),
+    'auth.deviceCode': () => guard(() => host.startDeviceCode()),
+    'auth.signOut': () => guard(() => host.signOut()),
+    'auth.consentUrl': () => guard(() => host.consentUrl()),
+
+    'connections.test': ({ target }) => guard(() => host.testConnection(target)),
+    'roster.get': () => guard(() => host.roster()),
+    'state.snapshot': () => guard(() => host.snapshot()),
+
+    'log.entries': (params) => guard(() => ({ entries: host.logEntries(params) })),
+    'log.export': () => guard(() => ({ text: host.logExport() })),
+
+    subscribe: (listener) => host.subscribe(listener),
+  };
+}

@@ -1,0 +1,172 @@
+// Builds every client from the settings and the vault: one HTTP transport, Microsoft sign-in and Graph
+// clients, the STARFACE REST directory, the callback server and the UCI session pool — and the engine's
+// ports on top of them. A settings change to a connection section rebuilds all of it (service.ts).
+import { createServer } from 'node:net';
+import { missingForSync, type Settings } from '../core/settings.js';
+import { HttpTransport } from '../platform/http-transport.js';
+import { silentLogger, type Logger } from '../platform/logger.js';
+import type { SecretStore } from '../platform/vault.js';
+import { CallbackServer } from '../starface/callback-server.js';
+import type { UciSessionSettings } from '../starface/options.js';
+import { StarfaceDirectory } from '../starface/rest-directory.js';
+import { UciSessionPool } from '../starface/uci-session-pool.js';
+import { MicrosoftAuth } from '../teams/auth.js';
+import type { RetryPolicy } from '../teams/graph-client.js';
+import { createTeamsClients, loadAppCredential, type TeamsClients } from '../teams/index.js';
+import type { BudgetSettings } from '../teams/throttle.js';
+import {
+  directoryPortFrom, loginsFromSecretNames, pbxPortFrom, teamsPortFrom, type DirectoryPort, type PbxPort, type TeamsPort,
+} from './ports.js';
+
+export const ADMIN_PASSWORD_SECRET = 'starface.adminPassword';
+export const userPasswordSecret = (login: string): string => `starface.user.${login}.password`;
+
+/** Knobs for tests, benchmarks and the demo; production uses the settings alone. */
+export interface ConnectionTuning {
+  uciSession?: Partial<UciSessionSettings>;
+  graphRetry?: Partial<RetryPolicy>;
+  presenceBudget?: BudgetSettings;
+  /** Bind address of the callback server; default 127.0.0.1, or 0.0.0.0 when a callback host is configured. */
+  callbackBind?: string;
+}
+
+export interface Connections {
+  transport: HttpTransport;
+  /** Undefined while tenant or client id are missing. */
+  auth?: MicrosoftAuth;
+  teams?: TeamsClients;
+  directory?: StarfaceDirectory;
+  callbacks?: CallbackServer;
+  pool?: UciSessionPool;
+  /** Set when everything the engine needs is configured. */
+  ports?: { pbx: PbxPort; teams: TeamsPort; directory: DirectoryPort };
+  /** What is missing for sync, readable (empty when complete). */
+  missing: string[];
+  close(): Promise<void>;
+}
+
+export async function openConnections(settings: Settings, secrets: SecretStore, logger: Logger = silentLogger, tuning: ConnectionTuning = {}): Promise<Connections> {
+  const transport = new HttpTransport({
+    extraCaPem: settings.network.extraCaPem,
+    ...(settings.network.proxyUrl ? { proxyUrl: settings.network.proxyUrl } : {}),
+    connectTimeoutMs: settings.network.connectTimeoutMs,
+    readTimeoutMs: settings.network.readTimeoutMs,
+    keepAlive: true,
+  });
+  const missing = missingForSync(settings).map((i) => i.text);
+  const conns: Connections = { transport, missing, close: async () => undefined };
+  const closers: (() => Promise<void> | void)[] = [];
+
+  const ms = settings.microsoft;
+  if (ms.tenantId && ms.clientId) {
+    const auth = new MicrosoftAuth({
+      tenantId: ms.tenantId,
+      clientId: ms.clientId,
+      authorityHost: ms.authorityHost,
+      transport,
+      tokenStore: secrets,
+      appCredential: await loadAppCredential(secrets, ms),
+      ...(ms.redirectPort ? { redirectPort: ms.redirectPort } : {}),
+      logger,
+    });
+    await auth.init();
+    conns.auth = auth;
+    const teams = createTeamsClients({
+      transport,
+      auth,
+      clientId: ms.clientId,
+      graphBaseUrl: ms.graphBaseUrl,
+      presenceRead: ms.presenceRead,
+      ...(tuning.presenceBudget ? { presenceBudget: tuning.presenceBudget } : {}),
+      ...(tuning.graphRetry ? { retry: tuning.graphRetry } : {}),
+      writer: { refreshEveryMs: settings.sync.teamsSessionRefreshSeconds * 1000 },
+      logger,
+    });
+    conns.teams = teams;
+    closers.push(() => teams.writer.close({ clear: false }));
+  }
+
+  const sf = settings.starface;
+  if (sf.baseUrl && sf.adminLogin) {
+    conns.directory = new StarfaceDirectory({
+      baseUrl: sf.baseUrl,
+      login: sf.adminLogin,
+      password: () => secrets.get(ADMIN_PASSWORD_SECRET),
+      transport,
+      logger,
+      requestTimeoutMs: sf.requestTimeoutMs,
+    });
+    const dir = conns.directory;
+    closers.push(() => dir.logout());
+  }
+  if (sf.baseUrl) {
+    const bind = tuning.callbackBind ?? (sf.callbackHost ? '0.0.0.0' : '127.0.0.1');
+    // With an explicit callback host the public URL must carry the port, so a free one is picked up front.
+    const port = sf.callbackHost && sf.callbackPort === 0 ? await freePort(bind) : sf.callbackPort;
+    const host = sf.callbackHost.includes(':') ? `[${sf.callbackHost}]` : sf.callbackHost;
+    const callbacks = new CallbackServer({
+      host: bind,
+      port,
+      ...(sf.callbackHost ? { publicUrl: `http://${host}:${port}` } : {}),
+      logger,
+    });
+    await callbacks.start();
+    conns.callbacks = callbacks;
+    const pool = new UciSessionPool({
+      baseUrl: sf.baseUrl,
+      transport,
+      passwordFor: (login) => secrets.get(userPasswordSecret(login)),
+      callbackServer: callbacks,
+      settings: {
+        uciApi: sf.uciApi,
+        keepAliveMs: sf.keepAliveSeconds * 1000,
+        requestTimeoutMs: sf.requestTimeoutMs,
+        ...tuning.uciSession,
+      },
+      maxConcurrentLogins: sf.maxConcurrentLogins,
+      logger,
+    });
+    conns.pool = pool;
+    // Order matters: sessions log out before the callback server stops listening.
+    closers.push(() => pool.close(), () => callbacks.close());
+  }
+
+  if (conns.teams && conns.directory && conns.pool && missing.length === 0) {
+    const teams = conns.teams;
+    conns.ports = {
+      pbx: pbxPortFrom(conns.pool, conns.callbacks),
+      teams: teamsPortFrom(teams.reader, teams.writer),
+      directory: directoryPortFrom(conns.directory, (signal) => teams.listUsers(signal), async () => loginsFromSecretNames(await secrets.names())),
+    };
+  }
+
+  conns.close = async () => {
+    for (const c of closers) {
+      try {
+        await c();
+      } catch (err) {
+        logger.warn('Closing a connection failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    transport.close();
+  };
+  return conns;
+}
+
+/** The settings sections whose change needs new connections (everything else is applied live). */
+export function connectionSettingsChanged(a: Settings, b: Settings): boolean {
+  const pick = (s: Settings) => JSON.stringify([s.microsoft, s.starface, s.network, s.sync.teamsSessionRefreshSeconds, s.sync.applyConcurrency]);
+  return pick(a) !== pick(b);
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}

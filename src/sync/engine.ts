@@ -1,0 +1,819 @@
+// The sync engine: both directions, ownership, restore, and the live state the UI shows.
+//
+// Teams → STARFACE: the scheduler runs a cycle (one presence read of all matched users, ceil(N/650) requests);
+// core.planForward classifies each presence, computes the desired PBX state and decides — against the
+// journal and the known PBX state — which fields to write. Users with writes go into the apply queue, whose
+// worker plans again with the newest state when it runs (so a newer desired state simply wins) and writes
+// through the user's UCI session. An idle cycle plans no writes and enqueues nothing.
+//
+// STARFACE → Teams: call events (callback server) change a user's telephony state; the engine sets, keeps
+// alive or clears the bridge's Teams presence session at once, without waiting for a poll cycle.
+//
+// Every write is recorded in the journal (what the bridge wrote and the value it replaced), so a user's own
+// change on the phone is recognised, stop/deselect puts values back, and a restart continues where it left.
+import type { PbxCapabilitiesView, Roster, SyncState, SyncStatus, UserLiveState } from '../control/contract.js';
+import { desiredTeamsSession, type DesiredPbxState, type PbxCapabilities, type TelephonyState } from '../core/desired-state.js';
+import { applyWrites, type KnownPbxState, type PbxWrite } from '../core/diff.js';
+import { planForward } from '../core/forward.js';
+import {
+  forgetPbxField, recordPbxWrite, recordTeamsSessionCleared, recordTeamsSessionSet, type JournalEntry,
+} from '../core/journal.js';
+import { planPbxWrites, restorePlan, teamsSessionAction, DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
+import type { Presence } from '../core/presence.js';
+import { effectiveRows } from '../core/rules.js';
+import type { Settings } from '../core/settings.js';
+import { CHAT_PRESENCES, type ChatPresence } from '../core/status-rows.js';
+import { silentLogger, type Logger } from '../platform/logger.js';
+import { ApplyQueue, type ApplyOutcome } from './apply-queue.js';
+import type { JournalStore } from './journal.js';
+import type { DirectoryPort, PbxPort, PresenceBatch, TeamsPort, UciUserState } from './ports.js';
+import { buildRoster, diffMatched, type MatchedUser } from './roster.js';
+import { PollScheduler, type PresenceBudget } from './scheduler.js';
+
+/** Events for the UI, in the control contract's shapes. */
+export type EngineEvent =
+  | { type: 'state.user'; data: UserLiveState }
+  | { type: 'state.sync'; data: SyncStatus }
+  | { type: 'roster.changed'; data: Roster };
+
+export interface SyncEngineOptions {
+  settings: Settings;
+  journal: JournalStore;
+  pbx: PbxPort;
+  teams: TeamsPort;
+  directory: DirectoryPort;
+  logger?: Logger;
+  now?: () => number;
+  /** Apply-queue retry tuning (tests use short delays). */
+  applyRetry?: { baseDelayMs?: number; maxAttempts?: number };
+  /** How long a cleared Teams session still counts as the bridge's echo. Default 20 s. */
+  echoGraceMs?: number;
+  /** Retry of a failed roster load before the first success. Default 15 s. */
+  rosterRetryMs?: number;
+  /** Graph presence budget (tests shrink it). */
+  budget?: Partial<PresenceBudget>;
+  /** Longest time stop({restore:true}) waits for the PBX and Teams. Default 30 s. */
+  restoreTimeoutMs?: number;
+  /** Poll interval below the settings' 1 s minimum (tests and benchmarks only). */
+  pollIntervalMs?: number;
+}
+
+type ApplyItem = { kind: 'forward' } | { kind: 'restore' };
+
+interface UserRuntime {
+  user: MatchedUser;
+  presence: Presence | null;
+  rowId: string | null;
+  /** The desired PBX state from the last non-echo presence. */
+  desired: DesiredPbxState | undefined;
+  known: KnownPbxState;
+  telephony: TelephonyState;
+  lastChange: number | null;
+  error: string | null;
+}
+
+class NotConnectedYet extends Error {
+  override readonly name = 'NotConnectedYet';
+}
+
+const WRITE_WINDOW_MS = 30_000;
+
+export class SyncEngine {
+  private settings: Settings;
+  private readonly journal: JournalStore;
+  private readonly pbx: PbxPort;
+  private readonly teams: TeamsPort;
+  private readonly directory: DirectoryPort;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly queue: ApplyQueue<ApplyItem>;
+  private readonly scheduler: PollScheduler;
+  private readonly echoGraceMs: number;
+  private readonly rosterRetryMs: number;
+  private readonly restoreTimeoutMs: number;
+  private readonly pollIntervalOverride: number | undefined;
+
+  private readonly users = new Map<string, UserRuntime>();
+  private rosterValue: Roster = { users: [], counts: { matched: 0, conflicts: 0 } };
+  private rosterProblems: string[] = [];
+  private rosterLoaded = false;
+  /** Deselected users whose restore is still to be done (their sessions stay until then). */
+  private readonly pendingRestore = new Set<string>();
+  /** Users whose PBX says they are on the phone although no call event was seen (e.g. after a restart). */
+  private readonly pbxBusyHint = new Map<string, TelephonyState>();
+  /** Users whose Teams session this process keeps alive (a session from the journal must be taken over). */
+  private readonly heldThisRun = new Set<string>();
+  private readonly reverseChains = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly writeTimes: number[] = [];
+
+  private running = false;
+  private rosterTimer: NodeJS.Timeout | undefined;
+  private rosterInFlight: Promise<Roster> | undefined;
+  private syncState: SyncState = 'stopped';
+  private syncReason: string | undefined;
+  private syncSince: number;
+  private lastSuccessfulSync: number | undefined;
+  private readonly counters = { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 };
+
+  constructor(opts: SyncEngineOptions) {
+    this.settings = opts.settings;
+    this.journal = opts.journal;
+    this.pbx = opts.pbx;
+    this.teams = opts.teams;
+    this.directory = opts.directory;
+    this.log = (opts.logger ?? silentLogger).child({ component: 'sync' });
+    this.now = opts.now ?? Date.now;
+    this.syncSince = this.now();
+    this.echoGraceMs = opts.echoGraceMs ?? DEFAULT_ECHO_GRACE_MS;
+    this.rosterRetryMs = opts.rosterRetryMs ?? 15_000;
+    this.restoreTimeoutMs = opts.restoreTimeoutMs ?? 30_000;
+    this.pollIntervalOverride = opts.pollIntervalMs;
+    this.queue = new ApplyQueue<ApplyItem>({
+      concurrency: opts.settings.sync.applyConcurrency,
+      baseDelayMs: opts.applyRetry?.baseDelayMs ?? 250,
+      maxAttempts: opts.applyRetry?.maxAttempts ?? 6,
+      // A restore is never superseded by a forward item; a forward item is superseded by a restore.
+      merge: (older, newer) => (older.kind === 'restore' || newer.kind === 'restore' ? { kind: 'restore' } : newer),
+      isRetryable: (err) => !(err instanceof Error && (err.name === 'UciUnsupportedError' || err.name === 'RangeError')),
+      worker: (login, item) => (item.kind === 'forward' ? this.applyForward(login) : this.applyRestore(login)),
+      onOutcome: (login, item, outcome) => this.onApplyOutcome(login, item, outcome),
+    });
+    this.scheduler = new PollScheduler({
+      intervalMs: opts.pollIntervalMs ?? opts.settings.sync.pollIntervalSeconds * 1000,
+      users: () => this.users.size,
+      writesInWindow: () => this.presenceWritesInWindow(),
+      budget: opts.budget,
+      runCycle: () => this.cycle(),
+      onError: (err) => this.onCycleError(err),
+      onIntervalChange: (ms, reason) => this.log.info('Poll interval', { intervalMs: ms, reason }),
+      now: this.now,
+    });
+    this.unsubscribe.push(
+      this.pbx.onUserState((s) => this.onUserState(s)),
+      this.pbx.onTelephony((c) => this.onTelephony(c.login)),
+      this.pbx.onStatus((login, status, error) => this.onSessionStatus(login, status, error)),
+    );
+  }
+
+  // ---- public API ------------------------------------------------------------------------------------------
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  subscribe(fn: (e: EngineEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Starts syncing: roster, sessions, poll loop. Resolves once the first roster is in (or failed). */
+  async start(): Promise<SyncStatus> {
+    if (this.running) return this.status();
+    this.running = true;
+    this.setSync('starting');
+    this.log.info('Sync starting', { ownershipMode: this.settings.sync.ownershipMode, pollIntervalSeconds: this.settings.sync.pollIntervalSeconds });
+    await this.refreshRoster().catch(() => undefined);
+    return this.status();
+  }
+
+  /**
+   * Stops syncing. With restore: puts back what the bridge changed on the PBX for every user in the journal.
+   * Teams sessions are always cleared: with the bridge stopped nobody would clear them on hang-up.
+   */
+  async stop(opts: { restore: boolean }): Promise<SyncStatus> {
+    const wasRunning = this.running;
+    this.running = false;
+    if (this.rosterTimer) clearTimeout(this.rosterTimer);
+    this.rosterTimer = undefined;
+    await this.scheduler.stop();
+    await Promise.all([...this.reverseChains.values()]);
+    if (opts.restore) {
+      await this.restoreAll('sync stopped');
+    } else {
+      await this.clearAllTeamsSessions();
+    }
+    await this.queue.idle();
+    await this.journal.flushNow().catch((err: unknown) => this.log.error('Saving the ownership journal failed', { error: errText(err) }));
+    await this.pbx.setUsers([]).catch(() => undefined);
+    this.pendingRestore.clear();
+    if (wasRunning || this.syncState !== 'stopped') {
+      this.setSync('stopped', opts.restore ? 'stopped; values restored' : 'stopped');
+      this.log.info('Sync stopped', { restore: opts.restore });
+    }
+    return this.status();
+  }
+
+  /** Restores every user in the journal without starting the sync (e.g. sync is off at start after a crash). */
+  async restoreOnly(reason: string): Promise<void> {
+    if (this.running || this.journal.logins().length === 0) return;
+    await this.restoreAll(reason);
+    await this.pbx.setUsers([]).catch(() => undefined);
+    await this.journal.flushNow().catch(() => undefined);
+  }
+
+  /** Stops (without restore unless asked) and detaches from the ports; the caller owns and closes them. */
+  async close(opts: { restore?: boolean } = {}): Promise<void> {
+    await this.stop({ restore: opts.restore ?? false });
+    for (const u of this.unsubscribe.splice(0)) u();
+    await this.queue.close();
+  }
+
+  /** Live re-configuration for everything that does not need new connections (service.ts rebuilds those). */
+  updateSettings(next: Settings): void {
+    const prev = this.settings;
+    this.settings = next;
+    if (prev.sync.pollIntervalSeconds !== next.sync.pollIntervalSeconds && this.pollIntervalOverride === undefined) {
+      this.scheduler.setIntervalMs(next.sync.pollIntervalSeconds * 1000);
+    }
+    if (JSON.stringify(prev.users) !== JSON.stringify(next.users)) void this.refreshRoster().catch(() => undefined);
+    if (JSON.stringify(prev.switches.reverse) !== JSON.stringify(next.switches.reverse)) {
+      for (const login of this.users.keys()) this.onTelephony(login);
+    }
+    // Rules, switches, custom rows or ownership mode: the next cycle plans with them (no new read needed,
+    // but a read is cheap and keeps one code path).
+    this.scheduler.triggerSoon();
+  }
+
+  /** Runs a poll cycle as soon as the budget allows (after sign-in, a settings change, or in tests). */
+  kick(): void {
+    this.scheduler.triggerSoon();
+  }
+
+  /** Resolves when no PBX write is queued or running. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  status(): SyncStatus {
+    const s: SyncStatus = {
+      state: this.syncState,
+      since: new Date(this.syncSince).toISOString(),
+      counters: { ...this.counters },
+    };
+    if (this.syncReason) s.reason = this.syncReason;
+    if (this.lastSuccessfulSync !== undefined) s.lastSuccessfulSync = new Date(this.lastSuccessfulSync).toISOString();
+    return s;
+  }
+
+  roster(): Roster {
+    return this.rosterValue;
+  }
+
+  rosterIssues(): string[] {
+    return [...this.rosterProblems];
+  }
+
+  liveUsers(): UserLiveState[] {
+    return [...this.users.values()].map((rt) => this.liveState(rt));
+  }
+
+  capabilities(): PbxCapabilitiesView {
+    const c = this.pbx.capabilities();
+    const reasons: Record<string, string> = {};
+    for (const [k, v] of Object.entries(c.reasons)) if (v) reasons[k] = v;
+    return {
+      canSetDnd: c.canSetDnd,
+      canSetChatPresenceMessage: c.canSetChatPresenceMessage,
+      canSetChatPresence: c.canSetChatPresence,
+      canSetTelephonyState: c.canSetTelephonyState,
+      reasons,
+    };
+  }
+
+  /** Internal counters for tests and diagnostics. */
+  diagnostics(): { queue: ReturnType<ApplyQueue<ApplyItem>['stats']>; scheduler: ReturnType<PollScheduler['stats']>; pendingRestore: string[] } {
+    return { queue: this.queue.stats(), scheduler: this.scheduler.stats(), pendingRestore: [...this.pendingRestore] };
+  }
+
+  // ---- roster ----------------------------------------------------------------------------------------------
+
+  /** Loads both directories and re-evaluates the selection; deselected users are restored. */
+  refreshRoster(): Promise<Roster> {
+    this.rosterInFlight ??= this.loadRoster().finally(() => {
+      this.rosterInFlight = undefined;
+    });
+    return this.rosterInFlight;
+  }
+
+  private async loadRoster(): Promise<Roster> {
+    const sel = this.settings.users;
+    let snapshot;
+    try {
+      snapshot = await this.directory.load({ withGroups: sel.selection === 'group' });
+    } catch (err) {
+      const msg = `Loading the user directories failed: ${errText(err)}`;
+      this.counters.errors++;
+      this.log.error(msg);
+      if (!this.rosterLoaded && this.running) this.setSync('error', msg);
+      else if (this.running) this.setSync('degraded', `${msg} (using the last known users)`);
+      this.scheduleRoster(this.rosterLoaded ? this.settings.sync.rosterRefreshMinutes * 60_000 : this.rosterRetryMs);
+      throw err;
+    }
+    const result = buildRoster({ users: sel, ...snapshot });
+    this.rosterProblems = result.problems;
+    for (const p of result.problems) this.log.warn(p);
+    const before = [...this.users.values()].map((rt) => rt.user);
+    const change = diffMatched(before, result.matched);
+    for (const u of change.removed) {
+      this.users.delete(u.login);
+      this.pbxBusyHint.delete(u.login);
+      if (this.journal.get(u.login)) this.pendingRestore.add(u.login);
+    }
+    for (const u of change.added) {
+      this.users.set(u.login, {
+        user: u, presence: null, rowId: null, desired: undefined, known: {}, telephony: 'idle', lastChange: null, error: null,
+      });
+      this.pendingRestore.delete(u.login);
+    }
+    for (const { before: b, after } of change.changed) {
+      const rt = this.users.get(after.login);
+      if (rt) rt.user = after;
+      if (b.microsoftId !== after.microsoftId && this.journal.get(after.login)?.teamsSession) {
+        // The account behind the user changed: the session on the old account is no longer ours to keep.
+        await this.teams.clearSession(b.microsoftId).catch(() => undefined);
+        this.journal.set(after.login, recordTeamsSessionCleared(this.journal.entry(after.login, this.now()), this.now()));
+      }
+    }
+    // Journal users that are not synced any more (deselected while the bridge was not running, or conflicts now).
+    for (const login of this.journal.logins()) if (!this.users.has(login)) this.pendingRestore.add(login);
+    this.rosterValue = result.roster;
+    this.rosterLoaded = true;
+    this.emit({ type: 'roster.changed', data: result.roster });
+    if (change.added.length || change.removed.length) {
+      this.log.info('Roster evaluated', { matched: result.matched.length, conflicts: result.roster.counts.conflicts, added: change.added.length, removed: change.removed.length });
+    }
+
+    if (this.running) {
+      await this.pbx.setUsers([...this.users.keys(), ...this.pendingRestore]);
+      if (this.settings.sync.restoreOnStop) {
+        for (const login of [...this.pendingRestore]) void this.queue.enqueue(login, { kind: 'restore' });
+      } else {
+        // Without restore, a deselected user's values stay; only the Teams session goes.
+        for (const login of [...this.pendingRestore]) void this.dropWithoutRestore(login);
+      }
+      if (!this.scheduler.isRunning) this.scheduler.start();
+      else this.scheduler.triggerSoon();
+      if (this.syncState === 'starting' || this.syncState === 'error') this.setSync('running');
+      for (const login of this.users.keys()) this.onTelephony(login);
+      this.scheduleRoster(this.settings.sync.rosterRefreshMinutes * 60_000);
+    }
+    return result.roster;
+  }
+
+  private scheduleRoster(ms: number): void {
+    if (!this.running) return;
+    if (this.rosterTimer) clearTimeout(this.rosterTimer);
+    this.rosterTimer = setTimeout(() => {
+      this.rosterTimer = undefined;
+      void this.refreshRoster().catch(() => undefined);
+    }, ms);
+    this.rosterTimer.unref?.();
+  }
+
+  private async dropWithoutRestore(login: string): Promise<void> {
+    const entry = this.journal.get(login);
+    if (entry?.teamsSession) await this.clearTeamsSessionOf(login, entry).catch(() => undefined);
+    this.journal.forget(login);
+    this.pendingRestore.delete(login);
+    await this.pbx.setUsers([...this.users.keys(), ...this.pendingRestore]).catch(() => undefined);
+  }
+
+  // ---- Teams → STARFACE --------------------------------------------------------------------------------------
+
+  private async cycle(): Promise<{ presenceRequests: number }> {
+    const runtimes = [...this.users.values()];
+    if (runtimes.length === 0) {
+      this.counters.cycles++;
+      return { presenceRequests: 0 };
+    }
+    let batch: PresenceBatch;
+    let failure: unknown;
+    try {
+      batch = await this.teams.readPresence(runtimes.map((rt) => rt.user.microsoftId));
+    } catch (err) {
+      const partial = (err as { partial?: { presences?: unknown; requests?: unknown } } | null)?.partial;
+      if (!partial || !(partial.presences instanceof Map)) throw err;
+      batch = { presences: partial.presences as Map<string, Presence>, requests: typeof partial.requests === 'number' ? partial.requests : 0 };
+      failure = err;
+    }
+    this.counters.presenceRequests += batch.requests;
+    const now = this.now();
+    const rows = effectiveRows(this.settings);
+    const caps = this.coreCapabilities();
+    let queued = 0;
+    for (const rt of runtimes) {
+      if (!this.users.has(rt.user.login)) continue; // deselected meanwhile
+      const presence = batch.presences.get(rt.user.microsoftId);
+      if (!presence) continue;
+      if (this.applyPresence(rt, presence, rows, caps, now)) queued++;
+    }
+    this.counters.cycles++;
+    if (queued > 0) this.log.debug('Cycle planned PBX writes', { users: queued });
+    if (failure !== undefined) throw failure;
+    this.lastSuccessfulSync = now;
+    this.refreshSyncState();
+    this.emitSync();
+    return { presenceRequests: batch.requests };
+  }
+
+  /** One user's presence from a cycle; returns true when PBX writes were queued. */
+  private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: PbxCapabilities, now: number): boolean {
+    const login = rt.user.login;
+    const entry = this.journal.entry(login, now);
+    const plan = planForward({ presence, settings: this.settings, rows, caps, entry, known: rt.known, now, echoGraceMs: this.echoGraceMs });
+    if (plan.entry !== entry) this.journal.set(login, plan.entry);
+    const teamsChanged = !rt.presence || rt.presence.availability !== presence.availability || rt.presence.activity !== presence.activity
+      || rt.presence.outOfOffice !== presence.outOfOffice;
+    let changed = teamsChanged || plan.entry.manualDnd !== entry.manualDnd;
+    rt.presence = presence;
+    if (!plan.echo) {
+      if (rt.rowId !== plan.rowId) changed = true;
+      rt.rowId = plan.rowId;
+      rt.desired = plan.desired;
+    }
+    if (teamsChanged) rt.lastChange = now;
+    if (changed) this.emitUser(rt);
+    if (plan.writes.length === 0) return false;
+    void this.queue.enqueue(login, { kind: 'forward' });
+    return true;
+  }
+
+  /** The apply worker for the forward direction: plans again with the newest state, then writes in order. */
+  private async applyForward(login: string): Promise<void> {
+    const rt = this.users.get(login);
+    if (!this.running || !rt?.desired) return;
+    const now = this.now();
+    const plan = planPbxWrites({ mode: this.settings.sync.ownershipMode, entry: this.journal.entry(login, now), desired: rt.desired, known: rt.known, now });
+    let entry = plan.entry;
+    this.journal.set(login, entry);
+    if (plan.writes.length === 0) return;
+    if (!this.pbx.isConnected(login)) throw new NotConnectedYet(this.pbx.sessionError(login) ?? 'STARFACE session not connected yet');
+    for (const w of plan.writes) entry = await this.performWrite(rt, w, entry);
+    rt.error = null;
+    rt.lastChange = this.now();
+    this.emitUser(rt);
+  }
+
+  private async performWrite(rt: UserRuntime, w: PbxWrite, entry: JournalEntry): Promise<JournalEntry> {
+    const login = rt.user.login;
+    const now = this.now();
+    const before = rt.known[w.field];
+    const next = recordPbxWrite(entry, w, before, now);
+    this.journal.setMicrosoftId(login, rt.user.microsoftId);
+    const dndOn = w.field === 'dnd' && w.value === true;
+    if (dndOn) {
+      // Write-ahead: a crash between the PBX write and the journal must never leave an unknown DND behind.
+      this.journal.set(login, next);
+      await this.journal.flushNow();
+    }
+    try {
+      await this.writeToPbx(login, w);
+    } catch (err) {
+      if (dndOn) this.journal.set(login, entry);
+      throw err;
+    }
+    rt.known = applyWrites(rt.known, [w]);
+    this.journal.set(login, next);
+    this.counters.pbxWrites++;
+    this.log.debug('PBX write', { user: login, field: w.field, value: w.field === 'chatText' ? `${String(w.value).length} chars` : w.value });
+    return next;
+  }
+
+  private async writeToPbx(login: string, w: PbxWrite): Promise<void> {
+    switch (w.field) {
+      case 'dnd':
+        return this.pbx.setDnd(login, w.value);
+      case 'chatText':
+        return this.pbx.setChatText(login, w.value);
+      case 'chatPresence':
+        return this.pbx.setChatPresence(login, w.value);
+      case 'telephonyInCall': {
+        const err = new Error('This STARFACE offers no way to set the telephony state; "show as in call" is ignored.');
+        err.name = 'UciUnsupportedError';
+        throw err;
+      }
+    }
+  }
+
+  private onApplyOutcome(login: string, item: ApplyItem, outcome: ApplyOutcome): void {
+    const rt = this.users.get(login);
+    if (outcome.status === 'failed') {
+      this.counters.errors++;
+      const msg = errText(outcome.error);
+      this.log.warn(item.kind === 'restore' ? 'Restoring the PBX state failed' : 'Writing the PBX state failed', { user: login, error: msg, attempts: outcome.attempts });
+      if (rt) {
+        rt.error = msg;
+        this.emitUser(rt);
+      }
+    }
+    if (item.kind === 'restore' && (outcome.status === 'done' || outcome.status === 'failed') && !this.users.has(login)) {
+      this.pendingRestore.delete(login);
+      if (this.running) void this.pbx.setUsers([...this.users.keys(), ...this.pendingRestore]).catch(() => undefined);
+    }
+  }
+
+  private onUserState(s: UciUserState): void {
+    const login = s.login;
+    const rt = this.users.get(login);
+    if (!rt) return;
+    const prev = rt.known;
+    const known: KnownPbxState = { ...prev };
+    if (s.dndFrom === 'pbx' && s.dnd !== undefined) known.dnd = s.dnd;
+    known.chatText = s.chatPresenceMessage;
+    if ((CHAT_PRESENCES as readonly string[]).includes(s.chatPresence)) known.chatPresence = s.chatPresence as ChatPresence;
+    rt.known = known;
+    const pbxChanged = prev.dnd !== known.dnd || prev.chatText !== known.chatText || prev.chatPresence !== known.chatPresence;
+
+    // Telephony from the PBX's own view, for calls no event told us about (e.g. a call that began before a restart).
+    const hintBefore = this.pbxBusyHint.get(login);
+    if ((s.telephony === 'in-call' || s.telephony === 'ringing') && this.pbx.telephony(login) === 'idle') this.pbxBusyHint.set(login, s.telephony);
+    else this.pbxBusyHint.delete(login);
+    if (hintBefore !== this.pbxBusyHint.get(login) || (this.journal.get(login)?.teamsSession && !this.heldThisRun.has(login))) this.onTelephony(login);
+
+    if (pbxChanged) {
+      this.emitUser(rt);
+      // A changed PBX value (the user pressed a key, or the PBX came back) is re-planned at once.
+      if (this.running && rt.desired) void this.queue.enqueue(login, { kind: 'forward' });
+    }
+  }
+
+  private onSessionStatus(login: string, status: string, error: string | undefined): void {
+    const rt = this.users.get(login);
+    if (!rt) return;
+    const err = status === 'connected' ? null : status === 'reconnecting' ? (error ?? 'STARFACE session lost; logging in again') : rt.error;
+    if (err !== rt.error) {
+      rt.error = err;
+      this.emitUser(rt);
+    }
+    if (this.running && (this.syncState === 'running' || this.syncState === 'degraded')) {
+      const before = `${this.syncState}|${this.syncReason ?? ''}`;
+      this.refreshSyncState();
+      if (before !== `${this.syncState}|${this.syncReason ?? ''}`) this.emitSync();
+    }
+  }
+
+  // ---- STARFACE → Teams ----------------------------------------------------------------------------------------
+
+  private effectiveTelephony(login: string): TelephonyState {
+    const fromEvents = this.pbx.telephony(login);
+    return fromEvents !== 'idle' ? fromEvents : (this.pbxBusyHint.get(login) ?? 'idle');
+  }
+
+  /** Re-evaluates the user's Teams session now (call event, PBX state, settings change). */
+  private onTelephony(login: string): void {
+    const rt = this.users.get(login);
+    if (!rt) return;
+    if (this.pbx.telephony(login) !== 'idle') this.pbxBusyHint.delete(login);
+    const telephony = this.effectiveTelephony(login);
+    if (rt.telephony !== telephony) {
+      rt.telephony = telephony;
+      rt.lastChange = this.now();
+      this.emitUser(rt);
+    }
+    if (!this.running) return;
+    const prev = this.reverseChains.get(login) ?? Promise.resolve();
+    const next = prev.then(() => this.reconcileTeamsSession(login)).catch((err: unknown) => {
+      this.counters.errors++;
+      const r = this.users.get(login);
+      this.log.warn('Setting the Teams presence failed', { user: login, error: errText(err) });
+      if (r) {
+        r.error = errText(err);
+        this.emitUser(r);
+      }
+    });
+    this.reverseChains.set(login, next);
+    void next.then(() => {
+      if (this.reverseChains.get(login) === next) this.reverseChains.delete(login);
+    });
+  }
+
+  private async reconcileTeamsSession(login: string, attempt = 0): Promise<void> {
+    const rt = this.users.get(login);
+    if (!rt || !this.running) return;
+    const now = this.now();
+    const desired = desiredTeamsSession(this.effectiveTelephony(login), this.settings.switches.reverse);
+    const entry = this.journal.entry(login, now);
+    let action = teamsSessionAction(entry, desired, now, Number.POSITIVE_INFINITY);
+    // A session from the journal (earlier run) is not kept alive by this process yet: take it over.
+    if (action.kind === 'none' && desired && !this.heldThisRun.has(login)) action = { kind: 'set', session: desired };
+    try {
+      if (action.kind === 'set' || action.kind === 'refresh') {
+        await this.teams.holdSession(rt.user.microsoftId, action.session);
+        this.heldThisRun.add(login);
+        this.notePresenceWrite();
+        this.journal.setMicrosoftId(login, rt.user.microsoftId);
+        this.journal.set(login, recordTeamsSessionSet(this.journal.entry(login, this.now()), action.session, this.now()));
+        this.counters.teamsWrites++;
+        this.log.info('Teams presence set for a STARFACE call', { user: login, availability: action.session.availability, activity: action.session.activity });
+      } else if (action.kind === 'clear') {
+        await this.clearTeamsSessionOf(login, entry);
+        this.log.info('Teams presence cleared after the STARFACE call', { user: login });
+      } else {
+        return;
+      }
+    } catch (err) {
+      // Transient Graph failures: try again shortly while the call is still on (or the session still held).
+      if (attempt < 3 && this.running) {
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+        return this.reconcileTeamsSession(login, attempt + 1);
+      }
+      throw err;
+    }
+    rt.error = null;
+    rt.lastChange = this.now();
+    this.emitUser(rt);
+  }
+
+  private async clearTeamsSessionOf(login: string, entry: JournalEntry): Promise<void> {
+    const id = this.users.get(login)?.user.microsoftId ?? this.journal.microsoftId(login);
+    if (id) {
+      await this.teams.clearSession(id);
+      this.notePresenceWrite();
+      this.counters.teamsWrites++;
+    }
+    this.heldThisRun.delete(login);
+    this.journal.set(login, recordTeamsSessionCleared(this.journal.get(login) ?? entry, this.now()));
+  }
+
+  private async clearAllTeamsSessions(): Promise<void> {
+    const work = this.journal.all().filter((e) => e.teamsSession).map((e) => this.clearTeamsSessionOf(e.user, e).catch((err: unknown) => {
+      this.counters.errors++;
+      this.log.warn('Clearing the Teams presence failed; it expires on its own within 5 minutes', { user: e.user, error: errText(err) });
+    }));
+    await Promise.all(work);
+  }
+
+  private notePresenceWrite(): void {
+    this.writeTimes.push(this.now());
+  }
+
+  private presenceWritesInWindow(): number {
+    const cutoff = this.now() - WRITE_WINDOW_MS;
+    while (this.writeTimes.length && this.writeTimes[0]! < cutoff) this.writeTimes.shift();
+    // Keep-alive refreshes of held sessions count too (about one per session per 3.5 minutes).
+    return this.writeTimes.length + Math.ceil(this.heldThisRun.size * (WRITE_WINDOW_MS / 210_000));
+  }
+
+  // ---- restore -----------------------------------------------------------------------------------------------
+
+  private async restoreAll(reason: string): Promise<void> {
+    const logins = this.journal.logins();
+    if (logins.length === 0) return;
+    this.log.info('Restoring what the bridge changed', { users: logins.length, reason });
+    await this.pbx.setUsers(logins);
+    const outcomes = logins.map((login) => this.queue.enqueue(login, { kind: 'restore' }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), this.restoreTimeoutMs);
+    });
+    const result = await Promise.race([Promise.all(outcomes), timeout]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      for (const login of logins) this.queue.cancel(login);
+      this.log.warn('Restoring timed out; the remaining users are restored on the next start', { users: this.journal.logins().length });
+      return;
+    }
+    const failed = result.filter((o) => o.status === 'failed').length;
+    if (failed) this.log.warn('Some users could not be restored; they are restored on the next start', { users: failed });
+  }
+
+  /** The restore worker: writes back the values the bridge replaced and clears its Teams session. */
+  private async applyRestore(login: string): Promise<void> {
+    const now = this.now();
+    let entry = this.journal.get(login);
+    if (!entry) return;
+    const rt = this.users.get(login);
+    const known = rt?.known ?? knownFromState(this.pbx.lastState(login));
+    const plan = restorePlan(entry, known);
+    for (const field of plan.leftAsIs) entry = forgetPbxField(entry, field, now);
+    this.journal.set(login, entry);
+    if (plan.pbxWrites.length > 0) {
+      if (!this.pbx.isConnected(login)) throw new NotConnectedYet(this.pbx.sessionError(login) ?? 'STARFACE session not connected yet');
+      for (const w of plan.pbxWrites) {
+        await this.writeToPbx(login, w);
+        this.counters.pbxWrites++;
+        if (rt) rt.known = applyWrites(rt.known, [w]);
+        entry = forgetPbxField(entry, w.field, this.now());
+        this.journal.set(login, entry);
+      }
+      this.log.info('PBX state restored', { user: login, fields: plan.pbxWrites.map((w) => w.field) });
+    }
+    if (plan.clearTeamsSession) await this.clearTeamsSessionOf(login, entry);
+    // Nothing of the bridge's is left for this user; a manual override is the user's business.
+    const rest = this.journal.get(login);
+    if (rest) {
+      const cleaned = { ...rest };
+      delete cleaned.manualDnd;
+      this.journal.set(login, cleaned);
+    }
+    if (rt) {
+      rt.desired = undefined;
+      this.emitUser(rt);
+    }
+  }
+
+  // ---- state and events ---------------------------------------------------------------------------------------
+
+  private coreCapabilities(): PbxCapabilities {
+    const c = this.pbx.capabilities();
+    return {
+      canSetDnd: c.canSetDnd,
+      canSetChatPresenceMessage: c.canSetChatPresenceMessage,
+      canSetChatPresence: c.canSetChatPresence,
+      canSetTelephonyState: c.canSetTelephonyState,
+    };
+  }
+
+  private onCycleError(err: unknown): void {
+    this.counters.errors++;
+    const msg = errText(err);
+    if ((err as Error | null)?.name === 'NeedsSignInError') {
+      this.setSync('signed-out', msg);
+    } else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') {
+      this.setSync('paused', msg);
+    } else {
+      this.setSync('degraded', msg);
+    }
+    this.log.warn('Sync cycle failed', { error: msg });
+  }
+
+  /** running or degraded, from the sessions' health (a cycle that read presence fine got us here). */
+  private refreshSyncState(): void {
+    if (!this.running) return;
+    const total = this.users.size;
+    let down = 0;
+    let example: string | undefined;
+    for (const login of this.users.keys()) {
+      if (!this.pbx.isConnected(login)) {
+        down++;
+        example ??= this.pbx.sessionError(login);
+      }
+    }
+    if (down > 0) {
+      this.setSync('degraded', `${down} of ${total} STARFACE sessions are not connected${example ? ` (${example})` : ''}; they log in again on their own.`);
+    } else {
+      this.setSync('running');
+    }
+  }
+
+  private setSync(state: SyncState, reason?: string): void {
+    if (state === this.syncState && reason === this.syncReason) return;
+    if (state !== this.syncState) this.syncSince = this.now();
+    this.syncState = state;
+    this.syncReason = reason;
+    this.emitSync();
+  }
+
+  private emitSync(): void {
+    this.emit({ type: 'state.sync', data: this.status() });
+  }
+
+  private emitUser(rt: UserRuntime): void {
+    if (this.listeners.size === 0) return;
+    this.emit({ type: 'state.user', data: this.liveState(rt) });
+  }
+
+  private liveState(rt: UserRuntime): UserLiveState {
+    const login = rt.user.login;
+    const entry = this.journal.get(login);
+    const last = this.pbx.lastState(login);
+    const dnd = rt.known.dnd ?? (last?.dnd ?? null);
+    return {
+      login,
+      email: rt.user.email,
+      ...(rt.user.displayName ? { displayName: rt.user.displayName } : {}),
+      microsoftId: rt.user.microsoftId,
+      teams: rt.presence ? { availability: rt.presence.availability, activity: rt.presence.activity, outOfOffice: rt.presence.outOfOffice } : null,
+      row: rt.rowId,
+      pbx: { dnd, chatText: rt.known.chatText ?? null, telephony: rt.telephony },
+      teamsSession: entry?.teamsSession ? { availability: entry.teamsSession.availability, activity: entry.teamsSession.activity } : null,
+      manualOverride: entry?.manualDnd !== undefined,
+      lastChange: rt.lastChange === null ? null : new Date(rt.lastChange).toISOString(),
+      error: rt.error,
+    };
+  }
+
+  private emit(e: EngineEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.log.warn('Engine event listener failed', { error: errText(err) });
+      }
+    }
+  }
+}
+
+function knownFromState(s: UciUserState | undefined): KnownPbxState {
+  if (!s) return {};
+  const k: KnownPbxState = { chatText: s.chatPresenceMessage };
+  if (s.dndFrom === 'pbx' && s.dnd !== undefined) k.dnd = s.dnd;
+  if ((CHAT_PRESENCES as readonly string[]).includes(s.chatPresence)) k.chatPresence = s.chatPresence as ChatPresence;
+  return k;
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

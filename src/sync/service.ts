@@ -1,0 +1,525 @@
+// The engine as a service: settings file, vault, journal, logger, connections and the SyncEngine behind one
+// object, and the control contract on top of it (src/control/service.ts). Hosted headless by
+// `presence-bridge run` (HTTP + SSE) and by the Electron shell (IPC).
+import path from 'node:path';
+import type {
+  AuthStatus, CheckReport, CheckTarget, ControlApi, ControlEvent, PbxCapabilitiesView, Roster, SyncStatus, UserLiveState,
+} from '../control/contract.js';
+import { createControlApi } from '../control/service.js';
+import {
+  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, missingForSync, settingsMigrations, settingsVersionOf,
+  validateSettings, type Settings, type SettingsInput,
+} from '../core/settings.js';
+import { defaultRules } from '../core/status-rows.js';
+import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
+import { SettingsStore } from '../platform/settings-store.js';
+import { openVault, type SecretStore } from '../platform/vault.js';
+import { loadAppCredential } from '../teams/index.js';
+import { checkMicrosoft, checkStarface } from './checks.js';
+import { connectionSettingsChanged, openConnections, userPasswordSecret, type ConnectionTuning, type Connections } from './connections.js';
+import { SyncEngine, type EngineEvent, type SyncEngineOptions } from './engine.js';
+import { JournalStore } from './journal.js';
+import { directoryPortFrom, loginsFromSecretNames } from './ports.js';
+import { buildRoster } from './roster.js';
+
+export interface EngineServiceOptions {
+  /** Per-user data folder (settings.json, vault.json, journal.json, logs/): what the Electron shell passes. */
+  dataDir?: string;
+  /** Explicit settings file (headless `run --config`); other files default to its folder. */
+  settingsFile?: string;
+  vaultFile?: string;
+  journalFile?: string;
+  /** Use this secret store instead of opening the vault file (tests, demo). */
+  secrets?: SecretStore;
+  /** Passphrase for a vault without keychain (default: env PRESENCE_BRIDGE_VAULT_PASSPHRASE). */
+  vaultPassphrase?: string;
+  logger?: RootLogger;
+  /** Also write log lines to stderr (headless). */
+  logToConsole?: boolean;
+  /** Opens the interactive sign-in URL in the system browser; headless default: print it. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** Tuning for tests, benchmarks and the demo. */
+  tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'pollIntervalMs'>> };
+}
+
+export interface EngineService {
+  api: ControlApi;
+  /** Starts syncing when the settings say so (sync.enabled) and everything is configured. */
+  start(): Promise<void>;
+  stop(opts: { restore: boolean }): Promise<void>;
+  /** Stops without restore (unless the settings ask for restore on stop) and releases everything. */
+  close(opts?: { restore?: boolean }): Promise<void>;
+  logger: RootLogger;
+  /** The service itself, for tests and the CLI. */
+  host: EngineHost;
+}
+
+/** What the control adapter needs; every method is what one contract method does. */
+export class EngineHost {
+  settings: Settings;
+  private settingsProblems: string[] = [];
+  private conns: Connections | undefined;
+  private engine: SyncEngine | undefined;
+  private engineUnsub: (() => void) | undefined;
+  private authUnsub: (() => void) | undefined;
+  private readonly listeners = new Set<(e: ControlEvent) => void>();
+  private deviceCode: { userCode: string; verificationUri: string; expiresAt: string } | undefined;
+  private appCredentialInvalid: string | undefined;
+  private rebuilding: Promise<void> = Promise.resolve();
+  private closed = false;
+  private rosterRefreshTimer: NodeJS.Timeout | undefined;
+  private lastRoster: Roster | undefined;
+
+  constructor(
+    readonly store: SettingsStore<Settings>,
+    readonly secrets: SecretStore,
+    readonly journal: JournalStore,
+    readonly logger: RootLogger,
+    private readonly opts: EngineServiceOptions,
+    settings: Settings,
+    problems: string[],
+  ) {
+    this.settings = settings;
+    this.settingsProblems = problems;
+    this.logger.ring.subscribe((e: LogEntry) => this.emit({ type: 'log.entry', data: e }));
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------------------
+
+  async connect(): Promise<void> {
+    const log = this.logger.child({ component: 'service' });
+    this.conns = await openConnections(this.settings, this.secrets, this.logger, this.opts.tuning);
+    if (this.conns.auth) {
+      const auth = this.conns.auth;
+      this.authUnsub = auth.onStateChange(() => {
+        this.emit({ type: 'auth.changed', data: this.authStatus() });
+        if (auth.state === 'signed-in') this.engine?.kick();
+      });
+    }
+    if (this.conns.ports) {
+      this.engine = new SyncEngine({
+        settings: this.settings,
+        journal: this.journal,
+        ...this.conns.ports,
+        logger: this.logger,
+        ...this.opts.tuning?.engine,
+      });
+      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => this.emit(e as ControlEvent));
+    } else {
+      log.warn('Sync cannot start yet: the settings are incomplete', { missing: this.conns.missing });
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    if (this.engine) {
+      await this.engine.close({ restore: false });
+      this.engineUnsub?.();
+      this.engine = undefined;
+    }
+    this.authUnsub?.();
+    this.authUnsub = undefined;
+    await this.conns?.close();
+    this.conns = undefined;
+  }
+
+  /** Starts syncing if enabled; with sync off, a journal left by a crash is restored (restoreOnStop). */
+  async start(): Promise<void> {
+    if (!this.engine) return;
+    if (this.settings.sync.enabled) {
+      await this.engine.start();
+    } else if (this.settings.sync.restoreOnStop && this.journal.logins().length > 0) {
+      this.logger.info('Sync is off; restoring what the bridge changed before it stopped');
+      await this.engine.restoreOnly('sync is off');
+    }
+  }
+
+  async stop(opts: { restore: boolean }): Promise<void> {
+    await this.engine?.stop(opts);
+  }
+
+  async close(opts: { restore?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.rosterRefreshTimer) clearTimeout(this.rosterRefreshTimer);
+    await this.rebuilding.catch(() => undefined);
+    if (this.engine) await this.engine.stop({ restore: opts.restore ?? this.settings.sync.restoreOnStop });
+    await this.disconnect();
+    await this.journal.close().catch(() => undefined);
+  }
+
+  subscribe(fn: (e: ControlEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(e: ControlEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A broken listener (closed SSE stream) must not affect the engine.
+      }
+    }
+  }
+
+  get syncEngine(): SyncEngine | undefined {
+    return this.engine;
+  }
+
+  get connections(): Connections | undefined {
+    return this.conns;
+  }
+
+  // ---- settings -------------------------------------------------------------------------------------------
+
+  getSettings(): { settings: Settings; problems: string[] } {
+    const problems = [...this.settingsProblems];
+    if (this.conns && this.conns.missing.length) problems.push(...this.conns.missing.map((m) => `Not configured yet — ${m}`));
+    problems.push(...(this.engine?.rosterIssues() ?? []));
+    return { settings: this.settings, problems };
+  }
+
+  validate(draft: SettingsInput): { ok: boolean; issues: { path: string; message: string }[] } {
+    const v = validateSettings(draft);
+    return { ok: v.ok, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
+  }
+
+  async save(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
+    const v = validateSettings(draft);
+    if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
+    const next = await this.store.save(v.settings);
+    await this.applySettings(next);
+    return { ok: true, issues: [] };
+  }
+
+  resetRules(): { settings: Settings } {
+    return { settings: { ...this.settings, rules: defaultRules(this.settings.ui.language) as Settings['rules'] } };
+  }
+
+  private async applySettings(next: Settings): Promise<void> {
+    const prev = this.settings;
+    this.settings = next;
+    this.settingsProblems = [];
+    if (prev.log.level !== next.log.level) this.logger.setLevel(next.log.level as LogLevel);
+    this.emit({ type: 'settings.changed', data: { settings: next } });
+    if (connectionSettingsChanged(prev, next)) {
+      this.logger.info('Connection settings changed; reconnecting');
+      await this.rebuild();
+      return;
+    }
+    this.engine?.updateSettings(next);
+    if (prev.sync.enabled !== next.sync.enabled) {
+      if (next.sync.enabled) await this.engine?.start();
+      else await this.engine?.stop({ restore: next.sync.restoreOnStop });
+    }
+  }
+
+  /** New connections for new settings; the journal carries over, so nothing is lost or written twice. */
+  private rebuild(): Promise<void> {
+    this.rebuilding = this.rebuilding.then(async () => {
+      const wasRunning = this.engine?.isRunning ?? false;
+      await this.disconnect();
+      await this.connect();
+      this.emit({ type: 'auth.changed', data: this.authStatus() });
+      if (wasRunning || this.settings.sync.enabled) await this.start();
+      else this.emit({ type: 'state.sync', data: this.syncStatus() });
+    });
+    return this.rebuilding;
+  }
+
+  // ---- secrets --------------------------------------------------------------------------------------------
+
+  async secretsStatus(): Promise<{ microsoftClientSecret: boolean; microsoftCertificateKey: boolean; starfaceAdminPassword: boolean; starfaceUserPasswords: string[] }> {
+    const names = new Set(await this.secrets.names());
+    const logins: string[] = [];
+    for (const n of names) {
+      const m = /^starface\.user\.(.+)\.password$/.exec(n);
+      if (m) logins.push(m[1]!);
+    }
+    return {
+      microsoftClientSecret: names.has('microsoft.clientSecret'),
+      microsoftCertificateKey: names.has('microsoft.certificateKey'),
+      starfaceAdminPassword: names.has('starface.adminPassword'),
+      starfaceUserPasswords: logins.sort(),
+    };
+  }
+
+  async setSecret(name: string, value: string): Promise<void> {
+    await this.secrets.set(name, value);
+    this.logger.info('Secret stored', { name: secretLabel(name) });
+    await this.afterSecretChange(name);
+  }
+
+  async deleteSecret(name: string): Promise<void> {
+    await this.secrets.delete(name);
+    this.logger.info('Secret deleted', { name: secretLabel(name) });
+    await this.afterSecretChange(name);
+  }
+
+  /** `login;password` or `login,password` per line; a header line is skipped. Passwords never appear in errors. */
+  async importStarfaceCsv(csv: string): Promise<{ imported: number; errors: { line: number; message: string }[] }> {
+    const errors: { line: number; message: string }[] = [];
+    let imported = 0;
+    const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i]!;
+      if (raw.trim() === '') continue;
+      const sep = raw.includes(';') ? ';' : ',';
+      const at = raw.indexOf(sep);
+      if (at < 0) {
+        errors.push({ line: i + 1, message: 'Expected "login;password" (or "login,password").' });
+        continue;
+      }
+      const login = raw.slice(0, at).trim().replace(/^"(.*)"$/, '$1');
+      let password = raw.slice(at + 1);
+      if (/^".*"$/.test(password.trim())) password = password.trim().slice(1, -1);
+      if (i === 0 && /^(login|login[- ]?id|user|benutzer)$/i.test(login) && /pass|kennwort/i.test(password)) continue; // header
+      if (!/^[^\s;,:*]{1,64}$/.test(login)) {
+        errors.push({ line: i + 1, message: 'The login ID is empty or contains spaces, ";", ",", ":" or "*".' });
+        continue;
+      }
+      if (password === '') {
+        errors.push({ line: i + 1, message: `The password of login ${login} is empty.` });
+        continue;
+      }
+      await this.secrets.set(userPasswordSecret(login), password);
+      imported++;
+    }
+    this.logger.info('STARFACE user passwords imported', { imported, errors: errors.length });
+    if (imported > 0) this.scheduleRosterRefresh();
+    return { imported, errors };
+  }
+
+  private async afterSecretChange(name: string): Promise<void> {
+    if (name === 'microsoft.clientSecret' || name === 'microsoft.certificateKey') {
+      this.appCredentialInvalid = undefined;
+      this.conns?.auth?.setAppCredential(await loadAppCredential(this.secrets, this.settings.microsoft));
+      this.emit({ type: 'auth.changed', data: this.authStatus() });
+      this.engine?.kick();
+    } else if (name.startsWith('starface.user.')) {
+      this.scheduleRosterRefresh();
+    }
+  }
+
+  /** Many password changes in a row (CSV, UI) lead to one roster evaluation. */
+  private scheduleRosterRefresh(): void {
+    if (this.rosterRefreshTimer) clearTimeout(this.rosterRefreshTimer);
+    this.rosterRefreshTimer = setTimeout(() => {
+      this.rosterRefreshTimer = undefined;
+      void this.engine?.refreshRoster().catch(() => undefined);
+    }, 300);
+    this.rosterRefreshTimer.unref?.();
+  }
+
+  // ---- sync -----------------------------------------------------------------------------------------------
+
+  syncStatus(): SyncStatus {
+    if (this.engine) return this.engine.status();
+    const missing = this.conns?.missing ?? [];
+    return {
+      state: missing.length ? 'error' : 'stopped',
+      ...(missing.length ? { reason: `Not configured yet: ${missing.join('; ')}` } : {}),
+      since: new Date().toISOString(),
+      counters: { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 },
+    };
+  }
+
+  async syncStart(): Promise<SyncStatus> {
+    if (!this.settings.sync.enabled) await this.persistSyncEnabled(true);
+    if (!this.engine) return this.syncStatus();
+    await this.engine.start();
+    return this.engine.status();
+  }
+
+  async syncStop(restore: boolean): Promise<SyncStatus> {
+    if (this.settings.sync.enabled) await this.persistSyncEnabled(false);
+    if (!this.engine) return this.syncStatus();
+    return this.engine.stop({ restore });
+  }
+
+  private async persistSyncEnabled(enabled: boolean): Promise<void> {
+    const next = await this.store.save({ ...this.settings, sync: { ...this.settings.sync, enabled } });
+    this.settings = next;
+    this.engine?.updateSettings(next);
+    this.emit({ type: 'settings.changed', data: { settings: next } });
+  }
+
+  // ---- auth -----------------------------------------------------------------------------------------------
+
+  authStatus(): AuthStatus {
+    const auth = this.conns?.auth;
+    const ms = this.settings.microsoft;
+    if (!auth) {
+      return { state: 'not-configured', appCredential: 'missing', message: 'Enter the tenant ID and the application (client) ID under Connections → Microsoft.' };
+    }
+    const appCredential: AuthStatus['appCredential'] = !auth.hasAppCredential ? 'missing' : this.appCredentialInvalid ? 'invalid' : 'ok';
+    const s: AuthStatus = { state: auth.state, appCredential };
+    const account = auth.account?.username;
+    if (account) s.account = account;
+    const messages: string[] = [];
+    if (auth.stateDetail) messages.push(auth.stateDetail);
+    if (ms.presenceRead === 'application' && auth.state !== 'signed-in') messages.push('No sign-in needed: presence is read with the application permission.');
+    if (appCredential === 'missing') messages.push('Store the client secret (or certificate key) under Connections → Microsoft.');
+    if (this.appCredentialInvalid) messages.push(this.appCredentialInvalid);
+    if (messages.length) s.message = messages.join(' ');
+    if (this.deviceCode && auth.state === 'signing-in') s.deviceCode = { userCode: this.deviceCode.userCode, verificationUri: this.deviceCode.verificationUri };
+    return s;
+  }
+
+  async signInInteractive(): Promise<AuthStatus> {
+    const auth = this.requireAuth();
+    const open = this.opts.openBrowser ?? (async (url: string) => {
+      this.logger.info('Open this address in a browser on this machine to sign in', { url });
+      process.stdout.write(`Sign in to Microsoft: ${url}\n`);
+    });
+    await auth.signInInteractive({ openBrowser: open });
+    this.engine?.kick();
+    return this.authStatus();
+  }
+
+  async startDeviceCode(): Promise<{ userCode: string; verificationUri: string; expiresAt: string }> {
+    const auth = this.requireAuth();
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      auth.signInWithDeviceCode({
+        onCode: (info) => {
+          this.deviceCode = { userCode: info.userCode, verificationUri: info.verificationUri, expiresAt: new Date(Date.now() + info.expiresInSeconds * 1000).toISOString() };
+          answered = true;
+          this.emit({ type: 'auth.changed', data: this.authStatus() });
+          resolve(this.deviceCode);
+        },
+      }).then(() => {
+        this.deviceCode = undefined;
+        this.emit({ type: 'auth.changed', data: this.authStatus() });
+        this.engine?.kick();
+      }, (err: unknown) => {
+        this.deviceCode = undefined;
+        this.logger.warn('Device code sign-in did not complete', { error: err instanceof Error ? err.message : String(err) });
+        this.emit({ type: 'auth.changed', data: this.authStatus() });
+        if (!answered) reject(err);
+      });
+    });
+  }
+
+  async signOut(): Promise<AuthStatus> {
+    await this.requireAuth().signOut();
+    return this.authStatus();
+  }
+
+  consentUrl(): { url: string } {
+    return { url: this.requireAuth().adminConsentUrl() };
+  }
+
+  private requireAuth() {
+    const auth = this.conns?.auth;
+    if (!auth) {
+      const err = new Error('Microsoft is not configured: enter the tenant ID and the application (client) ID under Connections → Microsoft first.');
+      err.name = 'NotConfigured';
+      throw err;
+    }
+    return auth;
+  }
+
+  // ---- diagnostics ----------------------------------------------------------------------------------------
+
+  async testConnection(target: CheckTarget): Promise<CheckReport> {
+    if (!this.conns) throw new Error('The service is not connected yet; try again in a moment.');
+    const ctx = { settings: this.settings, secrets: this.secrets, conns: this.conns };
+    const report = target === 'microsoft' ? await checkMicrosoft(ctx) : await checkStarface(ctx);
+    if (target === 'microsoft') {
+      const token = report.checks.find((c) => c.id === 'app-token');
+      this.appCredentialInvalid = token && !token.ok ? token.message : undefined;
+      this.emit({ type: 'auth.changed', data: this.authStatus() });
+    }
+    return report;
+  }
+
+  /** The roster; evaluated on demand when the engine has not loaded one yet (e.g. sync off). */
+  async roster(): Promise<Roster> {
+    if (this.engine && this.engine.roster().users.length > 0) return this.engine.roster();
+    if (this.engine) return this.engine.refreshRoster();
+    if (!this.conns?.directory || !this.conns.teams) return this.lastRoster ?? { users: [], counts: { matched: 0, conflicts: 0 } };
+    const teams = this.conns.teams;
+    const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsFromSecretNames(await this.secrets.names()));
+    const snap = await port.load({ withGroups: this.settings.users.selection === 'group' });
+    this.lastRoster = buildRoster({ users: this.settings.users, ...snap }).roster;
+    return this.lastRoster;
+  }
+
+  snapshot(): { sync: SyncStatus; auth: AuthStatus; users: UserLiveState[]; capabilities: PbxCapabilitiesView } {
+    return {
+      sync: this.syncStatus(),
+      auth: this.authStatus(),
+      users: this.engine?.liveUsers() ?? [],
+      capabilities: this.engine?.capabilities() ?? {
+        canSetDnd: true, canSetChatPresenceMessage: true, canSetChatPresence: false, canSetTelephonyState: false,
+        reasons: { canSetChatPresence: 'Not known yet: no UCI session has logged in.', canSetTelephonyState: 'STARFACE derives the telephony state from real calls; UCI has no request to set it.' },
+      },
+    };
+  }
+
+  logEntries(filter: { level?: LogLevel; user?: string; sinceSeq?: number; limit?: number }): LogEntry[] {
+    return this.logger.ring.entries({ ...filter, limit: filter.limit ?? 500 });
+  }
+
+  logExport(): string {
+    return this.logger.ring.entries({}).map((e) => JSON.stringify(e)).join('\n') + '\n';
+  }
+}
+
+function secretLabel(name: string): string {
+  return name.startsWith('starface.user.') ? 'starface.user.<login>.password' : name;
+}
+
+/** Loads settings, vault and journal; connects; returns the service with its ControlApi. Does not start syncing. */
+export async function createEngineService(opts: EngineServiceOptions): Promise<EngineService> {
+  const dataDir = opts.dataDir ?? (opts.settingsFile ? path.dirname(path.resolve(opts.settingsFile)) : undefined);
+  if (!dataDir) throw new Error('createEngineService needs dataDir or settingsFile.');
+  const settingsFile = opts.settingsFile ?? path.join(dataDir, 'settings.json');
+  const logger = opts.logger ?? createLogger({ file: path.join(dataDir, 'logs', 'presence-bridge.log'), console: opts.logToConsole ?? false });
+  const store = new SettingsStore<Settings>({
+    file: settingsFile,
+    schema: SettingsSchema,
+    version: SETTINGS_VERSION,
+    migrations: settingsMigrations,
+    versionOf: settingsVersionOf,
+    describeIssue: describeSettingsIssue,
+    logger: logger.child({ component: 'settings' }),
+  });
+  const loaded = await store.load();
+  const problems: string[] = [];
+  if (loaded.problem) problems.push(loaded.problem.message);
+  if (loaded.migration) logger.info('Settings migrated', { from: loaded.migration.from, to: loaded.migration.to, backup: loaded.migration.backupPath });
+  const settings = loaded.settings;
+  logger.setLevel(settings.log.level as LogLevel);
+  for (const p of problems) logger.warn(p);
+
+  const secrets = opts.secrets ?? await openVault({
+    file: opts.vaultFile ?? path.join(dataDir, 'vault.json'),
+    ...(opts.vaultPassphrase ? { passphrase: opts.vaultPassphrase } : {}),
+  });
+  const { journal, problems: journalProblems } = await JournalStore.open({
+    file: opts.journalFile ?? path.join(dataDir, 'journal.json'),
+    onError: (err) => logger.error('Saving the ownership journal failed', { error: err instanceof Error ? err.message : String(err) }),
+  });
+  for (const p of journalProblems) {
+    problems.push(p);
+    logger.warn(p);
+  }
+  const missing = missingForSync(settings);
+  if (missing.length) logger.info('Settings are not complete yet', { missing: missing.map((m) => m.path) });
+
+  const host = new EngineHost(store, secrets, journal, logger, opts, settings, problems);
+  await host.connect();
+  return {
+    api: createControlApi(host),
+    start: () => host.start(),
+    stop: (o) => host.stop(o),
+    close: async (o) => {
+      await host.close(o);
+      if (!opts.logger) await logger.close();
+    },
+    logger,
+    host,
+  };
+}

@@ -1,0 +1,95 @@
+// The engine against both simulators over real sockets, 200 users: both directions, idle cycles, echo.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
+
+let w: SyncWorld;
+
+beforeAll(async () => {
+  w = await startSyncWorld({ users: 200 });
+  // Converged: every matched user has been read and written once.
+  await waitFor(() => {
+    const users = w.service.host.snapshot().users;
+    return users.length === 201 && users.every((u) => u.teams !== null && u.pbx.chatText === 'Offline');
+  }, 30_000, 'first convergence');
+  await w.service.host.syncEngine!.idle();
+}, 60_000);
+
+afterAll(async () => {
+  await w?.close();
+});
+
+describe('sync engine with 200 users', () => {
+  it('matches every simulated user and reports them running', () => {
+    const snap = w.service.host.snapshot();
+    expect(snap.sync.state).toBe('running');
+    expect(snap.users).toHaveLength(201); // 200 people + the PBX administrator
+    expect(snap.sync.counters.cycles).toBeGreaterThan(0);
+  });
+
+  it('an idle cycle makes zero PBX writes', async () => {
+    const before = await w.pbxWrites();
+    const cycles = w.service.host.syncStatus().counters.cycles;
+    await waitFor(() => w.service.host.syncStatus().counters.cycles >= cycles + 4, 5_000, 'four more cycles');
+    expect(await w.pbxWrites()).toBe(before);
+  });
+
+  it('a Teams presence change reaches the PBX (DND and chat text) within one poll interval', async () => {
+    const writesBefore = await w.pbxWrites();
+    const t0 = Date.now();
+    w.setTeams('1001', 'DoNotDisturb', 'Presenting');
+    await waitFor(() => w.pbxUser('1001').dnd && w.pbxUser('1001').chatPresenceMessage === 'Nicht stören – In einer Präsentation', 5_000, 'DND on 1001');
+    const elapsed = Date.now() - t0;
+    // One poll interval (300 ms) plus the write itself; allow generous slack for a loaded machine.
+    expect(elapsed).toBeLessThan(300 + 700);
+    w.setTeams('1002', 'Busy', 'InACall');
+    await waitFor(() => w.pbxUser('1002').dnd && w.pbxUser('1002').chatPresenceMessage === 'Im Gespräch (MS Teams)', 5_000, 'DND on 1002');
+    await w.service.host.syncEngine!.idle();
+    // Exactly the changed fields of the two users: DND + text each.
+    expect(await w.pbxWrites()).toBe(writesBefore + 4);
+
+    w.setTeams('1001', 'Available', 'Available');
+    await waitFor(() => !w.pbxUser('1001').dnd && w.pbxUser('1001').chatPresenceMessage === 'Verfügbar', 5_000, 'DND off 1001');
+    const live = w.service.host.snapshot().users.find((u) => u.login === '1001')!;
+    expect(live).toMatchObject({ row: 'available', pbx: { dnd: false, chatText: 'Verfügbar' }, teams: { availability: 'Available' } });
+  });
+
+  it('a PBX call sets the Teams session within a second and clears it on hang-up; its echo does not drive the PBX', async () => {
+    const login = '1010';
+    w.setTeams(login, 'Available', 'Available');
+    await waitFor(() => w.pbxUser(login).chatPresenceMessage === 'Verfügbar', 5_000, 'available');
+    const id = w.env.microsoftIdOf(login);
+    const t0 = Date.now();
+    const call = w.env.starface.pbx.placeCall({ from: '+4972112345', to: login });
+    w.env.starface.pbx.answer(call.id);
+    await waitFor(() => w.env.graph.presenceOf(id).sessions.some((s) => s.availability === 'Busy' && s.activity === 'InACall'), 2_000, 'Teams session');
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(w.env.graph.presenceOf(id).presence).toMatchObject({ availability: 'Busy', activity: 'InACall' });
+
+    // Several poll cycles see Busy/InACall: it is the bridge's own session, so no DND is set on the PBX.
+    const cycles = w.service.host.syncStatus().counters.cycles;
+    await waitFor(() => w.service.host.syncStatus().counters.cycles >= cycles + 3, 5_000, 'cycles during the call');
+    expect(w.pbxUser(login).dnd).toBe(false);
+    expect(w.pbxUser(login).chatPresenceMessage).toBe('Verfügbar');
+    expect(w.service.host.snapshot().users.find((u) => u.login === login)).toMatchObject({
+      teamsSession: { availability: 'Busy', activity: 'InACall' }, pbx: { telephony: 'in-call' },
+    });
+
+    const t1 = Date.now();
+    w.env.starface.pbx.hangup(call.id);
+    await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 2_000, 'session cleared');
+    expect(Date.now() - t1).toBeLessThan(1_000);
+    await sleep(700);
+    expect(w.pbxUser(login).dnd).toBe(false);
+  });
+
+  it('ringing does not count by default, and an unanswered call leaves Teams alone', async () => {
+    const login = '1011';
+    const id = w.env.microsoftIdOf(login);
+    const call = w.env.starface.pbx.placeCall({ from: '+4972100000', to: login });
+    await waitFor(() => w.service.host.snapshot().users.find((u) => u.login === login)?.pbx.telephony === 'ringing', 2_000, 'ringing');
+    await sleep(300);
+    expect(w.env.graph.presenceOf(id).sessions).toHaveLength(0);
+    w.env.starface.pbx.hangup(call.id);
+    await waitFor(() => w.service.host.snapshot().users.find((u) => u.login === login)?.pbx.telephony === 'idle', 2_000, 'idle');
+  });
+});

@@ -1,0 +1,82 @@
+// Shared set-up of the engine integration tests: both simulators over real sockets (the same environment
+// `presence-bridge demo` runs), the engine service on top, and small helpers to drive and observe both sides.
+import { startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../src/commands/demo-environment.js';
+import { createLogger, type RootLogger } from '../../src/platform/logger.js';
+import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/sync/service.js';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await cond()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Fast settings for tests: 300 ms polls, quick state refresh and retries. */
+export const FAST_TUNING: NonNullable<EngineServiceOptions['tuning']> = {
+  uciSession: { stateRefreshMs: 300, keepAliveMs: 300, backoffInitialMs: 100, backoffMaxMs: 1_000, requestTimeoutMs: 3_000, discoverServices: false },
+  graphRetry: { backoffBaseMs: 100, backoffMaxMs: 1_000 },
+  engine: { pollIntervalMs: 300, applyRetry: { baseDelayMs: 100, maxAttempts: 8 }, echoGraceMs: 3_000, rosterRetryMs: 500, restoreTimeoutMs: 15_000 },
+};
+
+export interface SyncWorld {
+  env: DemoEnvironment;
+  service: EngineService;
+  logger: RootLogger;
+  /** The user's own Teams state (what they pick in Teams). */
+  setTeams(login: string, availability: string, activity?: string, outOfOffice?: boolean): void;
+  pbxUser(login: string): { dnd: boolean; chatPresenceMessage: string };
+  /** Sum of the PBX simulator's write requests (DND + chat text + chat presence), read over /_sim/stats. */
+  pbxWrites(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startSyncWorld(opts: DemoEnvironmentOptions & { tuning?: EngineServiceOptions['tuning']; start?: boolean } = {}): Promise<SyncWorld> {
+  const env = await startDemoEnvironment({ users: 200, ...opts });
+  const logger = createLogger({ level: 'debug', ringSize: 20_000 });
+  let service: EngineService;
+  try {
+    service = await createEngineService({
+      settingsFile: env.settingsFile,
+      vaultFile: env.vaultFile,
+      secrets: env.secrets,
+      logger,
+      tuning: opts.tuning ?? FAST_TUNING,
+    });
+  } catch (err) {
+    await env.close();
+    throw err;
+  }
+  if (opts.start !== false) await service.start();
+  const world: SyncWorld = {
+    env,
+    service,
+    logger,
+    setTeams(login, availability, activity, outOfOffice) {
+      env.graph.setUserPresence(env.microsoftIdOf(login), { availability, activity: activity ?? availability, ...(outOfOffice !== undefined ? { outOfOffice } : {}) });
+    },
+    pbxUser(login) {
+      const u = env.starface.pbx.user(login);
+      if (!u) throw new Error(`no PBX user ${login}`);
+      return { dnd: u.dnd, chatPresenceMessage: u.chatPresenceMessage };
+    },
+    async pbxWrites() {
+      const res = await fetch(`${env.starface.url}/_sim/stats`);
+      const body = (await res.json()) as { requests: Record<string, number> };
+      let n = 0;
+      for (const [k, v] of Object.entries(body.requests)) {
+        if (/userState\.(setDoNotDisturbSetting|setChatPresenceMessage|setChatPresence)$/.test(k)) n += v;
+      }
+      return n;
+    },
+    async close() {
+      await service.close({ restore: false }).catch(() => undefined);
+      await env.close();
+      await logger.close();
+    },
+  };
+  return world;
+}
