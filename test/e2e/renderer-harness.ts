@@ -81,6 +81,8 @@ export interface OpenedPage {
 
 export async function openPage(browser: Browser, host: HttpHost, viewport = { width: 1280, height: 800 }, locale = 'de-DE'): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport, locale, acceptDownloads: true });
+  // Short waits give a readable failure (which locator) long before the test's own timeout.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

@@ -102,10 +102,12 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer shell and pages (Chromium, real headle
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('heading', { level: 1, name: 'Statusregeln' }).waitFor();
 
-    // Closing the window asks the browser's own question (beforeunload).
-    const unload = new Promise<string>((resolve) => page.once('dialog', (d) => { resolve(d.type()); void d.dismiss(); }));
-    await page.close({ runBeforeUnload: true });
-    expect(await unload).toBe('beforeunload');
+    // Closing or reloading the window: the beforeunload handler asks the browser to confirm, only while dirty.
+    const unloadBlocked = () => page.evaluate(`(() => { const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented; })()`);
+    expect(await unloadBlocked()).toBe(true);
+    await page.getByRole('button', { name: 'Verwerfen', exact: true }).click();
+    await expect.poll(() => text.inputValue()).toBe('Verfügbar');
+    expect(await unloadBlocked()).toBe(false);
   });
 
   it('saves and switches when the admin chooses "save and switch"; discard drops the edit', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CheckReport, SecretsStatus, Settings } from '../api/types';
 import { toCallError } from '../api/types';
 import { useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context';
@@ -87,7 +87,13 @@ function MicrosoftSignIn() {
   const { busy, error, run } = useAsync();
   // While a device-code sign-in waits, the host reports the code in AuthStatus as well.
   const code = device ?? (auth?.deviceCode ? { ...auth.deviceCode } : null);
-  const showCode = code && auth?.state !== 'signed-in';
+  // The code is done with once the sign-in completes (a change to signed-in after it was requested).
+  const lastState = useRef(auth?.state);
+  useEffect(() => {
+    if (auth?.state === 'signed-in' && lastState.current !== 'signed-in') setDevice(null);
+    lastState.current = auth?.state;
+  }, [auth?.state]);
+  const showCode = code !== null;
 
   const stateText = (() => {
     if (!auth) return t('common.loading');
