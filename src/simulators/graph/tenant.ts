@@ -2,6 +2,7 @@
 // Loaded from a tenant file, generated, or built from a STARFACE users file so both simulators share people.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { generateUsers as generateStarfaceUsers } from '../starface/users.js';
 
 const AppSchema = z.object({
   clientId: z.string().min(1),
@@ -106,32 +107,12 @@ export function usersFromStarface(users: StarfaceUserLike[]): SimUser[] {
   return out;
 }
 
-const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Eva', 'Felix', 'Greta', 'Hannah', 'Jonas', 'Katrin', 'Lukas', 'Marie',
-  'Noah', 'Olivia', 'Paul', 'Quirin', 'Rosa', 'Simon', 'Tina', 'Uwe', 'Vera', 'Wim', 'Xenia', 'Yusuf', 'Zoe'];
-const LAST = ['Schmidt', 'Meyer', 'Weber', 'Fischer', 'Wagner', 'Becker', 'Hoffmann', 'Koch', 'Richter', 'Klein',
-  'Wolf', 'Neumann', 'Schwarz', 'Braun', 'Zimmermann', 'Krüger', 'Hartmann', 'Lange', 'Werner', 'Krause'];
-
-/** N generated people with `firstname.lastname[N]@domain` addresses; the same N always gives the same people. */
-export function generateUsers(count: number, domain = 'contoso.example'): SimUser[] {
-  const users: SimUser[] = [];
-  for (let i = 0; i < count; i++) {
-    const givenName = FIRST[i % FIRST.length]!;
-    const surname = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
-    const round = Math.floor(i / (FIRST.length * LAST.length));
-    const local = `${givenName}.${surname}${round ? round + 1 : ''}`.toLowerCase()
-      .replace(/ü/g, 'ue').replace(/ö/g, 'oe').replace(/ä/g, 'ae');
-    const mail = `${local}@${domain}`;
-    users.push({
-      id: stableGuid(`user:${mail}`),
-      mail,
-      userPrincipalName: mail,
-      displayName: `${givenName} ${surname}${round ? ` ${round + 1}` : ''}`,
-      proxyAddresses: [`SMTP:${mail}`],
-      givenName,
-      surname,
-    });
-  }
-  return users;
+/**
+ * N generated people: exactly the N ordinary users of `presence-bridge sim starface --users N` (same names and
+ * e-mail addresses, without the PBX admin account), so both simulators share one set of people by e-mail.
+ */
+export function generateUsers(count: number): SimUser[] {
+  return usersFromStarface(generateStarfaceUsers(count).filter((u) => !u.admin));
 }
 
 /** A fresh tenant with one app holding the permissions Presence Bridge needs, and the given users. */
