@@ -367,17 +367,24 @@ export class UciSession extends EventEmitter<Events> {
 
   private async tick(): Promise<void> {
     if (this.stopped || this.statusValue !== 'connected') return;
-    try {
-      const refresh = this.settings.stateRefreshMs > 0 && Date.now() - this.lastStateReadAt >= this.settings.stateRefreshMs;
-      if (refresh) {
+    const refresh = this.settings.stateRefreshMs > 0 && Date.now() - this.lastStateReadAt >= this.settings.stateRefreshMs;
+    if (refresh) {
+      try {
         await this.readState(true);
-      } else {
+      } catch (err) {
+        // readState recovers a lost session itself; what is left is "still reconnecting" (backoff runs)
+        // or an error of getUserState on a live session, which the next tick tries again.
+        if (err instanceof UciNotConnectedError) return;
+        this.log.warn('getUserState failed', { error: (err as Error).message });
+      }
+    } else {
+      try {
         const ok = await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'keepAlive'), []);
         this.stats.keepAlives++;
         if (ok !== true) throw new UciRequestError('false', 'keepAlive', 'STARFACE answered keepAlive with false (the server dropped the session)');
+      } catch (err) {
+        if (!(await this.recover(err as Error))) return;
       }
-    } catch (err) {
-      if (!(await this.recover(err as Error))) return;
     }
     if (this.statusValue === 'connected' && !this.tickTimer) this.scheduleTick();
   }

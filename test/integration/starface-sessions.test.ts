@@ -218,6 +218,18 @@ describe('UciSession under every simulator setting', () => {
     }
   });
 
+  it('re-reads the state on its timer (stateRefreshMs): sees a DND key press and survives a restart on that path', async () => {
+    const s = open('1005', { keepAliveMs: 60, stateRefreshMs: 100 });
+    const seen: (boolean | undefined)[] = [];
+    s.on('userState', (st) => seen.push(st.dnd));
+    await s.start();
+    await simJson(sim.url, '/_sim/users/1005/dnd', { dnd: true });
+    await waitFor(() => seen.at(-1) === true, 'DND key press seen by the periodic refresh');
+    await simJson(sim.url, '/_sim/restart', {});
+    await waitFor(() => s.stats.relogins >= 1 && s.status === 'connected', 're-login after restart');
+    expect(sim.pbx.aliveSessions('1005')).toHaveLength(1);
+  });
+
   it('accepts legacy MD5 tokens where the PBX still expects them', async () => {
     sim.setBehaviour({ acceptMd5Tokens: true });
     const s = open('1010', { tokenAlgorithm: 'md5' });
