@@ -152,7 +152,8 @@ export class Identity {
       this.consentedScopes(app, scopes);
     } catch (e) {
       const err = e as OAuthFailure;
-      return reply({ error: err.error, error_description: err.message, ...(err.suberror ? { suberror: err.suberror } : {}) });
+      // At the authorize endpoint, missing consent is reported as the OIDC error consent_required.
+      return reply({ error: err.suberror === 'consent_required' ? 'consent_required' : err.error, error_description: err.message });
     }
     const hint = q.get('login_hint') ?? this.options.signInUser;
     const user = hint ? this.world.findUser(hint) : this.world.users[0];
