@@ -28,6 +28,8 @@ export interface ConnectionTuning {
   presenceBudget?: BudgetSettings;
   /** Bind address of the callback server; default 127.0.0.1, or 0.0.0.0 when a callback host is configured. */
   callbackBind?: string;
+  /** No callback server (diagnostics next to a running bridge, which holds the callback port). */
+  withoutCallbacks?: boolean;
 }
 
 export interface Connections {
@@ -99,7 +101,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     const dir = conns.directory;
     closers.push(() => dir.logout());
   }
-  if (sf.baseUrl) {
+  if (sf.baseUrl && !tuning.withoutCallbacks) {
     const bind = tuning.callbackBind ?? (sf.callbackHost ? '0.0.0.0' : '127.0.0.1');
     // With an explicit callback host the public URL must carry the port, so a free one is picked up front.
     const port = sf.callbackHost && sf.callbackPort === 0 ? await freePort(bind) : sf.callbackPort;
@@ -112,11 +114,14 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     });
     await callbacks.start();
     conns.callbacks = callbacks;
+    closers.push(() => callbacks.close());
+  }
+  if (sf.baseUrl) {
     const pool = new UciSessionPool({
       baseUrl: sf.baseUrl,
       transport,
       passwordFor: (login) => secrets.get(userPasswordSecret(login)),
-      callbackServer: callbacks,
+      ...(conns.callbacks ? { callbackServer: conns.callbacks } : {}),
       settings: {
         uciApi: sf.uciApi,
         keepAliveMs: sf.keepAliveSeconds * 1000,
@@ -128,7 +133,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     });
     conns.pool = pool;
     // Order matters: sessions log out before the callback server stops listening.
-    closers.push(() => pool.close(), () => callbacks.close());
+    closers.unshift(() => pool.close());
   }
 
   if (conns.teams && conns.directory && conns.pool && missing.length === 0) {

@@ -184,6 +184,8 @@ export class SyncEngine {
    */
   async stop(opts: { restore: boolean }): Promise<SyncStatus> {
     const wasRunning = this.running;
+    // Never started and nothing to restore: touch nothing (e.g. `check` next to a running bridge).
+    if (!wasRunning && !opts.restore) return this.status();
     this.running = false;
     if (this.rosterTimer) clearTimeout(this.rosterTimer);
     this.rosterTimer = undefined;
