@@ -2,12 +2,14 @@
 // the Electron runtime cannot be downloaded on the build machines, and checks what ends up in app.asar: only
 // the built app and production node_modules, never sources, tests, benchmarks or source maps. The project is
 // a temporary copy with minimal build output plus decoy source files, so the check is about the configuration
-// and does not depend on (or disturb) a build in the working tree.
+// and does not depend on (or disturb) a build in the working tree. Its node_modules holds real copies of the
+// production dependency closure (a symlinked node_modules makes npm see every transitive package as
+// extraneous, and electron-builder then silently drops them) plus two small development packages as decoys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -44,11 +46,18 @@ const DECOYS = [
   'dist/electron/main.js.map', 'dist/src/cli.js.map', 'bin/presence-bridge.mjs',
 ];
 
-interface PackResult { ok: true; asarPath: string; entries: string[]; outDir: string } 
+/**
+ * Development packages copied into the project to prove they are left out. electron (types and launcher only:
+ * no runtime here) is also where electron-builder reads the Electron version from.
+ */
+const DEV_DECOY_PACKAGES = ['electron', 'globals', '@types/xmlrpc'];
+
+interface PackResult { ok: true; asarPath: string; entries: string[]; outDir: string }
 type Outcome = PackResult | { ok: false; skip: string };
 
 let work: string;
 let outcome: Outcome;
+let closure: string[] = [];
 
 function writeStubElectron(dir: string): void {
   mkdirSync(join(dir, 'resources'), { recursive: true });
@@ -63,12 +72,48 @@ function writeStubElectron(dir: string): void {
   writeFileSync(join(dir, 'LICENSES.chromium.html'), '<p>stub</p>\n');
 }
 
-function writeProject(dir: string): void {
+interface PackageJson { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+const readPkg = (dir: string): PackageJson => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+
+/**
+ * The installed production dependency closure, as folders relative to the repository's node_modules
+ * (e.g. 'react', '@azure/msal-common', 'a/node_modules/b'), resolved the way Node resolves them. Optional
+ * dependencies count when installed (the keyring's native package for this platform).
+ */
+function productionClosure(): string[] {
+  const root = join(repo, 'node_modules');
+  const seen = new Set<string>();
+  const resolveFrom = (name: string, fromDir: string): string | undefined => {
+    for (let dir = fromDir; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', name);
+      if (existsSync(join(candidate, 'package.json'))) return candidate;
+      if (dir === repo || dirname(dir) === dir) return undefined;
+    }
+  };
+  const visit = (deps: PackageJson, fromDir: string): void => {
+    for (const name of Object.keys({ ...deps.dependencies, ...deps.optionalDependencies })) {
+      const dir = resolveFrom(name, fromDir);
+      if (!dir) continue; // an optional dependency for another platform
+      const rel = relative(root, dir).split(sep).join('/');
+      if (seen.has(rel)) continue;
+      seen.add(rel);
+      visit(readPkg(dir), dir);
+    }
+  };
+  visit(readPkg(repo), repo);
+  return [...seen].sort();
+}
+
+function writeProject(dir: string, closure: string[]): void {
   cpSync(join(repo, 'package.json'), join(dir, 'package.json'));
   mkdirSync(join(dir, 'build'), { recursive: true });
   cpSync(join(repo, 'build', 'electron-builder.yml'), join(dir, 'build', 'electron-builder.yml'));
   cpSync(join(repo, 'assets'), join(dir, 'assets'), { recursive: true });
-  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  for (const rel of [...closure, ...DEV_DECOY_PACKAGES]) {
+    // Nested node_modules come along with their parent package.
+    if (rel.includes('/node_modules/')) continue;
+    cpSync(join(repo, 'node_modules', rel), join(dir, 'node_modules', rel), { recursive: true, dereference: true });
+  }
   for (const [rel, text] of Object.entries(BUILT_FILES)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
@@ -103,12 +148,13 @@ beforeAll(async () => {
   const outDir = join(work, 'out');
   mkdirSync(project);
   writeStubElectron(stub);
-  writeProject(project);
+  closure = productionClosure();
+  writeProject(project, closure);
   const cli = join(repo, 'node_modules', 'electron-builder', 'cli.js');
   const { code, output } = await run(process.execPath, [
     cli, '--config', 'build/electron-builder.yml', `-c.electronDist=${stub}`, `-c.directories.output=${outDir}`,
     '--dir', '--publish', 'never',
-  ], project, 55_000);
+  ], project, 110_000);
   if (code !== 0) {
     if (NETWORK_TROUBLE.test(output)) {
       outcome = { ok: false, skip: `electron-builder could not run offline here: ${output.match(NETWORK_TROUBLE)?.[0]}` };
@@ -119,7 +165,7 @@ beforeAll(async () => {
   const asarPath = join(outDir, 'linux-unpacked', 'resources', 'app.asar');
   const entries = asar.listPackage(asarPath, { isPack: false }).map((e) => e.replace(/\\/g, '/'));
   outcome = { ok: true, asarPath, entries, outDir };
-}, 60_000);
+}, 120_000); // typically ~10 s; generous for a loaded 2-core CI machine
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -155,12 +201,23 @@ describe('electron-builder package (dir target, stub Electron)', () => {
     expect(app.filter((e) => /\.(ts|tsx|cts|mts|map)$/.test(e))).toEqual([]);
   });
 
-  it('bundles production dependencies and no development tools', (ctx) => {
+  it('bundles every production dependency, transitive ones included, and no development package', (ctx) => {
     const { entries } = packed(ctx.skip);
-    const deps = Object.keys((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
-    for (const dep of deps) expect(entries, dep).toContain(`/node_modules/${dep}/package.json`);
-    for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'vite', 'eslint', 'playwright-core', 'tsx']) {
+    const direct = Object.keys(readPkg(repo).dependencies ?? {});
+    expect(closure.length).toBeGreaterThan(direct.length); // the closure really is transitive
+    for (const rel of closure) expect(entries, rel).toContain(`/node_modules/${rel}/package.json`);
+    for (const dev of [...DEV_DECOY_PACKAGES, 'electron-builder', 'vitest', 'typescript']) {
       expect(entries, dev).not.toContain(`/node_modules/${dev}`);
+    }
+  });
+
+  it('keeps native modules (the OS keychain binding) outside the asar, where they can be loaded', (ctx) => {
+    const { outDir } = packed(ctx.skip);
+    const natives = closure.filter((rel) => readdirSync(join(repo, 'node_modules', rel)).some((f) => f.endsWith('.node')));
+    expect(natives.some((rel) => rel.startsWith('@napi-rs/keyring-'))).toBe(true);
+    for (const rel of natives) {
+      const unpacked = join(outDir, 'linux-unpacked', 'resources', 'app.asar.unpacked', 'node_modules', rel);
+      expect(readdirSync(unpacked).some((f) => f.endsWith('.node')), rel).toBe(true);
     }
   });
 
