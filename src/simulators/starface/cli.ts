@@ -116,12 +116,8 @@ export async function main(argv: string[]): Promise<number> {
     await logger.close();
     return 1;
   }
-  console.log(`STARFACE simulator listening on ${sim.url}`);
-  if (sim.caPath) console.log(`CA certificate: ${sim.caPath}`);
-  if (generatedFile) console.log(`Users file: ${generatedFile}`);
-  console.log(`Users: ${sim.users.length} (admin: ${sim.users.find((u) => u.admin)?.login ?? 'none'}); control API: ${sim.url}/_sim/users`);
-
-  await new Promise<void>((resolve) => {
+  // Signal handlers first: a supervisor may send SIGTERM as soon as it sees the listening line.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -130,6 +126,13 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // The listening line comes last: whoever waits for it has the CA and users file paths already.
+  if (sim.caPath) console.log(`CA certificate: ${sim.caPath}`);
+  if (generatedFile) console.log(`Users file: ${generatedFile}`);
+  console.log(`Users: ${sim.users.length} (admin: ${sim.users.find((u) => u.admin)?.login ?? 'none'}); control API: ${sim.url}/_sim/users`);
+  console.log(`STARFACE simulator listening on ${sim.url}`);
+
+  await stopped;
   await sim.close();
   if (generatedFile) await rm(dirname(generatedFile), { recursive: true, force: true });
   console.log('STARFACE simulator stopped');
