@@ -37,7 +37,8 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer shell and pages (Chromium, real headle
 
   it('shows the live connection to the host and the sync state in the header', async () => {
     const page = await suite.start();
-    await page.getByText('Verbunden mit dem Dienst').waitFor();
+    await page.locator('.host').getByText('Dienst verbunden').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Verbunden mit dem Dienst' }).waitFor();
     await expect.poll(() => page.getByRole('switch', { name: 'Synchronisierung' }).getAttribute('aria-checked')).toBe('true');
     await page.locator('.sync-badge', { hasText: 'Läuft' }).waitFor();
     // The engine reports a degraded state with a reason: the header shows both.
@@ -49,10 +50,12 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer shell and pages (Chromium, real headle
       },
     });
     await page.locator('.sync-badge', { hasText: 'Eingeschränkt' }).waitFor();
-    await page.getByText('Graph throttled (429): next poll in 30 s').waitFor();
+    // The full reason is on every page (the header may have to shorten it).
+    await page.locator('.banners').getByText('Graph throttled (429): next poll in 30 s').waitFor();
     // Host gone: the indicator says so (the client reconnects on its own).
     await suite.host().close();
-    await page.getByText('Keine Verbindung zum Dienst').waitFor({ timeout: 10_000 });
+    await page.getByRole('alert').filter({ hasText: 'Keine Verbindung zum Dienst' }).waitFor();
+    await page.getByText('Presence Bridge is not reachable').waitFor();
     await screenshot(page, 'header-disconnected');
   });
 

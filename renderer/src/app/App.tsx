@@ -17,9 +17,35 @@ function HostIndicator() {
   return (
     <p className={`host host-${connection}`} role="status" aria-live="polite" title={connectionError ?? text}>
       <span className="host-dot" aria-hidden="true" />
-      <span className="host-text">{text}</span>
+      <span className="host-text" aria-hidden="true">{t(`host.short.${connection}`)}</span>
+      <span className="visually-hidden">{text}</span>
     </p>
   );
+}
+
+/** Problems that concern every page: the host is unreachable, or sync runs with a problem (with its reason). */
+function Banners() {
+  const { t } = useI18n();
+  const { connection, connectionError, sync } = useLive();
+  if (connection === 'disconnected') {
+    return (
+      <div className="banners">
+        <p className="notice notice-error" role="alert">
+          <strong>{t('host.disconnected')}.</strong> {connectionError}
+        </p>
+      </div>
+    );
+  }
+  if (sync?.reason && (sync.state === 'degraded' || sync.state === 'error' || sync.state === 'signed-out' || sync.state === 'paused')) {
+    return (
+      <div className="banners">
+        <p className={`notice ${sync.state === 'error' ? 'notice-error' : 'notice-warn'}`}>
+          <strong>{t(`sync.state.${sync.state}`)}:</strong> {sync.reason}
+        </p>
+      </div>
+    );
+  }
+  return null;
 }
 
 function LanguageSwitch({ onChange }: { onChange: (lang: Language) => void }) {
@@ -131,6 +157,7 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
         </ul>
       </nav>
       <main id="main" className="content" ref={main} tabIndex={-1}>
+        <Banners />
         {state.problems.length > 0 && (
           <div className="notice notice-warn">
             {state.problems.map((p) => <p key={p}>{t('app.settingsProblems', { message: p })}</p>)}

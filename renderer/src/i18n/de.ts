@@ -21,6 +21,9 @@ export const de = {
   'lang.en': 'English',
 
   'host.connected': 'Verbunden mit dem Dienst',
+  'host.short.connected': 'Dienst verbunden',
+  'host.short.connecting': 'Verbinde …',
+  'host.short.disconnected': 'Dienst getrennt',
   'host.connecting': 'Verbindung zum Dienst wird aufgebaut …',
   'host.disconnected': 'Keine Verbindung zum Dienst – es wird erneut versucht',
 

@@ -21,6 +21,9 @@ export const en: Messages = {
   'lang.en': 'English',
 
   'host.connected': 'Connected to the service',
+  'host.short.connected': 'Service connected',
+  'host.short.connecting': 'Connecting …',
+  'host.short.disconnected': 'Service disconnected',
   'host.connecting': 'Connecting to the service …',
   'host.disconnected': 'No connection to the service – retrying',
 

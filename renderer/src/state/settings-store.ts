@@ -171,8 +171,9 @@ export class SettingsStore {
   }
 
   private onExternalChange(settings: Settings): void {
-    const { saved, dirty } = this.store.get();
-    if (same(settings, saved)) return;
+    const { saved, dirty, saving } = this.store.get();
+    // Our own save echoes back as settings.changed; save() reloads the stored settings itself.
+    if (saving || same(settings, saved)) return;
     if (!dirty) {
       this.store.set((s) => ({ ...s, saved: settings, draft: settings, localIssues: this.localCheck(settings), serverIssues: [] }));
     } else {
