@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startGraphSimulator, type GraphSimulatorOptions } from './server.js';
+import type { GraphSimulatorOptions } from './server.js';
 
 const USAGE = `Usage: presence-bridge sim graph --port P [--tenant-file F] [--users N | --users-file F]
 Options:
@@ -81,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   let sim;
   try {
+    // Loaded only now, so argument errors answer at once.
+    const { startGraphSimulator } = await import('./server.js');
     sim = await startGraphSimulator(opts);
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
