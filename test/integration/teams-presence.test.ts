@@ -193,6 +193,22 @@ describe('presence reader', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
   });
 
+  it('reads with the signed-in admin\'s delegated token when presenceRead is "delegated"', async () => {
+    const admin = new MicrosoftAuth({ tenantId: sim.tenant.tenantId, clientId: sim.app.clientId, authorityHost: sim.url, transport });
+    await admin.init();
+    const c = clients({ auth: admin, presenceRead: 'delegated' });
+    // Not signed in yet: a clear "sign in" error, not a crash.
+    const e = await c.reader.read([sim.tenant.users[0]!.id]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PresenceReadError);
+    expect((e as Error).message).toMatch(/Sign in to Microsoft/);
+    await admin.signInWithDeviceCode({ onCode: (i) => { void control('POST', `devicecode/${i.userCode}/approve`); }, timeoutMs: 20_000 });
+    const grantsBefore = (await stats() as unknown as { tokenGrants: Record<string, number> }).tokenGrants.client_credentials ?? 0;
+    const r = await c.reader.read(sim.tenant.users.map((u) => u.id));
+    expect(r.presences.size).toBe(N);
+    // No application token was needed for reading.
+    expect((await stats() as unknown as { tokenGrants: Record<string, number> }).tokenGrants.client_credentials ?? 0).toBe(grantsBefore);
+  });
+
   it('surfaces a missing permission as a readable Graph error', async () => {
     const locked = await startGraphSimulator({
       tenant: {
