@@ -117,6 +117,11 @@ export interface NotificationConstructor {
 
 export interface PowerMonitorPort {
   on(event: 'suspend' | 'resume', listener: () => void): unknown;
+  /**
+   * Linux and macOS: the system is about to shut down; preventDefault asks it to wait for an orderly quit.
+   * (Electron passes the event although its typings declare no argument.)
+   */
+  on(event: 'shutdown', listener: (event?: PreventableEvent) => void): unknown;
   removeListener(event: 'suspend' | 'resume', listener: () => void): unknown;
 }
 

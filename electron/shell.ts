@@ -193,6 +193,11 @@ export function startShell<TMenu>(electron: ShellElectron<TMenu>, opts: ShellOpt
     // With a tray the app lives on; without one the window was the app.
     if (!trayController) void shell.quit({ restore: restoreOnStop() });
   });
+  electron.powerMonitor.on('shutdown', (event) => {
+    // Shutdown or reboot (Linux, macOS): ask the OS to wait, restore what the bridge changed, then quit.
+    event?.preventDefault();
+    void shell.quit({ restore: restoreOnStop() });
+  });
   app.on('before-quit', (event) => {
     if (quitState === 'done') return;
     // Quit from the OS or the dock: stop the engine first, then quit for real.

@@ -11,7 +11,7 @@ import { CONTROL_REQUEST_CHANNEL } from '../../electron/ipc-channels.js';
 import { startShell, type ShellOptions } from '../../electron/shell.js';
 import { claimSingleInstance } from '../../electron/single-instance.js';
 import { fakeEngineApi, FIXED_TIME, type FakeEngine } from '../integration/control-fake-engine.js';
-import { electronStandIn, SingleInstanceLock, until, type ElectronStandIn } from './electron-stand-in.js';
+import { electronStandIn, SingleInstanceLock, StandInEvent, until, type ElectronStandIn } from './electron-stand-in.js';
 
 type TestEngine = EngineService & { api: FakeEngine; log: string[] };
 
@@ -165,6 +165,15 @@ describe('shell lifecycle with Electron replaced by a stand-in', () => {
     await until(() => electron.app.quitted, 'app quit');
     electron.app.quit(); // a second quit after stopping is harmless
     expect(engine.log).toEqual(['start', 'stop restore=false']);
+  });
+
+  it('on system shutdown it asks the OS to wait, stops the engine and quits', async () => {
+    const { electron, engine } = await start();
+    const event = new StandInEvent();
+    electron.powerMonitor.emit('shutdown', event);
+    expect(event.defaultPrevented).toBe(true);
+    await until(() => electron.app.quitted, 'app quit');
+    expect(engine.log).toEqual(['start', 'stop restore=true']);
   });
 
   it('quits even when the engine hangs on stop', async () => {
