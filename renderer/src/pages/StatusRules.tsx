@@ -290,12 +290,12 @@ export function StatusRules() {
           <caption className="visually-hidden">{t('rules.table')}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('rules.col.status')}</th>
-              <th scope="col">{t('rules.col.dnd')}</th>
-              <th scope="col">{t('rules.col.chatText')}</th>
-              <th scope="col">{t('rules.col.chatPresence')}</th>
-              <th scope="col" className="cell-center th-wrap">{t('rules.col.inCall')}</th>
-              {hasCustom && <th scope="col" className="cell-center"><span className="visually-hidden">{t('rules.col.actions')}</span></th>}
+              <th scope="col" className="th-status">{t('rules.col.status')}</th>
+              <th scope="col" className="th-dnd">{t('rules.col.dnd')}</th>
+              <th scope="col" className="th-text">{t('rules.col.chatText')}</th>
+              <th scope="col" className="th-presence">{t('rules.col.chatPresence')}</th>
+              <th scope="col" className="cell-center th-incall">{t('rules.col.inCall')}</th>
+              {hasCustom && <th scope="col" className="cell-center th-actions"><span className="visually-hidden">{t('rules.col.actions')}</span></th>}
             </tr>
           </thead>
           <tbody>
