@@ -1,0 +1,200 @@
+// The setup assistant as one object: the steps with their checks, and the few actions around them (store a
+// value, trust a certificate, import UCI passwords, enter the secret's expiry). The terminal assistant and the
+// engine's control service both drive this, so both behave the same.
+import { X509Certificate } from 'node:crypto';
+import { SettingsStoreError } from '../platform/settings-store.js';
+import { VaultError } from '../platform/vault.js';
+import { CLIENT_SECRET_NAME } from '../teams/index.js';
+import { parseStarfaceCsv } from './csv.js';
+import type { SetupEnvironment } from './environment.js';
+import { errorText } from './explain.js';
+import {
+  CREDENTIAL_EXPIRY_SECRET, expiryWarnings, parseExpiryDate, readExpiryInputs, type ExpiryInputs, type ExpiryWarning,
+} from './expiry.js';
+import { checkFinalTest } from './final-test.js';
+import { checkMicrosoftApp, checkMicrosoftConsent, signInWithDeviceCode } from './microsoft.js';
+import { checkStarfaceAdmin, checkStarfaceConnection } from './starface.js';
+import { SETUP_STEPS, localizeStep, setPath, stepDefinition } from './steps.js';
+import { checkUciCredentials, checkUsers, storeUciPasswords } from './users.js';
+import {
+  tr, type CheckOptions, type CheckResult, type Lang, type LocalizedStep, type SetupField, type SetupStepDefinition, type SetupStepId,
+} from './types.js';
+
+/** A value the admin entered cannot be used; the message says why and what is expected. */
+export class SetupInputError extends Error {
+  override readonly name = 'SetupInputError';
+}
+
+export interface SetupStep extends SetupStepDefinition {
+  check(lang: Lang, options?: CheckOptions): Promise<CheckResult>;
+}
+
+type CheckFn = (env: SetupEnvironment, lang: Lang, options: CheckOptions) => Promise<CheckResult>;
+
+const CHECKS: Record<SetupStepId, CheckFn> = {
+  'microsoft-app': (env, lang) => checkMicrosoftApp(env, lang),
+  'microsoft-consent': (env, lang) => checkMicrosoftConsent(env, lang),
+  'starface-connection': (env, lang) => checkStarfaceConnection(env, lang),
+  'starface-admin': (env, lang) => checkStarfaceAdmin(env, lang),
+  users: (env, lang) => checkUsers(env, lang),
+  'uci-credentials': (env, lang) => checkUciCredentials(env, lang),
+  'final-test': (env, lang, o) => checkFinalTest(env, lang, o),
+};
+
+function pemFingerprint(pem: string): string | undefined {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch {
+    return undefined;
+  }
+}
+
+export class SetupAssistant {
+  constructor(readonly env: SetupEnvironment) {}
+
+  get steps(): SetupStep[] {
+    return SETUP_STEPS.map((def) => ({ ...def, check: (lang: Lang, options?: CheckOptions) => this.check(def.id, lang, options) }));
+  }
+
+  describe(lang: Lang): LocalizedStep[] {
+    return SETUP_STEPS.map((s) => localizeStep(s, lang));
+  }
+
+  /** Runs one step's check; never throws (an unexpected failure is a failed result that says what happened). */
+  async check(id: SetupStepId, lang: Lang, options: CheckOptions = {}): Promise<CheckResult> {
+    try {
+      return await CHECKS[id](this.env, lang, options);
+    } catch (err) {
+      this.env.logger.warn('Setup check failed unexpectedly', { step: id, error: errorText(err) });
+      const vault = err instanceof VaultError;
+      return {
+        step: id,
+        ok: false,
+        status: 'fail',
+        message: vault
+          ? tr(lang, 'Der Geheimnisspeicher (Tresor) ist nicht lesbar.', 'The secret vault cannot be read.')
+          : tr(lang, 'Die Prüfung ist unerwartet fehlgeschlagen.', 'The check failed unexpectedly.'),
+        fix: vault
+          ? tr(lang, 'Siehe Meldung unten (Schlüsselbund entsperren oder PRESENCE_BRIDGE_VAULT_PASSPHRASE setzen).', 'See the message below (unlock the keychain or set PRESENCE_BRIDGE_VAULT_PASSPHRASE).')
+          : tr(lang, 'Siehe Meldung unten; prüfen Sie die Angaben und versuchen Sie es erneut.', 'See the message below; check the values and try again.'),
+        details: [errorText(err)],
+        checkedAt: this.env.now().toISOString(),
+      };
+    }
+  }
+
+  /** Stores one field's value as the admin typed it (settings are validated; secrets go to the vault). */
+  async applyValue(stepId: SetupStepId, fieldId: string, raw: string): Promise<void> {
+    const field = stepDefinition(stepId).fields.find((f) => f.id === fieldId);
+    if (!field) throw new SetupInputError(`Unknown field "${fieldId}" in step "${stepId}".`);
+    await this.applyFieldValue(field, raw);
+  }
+
+  async applyFieldValue(field: SetupField, raw: string): Promise<void> {
+    const t = field.target;
+    switch (t.kind) {
+      case 'setting':
+        await this.saveSetting(t.path, this.parseSettingValue(field, raw));
+        return;
+      case 'secret': {
+        const value = field.input === 'pem' ? raw.trim() : raw;
+        if (!value.trim()) throw new SetupInputError(`${field.label.en}: the value is empty.`);
+        if (field.input === 'pem' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) {
+          throw new SetupInputError(`${field.label.en}: this is not a PEM private key (-----BEGIN PRIVATE KEY----- …).`);
+        }
+        // A new client secret has its own expiry: drop the old date so it is not taken for the new secret.
+        if (t.name === CLIENT_SECRET_NAME && (await this.env.secrets.get(t.name)) !== value) await this.env.secrets.delete(CREDENTIAL_EXPIRY_SECRET);
+        await this.env.secrets.set(t.name, value);
+        return;
+      }
+      case 'credential-expiry':
+        await this.setCredentialExpiry(raw.trim() === '' ? null : raw);
+        return;
+      case 'uci-passwords':
+      case 'check-option':
+        throw new SetupInputError(`${field.label.en} is not stored as a single value.`);
+    }
+  }
+
+  private parseSettingValue(field: SetupField, raw: string): unknown {
+    const v = raw.trim();
+    switch (field.input) {
+      case 'number': {
+        if (v === '') return 0;
+        const n = Number(v);
+        if (!Number.isInteger(n)) throw new SetupInputError(`${field.label.en}: "${v}" is not a whole number.`);
+        return n;
+      }
+      case 'list':
+        return v.split(/[,;\s]+/).filter(Boolean);
+      case 'choice': {
+        const allowed = field.choices?.map((c) => c.value) ?? [];
+        if (!allowed.includes(v)) throw new SetupInputError(`${field.label.en}: choose one of ${allowed.join(', ')}.`);
+        return v;
+      }
+      default:
+        return v;
+    }
+  }
+
+  private async saveSetting(path: string, value: unknown): Promise<void> {
+    const current = await this.env.loadSettings();
+    try {
+      await this.env.saveSettings(setPath(current, path, value));
+    } catch (err) {
+      if (err instanceof SettingsStoreError && err.issues.length) {
+        throw new SetupInputError(err.issues.map((i) => i.text).join('; '));
+      }
+      throw err;
+    }
+  }
+
+  /** Adds a certificate (PEM) to the extra trusted CAs, unless the same certificate is there already. */
+  async trustCertificate(pem: string): Promise<{ added: boolean }> {
+    const fp = pemFingerprint(pem);
+    if (!fp) throw new SetupInputError('This is not a PEM certificate (-----BEGIN CERTIFICATE----- …).');
+    const current = await this.env.loadSettings();
+    const have = current.network.extraCaPem.some((p) => (p.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).some((b) => pemFingerprint(b) === fp));
+    if (have) return { added: false };
+    await this.saveSetting('network.extraCaPem', [...current.network.extraCaPem, pem.trim()]);
+    return { added: true };
+  }
+
+  /** The client secret's expiry date (YYYY-MM-DD or ISO); null removes it. */
+  async setCredentialExpiry(text: string | null): Promise<void> {
+    if (text === null) {
+      await this.env.secrets.delete(CREDENTIAL_EXPIRY_SECRET);
+      return;
+    }
+    const d = parseExpiryDate(text);
+    if (!d) throw new SetupInputError(`"${text.trim()}" is not a date: use YYYY-MM-DD, e.g. 2027-06-30.`);
+    await this.env.secrets.set(CREDENTIAL_EXPIRY_SECRET, d.toISOString());
+  }
+
+  async credentialExpiry(): Promise<string | undefined> {
+    return this.env.secrets.get(CREDENTIAL_EXPIRY_SECRET);
+  }
+
+  /** CSV `login;password` lines into the vault; bad lines are reported with their number (never their content). */
+  async importUciCsv(text: string): Promise<{ imported: number; errors: { line: number; message: string }[] }> {
+    const parsed = parseStarfaceCsv(text);
+    const imported = await storeUciPasswords(this.env, parsed.entries);
+    return { imported, errors: parsed.errors };
+  }
+
+  async setUciPassword(login: string, password: string): Promise<void> {
+    if (!login.trim() || /[\s:*]/.test(login)) throw new SetupInputError(`"${login}" is not a STARFACE login ID.`);
+    if (!password) throw new SetupInputError(`The password of ${login} is empty.`);
+    await storeUciPasswords(this.env, [{ login: login.trim(), password }]);
+  }
+
+  /** Expiry and sign-in warnings for the current settings. */
+  async expiryWarnings(lang: Lang, signIn?: { state: ExpiryInputs['signInState']; detail?: string }): Promise<ExpiryWarning[]> {
+    const settings = await this.env.loadSettings();
+    return expiryWarnings(await readExpiryInputs(this.env.secrets, settings, signIn), this.env.now(), lang);
+  }
+
+  signInWithDeviceCode(onCode: (info: { userCode: string; verificationUri: string; message: string }) => void, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<{ username: string }> {
+    return signInWithDeviceCode(this.env, onCode, opts);
+  }
+}

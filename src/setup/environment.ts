@@ -1,0 +1,103 @@
+// What the setup checks work with: the settings (through the settings store), the secret vault, a logger and
+// a clock. The terminal assistant opens them from files; the engine hands in its own stores, so both see the
+// same values.
+import path from 'node:path';
+import {
+  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, settingsMigrations, settingsVersionOf,
+  type Settings, type SettingsInput,
+} from '../core/settings.js';
+import { HttpTransport, type TransportSettings } from '../platform/http-transport.js';
+import { silentLogger, type Logger } from '../platform/logger.js';
+import { SettingsStore, type SettingsProblem } from '../platform/settings-store.js';
+import { openVault, type KeychainBackend, type SecretStore } from '../platform/vault.js';
+import type { MicrosoftAuth } from '../teams/auth.js';
+
+export interface SetupEnvironment {
+  loadSettings(): Promise<Settings>;
+  /** Validates and saves; throws SettingsStoreError (with issues) for invalid values. */
+  saveSettings(next: SettingsInput | Settings): Promise<Settings>;
+  secrets: SecretStore;
+  logger: Logger;
+  now(): Date;
+  /**
+   * The engine's Microsoft sign-in, when the checks run inside the engine (so the consent check sees the admin's
+   * delegated sign-in state as the engine does). Without it, each check makes its own, sharing the token cache
+   * through the vault.
+   */
+  microsoftAuth?(settings: Settings, transport: HttpTransport): MicrosoftAuth | undefined;
+}
+
+/** The settings store every part uses for the settings file (same schema, migrations and messages). */
+export function createSettingsStore(file: string, logger: Logger = silentLogger): SettingsStore<Settings> {
+  return new SettingsStore<Settings>({
+    file,
+    schema: SettingsSchema,
+    version: SETTINGS_VERSION,
+    migrations: settingsMigrations,
+    versionOf: settingsVersionOf,
+    describeIssue: describeSettingsIssue,
+    logger,
+  });
+}
+
+/**
+ * Files next to the settings file in headless mode. The vault file name is a convention shared with
+ * `presence-bridge run`; `--vault` overrides it.
+ */
+export function setupPaths(settingsFile: string, vaultFile?: string): { settingsFile: string; vaultFile: string } {
+  const abs = path.resolve(settingsFile);
+  return { settingsFile: abs, vaultFile: path.resolve(vaultFile ?? path.join(path.dirname(abs), 'secrets.vault')) };
+}
+
+export function transportSettingsFrom(settings: Settings): Partial<TransportSettings> {
+  return {
+    extraCaPem: [...settings.network.extraCaPem],
+    ...(settings.network.proxyUrl ? { proxyUrl: settings.network.proxyUrl } : {}),
+    connectTimeoutMs: settings.network.connectTimeoutMs,
+    readTimeoutMs: settings.network.readTimeoutMs,
+  };
+}
+
+/** A transport for one check, built from the current network settings (the caller closes it). */
+export function transportFor(settings: Settings): HttpTransport {
+  return new HttpTransport(transportSettingsFrom(settings));
+}
+
+export interface FileSetupEnvironment extends SetupEnvironment {
+  paths: { settingsFile: string; vaultFile: string };
+  store: SettingsStore<Settings>;
+  /** A problem found when loading the settings file (e.g. it was corrupt and moved aside). */
+  problem?: SettingsProblem;
+}
+
+export interface OpenFileEnvironmentOptions {
+  settingsFile: string;
+  vaultFile?: string;
+  /** Vault passphrase where no keychain exists (default: env PRESENCE_BRIDGE_VAULT_PASSPHRASE). */
+  passphrase?: string;
+  keychain?: KeychainBackend;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export async function openFileEnvironment(o: OpenFileEnvironmentOptions): Promise<FileSetupEnvironment> {
+  const paths = setupPaths(o.settingsFile, o.vaultFile);
+  const logger = o.logger ?? silentLogger;
+  const store = createSettingsStore(paths.settingsFile, logger);
+  const loaded = await store.load();
+  const secrets = await openVault({ file: paths.vaultFile, ...(o.passphrase ? { passphrase: o.passphrase } : {}), ...(o.keychain ? { keychain: o.keychain } : {}) });
+  let current = loaded.settings;
+  return {
+    paths,
+    store,
+    ...(loaded.problem ? { problem: loaded.problem } : {}),
+    secrets,
+    logger,
+    now: o.now ?? (() => new Date()),
+    loadSettings: async () => current,
+    saveSettings: async (next) => {
+      current = await store.save(next);
+      return current;
+    },
+  };
+}

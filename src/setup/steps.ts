@@ -1,0 +1,245 @@
+// The assistant's steps as data: what each step is for, what to do outside Presence Bridge, and which values
+// it asks for. The terminal and the settings window render the same definitions.
+import type { LocalizedField, LocalizedStep, Lang, SetupField, SetupStepDefinition, SetupStepId } from './types.js';
+
+const setting = (path: string) => ({ kind: 'setting' as const, path });
+const secret = (name: string) => ({ kind: 'secret' as const, name });
+
+const MICROSOFT_APP: SetupStepDefinition = {
+  id: 'microsoft-app',
+  title: { de: 'Microsoft-Mandant und App', en: 'Microsoft tenant and app' },
+  summary: {
+    de: 'Presence Bridge nutzt eine eigene App-Registrierung in Ihrem Microsoft-Entra-Mandanten.',
+    en: 'Presence Bridge uses its own app registration in your Microsoft Entra tenant.',
+  },
+  instructions: [
+    { de: 'Entra Admin Center → Identität → Anwendungen → App-Registrierungen → Neue Registrierung. Name z. B. „Presence Bridge", Kontotyp „Nur Konten in diesem Organisationsverzeichnis (einzelner Mandant)".',
+      en: 'Entra admin center → Identity → Applications → App registrations → New registration. Name e.g. "Presence Bridge", account type "Accounts in this organizational directory only (single tenant)".' },
+    { de: 'Umleitungs-URI: Plattform „Öffentlicher Client/nativ (mobil und Desktop)", Wert http://localhost. Unter „Authentifizierung" „Öffentliche Clientflows zulassen" auf „Ja" stellen (für die Anmeldung per Gerätecode).',
+      en: 'Redirect URI: platform "Public client/native (mobile & desktop)", value http://localhost. Under "Authentication" set "Allow public client flows" to "Yes" (for device-code sign-in).' },
+    { de: 'API-Berechtigungen → Microsoft Graph → Anwendungsberechtigungen: User.Read.All und Presence.ReadWrite.All (optional Presence.Read.All). Nur bei delegiertem Lesen zusätzlich delegiert: Presence.Read.All, openid, offline_access.',
+      en: 'API permissions → Microsoft Graph → Application permissions: User.Read.All and Presence.ReadWrite.All (optionally Presence.Read.All). Only for delegated reading also delegated: Presence.Read.All, openid, offline_access.' },
+    { de: 'Zertifikate & Geheimnisse → Neuer geheimer Clientschlüssel: den „Wert" kopieren (nicht die „Geheimnis-ID") und das Ablaufdatum notieren. Alternativ ein Zertifikat hochladen.',
+      en: 'Certificates & secrets → New client secret: copy the "Value" (not the "Secret ID") and note the expiry date. Alternatively upload a certificate.' },
+    { de: 'Anwendungs-ID (Client-ID) und Verzeichnis-ID (Mandanten-ID) von der Übersichtsseite übernehmen.',
+      en: 'Copy the application (client) ID and directory (tenant) ID from the overview page.' },
+  ],
+  fields: [
+    { id: 'tenantId', target: setting('microsoft.tenantId'), input: 'text', required: true, placeholder: '00000000-0000-0000-0000-000000000000',
+      label: { de: 'Mandanten-ID (Verzeichnis-ID)', en: 'Tenant (directory) ID' },
+      help: { de: 'GUID oder verifizierte Domäne, z. B. contoso.onmicrosoft.com', en: 'GUID or verified domain, e.g. contoso.onmicrosoft.com' } },
+    { id: 'clientId', target: setting('microsoft.clientId'), input: 'text', required: true, placeholder: '00000000-0000-0000-0000-000000000000',
+      label: { de: 'Client-ID (Anwendungs-ID)', en: 'Client (application) ID' } },
+    { id: 'credential', target: setting('microsoft.credential'), input: 'choice', required: true,
+      label: { de: 'Anmeldeinformation der App', en: 'App credential' },
+      choices: [
+        { value: 'secret', label: { de: 'geheimer Clientschlüssel', en: 'client secret' } },
+        { value: 'certificate', label: { de: 'Zertifikat', en: 'certificate' } },
+      ] },
+    { id: 'clientSecret', target: secret('microsoft.clientSecret'), input: 'secret', required: true, showIf: { path: 'microsoft.credential', equals: ['secret'] },
+      label: { de: 'Geheimer Clientschlüssel (Wert)', en: 'Client secret (value)' },
+      help: { de: 'Die Spalte „Wert", nicht die „Geheimnis-ID".', en: 'The "Value" column, not the "Secret ID".' } },
+    { id: 'credentialExpiry', target: { kind: 'credential-expiry' }, input: 'date', required: false, showIf: { path: 'microsoft.credential', equals: ['secret'] },
+      placeholder: 'YYYY-MM-DD',
+      label: { de: 'Ablaufdatum des geheimen Schlüssels', en: 'Client secret expiry date' },
+      help: { de: 'Wie unter „Zertifikate & Geheimnisse" angezeigt; Presence Bridge warnt 30 und 7 Tage vorher.', en: 'As shown under "Certificates & secrets"; Presence Bridge warns 30 and 7 days ahead.' } },
+    { id: 'certificateThumbprint', target: setting('microsoft.certificateThumbprint'), input: 'text', required: true, showIf: { path: 'microsoft.credential', equals: ['certificate'] },
+      label: { de: 'Fingerabdruck des Zertifikats', en: 'Certificate thumbprint' },
+      help: { de: 'SHA-1 (40) oder SHA-256 (64 Hex-Zeichen), wie in der App-Registrierung angezeigt.', en: 'SHA-1 (40) or SHA-256 (64 hex digits), as shown in the app registration.' } },
+    { id: 'certificateKey', target: secret('microsoft.certificateKey'), input: 'pem', required: true, showIf: { path: 'microsoft.credential', equals: ['certificate'] },
+      label: { de: 'Privater Schlüssel (PEM), am besten mit Zertifikat', en: 'Private key (PEM), ideally with the certificate' } },
+    { id: 'presenceRead', target: setting('microsoft.presenceRead'), input: 'choice', required: true,
+      label: { de: 'Status lesen mit', en: 'Read presence with' },
+      choices: [
+        { value: 'application', label: { de: 'Anwendungsberechtigung (ohne angemeldeten Benutzer)', en: 'application permission (no signed-in user)' } },
+        { value: 'delegated', label: { de: 'delegierter Berechtigung (ein Administrator meldet sich an)', en: 'delegated permission (an administrator signs in)' } },
+      ] },
+    { id: 'authorityHost', target: setting('microsoft.authorityHost'), input: 'text', required: false, advanced: true,
+      label: { de: 'Anmeldedienst (Authority)', en: 'Sign-in service (authority host)' } },
+    { id: 'graphBaseUrl', target: setting('microsoft.graphBaseUrl'), input: 'text', required: false, advanced: true,
+      label: { de: 'Microsoft-Graph-Adresse', en: 'Microsoft Graph address' } },
+  ],
+};
+
+const MICROSOFT_CONSENT: SetupStepDefinition = {
+  id: 'microsoft-consent',
+  title: { de: 'Administratorzustimmung', en: 'Admin consent' },
+  summary: {
+    de: 'Anwendungsberechtigungen wirken erst, wenn ein Globaler Administrator für den ganzen Mandanten zugestimmt hat.',
+    en: 'Application permissions take effect only after a Global Administrator has consented for the whole tenant.',
+  },
+  instructions: [
+    { de: 'App-Registrierung → API-Berechtigungen → „Administratorzustimmung für <Mandant> erteilen" – oder den Link unten als Globaler Administrator öffnen.',
+      en: 'App registration → API permissions → "Grant admin consent for <tenant>" – or open the link below as a Global Administrator.' },
+    { de: 'Nach dem Link leitet Microsoft auf http://localhost um; eine Fehlerseite dort ist normal.',
+      en: 'After the link, Microsoft redirects to http://localhost; an error page there is normal.' },
+    { de: 'Bei delegiertem Lesen meldet sich danach ein Administrator einmal an.', en: 'For delegated reading an administrator then signs in once.' },
+  ],
+  fields: [],
+};
+
+const STARFACE_CONNECTION: SetupStepDefinition = {
+  id: 'starface-connection',
+  title: { de: 'STARFACE-Adresse und Zertifikat', en: 'STARFACE address and certificate' },
+  summary: {
+    de: 'Presence Bridge spricht die REST- und UCI-Schnittstellen der STARFACE an; die STARFACE meldet Gespräche an Presence Bridge zurück.',
+    en: 'Presence Bridge talks to the STARFACE REST and UCI interfaces; STARFACE reports calls back to Presence Bridge.',
+  },
+  instructions: [
+    { de: 'Adresse der Anlage ohne /rest oder /xml-rpc, am besten https://.', en: 'PBX address without /rest or /xml-rpc, preferably https://.' },
+    { de: 'Eine eingebaute oder andere Microsoft-Status-Synchronisation der STARFACE ausschalten: nur ein Abgleich pro Anlage.',
+      en: 'Switch off any built-in or other Microsoft presence sync of the PBX: only one sync per PBX.' },
+    { de: 'Firewall: eingehend TCP auf dem Rückruf-Port von der STARFACE zu diesem Rechner erlauben.',
+      en: 'Firewall: allow inbound TCP on the callback port from the PBX to this computer.' },
+  ],
+  fields: [
+    { id: 'baseUrl', target: setting('starface.baseUrl'), input: 'text', required: true, placeholder: 'https://pbx.example.com',
+      label: { de: 'Adresse der STARFACE', en: 'STARFACE address' } },
+    { id: 'callbackHost', target: setting('starface.callbackHost'), input: 'text', required: false,
+      label: { de: 'Rückruf-Host (leer = automatisch)', en: 'Callback host (empty = automatic)' },
+      help: { de: 'Adresse dieses Rechners, wie die STARFACE ihn erreicht.', en: 'This computer\'s address as the PBX reaches it.' } },
+    { id: 'callbackPort', target: setting('starface.callbackPort'), input: 'number', required: false,
+      label: { de: 'Rückruf-Port (0 = frei wählen)', en: 'Callback port (0 = any free port)' } },
+    { id: 'uciApi', target: setting('starface.uciApi'), input: 'choice', required: false, advanced: true,
+      label: { de: 'UCI-Version', en: 'UCI version' },
+      choices: [{ value: 'v30', label: { de: 'v30 (Standard)', en: 'v30 (default)' } }, { value: 'v22', label: { de: 'v22', en: 'v22' } }] },
+  ],
+};
+
+const STARFACE_ADMIN: SetupStepDefinition = {
+  id: 'starface-admin',
+  title: { de: 'STARFACE-Administrator', en: 'STARFACE administrator' },
+  summary: {
+    de: 'Mit einem Administratorkonto liest Presence Bridge Benutzer, E-Mail-Adressen und Gruppen über REST.',
+    en: 'With an administrator account Presence Bridge reads users, e-mail addresses and groups over REST.',
+  },
+  instructions: [
+    { de: 'Login-ID (z. B. 0001) und Kennwort eines STARFACE-Administrators; ein eigenes Konto für Presence Bridge ist empfehlenswert.',
+      en: 'Login ID (e.g. 0001) and password of a STARFACE administrator; a dedicated account for Presence Bridge is a good idea.' },
+  ],
+  fields: [
+    { id: 'adminLogin', target: setting('starface.adminLogin'), input: 'text', required: true, placeholder: '0001',
+      label: { de: 'Login-ID des Administrators', en: 'Administrator login ID' } },
+    { id: 'adminPassword', target: secret('starface.adminPassword'), input: 'secret', required: true,
+      label: { de: 'Kennwort des Administrators', en: 'Administrator password' } },
+  ],
+};
+
+const USERS: SetupStepDefinition = {
+  id: 'users',
+  title: { de: 'Benutzerauswahl', en: 'User selection' },
+  summary: {
+    de: 'Welche STARFACE-Benutzer abgeglichen werden; zugeordnet wird per E-Mail-Adresse.',
+    en: 'Which STARFACE users are synced; they are matched by e-mail address.',
+  },
+  instructions: [
+    { de: 'Alle Benutzer oder die Mitglieder einer STARFACE-Gruppe, plus einzelne Login-IDs.', en: 'All users or the members of one STARFACE group, plus single login IDs.' },
+    { de: 'Die Vorschau zeigt, wer abgeglichen wird und wer nicht – mit Grund.', en: 'The preview shows who is synced and who is not – with the reason.' },
+  ],
+  fields: [
+    { id: 'selection', target: setting('users.selection'), input: 'choice', required: true,
+      label: { de: 'Auswahl', en: 'Selection' },
+      choices: [
+        { value: 'all', label: { de: 'alle STARFACE-Benutzer', en: 'all STARFACE users' } },
+        { value: 'group', label: { de: 'Mitglieder einer Gruppe', en: 'members of one group' } },
+      ] },
+    { id: 'group', target: setting('users.group'), input: 'text', required: true, showIf: { path: 'users.selection', equals: ['group'] },
+      label: { de: 'STARFACE-Gruppe (ID oder Name)', en: 'STARFACE group (id or name)' } },
+    { id: 'extraLoginIds', target: setting('users.extraLoginIds'), input: 'list', required: false,
+      label: { de: 'Zusätzliche Login-IDs (durch Komma getrennt)', en: 'Extra login IDs (comma-separated)' } },
+  ],
+};
+
+const UCI_CREDENTIALS: SetupStepDefinition = {
+  id: 'uci-credentials',
+  title: { de: 'UCI-Kennwörter der Benutzer', en: 'Users\' UCI passwords' },
+  summary: {
+    de: 'UCI handelt immer für den angemeldeten Benutzer: Presence Bridge braucht das STARFACE-Kennwort jedes abgeglichenen Benutzers.',
+    en: 'UCI always acts for the logged-in user: Presence Bridge needs the STARFACE password of every synced user.',
+  },
+  instructions: [
+    { de: 'Kennwörter einzeln eingeben oder als CSV-Datei importieren: eine Zeile „login;password" pro Benutzer (Kopfzeile optional, Trennzeichen ; oder ,).',
+      en: 'Enter passwords one by one or import a CSV file: one line "login;password" per user (header optional, separator ; or ,).' },
+    { de: 'Die CSV-Datei nach dem Import löschen – die Kennwörter liegen dann nur im verschlüsselten Tresor.',
+      en: 'Delete the CSV file after the import – the passwords then live only in the encrypted vault.' },
+  ],
+  fields: [
+    { id: 'uciPasswords', target: { kind: 'uci-passwords' }, input: 'passwords', required: true,
+      label: { de: 'UCI-Kennwörter', en: 'UCI passwords' } },
+  ],
+};
+
+const FINAL_TEST: SetupStepDefinition = {
+  id: 'final-test',
+  title: { de: 'Abschlusstest', en: 'Final test' },
+  summary: {
+    de: 'Liest den Teams-Status eines Testbenutzers und setzt und löscht dessen DND auf der STARFACE (der vorherige Wert wird wiederhergestellt).',
+    en: 'Reads a test user\'s Teams presence and sets and clears their DND on STARFACE (the previous value is restored).',
+  },
+  instructions: [
+    { de: 'Wählen Sie einen Benutzer, der in der Vorschau „wird abgeglichen" zeigt – am besten sich selbst.', en: 'Choose a user the preview shows as "will be synced" – ideally yourself.' },
+  ],
+  fields: [
+    { id: 'testUser', target: { kind: 'check-option', name: 'testUser' }, input: 'user', required: false,
+      label: { de: 'Testbenutzer (Login-ID)', en: 'Test user (login ID)' } },
+  ],
+};
+
+export const SETUP_STEPS: readonly SetupStepDefinition[] = [
+  MICROSOFT_APP, MICROSOFT_CONSENT, STARFACE_CONNECTION, STARFACE_ADMIN, USERS, UCI_CREDENTIALS, FINAL_TEST,
+];
+
+export function stepDefinition(id: SetupStepId): SetupStepDefinition {
+  return SETUP_STEPS.find((s) => s.id === id)!;
+}
+
+function localizeField(f: SetupField, lang: Lang): LocalizedField {
+  const { label, help, choices, ...rest } = f;
+  return {
+    ...rest,
+    label: label[lang],
+    ...(help ? { help: help[lang] } : {}),
+    ...(choices ? { choices: choices.map((c) => ({ value: c.value, label: c.label[lang] })) } : {}),
+  };
+}
+
+export function localizeStep(s: SetupStepDefinition, lang: Lang): LocalizedStep {
+  return {
+    id: s.id,
+    title: s.title[lang],
+    summary: s.summary[lang],
+    instructions: s.instructions.map((t) => t[lang]),
+    fields: s.fields.map((f) => localizeField(f, lang)),
+  };
+}
+
+/** Whether a field applies under the current settings (its showIf condition). */
+export function fieldApplies(f: SetupField, settings: unknown): boolean {
+  if (!f.showIf) return true;
+  const v = getPath(settings, f.showIf.path);
+  return f.showIf.equals.includes(String(v));
+}
+
+export function getPath(obj: unknown, dotted: string): unknown {
+  let cur: unknown = obj;
+  for (const k of dotted.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+/** A copy of obj with the value at a dotted path replaced. */
+export function setPath<T>(obj: T, dotted: string, value: unknown): T {
+  const keys = dotted.split('.');
+  const root: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
+  let cur = root;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const k = keys[i]!;
+    const next = cur[k];
+    cur[k] = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+  return root as T;
+}

@@ -1,0 +1,135 @@
+// The setup assistant's vocabulary, shared by the terminal (`presence-bridge setup`) and the settings window:
+// steps are data (title, what to do, which fields to ask), and each step checks itself.
+import type { Roster } from '../control/contract.js';
+
+export type Lang = 'de' | 'en';
+
+/** A text in both UI languages. */
+export interface Text {
+  de: string;
+  en: string;
+}
+
+/** Picks the language; a tiny helper so messages stay next to each other in both languages. */
+export function tr(lang: Lang, de: string, en: string): string {
+  return lang === 'de' ? de : en;
+}
+
+export const SETUP_STEP_IDS = [
+  'microsoft-app',
+  'microsoft-consent',
+  'starface-connection',
+  'starface-admin',
+  'users',
+  'uci-credentials',
+  'final-test',
+] as const;
+export type SetupStepId = (typeof SETUP_STEP_IDS)[number];
+
+export function isSetupStepId(v: unknown): v is SetupStepId {
+  return typeof v === 'string' && (SETUP_STEP_IDS as readonly string[]).includes(v);
+}
+
+/** Where a field's value goes. */
+export type FieldTarget =
+  /** A settings field by dotted path (saved through the settings store, validated). */
+  | { kind: 'setting'; path: string }
+  /** A vault entry (never echoed, never in the settings file). */
+  | { kind: 'secret'; name: string }
+  /** The client secret's expiry date, entered by the admin (see expiry.ts for why). */
+  | { kind: 'credential-expiry' }
+  /** UCI passwords of the selected users: one vault entry per user, or a CSV import. */
+  | { kind: 'uci-passwords' }
+  /** A value handed to the check only (not stored), e.g. the final test's user. */
+  | { kind: 'check-option'; name: 'testUser' };
+
+export type FieldInput = 'text' | 'secret' | 'choice' | 'date' | 'list' | 'pem' | 'number' | 'passwords' | 'user';
+
+export interface SetupField {
+  id: string;
+  target: FieldTarget;
+  input: FieldInput;
+  label: Text;
+  help?: Text;
+  required: boolean;
+  choices?: { value: string; label: Text }[];
+  /** Only relevant when the setting at `path` has one of these values. */
+  showIf?: { path: string; equals: string[] };
+  /** Rarely needed (other clouds, the simulators): the terminal asks only with --advanced. */
+  advanced?: boolean;
+  placeholder?: string;
+}
+
+export interface SetupStepDefinition {
+  id: SetupStepId;
+  title: Text;
+  /** One sentence: what this step is for. */
+  summary: Text;
+  /** What to do, in order (outside Presence Bridge, e.g. in the Entra admin center). */
+  instructions: Text[];
+  fields: SetupField[];
+}
+
+/** The same step in one language, as the UI and the terminal show it. */
+export interface LocalizedField extends Omit<SetupField, 'label' | 'help' | 'choices'> {
+  label: string;
+  help?: string;
+  choices?: { value: string; label: string }[];
+}
+export interface LocalizedStep {
+  id: SetupStepId;
+  title: string;
+  summary: string;
+  instructions: string[];
+  fields: LocalizedField[];
+}
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  /** ISO times. */
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 fingerprint, colon-separated upper-case hex (as browsers and PBX admin pages show it). */
+  fingerprint256: string;
+  selfSigned: boolean;
+  isCa: boolean;
+}
+
+/** "Trust this certificate?" — offered only when trusting it would make the connection verify. */
+export interface TrustOffer {
+  host: string;
+  certificate: CertificateInfo;
+  pem: string;
+}
+
+export interface CheckResult {
+  step: SetupStepId;
+  /** True for 'ok' and 'warn'. */
+  ok: boolean;
+  status: CheckStatus;
+  /** What was found, one or two sentences. */
+  message: string;
+  /** What to do about it (set when not ok, or for warnings). */
+  fix?: string;
+  /** Further lines: per-user results, the technical error, certificate details. */
+  details: string[];
+  /** A link to open (the admin-consent link). */
+  link?: { label: string; url: string };
+  trustOffer?: TrustOffer;
+  /** Consent step with delegated reading: an admin sign-in is what is missing (the terminal offers a device code). */
+  needsSignIn?: boolean;
+  /** Users step: who would be synced and who not, and the PBX's groups to choose from. */
+  roster?: Roster;
+  groups?: string[];
+  /** The client secret's/certificate's expiry and sign-in warnings found along the way. */
+  warnings?: string[];
+  checkedAt: string;
+}
+
+export interface CheckOptions {
+  /** Final test: the login of the test user (default: the first matched user). */
+  testUser?: string;
+}
