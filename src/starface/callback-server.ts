@@ -19,9 +19,11 @@ export interface CallbackServerOptions {
   /** Port; 0 (default) picks a free one. */
   port?: number;
   /**
-   * The base URL the PBX must use to reach this server (NAT, host name), e.g. http://bridge.example:8765.
-   * Default: derived from the bound address.
+   * Host name or IP the PBX must use to reach this server (settings.starface.callbackHost); the port is the
+   * bound one. When empty, use `localAddressFacing(pbxUrl)`. Default: the bind address.
    */
+  publicHost?: string;
+  /** Full base URL the PBX must use when a NAT also maps the port, e.g. http://bridge.example:8765 (wins over publicHost). */
   publicUrl?: string;
   /** Path prefix before the per-session token; default /starface/events. */
   pathPrefix?: string;
@@ -125,7 +127,8 @@ export class CallbackServer extends EventEmitter<Events> {
     this.server = server;
     const port = (server.address() as AddressInfo).port;
     const scheme = this.opts.tls ? 'https' : 'http';
-    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const h = this.opts.publicHost || (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+    const shownHost = h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
     this.publicBase = new URL(this.opts.publicUrl ?? `${scheme}://${shownHost}:${port}`);
     this.log.info('STARFACE callback server listening', { url: this.publicBase.origin, bind: `${host}:${port}` });
     return { url: this.publicBase.origin, port };
@@ -225,7 +228,8 @@ export class CallbackServer extends EventEmitter<Events> {
 
   private safePath(url: string | undefined): string {
     const path = (url ?? '').split('?')[0] ?? '';
-    return path.startsWith(`${this.prefix}/`) ? `${this.prefix}/…` : path.slice(0, 80);
+    const at = path.lastIndexOf(`${this.prefix}/`);
+    return at >= 0 ? `${path.slice(0, at)}${this.prefix}/…` : path.slice(0, 80);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -244,7 +248,9 @@ export class CallbackServer extends EventEmitter<Events> {
       req.resume();
       return;
     }
-    const token = url.pathname.startsWith(`${this.prefix}/`) ? url.pathname.slice(this.prefix.length + 1) : '';
+    // The path may carry a reverse proxy's prefix in front (publicUrl with a path); the token is the last segment.
+    const at = url.pathname.lastIndexOf(`${this.prefix}/`);
+    const token = at >= 0 ? url.pathname.slice(at + this.prefix.length + 1) : '';
     const reg = token ? this.byToken.get(token) : undefined;
     if (!reg) {
       this.reject(req, res, 'path', 404, 'Unknown callback path.');

@@ -9,3 +9,4 @@ export { CallTracker, callPhase, fromPbxTelephonyState, type TelephonyState, typ
 export { UciRequestError, UciNotConnectedError, UciUnsupportedError, StarfaceRestError, StarfaceAuthError, type UciFailureKind } from './errors.js';
 export { uciAuthToken, uciAuthTokenFromHash, restLoginSecret, sha512Hex, md5Hex, type UciTokenAlgorithm, type RestLoginType } from './auth.js';
 export { CHAT_PRESENCE_VALUES, TELEPHONY_STATE_VALUES, type ChatPresence, type UciApiVersion } from './uci-names.js';
+export { localAddressFacing } from './local-address.js';

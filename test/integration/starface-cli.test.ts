@@ -59,12 +59,15 @@ describe('presence-bridge sim starface', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sf-cli-'));
     const file = join(dir, 'users.json');
     await writeFile(file, JSON.stringify({ users: [{ login: '1001', password: 'pw', email: 'a@example.com', firstName: 'A', familyName: 'B', groups: ['Support'], admin: true }] }));
-    const { child, url, stdout } = await startCli(['--port', '0', '--users-file', file, '--tls', '--set', 'userStateDndKey=null']);
-    expect(url).toMatch(/^https:\/\//);
-    expect(stdout()).toMatch(/^CA certificate: .*\.pem$/m);
-    child.kill('SIGINT');
-    expect(await exitCode(child)).toBe(0);
-    await rm(dir, { recursive: true, force: true });
+    try {
+      const { child, url, stdout } = await startCli(['--port', '0', '--users-file', file, '--tls', '--set', 'userStateDndKey=null']);
+      expect(url).toMatch(/^https:\/\//);
+      expect(stdout()).toMatch(/^CA certificate: .*\.pem$/m);
+      child.kill('SIGINT');
+      expect(await exitCode(child)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad arguments with exit code 2 and a clear message', async () => {
