@@ -1,0 +1,68 @@
+// The engine's files for one scenario, in the product's formats: a settings file (validated by the product's
+// schema) pointing at both simulators, and a passphrase-protected secret vault with the app's client secret,
+// the STARFACE admin password and every synced user's UCI password.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSettings, SETTINGS_VERSION, type SettingsInput } from '../src/core/settings.js';
+import { openVault, VAULT_PASSPHRASE_ENV } from '../src/platform/vault.js';
+import type { BenchSims } from './sims.js';
+
+export interface EngineFiles {
+  dir: string;
+  settingsFile: string;
+  vaultFile: string;
+  /** Environment for the engine process (the vault passphrase). */
+  env: Record<string, string>;
+}
+
+export interface EngineFileOptions {
+  pollIntervalSeconds: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Overrides of settings sections, e.g. { starface: { keepAliveSeconds: 30 } }. */
+  patch?: Partial<Record<'starface' | 'sync' | 'switches', Record<string, unknown>>>;
+}
+
+export async function writeEngineFiles(dir: string, sims: BenchSims, opts: EngineFileOptions): Promise<EngineFiles> {
+  await mkdir(dir, { recursive: true });
+  const { graph, starface } = sims;
+  const input: SettingsInput = {
+    version: SETTINGS_VERSION,
+    microsoft: {
+      tenantId: graph.tenant.tenantId,
+      clientId: graph.app.clientId,
+      authorityHost: graph.url,
+      graphBaseUrl: graph.graphBaseUrl,
+      presenceRead: 'application',
+      credential: 'secret',
+    },
+    starface: {
+      baseUrl: starface.url,
+      adminLogin: starface.admin.login,
+      ...opts.patch?.starface,
+    },
+    network: { extraCaPem: [graph.caPem, ...(starface.caPem ? [starface.caPem] : [])] },
+    users: { selection: 'all' },
+    sync: { pollIntervalSeconds: opts.pollIntervalSeconds, ...opts.patch?.sync },
+    ...(opts.patch?.switches ? { switches: opts.patch.switches } : {}),
+    log: { level: opts.logLevel },
+  };
+  // Validate with the product's schema: a harness typo must fail here, not as a silently defaulted setting.
+  const settings = parseSettings(input);
+  const settingsFile = join(dir, 'settings.json');
+  await writeFile(settingsFile, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+
+  const passphrase = randomBytes(18).toString('base64url');
+  const vaultFile = join(dir, 'secrets.vault');
+  const vault = await openVault({ file: vaultFile, passphrase, keySource: 'passphrase' });
+  const secrets = new Map<string, string>([
+    ['microsoft.clientSecret', graph.app.clientSecret!],
+    ['starface.adminPassword', starface.admin.password],
+  ]);
+  for (const u of starface.users) if (!u.admin) secrets.set(`starface.user.${u.login}.password`, u.password);
+  // One write for all secrets: Vault.set() re-encrypts the whole file per secret, which for 2,000 users is
+  // set-up time the benchmark does not measure. The file format is the same.
+  await vault.writeMap(secrets);
+
+  return { dir, settingsFile, vaultFile, env: { [VAULT_PASSPHRASE_ENV]: passphrase } };
+}
