@@ -451,7 +451,8 @@ export class SyncEngine {
     let entry = plan.entry;
     this.journal.set(login, entry);
     if (plan.writes.length === 0) return;
-    if (!this.pbx.isConnected(login)) throw new NotConnectedYet(this.pbx.sessionError(login) ?? 'STARFACE session not connected yet');
+    // Not logged in (yet, or again): the login's state read re-plans this user, and so does every cycle.
+    if (!this.pbx.isConnected(login)) return;
     for (const w of plan.writes) entry = await this.performWrite(rt, w, entry);
     rt.error = null;
     rt.lastChange = this.now();
@@ -549,6 +550,7 @@ export class SyncEngine {
       rt.error = err;
       this.emitUser(rt);
     }
+    if (status === 'connected' && this.running && rt.desired) void this.queue.enqueue(login, { kind: 'forward' });
     if (this.running && (this.syncState === 'running' || this.syncState === 'degraded')) {
       const before = `${this.syncState}|${this.syncReason ?? ''}`;
       this.refreshSyncState();
@@ -703,11 +705,13 @@ export class SyncEngine {
       this.log.info('PBX state restored', { user: login, fields: plan.pbxWrites.map((w) => w.field) });
     }
     if (plan.clearTeamsSession) await this.clearTeamsSessionOf(login, entry);
-    // Nothing of the bridge's is left for this user; a manual override is the user's business.
+    // Nothing of the bridge's is left for this user; a manual override is the user's business, and the user
+    // leaves the sync, so no echo of the cleared session needs recognising.
     const rest = this.journal.get(login);
     if (rest) {
       const cleaned = { ...rest };
       delete cleaned.manualDnd;
+      delete cleaned.teamsCleared;
       this.journal.set(login, cleaned);
     }
     if (rt) {

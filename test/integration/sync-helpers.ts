@@ -17,7 +17,7 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
 
 /** Fast settings for tests: 300 ms polls, quick state refresh and retries. */
 export const FAST_TUNING: NonNullable<EngineServiceOptions['tuning']> = {
-  uciSession: { stateRefreshMs: 300, keepAliveMs: 300, backoffInitialMs: 100, backoffMaxMs: 1_000, requestTimeoutMs: 3_000, discoverServices: false },
+  uciSession: { stateRefreshMs: 1_000, keepAliveMs: 1_000, backoffInitialMs: 100, backoffMaxMs: 1_000, requestTimeoutMs: 10_000, discoverServices: false },
   graphRetry: { backoffBaseMs: 100, backoffMaxMs: 1_000 },
   engine: { pollIntervalMs: 300, applyRetry: { baseDelayMs: 100, maxAttempts: 8 }, echoGraceMs: 3_000, rosterRetryMs: 500, restoreTimeoutMs: 15_000 },
 };
