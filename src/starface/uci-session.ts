@@ -195,7 +195,13 @@ export class UciSession extends EventEmitter<Events> {
         throw new UciUnsupportedError('This STARFACE offers no UCI request to set the chat presence; only the status text can be set.');
       }
       this.assertConnected();
-      await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [presence]);
+      try {
+        await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [presence]);
+      } catch (err) {
+        // A fault or 404 on a live session: the PBX has no such request (the value was checked above).
+        if (err instanceof UciRequestError && (err.kind === 'fault' || err.details.status === 404)) this.facts.chatPresenceSetter = false;
+        throw err;
+      }
       this.facts.chatPresenceSetter = true;
     });
   }

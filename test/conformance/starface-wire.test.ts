@@ -234,6 +234,7 @@ describe('simulator wire behaviour', () => {
       const err = await session.setChatPresence('AWAY').catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'UciRequestError', kind: 'fault', details: { faultCode: 0, faultString: 'No such handler: ucp.v30.requests.userState.setChatPresence' } });
       expect(session.status).toBe('connected');
+      expect(session.facts.chatPresenceSetter).toBe(false);
     } finally {
       await session.stop();
       transport.close();

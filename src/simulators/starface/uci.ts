@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../platform/logger.js';
 import { CHAT_PRESENCE_VALUES } from '../../starface/uci-names.js';
 import {
-  decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcParseError, type XmlRpcValue,
+  decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcDateTime, XmlRpcParseError, type XmlRpcValue,
 } from '../../starface/xmlrpc-codec.js';
 import { SimError, type CallbackTarget, type SimPbx, type SimSession } from './pbx.js';
 import type { SimUser } from './users.js';
@@ -168,7 +168,7 @@ const HANDLERS: Record<string, Handler> = {
     const entries = ctx.pbx.callListOf(ctx.user.login);
     const limit = typeof ctx.params[8] === 'number' && ctx.params[8] > 0 ? ctx.params[8] : 100;
     const offset = typeof ctx.params[7] === 'number' && ctx.params[7] > 0 ? ctx.params[7] : 0;
-    return { entries: entries.slice(offset, offset + limit).map((e) => ({ ...e })), totalCount: entries.length };
+    return { entries: entries.slice(offset, offset + limit).map((e) => ({ ...e, startTime: new XmlRpcDateTime(e.startTime) })), totalCount: entries.length };
   },
 };
 
