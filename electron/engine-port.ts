@@ -8,10 +8,15 @@ import { join } from 'node:path';
 import type { ControlApi } from '../src/control/contract.js';
 import type { ShellLogger } from './ports.js';
 
+/** What src/sync/service.ts's createEngineService returns, as far as the shell uses it. */
 export interface EngineService {
   api: ControlApi;
+  /** Starts syncing if the settings say sync is on (does not change the setting). */
   start(): Promise<void>;
+  /** Stops syncing without changing the setting (used to pause across sleep and network loss). */
   stop(opts: { restore: boolean }): Promise<void>;
+  /** Stops and releases connections, journal and log file: the last call before the app quits. */
+  close?(opts?: { restore?: boolean }): Promise<void>;
   /** The engine's logger, so shell messages land in the same file and live log. */
   logger?: ShellLogger & { child?(bindings: Record<string, unknown>): ShellLogger };
 }

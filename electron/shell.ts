@@ -145,8 +145,10 @@ export function startShell<TMenu>(electron: ShellElectron<TMenu>, opts: ShellOpt
     powerMonitor: electron.powerMonitor,
     isOnline: electron.isOnline,
     isSyncOn: () => isSyncOn(model.sync),
-    pause: async () => setSync(await api['sync.stop']({ restore: false })),
-    resume: async () => setSync(await api['sync.start']({})),
+    // The service's own stop/start, not the contract's sync.stop/sync.start: those also save "sync off" in the
+    // settings, and a machine that dies asleep must come back syncing. State changes arrive as events.
+    pause: () => opts.engine.stop({ restore: false }),
+    resume: () => opts.engine.start(),
     log,
     ...opts.power,
   });
@@ -246,7 +248,8 @@ export function startShell<TMenu>(electron: ShellElectron<TMenu>, opts: ShellOpt
       power.dispose();
       await power.idle();
       try {
-        await withTimeout(opts.engine.stop({ restore }), opts.quitTimeoutMs ?? DEFAULT_QUIT_TIMEOUT_MS);
+        const engine = opts.engine;
+        await withTimeout(engine.close ? engine.close({ restore }) : engine.stop({ restore }), opts.quitTimeoutMs ?? DEFAULT_QUIT_TIMEOUT_MS);
       } catch (err) {
         log.error('the engine did not stop cleanly', { error: err instanceof Error ? err.message : String(err) });
       }

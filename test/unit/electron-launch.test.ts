@@ -109,3 +109,13 @@ describe('engine loading', () => {
     }
   });
 });
+
+describe('engine port', () => {
+  it("matches src/sync/service.ts's createEngineService (checked by the type checker)", async () => {
+    type RealFactory = typeof import('../../src/sync/service.js').createEngineService;
+    type ShellFactory = import('../../electron/engine-port.js').EngineFactory;
+    // Compiles only while the real factory can stand where the shell expects one.
+    const fits = (f: RealFactory): ShellFactory => f;
+    expect(typeof fits).toBe('function');
+  });
+});

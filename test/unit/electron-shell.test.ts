@@ -281,14 +281,23 @@ describe('shell lifecycle with Electron replaced by a stand-in', () => {
     expect(menu().item('start-at-login').checked).toBe(false);
   });
 
-  it('pauses sync without restoring when the machine goes to sleep', async () => {
+  it('pauses sync across sleep through the service, without restoring and without saving "sync off"', async () => {
     const { electron, engine, menu } = await start();
     menu().click('sync');
-    await until(() => engine.api.calls.some((c) => c.method === 'sync.start'), 'sync started');
     await until(() => menu().item('sync').checked === true, 'sync on');
     electron.powerMonitor.emit('suspend');
-    await until(() => engine.api.calls.some((c) => c.method === 'sync.stop'), 'paused');
-    expect(engine.api.calls.at(-1)).toEqual({ method: 'sync.stop', params: { restore: false } });
+    await until(() => engine.log.includes('stop restore=false'), 'paused');
+    expect(engine.api.calls.filter((c) => c.method === 'sync.stop')).toEqual([]);
+    expect(engine.log).toEqual(['start', 'stop restore=false']);
+  });
+
+  it('closes the engine (releasing connections and the log) when it can, instead of only stopping it', async () => {
+    const engine = testEngine();
+    const withClose: TestEngine = { ...engine, close: async (o) => { engine.log.push(`close restore=${o?.restore}`); } };
+    const { electron } = await start({ engine: withClose });
+    electron.app.quit();
+    await until(() => electron.app.quitted, 'app quit');
+    expect(engine.log).toEqual(['start', 'close restore=true']);
   });
 
   it('denies every browser permission to the page', async () => {
