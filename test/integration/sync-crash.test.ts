@@ -1,0 +1,97 @@
+// kill -9 of the engine process in the middle of applying a change, changes while it is down, then a restart:
+// the bridge continues from its journal and converges, with nobody stuck in DND and no Teams session left over.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
+import { waitFor } from './sync-helpers.js';
+
+const CHILD = fileURLToPath(new URL('./sync-engine-child.ts', import.meta.url));
+let env: DemoEnvironment;
+const children: ChildProcess[] = [];
+
+function startEngine(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, env.settingsFile, env.vaultFile], {
+    env: { ...process.env, PB_TEST_PASSPHRASE: env.vaultPassphrase ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve(child); });
+    child.once('exit', (code) => reject(new Error(`engine exited early (${code}): ${err}`)));
+  });
+}
+
+function killHard(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+const pbx = (login: string) => env.starface.pbx.user(login)!;
+const setTeams = (login: string, availability: string) => env.graph.setUserPresence(env.microsoftIdOf(login), { availability, activity: availability });
+
+beforeAll(async () => {
+  env = await startDemoEnvironment({ users: 200 });
+}, 30_000);
+
+afterAll(async () => {
+  for (const c of children) await killHard(c);
+  await env?.close();
+});
+
+describe('crash and restart', () => {
+  it('converges after kill -9 mid-write with nothing stuck', async () => {
+    const logins = env.starface.users.map((u) => u.login);
+    let engine = await startEngine();
+    await waitFor(() => logins.every((l) => pbx(l).chatPresenceMessage === 'Offline'), 30_000, 'first convergence');
+
+    // A call is going on: the bridge holds a Teams session for the callee.
+    const callee = '1150';
+    const calleeId = env.microsoftIdOf(callee);
+    const call = env.starface.pbx.placeCall({ from: '+4972100000', to: callee });
+    env.starface.pbx.answer(call.id);
+    await waitFor(() => env.graph.presenceOf(calleeId).sessions.length === 1, 5_000, 'Teams session');
+
+    // 100 users go to "Do not disturb"; kill the engine while it is writing their DND.
+    const dndUsers = logins.filter((l) => l !== '0001' && l !== callee).slice(0, 100);
+    for (const l of dndUsers) setTeams(l, 'DoNotDisturb');
+    await waitFor(() => dndUsers.filter((l) => pbx(l).dnd).length >= 5, 10_000, 'some DND written');
+    await killHard(engine);
+    const written = dndUsers.filter((l) => pbx(l).dnd).length;
+    expect(written).toBeGreaterThan(0);
+
+    // While the bridge is down: the call ends and 20 users (some with DND set by the bridge) leave DND in Teams.
+    env.starface.pbx.hangup(call.id);
+    const back = [...dndUsers.filter((l) => pbx(l).dnd).slice(0, 10), ...dndUsers.filter((l) => !pbx(l).dnd).slice(0, 10)];
+    for (const l of back) setTeams(l, 'Available');
+
+    engine = await startEngine();
+    const expected = (l: string): { dnd: boolean; text: string } => {
+      if (back.includes(l)) return { dnd: false, text: 'Verfügbar' };
+      if (dndUsers.includes(l)) return { dnd: true, text: 'Nicht stören' };
+      return { dnd: false, text: 'Offline' };
+    };
+    await waitFor(() => logins.every((l) => pbx(l).dnd === expected(l).dnd && pbx(l).chatPresenceMessage === expected(l).text), 30_000, 'convergence after restart')
+      .catch((e: unknown) => {
+        const wrong = logins.filter((l) => !(pbx(l).dnd === expected(l).dnd && pbx(l).chatPresenceMessage === expected(l).text));
+        throw new Error(`${(e as Error).message}; wrong: ${wrong.slice(0, 5).map((l) => `${l}=${JSON.stringify({ dnd: pbx(l).dnd, text: pbx(l).chatPresenceMessage })}`).join(', ')}`);
+      });
+    // The session of the call that ended while the bridge was down is gone.
+    await waitFor(() => env.graph.presenceOf(calleeId).sessions.length === 0, 10_000, 'stale Teams session cleared');
+
+    // The journal agrees: it records the DND the bridge holds, and no Teams session.
+    await new Promise((r) => setTimeout(r, 600)); // one write-behind flush
+    const journal = JSON.parse(await readFile(env.journalFile, 'utf8')) as { entries: Record<string, { pbx: { dnd?: { value: boolean } }; teamsSession?: unknown }> };
+    for (const [login, entry] of Object.entries(journal.entries)) {
+      expect(entry.teamsSession, login).toBeUndefined();
+      if (entry.pbx.dnd) expect(entry.pbx.dnd.value, login).toBe(pbx(login).dnd);
+    }
+    await killHard(engine);
+  }, 120_000);
+});
