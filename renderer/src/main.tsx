@@ -1,14 +1,14 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
-import { ServicesProvider, type AppServices } from './app/context';
-import { createControlClient } from './control/client';
-import { createI18n, DEFAULT_LANGUAGE, I18nProvider, isLanguage, type Language } from './i18n';
-import { checkSettings } from './settings/checks';
-import { LiveStore } from './state/live-store';
-import { LogStore } from './state/log-store';
-import { SettingsStore } from './state/settings-store';
-import { useStore } from './state/store';
+import { App } from './app/App.js';
+import { ServicesProvider, type AppServices } from './app/context.js';
+import { createControlClient } from './control/client.js';
+import { createI18n, DEFAULT_LANGUAGE, I18nProvider, isLanguage, type Language } from './i18n/index.js';
+import { checkSettings } from './settings/checks.js';
+import { LiveStore } from './state/live-store.js';
+import { LogStore } from './state/log-store.js';
+import { SettingsStore } from './state/settings-store.js';
+import { useStore } from './state/store.js';
 import './styles.css';
 
 // The language is stored in settings.ui.language; this copy only avoids a flash of the wrong language

@@ -20,9 +20,9 @@ import type {
   SyncState,
   TelephonyState,
   UserLiveState,
-} from '../../../src/control/contract';
-import type { CustomRow, Settings } from '../../../src/core/settings';
-import type { BuiltInRowId, ChatPresence, DndAction, Rule } from '../../../src/core/status-rows';
+} from '../../../src/control/contract.js';
+import type { CustomRow, Settings } from '../../../src/core/settings.js';
+import type { BuiltInRowId, ChatPresence, DndAction, Rule } from '../../../src/core/status-rows.js';
 
 export type {
   AuthStatus, BuiltInRowId, ChatPresence, CheckReport, CustomRow, DndAction, Issue, LogEntry, LogLevel,

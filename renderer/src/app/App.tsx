@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import { useLive, useServices, useSettingsState } from './context';
-import { PAGES, pageEditsSettings, type PageId } from './pages';
-import { SyncControl } from './SyncControl';
-import { Dialog } from '../components/Dialog';
-import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n';
-import { Connections } from '../pages/Connections';
-import { Log } from '../pages/Log';
-import { StatusBoard } from '../pages/StatusBoard';
-import { StatusRules } from '../pages/StatusRules';
-import { Users } from '../pages/Users';
+import { useLive, useServices, useSettingsState } from './context.js';
+import { PAGES, pageEditsSettings, type PageId } from './pages.js';
+import { SyncControl } from './SyncControl.js';
+import { Dialog } from '../components/Dialog.js';
+import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n/index.js';
+import { Connections } from '../pages/Connections.js';
+import { Log } from '../pages/Log.js';
+import { StatusBoard } from '../pages/StatusBoard.js';
+import { StatusRules } from '../pages/StatusRules.js';
+import { Users } from '../pages/Users.js';
 
 function HostIndicator() {
   const { t } = useI18n();

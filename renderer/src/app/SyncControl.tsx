@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { SyncState } from '../api/types';
-import { toCallError } from '../api/types';
-import { Dialog } from '../components/Dialog';
-import { useI18n } from '../i18n';
-import { useLive, useServices, useSettingsState } from './context';
+import type { SyncState } from '../api/types.js';
+import { toCallError } from '../api/types.js';
+import { Dialog } from '../components/Dialog.js';
+import { useI18n } from '../i18n/index.js';
+import { useLive, useServices, useSettingsState } from './context.js';
 
 /** States in which the bridge counts as "on" for the switch (it is trying to sync). */
 const ON_STATES: readonly SyncState[] = ['starting', 'running', 'paused', 'signed-out', 'degraded', 'error'];

@@ -1,10 +1,10 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { ControlClient, Settings } from '../api/types';
-import { issuesAt } from '../settings/checks';
-import type { LiveStore } from '../state/live-store';
-import type { LogStore } from '../state/log-store';
-import type { SettingsStore } from '../state/settings-store';
-import { useStore } from '../state/store';
+import type { ControlClient, Settings } from '../api/types.js';
+import { issuesAt } from '../settings/checks.js';
+import type { LiveStore } from '../state/live-store.js';
+import type { LogStore } from '../state/log-store.js';
+import type { SettingsStore } from '../state/settings-store.js';
+import { useStore } from '../state/store.js';
 
 export interface AppServices {
   client: ControlClient;

@@ -1,6 +1,6 @@
-import type { Settings } from '../api/types';
-import type { Language } from '../i18n';
-import { STATUS_ROWS } from '../../../src/core/status-rows';
+import type { Settings } from '../api/types.js';
+import type { Language } from '../i18n/index.js';
+import { STATUS_ROWS } from '../../../src/core/status-rows.js';
 
 const builtIn = new Map(STATUS_ROWS.map((r) => [r.id, r]));
 

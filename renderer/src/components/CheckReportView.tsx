@@ -1,5 +1,5 @@
-import type { CheckReport } from '../api/types';
-import { useI18n } from '../i18n';
+import type { CheckReport } from '../api/types.js';
+import { useI18n } from '../i18n/index.js';
 
 /** The result of `connections.test`: one line per check, with what to fix where a check failed. */
 export function CheckReportView({ report }: { report: CheckReport }) {

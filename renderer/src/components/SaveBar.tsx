@@ -1,6 +1,6 @@
-import { useI18n } from '../i18n';
-import { useServices, useSettingsState } from '../app/context';
-import { PAGE_OF_SECTION, type PageId } from '../app/pages';
+import { useI18n } from '../i18n/index.js';
+import { useServices, useSettingsState } from '../app/context.js';
+import { PAGE_OF_SECTION, type PageId } from '../app/pages.js';
 
 /**
  * Save / Discard for the settings draft, pinned to the bottom of every page that edits settings.

@@ -1,10 +1,10 @@
 import { useId, useState } from 'react';
-import type { SecretName } from '../api/types';
-import { toCallError } from '../api/types';
-import { useServices } from '../app/context';
-import { useI18n } from '../i18n';
-import { Dialog } from './Dialog';
-import { FileButton } from './FileButton';
+import type { SecretName } from '../api/types.js';
+import { toCallError } from '../api/types.js';
+import { useServices } from '../app/context.js';
+import { useI18n } from '../i18n/index.js';
+import { Dialog } from './Dialog.js';
+import { FileButton } from './FileButton.js';
 
 interface SecretFieldProps {
   label: string;

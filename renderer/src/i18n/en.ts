@@ -1,4 +1,4 @@
-import type { Messages } from './de';
+import type { Messages } from './de.js';
 
 // English. Typed as Messages: a key missing here (or one German lacks) is a compile error.
 export const en: Messages = {

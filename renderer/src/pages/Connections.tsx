@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { CheckReport, SecretsStatus, Settings } from '../api/types';
-import { toCallError } from '../api/types';
-import { useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context';
-import { CheckReportView } from '../components/CheckReportView';
-import { Field, RadioGroup } from '../components/Field';
-import { FileButton } from '../components/FileButton';
-import { SaveBar } from '../components/SaveBar';
-import { SecretField } from '../components/SecretField';
-import { useI18n } from '../i18n';
-import { isPemPrivateKey, splitPemCertificates } from '../settings/checks';
+import type { CheckReport, SecretsStatus, Settings } from '../api/types.js';
+import { toCallError } from '../api/types.js';
+import { useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context.js';
+import { CheckReportView } from '../components/CheckReportView.js';
+import { Field, RadioGroup } from '../components/Field.js';
+import { FileButton } from '../components/FileButton.js';
+import { SaveBar } from '../components/SaveBar.js';
+import { SecretField } from '../components/SecretField.js';
+import { useI18n } from '../i18n/index.js';
+import { isPemPrivateKey, splitPemCertificates } from '../settings/checks.js';
 
 /** A text input bound to one settings path, with its label, hint and validation message. */
 function TextSetting({

@@ -1,11 +1,11 @@
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
-import type { LogEntry, LogLevel } from '../api/types';
-import { toCallError } from '../api/types';
-import { useServices } from '../app/context';
-import { Checkbox } from '../components/Field';
-import { VirtualTable, type Column } from '../components/VirtualTable';
-import { useI18n } from '../i18n';
-import { useStore } from '../state/store';
+import type { LogEntry, LogLevel } from '../api/types.js';
+import { toCallError } from '../api/types.js';
+import { useServices } from '../app/context.js';
+import { Checkbox } from '../components/Field.js';
+import { VirtualTable, type Column } from '../components/VirtualTable.js';
+import { useI18n } from '../i18n/index.js';
+import { useStore } from '../state/store.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };

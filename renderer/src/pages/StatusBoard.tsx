@@ -1,9 +1,9 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { UserLiveState } from '../api/types';
-import { useLive, useSettingsState } from '../app/context';
-import { rowLabel, teamsCategory, type TeamsCategory } from '../app/rows';
-import { VirtualTable, type Column } from '../components/VirtualTable';
-import { useI18n } from '../i18n';
+import type { UserLiveState } from '../api/types.js';
+import { useLive, useSettingsState } from '../app/context.js';
+import { rowLabel, teamsCategory, type TeamsCategory } from '../app/rows.js';
+import { VirtualTable, type Column } from '../components/VirtualTable.js';
+import { useI18n } from '../i18n/index.js';
 
 type Filter = 'all' | TeamsCategory | 'inCall' | 'pbxDnd' | 'override' | 'error';
 const FILTERS: readonly Filter[] = ['all', 'available', 'busy', 'dnd', 'away', 'offline', 'unknown', 'inCall', 'pbxDnd', 'override', 'error'];

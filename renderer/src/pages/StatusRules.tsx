@@ -1,15 +1,15 @@
 import { useId, useState } from 'react';
-import type { ChatPresence, CustomRow, DndAction, PbxCapabilitiesView, Rule, Settings } from '../api/types';
-import { toCallError } from '../api/types';
-import { useDraft, useFieldError, useLive, useServices } from '../app/context';
-import { AVAILABILITIES, KNOWN_ACTIVITIES } from '../app/rows';
-import { Checkbox, Field, RadioGroup } from '../components/Field';
-import { Dialog } from '../components/Dialog';
-import { SaveBar } from '../components/SaveBar';
-import { useI18n, type Translate } from '../i18n';
+import type { ChatPresence, CustomRow, DndAction, PbxCapabilitiesView, Rule, Settings } from '../api/types.js';
+import { toCallError } from '../api/types.js';
+import { useDraft, useFieldError, useLive, useServices } from '../app/context.js';
+import { AVAILABILITIES, KNOWN_ACTIVITIES } from '../app/rows.js';
+import { Checkbox, Field, RadioGroup } from '../components/Field.js';
+import { Dialog } from '../components/Dialog.js';
+import { SaveBar } from '../components/SaveBar.js';
+import { useI18n, type Translate } from '../i18n/index.js';
 import {
   CHAT_PRESENCES, DND_ACTIONS, MAX_CHAT_TEXT_LENGTH, STATUS_ROWS, type BuiltInRowId, type RowMatch,
-} from '../../../src/core/status-rows';
+} from '../../../src/core/status-rows.js';
 
 type Capability = 'canSetDnd' | 'canSetChatPresenceMessage' | 'canSetChatPresence' | 'canSetTelephonyState';
 

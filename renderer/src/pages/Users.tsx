@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RosterUser } from '../api/types';
-import { useDraft, useFieldError, useLive } from '../app/context';
-import { Field, RadioGroup } from '../components/Field';
-import { SaveBar } from '../components/SaveBar';
-import { VirtualTable, type Column } from '../components/VirtualTable';
-import { useI18n, type Translate } from '../i18n';
-import { parseLoginIds } from '../settings/checks';
+import type { RosterUser } from '../api/types.js';
+import { useDraft, useFieldError, useLive } from '../app/context.js';
+import { Field, RadioGroup } from '../components/Field.js';
+import { SaveBar } from '../components/SaveBar.js';
+import { VirtualTable, type Column } from '../components/VirtualTable.js';
+import { useI18n, type Translate } from '../i18n/index.js';
+import { parseLoginIds } from '../settings/checks.js';
 
 type RosterFilter = 'all' | 'matched' | 'conflict';
 

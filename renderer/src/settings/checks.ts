@@ -1,8 +1,8 @@
 // Checks the browser can make at once, with messages in the admin's language. The host validates again on
 // save (settings.validate/save); these only catch the obvious before anything is sent.
-import type { Issue, Settings } from '../api/types';
-import type { Translate } from '../i18n';
-import { MAX_CHAT_TEXT_LENGTH } from '../../../src/core/status-rows';
+import type { Issue, Settings } from '../api/types.js';
+import type { Translate } from '../i18n/core.js';
+import { MAX_CHAT_TEXT_LENGTH } from '../../../src/core/status-rows.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;

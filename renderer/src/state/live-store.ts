@@ -1,8 +1,8 @@
 import type {
   AuthStatus, ControlClient, ControlEvent, PbxCapabilitiesView, Roster, SyncStatus, UserLiveState,
-} from '../api/types';
-import { toCallError } from '../api/types';
-import { Store } from './store';
+} from '../api/types.js';
+import { toCallError } from '../api/types.js';
+import { Store } from './store.js';
 
 export type HostConnection = 'connecting' | 'connected' | 'disconnected';
 

@@ -1,5 +1,5 @@
-import type { ControlClient, LogEntry } from '../api/types';
-import { Store } from './store';
+import type { ControlClient, LogEntry } from '../api/types.js';
+import { Store } from './store.js';
 
 /** How many entries the page keeps; older ones are dropped (the export has the host's full ring buffer). */
 export const LOG_KEEP = 5000;

@@ -1,6 +1,6 @@
-import type { ControlClient, Issue, Settings } from '../api/types';
-import { toCallError } from '../api/types';
-import { Store } from './store';
+import type { ControlClient, Issue, Settings } from '../api/types.js';
+import { toCallError } from '../api/types.js';
+import { Store } from './store.js';
 
 export type SaveStatus =
   | { kind: 'saved' }
