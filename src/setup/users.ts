@@ -124,7 +124,8 @@ export async function checkUsers(env: SetupEnvironment, lang: Lang): Promise<Che
     const { roster, problems } = rosterFrom(settings, d);
     const withAccount = roster.users.filter((u) => u.microsoftId);
     const hardConflicts = roster.users.filter((u) => u.status === 'conflict' && u.reason !== 'no-uci-password');
-    const details = capped(roster.users.filter((u) => u.status === 'conflict').map((u) => rosterLine(u, lang)), lang);
+    // Users only waiting for their UCI password are counted in the summary; the next step lists them.
+    const details = capped(hardConflicts.map((u) => rosterLine(u, lang)), lang);
     const summary = tr(lang,
       `${roster.users.length} Benutzer ausgewählt: ${withAccount.length} mit Microsoft-Konto, davon ${roster.counts.matched} bereit; ${hardConflicts.length} Konflikte.`,
       `${roster.users.length} users selected: ${withAccount.length} with a Microsoft account, ${roster.counts.matched} of them ready; ${hardConflicts.length} conflicts.`);
