@@ -75,7 +75,9 @@ export async function main(argv: string[]): Promise<number> {
     const starface = await host.testConnection('starface');
     let roster: Roster | undefined;
     let rosterError: string | undefined;
-    if (microsoft.ok && starface.ok) {
+    // The roster needs only both directories; it is worth showing even while e.g. a permission is missing.
+    const passed = (r: CheckReport, id: string): boolean => r.checks.some((c) => c.id === id && c.ok);
+    if (passed(microsoft, 'directory') && passed(starface, 'users')) {
       try {
         roster = await host.roster();
       } catch (err) {

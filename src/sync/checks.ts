@@ -236,6 +236,9 @@ function fixFor(err: unknown, fallback: string): string {
         return fallback;
     }
   }
+  if (err instanceof Error && err.name === 'TokenRequestError' && /network_error|cannot reach|timed out/i.test(err.message)) {
+    return 'Microsoft Entra ID cannot be reached: check the authority host, the network and proxy settings, and (for TLS-inspecting proxies) the extra CA certificates.';
+  }
   if (err instanceof StarfaceAuthError) return 'Check the STARFACE administrator login ID and password.';
   if (err instanceof StarfaceRestError && err.status === 403) return 'Use a STARFACE administrator account.';
   if (err instanceof GraphRequestError && err.status === 403) return fallback;
