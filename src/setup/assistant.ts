@@ -15,7 +15,9 @@ import { checkFinalTest } from './final-test.js';
 import { checkMicrosoftApp, checkMicrosoftConsent, signInWithDeviceCode } from './microsoft.js';
 import { checkStarfaceAdmin, checkStarfaceConnection } from './starface.js';
 import { SETUP_STEPS, localizeStep, setPath, stepDefinition } from './steps.js';
-import { checkUciCredentials, checkUsers, storeUciPasswords } from './users.js';
+import { checkUciCredentials, checkUsers, loadDirectories, rosterFrom, storeUciPasswords } from './users.js';
+import { transportFor } from './environment.js';
+import type { RosterUser } from '../control/contract.js';
 import {
   tr, type CheckOptions, type CheckResult, type Lang, type LocalizedStep, type SetupField, type SetupStepDefinition, type SetupStepId,
 } from './types.js';
@@ -192,6 +194,20 @@ export class SetupAssistant {
   async expiryWarnings(lang: Lang, signIn?: { state: ExpiryInputs['signInState']; detail?: string }): Promise<ExpiryWarning[]> {
     const settings = await this.env.loadSettings();
     return expiryWarnings(await readExpiryInputs(this.env.secrets, settings, signIn), this.env.now(), lang);
+  }
+
+  /**
+   * The users the current selection includes (with their match status), for choosing a test user or asking for
+   * missing UCI passwords. Throws when the STARFACE directory cannot be read (the checks explain why).
+   */
+  async selectedUsers(lang: Lang): Promise<RosterUser[]> {
+    const settings = await this.env.loadSettings();
+    const transport = transportFor(settings);
+    try {
+      return rosterFrom(settings, await loadDirectories(this.env, settings, transport, lang)).roster.users;
+    } finally {
+      transport.close();
+    }
   }
 
   signInWithDeviceCode(onCode: (info: { userCode: string; verificationUri: string; message: string }) => void, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<{ username: string }> {
