@@ -1,7 +1,8 @@
 // End to end with a real Electron through Playwright's _electron: launch, tray-less start, start in the tray,
 // single instance, open settings, toggle sync, hide to tray and quit. The app is the real shell, preload and
-// renderer from `npm run build`; the engine is test/e2e/electron-engine-stand-in.mjs (an unpackaged app may load
-// one through PRESENCE_BRIDGE_ENGINE_MODULE), so the suite needs no tenant or PBX.
+// renderer from `npm run build`. Most tests use test/e2e/electron-engine-stand-in.mjs as the engine (an unpackaged
+// app may load one through PRESENCE_BRIDGE_ENGINE_MODULE) to check exactly what the shell does; one runs the real
+// engine against the STARFACE and Microsoft simulators of `presence-bridge demo`. No tenant or PBX needed.
 // Runs where an Electron binary is installed (a desktop with internet: `npx electron --version` fetches it);
 // on the build machines it skips with one line saying why.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _electron, type ElectronApplication } from 'playwright-core';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const engineModule = join(repo, 'test', 'e2e', 'electron-engine-stand-in.mjs');
@@ -43,20 +44,20 @@ function userDataDir(): string {
   return dir;
 }
 
-function appEnv(userData: string): Record<string, string> {
+function appEnv(userData: string, extra: Record<string, string> = { PRESENCE_BRIDGE_ENGINE_MODULE: engineModule }): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return { ...env, PRESENCE_BRIDGE_USER_DATA: userData, PRESENCE_BRIDGE_ENGINE_MODULE: engineModule };
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'PRESENCE_BRIDGE_ENGINE_MODULE') env[k] = v;
+  return { ...env, PRESENCE_BRIDGE_USER_DATA: userData, ...extra };
 }
 
 // Chromium refuses its OS sandbox as root (CI containers); the renderer sandbox (webPreferences) stays on.
 const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 
-async function launch(userData: string, args: string[] = []): Promise<ElectronApplication> {
+async function launch(userData: string, args: string[] = [], env = appEnv(userData)): Promise<ElectronApplication> {
   const app = await _electron.launch({
     executablePath: binary!,
     args: [...rootArgs, repo, ...args],
-    env: appEnv(userData),
+    env,
     timeout: 30_000,
   });
   running.push(app);
@@ -75,6 +76,12 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A control request from inside the settings page, through the preload. */
+const request = (page: Page, method: string, params: unknown = {}) => page.evaluate(
+  ([m, p]) => (globalThis as unknown as { presenceBridge: { request(m: string, p: unknown): Promise<{ ok: boolean; result?: unknown; error?: { message: string } }> } }).presenceBridge.request(m as string, p),
+  [method, params] as const,
+);
 
 const windowStates = (app: ElectronApplication) =>
   app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), destroyed: w.isDestroyed() })));
@@ -155,4 +162,26 @@ describe.skipIf(skipReason !== undefined)('Electron app end to end (Playwright _
     await exited;
     expect(engineCalls(userData)).toEqual(['start', 'stop restore=true']);
   });
+
+  it('runs the real engine against the simulators; sync goes off and on from the settings window', async () => {
+    const userData = userDataDir();
+    const { startDemoEnvironment } = await import('../../src/commands/demo-environment.js');
+    const demo = await startDemoEnvironment({ users: 3, dir: userData, pollIntervalSeconds: 1 });
+    try {
+      const app = await launch(userData, ['--no-tray'], appEnv(userData, { PRESENCE_BRIDGE_VAULT_PASSPHRASE: demo.vaultPassphrase ?? '' }));
+      const page = await app.firstWindow();
+      await page.waitForLoadState('domcontentloaded');
+      const syncState = async () => ((await request(page, 'state.snapshot')).result as { sync: { state: string } } | undefined)?.sync.state;
+      await until(async () => (await syncState()) === 'running', 'real engine running', 30_000);
+      expect((await request(page, 'sync.stop', { restore: true })).ok).toBe(true);
+      expect(await syncState()).toBe('stopped');
+      expect((await request(page, 'sync.start')).ok).toBe(true);
+      await until(async () => (await syncState()) === 'running', 'running again', 30_000);
+      const exited = new Promise<void>((resolve) => app.process().on('exit', () => resolve()));
+      await app.evaluate(({ app: electronApp }) => { electronApp.quit(); });
+      await exited;
+    } finally {
+      await demo.close();
+    }
+  }, 90_000);
 });
