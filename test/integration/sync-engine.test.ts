@@ -5,7 +5,8 @@ import { sleep, startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.j
 let w: SyncWorld;
 
 beforeAll(async () => {
-  w = await startSyncWorld({ users: 200 });
+  // Teams sessions refreshed every second, so the keep-alive during a call is visible in a short test.
+  w = await startSyncWorld({ users: 200, settings: (s) => ({ ...s, sync: { ...s.sync, teamsSessionRefreshSeconds: 1 } }) });
   // Converged: every matched user has been read and written once.
   await waitFor(() => {
     const users = w.service.host.snapshot().users;
@@ -68,8 +69,11 @@ describe('sync engine with 200 users', () => {
     expect(w.env.graph.presenceOf(id).presence).toMatchObject({ availability: 'Busy', activity: 'InACall' });
 
     // Several poll cycles see Busy/InACall: it is the bridge's own session, so no DND is set on the PBX.
+    // Meanwhile the session is kept alive (refreshed before it expires).
+    const firstSetAt = w.env.graph.presenceOf(id).sessions[0]!.setAt;
     const cycles = w.service.host.syncStatus().counters.cycles;
     await waitFor(() => w.service.host.syncStatus().counters.cycles >= cycles + 3, 5_000, 'cycles during the call');
+    await waitFor(() => w.env.graph.presenceOf(id).sessions[0]?.setAt !== firstSetAt, 3_000, 'session refreshed');
     expect(w.pbxUser(login).dnd).toBe(false);
     expect(w.pbxUser(login).chatPresenceMessage).toBe('Verfügbar');
     expect(w.service.host.snapshot().users.find((u) => u.login === login)).toMatchObject({
@@ -93,5 +97,27 @@ describe('sync engine with 200 users', () => {
     expect(w.env.graph.presenceOf(id).sessions).toHaveLength(0);
     w.env.starface.pbx.hangup(call.id);
     await waitFor(() => w.service.host.snapshot().users.find((u) => u.login === login)?.pbx.telephony === 'idle', 2_000, 'idle');
+  });
+
+  it('with "ringing counts" and DoNotDisturb/Presenting, a ringing phone already sets that Teams state', async () => {
+    const { settings } = await w.service.api['settings.get']({});
+    const r = await w.service.api['settings.save']({
+      settings: { ...settings, switches: { ...settings.switches, reverse: { enabled: true, teamsState: 'dnd-presenting', ringingCounts: true } } },
+    });
+    expect(r.ok).toBe(true);
+    const login = '1012';
+    const id = w.env.microsoftIdOf(login);
+    const call = w.env.starface.pbx.placeCall({ from: '+4972100000', to: login });
+    await waitFor(() => w.env.graph.presenceOf(id).sessions.some((s) => s.availability === 'DoNotDisturb' && s.activity === 'Presenting'), 2_000, 'session while ringing');
+    w.env.starface.pbx.hangup(call.id);
+    await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 2_000, 'cleared');
+    // Reverse direction off: calls leave Teams alone.
+    await w.service.api['settings.save']({ settings: { ...settings, switches: { ...settings.switches, reverse: { enabled: false, teamsState: 'busy-inacall', ringingCounts: false } } } });
+    const call2 = w.env.starface.pbx.placeCall({ from: '+4972100000', to: login });
+    w.env.starface.pbx.answer(call2.id);
+    await waitFor(() => w.service.host.snapshot().users.find((u) => u.login === login)?.pbx.telephony === 'in-call', 2_000, 'in call');
+    await sleep(300);
+    expect(w.env.graph.presenceOf(id).sessions).toHaveLength(0);
+    w.env.starface.pbx.hangup(call2.id);
   });
 });
