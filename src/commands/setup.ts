@@ -17,7 +17,7 @@ export const USAGE = `Usage: presence-bridge setup --config <settings.json> [opt
 Walks through the setup step by step, checks each step and says what to fix:
   ${SETUP_STEPS.map((s) => s.id).join(', ')}
 
-  --config F             settings file (created if missing); the vault is <folder of F>/secrets.vault
+  --config F             settings file (created if missing); the vault is vault.json next to it, as for run
   --vault F              another vault file
   --lang de|en           language of the assistant (default: the settings' UI language)
   --only S1,S2           run only these steps          --skip S1,S2   leave these steps out

@@ -41,12 +41,12 @@ export function createSettingsStore(file: string, logger: Logger = silentLogger)
 }
 
 /**
- * Files next to the settings file in headless mode. The vault file name is a convention shared with
- * `presence-bridge run`; `--vault` overrides it.
+ * Files next to the settings file in headless mode: the same vault the engine service opens
+ * (src/sync/service.ts: `<folder of the settings file>/vault.json`); `--vault` overrides it.
  */
 export function setupPaths(settingsFile: string, vaultFile?: string): { settingsFile: string; vaultFile: string } {
   const abs = path.resolve(settingsFile);
-  return { settingsFile: abs, vaultFile: path.resolve(vaultFile ?? path.join(path.dirname(abs), 'secrets.vault')) };
+  return { settingsFile: abs, vaultFile: path.resolve(vaultFile ?? path.join(path.dirname(abs), 'vault.json')) };
 }
 
 export function transportSettingsFrom(settings: Settings): Partial<TransportSettings> {

@@ -98,7 +98,7 @@ class Terminal {
 }
 
 async function vaultOf(config: string) {
-  return openVault({ file: join(config, '..', 'secrets.vault'), passphrase: PASSPHRASE });
+  return openVault({ file: join(config, '..', 'vault.json'), passphrase: PASSPHRASE });
 }
 
 describe('presence-bridge setup (interactive)', () => {
