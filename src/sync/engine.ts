@@ -735,7 +735,7 @@ export class SyncEngine {
   private onCycleError(err: unknown): void {
     this.counters.errors++;
     const msg = errText(err);
-    if ((err as Error | null)?.name === 'NeedsSignInError') {
+    if (hasCause(err, 'NeedsSignInError')) {
       this.setSync('signed-out', msg);
     } else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') {
       this.setSync('paused', msg);
@@ -818,6 +818,14 @@ function knownFromState(s: UciUserState | undefined): KnownPbxState {
   if (s.dndFrom === 'pbx' && s.dnd !== undefined) k.dnd = s.dnd;
   if ((CHAT_PRESENCES as readonly string[]).includes(s.chatPresence)) k.chatPresence = s.chatPresence as ChatPresence;
   return k;
+}
+
+/** Whether the error or one of its causes has this name (the presence reader wraps the real reason). */
+function hasCause(err: unknown, name: string): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { name?: unknown }).name === name) return true;
+  }
+  return false;
 }
 
 function errText(err: unknown): string {
