@@ -296,7 +296,9 @@ export class EngineHost {
       this.conns?.auth?.setAppCredential(await loadAppCredential(this.secrets, this.settings.microsoft));
       this.emit({ type: 'auth.changed', data: this.authStatus() });
       this.engine?.kick();
-    } else if (name.startsWith('starface.user.')) {
+      // The directory may have been unreadable without the credential: evaluate the users again.
+      this.scheduleRosterRefresh();
+    } else if (name.startsWith('starface.user.') || name === 'starface.adminPassword') {
       this.scheduleRosterRefresh();
     }
   }

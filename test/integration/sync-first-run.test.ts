@@ -1,0 +1,53 @@
+// First run through the control contract only, as the settings page does it: an empty settings file, then
+// secrets and settings entered → the engine connects and syncs, without a restart.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { openVault } from '../../src/platform/vault.js';
+import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { FAST_TUNING, waitFor } from './sync-helpers.js';
+
+let env: DemoEnvironment;
+let dir: string;
+let service: EngineService | undefined;
+
+beforeAll(async () => {
+  env = await startDemoEnvironment({ users: 10 });
+  dir = await mkdtemp(path.join(tmpdir(), 'pb-first-run-'));
+}, 30_000);
+
+afterAll(async () => {
+  await service?.close({ restore: false });
+  await env?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('first run', () => {
+  it('starts unconfigured, then connects and syncs once secrets and settings are entered', async () => {
+    const secrets = await openVault({ file: path.join(dir, 'vault.json'), passphrase: 'first-run-test', keySource: 'passphrase' });
+    service = await createEngineService({ dataDir: dir, secrets, logger: createLogger({ level: 'debug' }), tuning: FAST_TUNING });
+    await service.start();
+    const api = service.api;
+
+    const first = await api['state.snapshot']({});
+    expect(first.sync.state).toBe('error');
+    expect(first.sync.reason).toMatch(/Not configured yet: microsoft\.tenantId/);
+    expect(first.auth.state).toBe('not-configured');
+    const { settings, problems } = await api['settings.get']({});
+    expect(problems.join(' ')).toMatch(/starface\.baseUrl/);
+
+    await api['secrets.set']({ name: 'microsoft.clientSecret', value: env.graph.app.clientSecret! });
+    await api['secrets.set']({ name: 'starface.adminPassword', value: env.starface.admin.password });
+    const csv = env.starface.users.map((u) => `${u.login};${u.password}`).join('\n');
+    expect((await api['secrets.importStarfaceCsv']({ csv })).imported).toBe(11);
+
+    const saved = await api['settings.save']({ settings: { ...settings, microsoft: env.settings.microsoft, starface: env.settings.starface, network: env.settings.network } });
+    expect(saved).toEqual({ ok: true, issues: [] });
+    await waitFor(async () => (await api['state.snapshot']({})).sync.state === 'running', 20_000, 'running');
+    await waitFor(() => env.starface.users.every((u) => env.starface.pbx.user(u.login)!.chatPresenceMessage === 'Offline'), 20_000, 'synced');
+    expect((await api['auth.status']({})).appCredential).toBe('ok');
+  }, 60_000);
+});
