@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport, formatRoster } from '../../src/commands/check.js';
+import { defaultSettings } from '../../src/core/settings.js';
+import { rolesOf } from '../../src/sync/checks.js';
+import { connectionSettingsChanged } from '../../src/sync/connections.js';
+import { loginsFromSecretNames } from '../../src/sync/ports.js';
+
+const jwt = (claims: unknown): string => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+describe('check helpers', () => {
+  it('reads the roles claim of an application token, and nothing from garbage', () => {
+    expect(rolesOf(jwt({ roles: ['User.Read.All', 'Presence.ReadWrite.All', 7] }))).toEqual(['User.Read.All', 'Presence.ReadWrite.All']);
+    expect(rolesOf(jwt({ scp: 'Presence.Read.All' }))).toEqual([]);
+    expect(rolesOf('not-a-token')).toEqual([]);
+    expect(rolesOf('a.!!!.b')).toEqual([]);
+  });
+
+  it('lists the logins with a stored UCI password from the vault names', () => {
+    expect([...loginsFromSecretNames(['microsoft.clientSecret', 'starface.user.1001.password', 'starface.user.ab.c.password', 'starface.adminPassword'])])
+      .toEqual(['1001', 'ab.c']);
+  });
+
+  it('rebuilds connections only for connection settings', () => {
+    const a = defaultSettings();
+    expect(connectionSettingsChanged(a, { ...a, rules: { ...a.rules, dnd: { ...a.rules.dnd, dnd: 'off' } } })).toBe(false);
+    expect(connectionSettingsChanged(a, { ...a, sync: { ...a.sync, ownershipMode: 'teams-leads' } })).toBe(false);
+    expect(connectionSettingsChanged(a, { ...a, starface: { ...a.starface, baseUrl: 'https://pbx.example.com' } })).toBe(true);
+    expect(connectionSettingsChanged(a, { ...a, network: { ...a.network, proxyUrl: 'http://proxy:3128' } })).toBe(true);
+  });
+
+  it('prints each failed check with its fix, and each conflict with what to do', () => {
+    const text = formatReport({
+      target: 'starface', ok: false,
+      checks: [
+        { id: 'config', label: 'PBX address', ok: true, message: 'https://pbx' },
+        { id: 'rest-login', label: 'REST login', ok: false, message: 'HTTP 400', fix: 'Check the password.' },
+      ],
+    });
+    expect(text).toBe('STARFACE: PROBLEMS\n  ✓ PBX address: https://pbx\n  ✗ REST login: HTTP 400\n      Fix: Check the password.');
+    const roster = formatRoster({
+      users: [
+        { login: '1', email: 'a@x', status: 'matched' },
+        { login: '2', email: 'info@x', displayName: 'Info', status: 'conflict', reason: 'duplicate-email', detail: 'Give each user their own address.' },
+      ],
+      counts: { matched: 1, conflicts: 1 },
+    }, ['The group "X" does not exist.']);
+    expect(roster).toContain('Users: 1 will be synced, 1 cannot be synced');
+    expect(roster).toContain('✗ The group "X" does not exist.');
+    expect(roster).toContain('✗ 2 (Info) <info@x>: shared e-mail address\n      Fix: Give each user their own address.');
+  });
+});
