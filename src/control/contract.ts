@@ -163,6 +163,86 @@ export const SecretNameSchema = z.union([
 export type SecretName = z.output<typeof SecretNameSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
+// Setup assistant (issue 9): steps as data, each with a check (src/setup/ implements them engine-side)
+// ---------------------------------------------------------------------------------------------------------
+/** Step ids in assistant order; the same list as SETUP_STEP_IDS in src/setup/types.ts (a test keeps them equal). */
+export const SETUP_STEP_IDS = [
+  'microsoft-app', 'microsoft-consent', 'starface-connection', 'starface-admin', 'users', 'uci-credentials', 'final-test',
+] as const;
+export const SetupStepIdSchema = z.enum(SETUP_STEP_IDS);
+export type SetupStepId = z.output<typeof SetupStepIdSchema>;
+const SetupLanguageSchema = z.enum(['de', 'en']);
+
+export const SetupFieldSchema = z.object({
+  id: z.string(),
+  /** Where the value goes: a settings path (settings.save), a vault entry (secrets.set), the client secret's
+   * expiry (setup.credentialExpiry), the UCI passwords (secrets.set / secrets.importStarfaceCsv), or a check option. */
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('setting'), path: z.string() }),
+    z.object({ kind: z.literal('secret'), name: z.string() }),
+    z.object({ kind: z.literal('credential-expiry') }),
+    z.object({ kind: z.literal('uci-passwords') }),
+    z.object({ kind: z.literal('check-option'), name: z.literal('testUser') }),
+  ]),
+  input: z.enum(['text', 'secret', 'choice', 'date', 'list', 'pem', 'number', 'passwords', 'user']),
+  label: z.string(),
+  help: z.string().optional(),
+  required: z.boolean(),
+  choices: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  /** Only relevant when the setting at `path` has one of these values. */
+  showIf: z.object({ path: z.string(), equals: z.array(z.string()) }).optional(),
+  advanced: z.boolean().optional(),
+  placeholder: z.string().optional(),
+});
+export type SetupFieldView = z.output<typeof SetupFieldSchema>;
+
+export const SetupStepViewSchema = z.object({
+  id: SetupStepIdSchema,
+  title: z.string(),
+  summary: z.string(),
+  instructions: z.array(z.string()),
+  fields: z.array(SetupFieldSchema),
+});
+export type SetupStepView = z.output<typeof SetupStepViewSchema>;
+
+export const ExpiryWarningSchema = z.object({
+  kind: z.enum(['client-secret', 'certificate', 'sign-in']),
+  severity: z.enum(['info', 'warning', 'error']),
+  expiresAt: IsoTime.optional(),
+  daysLeft: z.number().int().optional(),
+  threshold: z.number().int().optional(),
+  message: z.string(),
+  fix: z.string().optional(),
+});
+export type ExpiryWarningView = z.output<typeof ExpiryWarningSchema>;
+
+export const SetupCheckResultSchema = z.object({
+  step: SetupStepIdSchema,
+  ok: z.boolean(),
+  status: z.enum(['ok', 'warn', 'fail']),
+  message: z.string(),
+  fix: z.string().optional(),
+  details: z.array(z.string()),
+  /** e.g. the admin-consent link. */
+  link: z.object({ label: z.string(), url: z.string() }).optional(),
+  /** An untrusted server certificate that, once trusted (setup.trustCertificate), makes the connection verify. */
+  trustOffer: z.object({
+    host: z.string(),
+    certificate: z.object({
+      subject: z.string(), issuer: z.string(), validFrom: IsoTime, validTo: IsoTime, fingerprint256: z.string(), selfSigned: z.boolean(), isCa: z.boolean(),
+    }),
+    pem: z.string(),
+  }).optional(),
+  /** Delegated reading: an admin sign-in is what is missing (auth.signInInteractive / auth.deviceCode). */
+  needsSignIn: z.boolean().optional(),
+  roster: RosterSchema.optional(),
+  groups: z.array(z.string()).optional(),
+  warnings: z.array(z.string()).optional(),
+  checkedAt: IsoTime,
+});
+export type SetupCheckResult = z.output<typeof SetupCheckResultSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
 // Methods
 // ---------------------------------------------------------------------------------------------------------
 const NoParams = z.strictObject({});
@@ -254,6 +334,34 @@ export const METHODS = {
     result: z.object({ entries: z.array(LogEntrySchema) }),
   },
   'log.export': { params: NoParams, result: z.object({ text: z.string() }) },
+
+  /** The assistant's steps in one language, what is still missing for sync, and expiry/sign-in warnings. */
+  'setup.steps': {
+    params: z.strictObject({ language: SetupLanguageSchema.optional() }),
+    result: z.object({
+      steps: z.array(SetupStepViewSchema),
+      /** Readable items still missing before sync can start (empty = setup complete). */
+      missing: z.array(z.string()),
+      expiry: z.array(ExpiryWarningSchema),
+      /** The client secret's expiry date as entered (ISO), if any. */
+      credentialExpiresAt: z.string().optional(),
+    }),
+  },
+  /** Runs one step's check (it may take seconds: it talks to Entra, Graph and the PBX). */
+  'setup.check': {
+    params: z.strictObject({ step: SetupStepIdSchema, language: SetupLanguageSchema.optional(), testUser: z.string().max(64).optional() }),
+    result: SetupCheckResultSchema,
+  },
+  /** Adds a certificate (PEM) to network.extraCaPem unless it is there already. */
+  'setup.trustCertificate': {
+    params: z.strictObject({ pem: z.string().min(1).max(100_000) }),
+    result: z.object({ added: z.boolean() }),
+  },
+  /** The client secret's expiry date (YYYY-MM-DD); null removes it. */
+  'setup.credentialExpiry': {
+    params: z.strictObject({ expiresAt: z.string().max(40).nullable() }),
+    result: z.object({ expiresAt: z.string().optional() }),
+  },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof METHODS;
@@ -351,7 +459,15 @@ export class ControlError extends Error {
 // ---------------------------------------------------------------------------------------------------------
 // Server side
 // ---------------------------------------------------------------------------------------------------------
-export type ControlMethods = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+/**
+ * Methods added after the first contract: an engine may leave them out (dispatch then answers with an error),
+ * so older engines and test stand-ins keep compiling.
+ */
+export const OPTIONAL_METHODS = ['setup.steps', 'setup.check', 'setup.trustCertificate', 'setup.credentialExpiry'] as const;
+export type OptionalMethodName = (typeof OPTIONAL_METHODS)[number];
+export type ControlMethods =
+  & { [M in Exclude<MethodName, OptionalMethodName>]: (params: ParamsOf<M>) => Promise<ResultOf<M>> }
+  & { [M in OptionalMethodName]?: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
 
 /** Implemented by the engine adapter (src/control/service.ts); hosted by dispatch over HTTP or IPC. */
 export interface ControlApi extends ControlMethods {

@@ -3,6 +3,7 @@
 // params and results and scrubs secrets from messages.
 import type { EngineHost } from '../sync/service.js';
 import { ControlError, type ControlApi } from './contract.js';
+import { SetupControl } from './setup-service.js';
 
 /** Maps engine failures to readable control errors (never with a secret; dispatch scrubs anyway). */
 async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -37,6 +38,8 @@ function codeFor(e: Error): string {
 }
 
 export function createControlApi(host: EngineHost): ControlApi {
+  // Setup assistant methods and the credential expiry watch (issue 9); auth statuses pass through it.
+  const setup = new SetupControl(host);
   return {
     'settings.get': () => guard(() => host.getSettings()),
     'settings.validate': ({ settings }) => guard(() => host.validate(settings)),
@@ -57,19 +60,31 @@ export function createControlApi(host: EngineHost): ControlApi {
     'sync.start': () => guard(() => host.syncStart()),
     'sync.stop': ({ restore }) => guard(() => host.syncStop(restore)),
 
-    'auth.status': () => guard(() => host.authStatus()),
-    'auth.signInInteractive': () => guard(() => host.signInInteractive()),
+    'auth.status': () => guard(() => setup.decorate(host.authStatus())),
+    'auth.signInInteractive': () => guard(async () => setup.decorate(await host.signInInteractive())),
     'auth.deviceCode': () => guard(() => host.startDeviceCode()),
-    'auth.signOut': () => guard(() => host.signOut()),
+    'auth.signOut': () => guard(async () => setup.decorate(await host.signOut())),
     'auth.consentUrl': () => guard(() => host.consentUrl()),
 
     'connections.test': ({ target }) => guard(() => host.testConnection(target)),
     'roster.get': () => guard(() => host.roster()),
-    'state.snapshot': () => guard(() => host.snapshot()),
+    'state.snapshot': () => guard(() => {
+      const snap = host.snapshot();
+      return { ...snap, auth: setup.decorate(snap.auth) };
+    }),
 
     'log.entries': (params) => guard(() => ({ entries: host.logEntries(params) })),
     'log.export': () => guard(() => ({ text: host.logExport() })),
 
-    subscribe: (listener) => host.subscribe(listener),
+    ...setup.methods(guard),
+
+    subscribe: (listener) => {
+      const off = host.subscribe((e) => listener(e.type === 'auth.changed' ? { type: 'auth.changed', data: setup.decorate(e.data) } : e));
+      const offExpiry = setup.onAuthChange((data) => listener({ type: 'auth.changed', data }));
+      return () => {
+        off();
+        offExpiry();
+      };
+    },
   };
 }

@@ -214,3 +214,21 @@ export class SetupAssistant {
     return signInWithDeviceCode(this.env, onCode, opts);
   }
 }
+
+/** What is still missing before sync can start, in the admin's language (empty = setup complete). */
+export function missingForSetup(settings: import('../core/settings.js').Settings, secretNames: readonly string[], lang: Lang): string[] {
+  const names = new Set(secretNames);
+  const out: string[] = [];
+  const m = settings.microsoft;
+  if (!m.tenantId) out.push(tr(lang, 'Microsoft: Mandanten-ID', 'Microsoft: tenant ID'));
+  if (!m.clientId) out.push(tr(lang, 'Microsoft: Client-ID', 'Microsoft: client ID'));
+  if (m.credential === 'secret' && !names.has(CLIENT_SECRET_NAME)) out.push(tr(lang, 'Microsoft: geheimer Clientschlüssel', 'Microsoft: client secret'));
+  if (m.credential === 'certificate' && (!names.has('microsoft.certificateKey') || !m.certificateThumbprint)) {
+    out.push(tr(lang, 'Microsoft: Zertifikatsschlüssel und Fingerabdruck', 'Microsoft: certificate key and thumbprint'));
+  }
+  const sf = settings.starface;
+  if (!sf.baseUrl) out.push(tr(lang, 'STARFACE: Adresse', 'STARFACE: address'));
+  if (!sf.adminLogin || !names.has('starface.adminPassword')) out.push(tr(lang, 'STARFACE: Administrator-Login und Kennwort', 'STARFACE: administrator login and password'));
+  if (![...names].some((n) => /^starface\.user\..+\.password$/.test(n))) out.push(tr(lang, 'STARFACE: UCI-Kennwörter der Benutzer', 'STARFACE: users\' UCI passwords'));
+  return out;
+}

@@ -2,7 +2,7 @@
 // `presence-bridge setup` and the settings window (through the control service), and the expiry watch.
 export * from './types.js';
 export { SETUP_STEPS, stepDefinition, localizeStep, fieldApplies, getPath, setPath } from './steps.js';
-export { SetupAssistant, SetupInputError, type SetupStep } from './assistant.js';
+export { SetupAssistant, SetupInputError, missingForSetup, type SetupStep } from './assistant.js';
 export {
   openFileEnvironment, createSettingsStore, setupPaths, transportFor, transportSettingsFrom,
   type SetupEnvironment, type FileSetupEnvironment, type OpenFileEnvironmentOptions,
