@@ -2,6 +2,7 @@
 // (createEngineService: settings file, vault, journal, logger, real connections to both simulators), listens
 // to the control API's events like a connected settings page would, and reports sync status events and
 // resource samples (RSS, CPU, event-loop delay) to the harness over the IPC channel.
+import { readdirSync, readlinkSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createEngineService, type EngineService } from '../src/sync/service.js';
 import type { ChildConfig, ChildMessage, ParentMessage, ResourceSample } from './protocol.js';
@@ -18,12 +19,29 @@ function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** Open sockets (TLS/HTTP keep-alive connections, servers) — explains native memory next to the JS heap. */
+function openSockets(): number | null {
+  try {
+    let n = 0;
+    for (const fd of readdirSync('/proc/self/fd')) {
+      try {
+        if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) n++;
+      } catch {
+        // closed between readdir and readlink
+      }
+    }
+    return n;
+  } catch {
+    return null;
+  }
+}
+
 function sample(): ResourceSample {
   const mem = process.memoryUsage();
   const cpu = process.cpuUsage();
   const s: ResourceSample = {
     at: now(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, cpuUser: cpu.user, cpuSystem: cpu.system,
-    loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6,
+    loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, sockets: openSockets(),
   };
   loop.reset();
   return s;

@@ -77,15 +77,26 @@ export class EngineHost {
     return { t0: m.t0, status: m.status };
   }
 
-  /** Stops the engine (without restore: the benchmark throws the PBX state away) and waits for the exit. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the engine (service.close without restore: the benchmark throws the PBX state away) and waits for
+   * the process to end. Returns how long the engine took to close, or null if it had to be killed.
+   */
+  async stop(timeoutMs = 120_000): Promise<number | null> {
     const child = this.child;
-    if (!child || child.exitCode !== null || this.exitError) return;
+    if (!child || child.exitCode !== null || this.exitError) return null;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const stopped = this.next('stopped', timeoutMs).catch(() => undefined);
+    const t0 = Date.now();
     this.send({ type: 'stop' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const m = await stopped;
     await exited;
     clearTimeout(timer);
+    return killed || !m ? null : Date.now() - t0;
   }
 
   lastSync(): SyncRecord | undefined {

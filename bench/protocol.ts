@@ -22,6 +22,8 @@ export interface ResourceSample {
   /** Event-loop delay since the previous sample (ms): p99 and max. */
   loopP99: number;
   loopMax: number;
+  /** Open sockets of the process (Linux: socket fds in /proc/self/fd), null where not available. */
+  sockets: number | null;
 }
 
 export type ChildMessage =

@@ -106,8 +106,10 @@ export function tableRows(results: ScenarioResult[]): string[][] {
   add('UCI requests per minute (all)', (r) => fmt(r.efficiency.uciPerMinute.total));
   add('Start-up ms', (r) => (r.startup.ms === null ? `unfinished (${r.startup.unfinished})` : fmt(r.startup.ms)));
   add('  roster / sessions / 1st cycle ms', (r) => `${fmt(r.startup.rosterMs)} / ${fmt(r.startup.sessionsMs)} / ${fmt(r.startup.firstCycleMs)}`);
+  add('Engine stop ms (sessions left open)', (r) => `${fmt(r.engine.stopMs)} (${r.engine.sessionsLeftOpen})`);
   add('Engine RSS steady mean/max MB', (r) => `${fmt(r.resources.steadyRssMB.mean)} / ${fmt(r.resources.steadyRssMB.max)}`);
   add('Engine RSS peak MB', (r) => fmt(r.resources.peakRssMB));
+  add('Engine JS heap / open sockets (steady)', (r) => `${fmt(r.resources.steadyHeapUsedMB)} MB / ${fmt(r.resources.steadySockets)}`);
   add('Engine CPU s per minute (steady)', (r) => (r.resources.cpuSecondsPerMinute === null ? 'n/a' : r.resources.cpuSecondsPerMinute.toFixed(2)));
   add('Engine CPU s for start-up', (r) => (r.resources.startupCpuSeconds === null ? 'n/a' : r.resources.startupCpuSeconds.toFixed(1)));
   for (const [i, t] of (results[0] ? checkTargets(results[0]) : []).entries()) {

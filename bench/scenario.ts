@@ -90,12 +90,20 @@ export interface ScenarioResult {
     steadyRssMB: { mean: number | null; max: number | null };
     peakRssMB: number | null;
     steadyHeapUsedMB: number | null;
+    /** Open sockets of the engine at steady state (max), Linux only. */
+    steadySockets: number | null;
     cpuSecondsPerMinute: number | null;
     startupCpuSeconds: number | null;
     engineLoopDelayMs: { p99Max: number | null; max: number | null };
   };
   harness: { loopDelayMaxMs: number; loopDelayP99Ms: number };
-  engine: { finalStatus: SyncRecord['status'] | null };
+  engine: {
+    finalStatus: SyncRecord['status'] | null;
+    /** service.close() without restore (logs every UCI session out); null = killed after 120 s. */
+    stopMs: number | null;
+    /** UCI sessions still open on the PBX after the engine closed (logouts that did not arrive). */
+    sessionsLeftOpen: number;
+  };
 }
 
 const MB = 1024 * 1024;
@@ -167,7 +175,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     const cyclesStats = requestsPerCycle(host.syncs, steadyFrom, steadyTo);
     const resources = resourceFigures(host, steadyFrom, steadyTo);
 
-    return {
+    const result: ScenarioResult = {
       users: opts.users,
       pollIntervalSeconds: opts.pollIntervalSeconds,
       latencyMs: opts.latencyMs,
@@ -191,11 +199,14 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
       },
       resources,
       harness: { loopDelayMaxMs: round1(loop.max / 1e6), loopDelayP99Ms: round1(loop.percentile(99) / 1e6) },
-      engine: { finalStatus: host.lastSync()?.status ?? null },
+      engine: { finalStatus: host.lastSync()?.status ?? null, stopMs: null, sessionsLeftOpen: 0 },
     };
+    say(`${opts.users} users: stopping the engine`);
+    result.engine.stopMs = await host.stop();
+    result.engine.sessionsLeftOpen = sims.starface.pbx.sessionCount();
+    return result;
   } finally {
     loop.disable();
-    say(`${opts.users} users: stopping`);
     await host?.stop().catch(() => undefined);
     transport.close();
     await sims.close();
@@ -512,6 +523,7 @@ function resourceFigures(host: EngineHost, from: number, to: number): ScenarioRe
     },
     peakRssMB: all.length ? mb(Math.max(...all.map((s) => s.rss))) : null,
     steadyHeapUsedMB: steady.length ? mb(steady.reduce((a, s) => a + s.heapUsed, 0) / steady.length) : null,
+    steadySockets: steady.some((s) => s.sockets !== null) ? Math.max(...steady.map((s) => s.sockets ?? 0)) : null,
     cpuSecondsPerMinute: cpuPerMinute,
     startupCpuSeconds: base && startupEnd ? round2(cpuOf(startupEnd) - cpuOf(base)) : null,
     engineLoopDelayMs: {
