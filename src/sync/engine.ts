@@ -99,6 +99,8 @@ export class SyncEngine {
   private rosterLoaded = false;
   /** Deselected users whose restore is still to be done (their sessions stay until then). */
   private readonly pendingRestore = new Set<string>();
+  /** Runtimes of deselected users until their restore is done: their known PBX state is what restore compares. */
+  private readonly detached = new Map<string, UserRuntime>();
   /** Users whose PBX says they are on the phone although no call event was seen (e.g. after a restart). */
   private readonly pbxBusyHint = new Map<string, TelephonyState>();
   /** Users whose Teams session this process keeps alive (a session from the journal must be taken over). */
@@ -200,6 +202,7 @@ export class SyncEngine {
     await this.journal.flushNow().catch((err: unknown) => this.log.error('Saving the ownership journal failed', { error: errText(err) }));
     await this.pbx.setUsers([]).catch(() => undefined);
     this.pendingRestore.clear();
+    this.detached.clear();
     if (wasRunning || this.syncState !== 'stopped') {
       this.setSync('stopped', opts.restore ? 'stopped; values restored' : 'stopped');
       this.log.info('Sync stopped', { restore: opts.restore });
@@ -319,15 +322,20 @@ export class SyncEngine {
     const before = [...this.users.values()].map((rt) => rt.user);
     const change = diffMatched(before, result.matched);
     for (const u of change.removed) {
+      const rt = this.users.get(u.login);
       this.users.delete(u.login);
       this.pbxBusyHint.delete(u.login);
-      if (this.journal.get(u.login)) this.pendingRestore.add(u.login);
+      if (this.journal.get(u.login)) {
+        this.pendingRestore.add(u.login);
+        if (rt) this.detached.set(u.login, rt);
+      }
     }
     for (const u of change.added) {
       this.users.set(u.login, {
         user: u, presence: null, rowId: null, desired: undefined, known: {}, telephony: 'idle', lastChange: null, error: null,
       });
       this.pendingRestore.delete(u.login);
+      this.detached.delete(u.login);
     }
     for (const { before: b, after } of change.changed) {
       const rt = this.users.get(after.login);
@@ -513,6 +521,7 @@ export class SyncEngine {
     }
     if (item.kind === 'restore' && (outcome.status === 'done' || outcome.status === 'failed') && !this.users.has(login)) {
       this.pendingRestore.delete(login);
+      this.detached.delete(login);
       if (this.running) void this.pbx.setUsers([...this.users.keys(), ...this.pendingRestore]).catch(() => undefined);
     }
   }
@@ -520,7 +529,11 @@ export class SyncEngine {
   private onUserState(s: UciUserState): void {
     const login = s.login;
     const rt = this.users.get(login);
-    if (!rt) return;
+    if (!rt) {
+      const gone = this.detached.get(login);
+      if (gone) gone.known = { ...gone.known, ...knownFromState(s) };
+      return;
+    }
     const prev = rt.known;
     const known: KnownPbxState = { ...prev };
     if (s.dndFrom === 'pbx' && s.dnd !== undefined) known.dnd = s.dnd;
@@ -688,7 +701,8 @@ export class SyncEngine {
     const now = this.now();
     let entry = this.journal.get(login);
     if (!entry) return;
-    const rt = this.users.get(login);
+    // The freshest view of the PBX: the runtime's (updated by every read and by our own writes), else the last read.
+    const rt = this.users.get(login) ?? this.detached.get(login);
     const known = rt?.known ?? knownFromState(this.pbx.lastState(login));
     const plan = restorePlan(entry, known);
     for (const field of plan.leftAsIs) entry = forgetPbxField(entry, field, now);
@@ -714,10 +728,8 @@ export class SyncEngine {
       delete cleaned.teamsCleared;
       this.journal.set(login, cleaned);
     }
-    if (rt) {
-      rt.desired = undefined;
-      this.emitUser(rt);
-    }
+    if (rt) rt.desired = undefined;
+    if (rt && this.users.get(login) === rt) this.emitUser(rt);
   }
 
   // ---- state and events ---------------------------------------------------------------------------------------

@@ -32,7 +32,12 @@ describe('restore', () => {
     const { settings } = await w.service.api['settings.get']({});
     const r = await w.service.api['settings.save']({ settings: { ...settings, users: { selection: 'group', group: 'Support', extraLoginIds: ['1030', '1031'] } } });
     expect(r.ok).toBe(true);
-    await waitFor(() => outside.every((l) => ['1030', '1031'].includes(l) || w.pbxUser(l).chatPresenceMessage === before.get(l)!.chatPresenceMessage), 15_000, 'deselected users restored');
+    await waitFor(() => outside.every((l) => ['1030', '1031'].includes(l) || w.pbxUser(l).chatPresenceMessage === before.get(l)!.chatPresenceMessage), 15_000, 'deselected users restored').catch((err: unknown) => {
+      const bad = outside.filter((l) => !(['1030', '1031'].includes(l) || w.pbxUser(l).chatPresenceMessage === before.get(l)!.chatPresenceMessage));
+      console.log('NOT RESTORED', bad.length, bad.slice(0, 3).map((l) => [l, w.pbxUser(l), w.service.host.journal.get(l)]), w.service.host.syncEngine!.diagnostics());
+      console.log(w.logger.ring.entries({ level: 'info' }).filter((e) => !e.msg.startsWith('UCI session')).slice(-30).map((e) => `${e.time} ${e.level} ${e.user ?? ''} ${e.msg} ${JSON.stringify(e.fields ?? {})}`).join('\n'));
+      throw err;
+    });
     expect(inside.every((l) => w.pbxUser(l).chatPresenceMessage === 'Offline')).toBe(true);
     expect((await w.service.api['roster.get']({})).counts.matched).toBe(new Set([...inside, '1030', '1031']).size);
     await waitFor(() => w.service.host.syncEngine!.diagnostics().pendingRestore.length === 0, 10_000, 'restores done');
