@@ -230,8 +230,10 @@ class BoundLogger implements Logger {
     const core = this.core;
     if (RANK[level] < RANK[core.level]) return;
     try {
-      const { component, user, ...extra } = this.bindings;
-      const merged = { ...extra, ...fields };
+      // `user`/`component` may come as bindings or as plain fields: either way they are the entry's own
+      // columns, so the UI's user filter finds every line about a user.
+      const { component, user, ...extra } = { ...this.bindings, ...fields };
+      const merged = extra;
       const entry: LogEntry = { seq: ++core.seq, time: new Date().toISOString(), level, msg: redactString(String(msg)) };
       if (component !== undefined) entry.component = String(component);
       if (user !== undefined) entry.user = String(user);

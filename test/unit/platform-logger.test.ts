@@ -166,6 +166,16 @@ describe('LogRing', () => {
     expect(ring.entries({ limit: 1 }).map((x) => x.seq)).toEqual([4]);
   });
 
+  it('lifts a user or component given as a plain field into the entry, so the user filter finds it', async () => {
+    const log = createLogger({ ringSize: 10 });
+    log.info('Teams presence set', { user: '1004', sessionMs: 12 });
+    log.child({ component: 'sync' }).warn('write failed', { user: '1005' });
+    expect(log.ring.entries({ user: '1004' })).toMatchObject([{ msg: 'Teams presence set', user: '1004', fields: { sessionMs: 12 } }]);
+    expect(log.ring.entries({ user: '1005' })).toMatchObject([{ component: 'sync', user: '1005' }]);
+    expect(log.ring.entries({ user: '1004' })[0]?.fields).not.toHaveProperty('user');
+    await log.close();
+  });
+
   it('streams new entries to subscribers until they unsubscribe; a throwing subscriber harms nobody', () => {
     const ring = new LogRing(10);
     const got: number[] = [];
