@@ -235,7 +235,8 @@ export async function checkUciCredentials(env: SetupEnvironment, lang: Lang): Pr
       'Tragen Sie die fehlenden oder falschen Kennwörter ein (einzeln oder als CSV-Datei login;password). Wird ein richtiges Kennwort abgelehnt, prüfen Sie die UCI-Rechte des Benutzers in der STARFACE.',
       'Enter the missing or wrong passwords (one by one or as a CSV file login;password). If a correct password is refused, check the user\'s UCI rights on STARFACE.');
     const status: CheckResult['status'] = okCount === 0 ? 'fail' : failures.length || missing.length ? 'warn' : 'ok';
-    return done({ step, status, message, ...(status === 'ok' ? {} : { fix }), details }, now);
+    // The roster comes along so the UI can list who still needs a password.
+    return done({ step, status, message, ...(status === 'ok' ? {} : { fix }), details, roster }, now);
   });
 }
 

@@ -16,6 +16,11 @@ import type {
   Roster,
   RosterUser,
   SecretName,
+  SetupCheckResult,
+  SetupFieldView,
+  SetupStepId,
+  SetupStepView,
+  ExpiryWarningView,
   SyncStatus,
   SyncState,
   TelephonyState,
@@ -27,6 +32,7 @@ import type { BuiltInRowId, ChatPresence, DndAction, Rule } from '../../../src/c
 export type {
   AuthStatus, BuiltInRowId, ChatPresence, CheckReport, CustomRow, DndAction, Issue, LogEntry, LogLevel,
   PbxCapabilitiesView, Roster, RosterUser, Rule, SecretName, Settings, SyncState, SyncStatus, TelephonyState, UserLiveState,
+  SetupCheckResult, SetupFieldView, SetupStepId, SetupStepView, ExpiryWarningView,
 };
 
 export type Method = MethodName;
@@ -38,6 +44,8 @@ export type ControlEvent = ContractEvent;
 export type { EventDataOf, EventType };
 
 export type SecretsStatus = Result<'secrets.status'>;
+/** The setup assistant's steps in one language, what is missing, and expiry warnings (setup.steps). */
+export type SetupStepsResult = Result<'setup.steps'>;
 
 /** What the pages need from a control client (IPC or HTTP; the page never knows which). */
 export interface ControlClient {

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLive, useServices, useSettingsState } from './context.js';
-import { PAGES, pageEditsSettings, type PageId } from './pages.js';
+import { navPages, pageEditsSettings, type PageId } from './pages.js';
 import { SyncControl } from './SyncControl.js';
 import { Dialog } from '../components/Dialog.js';
 import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n/index.js';
 import { Connections } from '../pages/Connections.js';
 import { Log } from '../pages/Log.js';
+import { SetupAssistant } from '../pages/SetupAssistant.js';
 import { StatusBoard } from '../pages/StatusBoard.js';
 import { StatusRules } from '../pages/StatusRules.js';
 import { Users } from '../pages/Users.js';
@@ -84,6 +85,7 @@ function PageView({ page }: { page: PageId }) {
   }
   if (page === 'rules') return <StatusRules />;
   if (page === 'users') return <Users />;
+  if (page === 'setup') return <SetupAssistant />;
   return <Connections />;
 }
 
@@ -94,6 +96,19 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
   const [page, setPage] = useState<PageId>('board');
   const [pending, setPending] = useState<PageId | null>(null);
   const main = useRef<HTMLElement>(null);
+  const { auth } = useLive();
+  // First run: when the engine first reports Microsoft as not configured, open the setup assistant and list it
+  // first (decided once, so the navigation does not jump while the admin works through the steps).
+  const [setupFirst, setSetupFirst] = useState(false);
+  const firstRunDecided = useRef(false);
+  useEffect(() => {
+    if (firstRunDecided.current || !auth) return;
+    firstRunDecided.current = true;
+    if (auth.state === 'not-configured') {
+      setSetupFirst(true);
+      setPage('setup');
+    }
+  }, [auth]);
 
   // Closing or reloading the window with unsaved edits asks the browser's own question.
   useEffect(() => {
@@ -107,6 +122,7 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
   }, [state.dirty]);
 
   const go = (to: PageId) => {
+    firstRunDecided.current = true;
     setPage(to);
     setPending(null);
     settings.clearStatus();
@@ -141,7 +157,7 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
       </header>
       <nav className="sidenav" aria-label={t('nav.label')}>
         <ul>
-          {PAGES.map((p) => (
+          {navPages(setupFirst).map((p) => (
             <li key={p.id}>
               <button
                 type="button"

@@ -1,6 +1,6 @@
-// The window's pages, in navigation order. A first-run setup assistant (issue 9) will be added as one more
-// entry here (its own page, listed first while setup is incomplete); nothing else in the shell needs to change.
-export type PageId = 'board' | 'rules' | 'users' | 'connections' | 'log';
+// The window's pages, in navigation order. The setup assistant (issue 9) is listed last once Presence Bridge is
+// set up; while Microsoft is not configured yet it comes first and the window opens on it (navPages).
+export type PageId = 'board' | 'rules' | 'users' | 'connections' | 'log' | 'setup';
 
 export interface PageDef {
   id: PageId;
@@ -14,7 +14,14 @@ export const PAGES: readonly PageDef[] = [
   { id: 'users', editsSettings: true },
   { id: 'connections', editsSettings: true },
   { id: 'log', editsSettings: false },
+  { id: 'setup', editsSettings: true },
 ];
+
+/** Navigation order: the setup assistant first while setup is needed. */
+export function navPages(setupNeeded: boolean): readonly PageDef[] {
+  if (!setupNeeded) return PAGES;
+  return [...PAGES.filter((p) => p.id === 'setup'), ...PAGES.filter((p) => p.id !== 'setup')];
+}
 
 /** Which page shows a settings section (first part of an issue path). */
 export const PAGE_OF_SECTION: Readonly<Record<string, PageId>> = {
