@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSettings, SETTINGS_VERSION, type SettingsInput } from '../src/core/settings.js';
+import { parseSettings, SETTINGS_VERSION, type Settings, type SettingsInput } from '../src/core/settings.js';
 import { openVault, VAULT_PASSPHRASE_ENV } from '../src/platform/vault.js';
 import type { BenchSims } from './sims.js';
 
@@ -14,13 +14,15 @@ export interface EngineFiles {
   vaultFile: string;
   /** Environment for the engine process (the vault passphrase). */
   env: Record<string, string>;
+  /** The settings as the engine will load them (defaults filled in). */
+  settings: Settings;
 }
 
 export interface EngineFileOptions {
   pollIntervalSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** Overrides of settings sections, e.g. { starface: { keepAliveSeconds: 30 } }. */
-  patch?: Partial<Record<'starface' | 'sync' | 'switches', Record<string, unknown>>>;
+  /** Settings overrides by dotted path, e.g. { 'sync.applyConcurrency': 32 } (validated by the product schema). */
+  overrides?: Record<string, unknown>;
 }
 
 export async function writeEngineFiles(dir: string, sims: BenchSims, opts: EngineFileOptions): Promise<EngineFiles> {
@@ -39,14 +41,13 @@ export async function writeEngineFiles(dir: string, sims: BenchSims, opts: Engin
     starface: {
       baseUrl: starface.url,
       adminLogin: starface.admin.login,
-      ...opts.patch?.starface,
     },
     network: { extraCaPem: [graph.caPem, ...(starface.caPem ? [starface.caPem] : [])] },
     users: { selection: 'all' },
-    sync: { pollIntervalSeconds: opts.pollIntervalSeconds, ...opts.patch?.sync },
-    ...(opts.patch?.switches ? { switches: opts.patch.switches } : {}),
+    sync: { pollIntervalSeconds: opts.pollIntervalSeconds },
     log: { level: opts.logLevel },
   };
+  for (const [path, value] of Object.entries(opts.overrides ?? {})) setPath(input as Record<string, unknown>, path, value);
   // Validate with the product's schema: a harness typo must fail here, not as a silently defaulted setting.
   const settings = parseSettings(input);
   const settingsFile = join(dir, 'settings.json');
@@ -64,5 +65,16 @@ export async function writeEngineFiles(dir: string, sims: BenchSims, opts: Engin
   // set-up time the benchmark does not measure. The file format is the same.
   await vault.writeMap(secrets);
 
-  return { dir, settingsFile, vaultFile, env: { [VAULT_PASSPHRASE_ENV]: passphrase } };
+  return { dir, settingsFile, vaultFile, env: { [VAULT_PASSPHRASE_ENV]: passphrase }, settings };
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const k of keys.slice(0, -1)) {
+    const next = node[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
 }

@@ -24,6 +24,8 @@ export interface BenchArgs {
   engineRuntime: 'compiled' | 'tsx';
   cpuProfileDir?: string;
   keepFiles: boolean;
+  /** Settings overrides by dotted path. */
+  settings: Record<string, unknown>;
   engineLogLevel: 'debug' | 'info' | 'warn' | 'error';
   out: string;
   markdown: boolean;
@@ -43,6 +45,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --tsx                run the engine from the TypeScript sources through tsx (default: compiled first,
                        like the built product; tsx adds about 50 MB RSS and start-up CPU)
   --cpu-prof [DIR]     write a V8 CPU profile of the engine (default dir bench/results/profiles)
+  --set PATH=VALUE     override an engine setting for a what-if run, e.g. --set sync.applyConcurrency=32
+                       (VALUE is JSON if it parses, else a string; repeatable)
   --keep               keep the engine's folder (settings, journal, logs) and print where it is
   --engine-log LEVEL   engine log level: debug, info (default), warn, error
   --out FILE           results JSON (default bench/results/latest.json)
@@ -52,7 +56,7 @@ export const USAGE = `Usage: npm run bench -- [options]
 export function parseArgs(argv: string[]): BenchArgs {
   const a: BenchArgs = {
     users: [...DEFAULT_SCENARIOS], durationSeconds: 60, latencyMs: 20, pollIntervalSeconds: 2, seed: 42, pbxTls: true, engineRuntime: 'compiled',
-    out: resolve(HERE, 'results', 'latest.json'), markdown: false, quiet: false, keepFiles: false, engineLogLevel: 'info',
+    out: resolve(HERE, 'results', 'latest.json'), markdown: false, quiet: false, keepFiles: false, settings: {}, engineLogLevel: 'info',
   };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -87,6 +91,20 @@ export function parseArgs(argv: string[]): BenchArgs {
       }
       case '--markdown': a.markdown = true; break;
       case '--keep': a.keepFiles = true; break;
+      case '--set': {
+        const v = value() ?? '';
+        const eq = v.indexOf('=');
+        if (eq <= 0) throw new Error(`--set needs PATH=VALUE, e.g. --set sync.applyConcurrency=32 (got "${v}").\n\n${USAGE}`);
+        const raw = v.slice(eq + 1);
+        let parsed: unknown = raw;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          // a plain string
+        }
+        a.settings[v.slice(0, eq)] = parsed;
+        break;
+      }
       case '--engine-log': {
         const v = value();
         if (v !== 'debug' && v !== 'info' && v !== 'warn' && v !== 'error') throw new Error(`--engine-log needs debug, info, warn or error.\n\n${USAGE}`);
@@ -115,7 +133,7 @@ export async function runBench(a: BenchArgs): Promise<{ results: ScenarioResult[
     results.push(await runScenario({
       users, durationSeconds: a.durationSeconds, reverseSeconds: a.reverseSeconds, changes: a.changes, calls: a.calls,
       latencyMs: a.latencyMs, pollIntervalSeconds: a.pollIntervalSeconds, seed: a.seed, pbxTls: a.pbxTls,
-      engineRuntime: a.engineRuntime, keepFiles: a.keepFiles, engineLogLevel: a.engineLogLevel, cpuProfileDir: a.cpuProfileDir, progress,
+      engineRuntime: a.engineRuntime, keepFiles: a.keepFiles, settings: a.settings, engineLogLevel: a.engineLogLevel, cpuProfileDir: a.cpuProfileDir, progress,
     }));
   }
   const { out: _out, quiet: _q, markdown: _m, keepFiles: _k, ...options } = a;

@@ -36,6 +36,8 @@ export interface ScenarioOptions {
   engineRuntime?: 'compiled' | 'tsx';
   /** Write a CPU profile of the engine process here. */
   cpuProfileDir?: string;
+  /** Settings overrides by dotted path (e.g. 'sync.applyConcurrency': 32), for what-if runs. */
+  settings?: Record<string, unknown>;
   /** Keep the engine's folder (settings, journal, logs) after the run and report where it is. */
   keepFiles?: boolean;
   /** Engine log level (default info, the product default). */
@@ -67,6 +69,8 @@ export interface ScenarioResult {
   reverseSeconds: number;
   pbxTls: boolean;
   engineRuntime: 'compiled' | 'tsx';
+  /** Settings overrides of this run (none for the standard figures). */
+  settings: Record<string, unknown>;
   startup: StartupFigures;
   teamsToStarface: LatencySummary & { changes: number };
   starfaceToTeams: { set: LatencySummary; clear: LatencySummary; calls: number };
@@ -79,8 +83,13 @@ export interface ScenarioResult {
     redundantWrites: number;
     /** PBX writes for users while they were in STARFACE calls (the echo of the bridge's own Teams session). */
     pbxWritesDuringCalls: number;
-    uciPerMinute: { keepAlive: number; getUserState: number; total: number; windowSeconds: number };
-    /** One keepAlive per session per keepAliveSeconds (settings default). */
+    /**
+     * UCI requests per minute at steady state. keepAlive is counted over exactly one keep-alive period right
+     * after start-up (every session sends one per period whatever its phase, so start-up bunching cannot bias
+     * it); the others over the whole steady window.
+     */
+    uciPerMinute: { keepAlive: number; keepAliveWindowSeconds: number; getUserState: number; total: number; windowSeconds: number };
+    /** One keepAlive per session per starface.keepAliveSeconds. */
     expectedKeepAlivePerMinute: number;
     graphPerMinute: Record<string, number>;
   };
@@ -96,7 +105,8 @@ export interface ScenarioResult {
     startupCpuSeconds: number | null;
     engineLoopDelayMs: { p99Max: number | null; max: number | null };
   };
-  harness: { loopDelayMaxMs: number; loopDelayP99Ms: number };
+  /** The harness process (both simulators): if it is saturated, the engine's figures suffer with it. */
+  harness: { loopDelayMaxMs: number; loopDelayP99Ms: number; startupCpuSeconds: number; cpuSecondsPerMinute: number };
   engine: {
     finalStatus: SyncRecord['status'] | null;
     /** service.close() without restore (logs every UCI session out); null = killed after 120 s. */
@@ -132,7 +142,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
       sims.graph.setUserPresence(sims.graphIdOf.get(login)!, { availability: state.availability, activity: state.activity });
       current.set(login, state);
     }
-    const files = await writeEngineFiles(dir, sims, { pollIntervalSeconds: opts.pollIntervalSeconds, logLevel: opts.engineLogLevel ?? 'info' });
+    const files = await writeEngineFiles(dir, sims, { pollIntervalSeconds: opts.pollIntervalSeconds, logLevel: opts.engineLogLevel ?? 'info', overrides: opts.settings });
     host = new EngineHost({
       config: { settingsFile: files.settingsFile, vaultFile: files.vaultFile, sampleEveryMs: 1000 },
       env: files.env,
@@ -142,13 +152,23 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     await host.spawn();
 
     // ---- start-up --------------------------------------------------------------------------------------------
+    const cpuBeforeStartup = process.cpuUsage();
     const startup = await measureStartup(sims, host, work.initial, say);
+    const harnessStartupCpu = cpuSeconds(process.cpuUsage(cpuBeforeStartup));
     say(`${opts.users} users: start-up ${startup.ms === null ? 'did not finish' : `${Math.round(startup.ms)} ms`}`);
     await sleep(2 * intervalMs);
 
     // ---- idle cycles -------------------------------------------------------------------------------------------
     const idleCycles = opts.idleCycles ?? 3;
     const steadyFrom = preciseNow();
+    const cpuAtSteady = process.cpuUsage();
+    const keepAliveSeconds = files.settings.starface.keepAliveSeconds;
+    const keepAliveOf = (c: Record<string, number>): number => sumBySuffix(c, ['.connection.keepAlive']);
+    const kaStart = keepAliveOf(sims.pbxRequests());
+    let kaPeriod: number | undefined;
+    const kaTimer = setTimeout(() => {
+      kaPeriod = keepAliveOf(sims.pbxRequests()) - kaStart;
+    }, keepAliveSeconds * 1000);
     const idle = await measureIdle(sims, host, idleCycles, intervalMs);
     say(`${opts.users} users: idle ${idle.cycles} cycles, ${idle.pbxWrites} PBX writes`);
 
@@ -162,6 +182,8 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     say(`${opts.users} users: ${callCount} STARFACE calls over ${reverseSeconds} s`);
     const reverse = await measureReverse(sims, work.callUsers, { count: callCount, durationMs: reverseSeconds * 1000, random });
     const steadyTo = preciseNow();
+    const harnessSteadyCpu = cpuSeconds(process.cpuUsage(cpuAtSteady));
+    clearTimeout(kaTimer);
 
     // ---- totals over the steady window ---------------------------------------------------------------------------------
     const minutes = (steadyTo - steadyFrom) / 60_000;
@@ -171,7 +193,6 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     const keepAlive = sumBySuffix(uci, ['.connection.keepAlive']);
     const getUserState = sumBySuffix(uci, ['.userState.getUserState']);
     const uciTotal = Object.entries(uci).filter(([k]) => k.startsWith('ucp.')).reduce((a, [, v]) => a + v, 0);
-    const keepAliveSeconds = 60;
     const cyclesStats = requestsPerCycle(host.syncs, steadyFrom, steadyTo);
     const resources = resourceFigures(host, steadyFrom, steadyTo);
 
@@ -183,6 +204,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
       reverseSeconds,
       pbxTls,
       engineRuntime: opts.engineRuntime ?? 'compiled',
+      settings: opts.settings ?? {},
       startup,
       teamsToStarface: { ...summarize(forward.latencies, forward.missed), changes: forward.changes },
       starfaceToTeams: { set: summarize(reverse.set, reverse.setMissed), clear: summarize(reverse.clear, reverse.clearMissed), calls: reverse.calls },
@@ -193,12 +215,19 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         minimumWritesPerChange: forward.changes ? round2(forward.fieldsChanged / forward.changes) : null,
         redundantWrites: forward.redundant,
         pbxWritesDuringCalls: reverse.pbxWrites,
-        uciPerMinute: { keepAlive: perMinute(keepAlive), getUserState: perMinute(getUserState), total: perMinute(uciTotal), windowSeconds: Math.round(minutes * 60) },
+        uciPerMinute: {
+          keepAlive: kaPeriod === undefined ? perMinute(keepAlive) : round1(kaPeriod * (60 / keepAliveSeconds)),
+          keepAliveWindowSeconds: kaPeriod === undefined ? Math.round(minutes * 60) : keepAliveSeconds,
+          getUserState: perMinute(getUserState), total: perMinute(uciTotal), windowSeconds: Math.round(minutes * 60),
+        },
         expectedKeepAlivePerMinute: round1(sims.logins.length * (60 / keepAliveSeconds)),
         graphPerMinute: Object.fromEntries(Object.entries(graphReqs).map(([k, v]) => [k, perMinute(v)])),
       },
       resources,
-      harness: { loopDelayMaxMs: round1(loop.max / 1e6), loopDelayP99Ms: round1(loop.percentile(99) / 1e6) },
+      harness: {
+        loopDelayMaxMs: round1(loop.max / 1e6), loopDelayP99Ms: round1(loop.percentile(99) / 1e6),
+        startupCpuSeconds: round2(harnessStartupCpu), cpuSecondsPerMinute: round2(harnessSteadyCpu / minutes),
+      },
       engine: { finalStatus: host.lastSync()?.status ?? null, stopMs: null, sessionsLeftOpen: 0 },
     };
     say(`${opts.users} users: stopping the engine`);
@@ -216,6 +245,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
 }
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
+const cpuSeconds = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
 
 // ---------------------------------------------------------------------------------------------------------------
 
