@@ -187,4 +187,28 @@ describe.skipIf(!HAVE_CHROMIUM)('setup assistant in the settings window', () => 
     expect(await p.locator('.setup-steps').textContent()).toContain('Administratorzustimmung');
     expect(opened.errors).toEqual([]);
   });
+
+  it('warns on every page ahead of the client secret\'s expiry (expiry watch → auth status → banner)', async () => {
+    const p = page();
+    await p.locator('#lang-select').selectOption('en');
+    await p.locator('.setup-steps').getByRole('button', { name: /Microsoft tenant and app/ }).click();
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    await p.getByLabel('Client secret expiry date').fill(soon);
+    await check();
+    await expect.poll(() => result().getAttribute('data-status')).toBe('warn');
+    const banner = p.locator('.banners');
+    await banner.getByText('Application credential expires soon:').waitFor();
+    expect(await banner.textContent()).toMatch(/The client secret expires on .* \(in [45] days\)/);
+    await p.getByRole('navigation').getByRole('button', { name: 'Status board' }).click();
+    await banner.getByText('Application credential expires soon:').waitFor();
+    expect(await service.api['auth.status']({})).toMatchObject({ appCredential: 'expiring' });
+
+    await p.getByRole('navigation').getByRole('button', { name: 'Setup' }).click();
+    await p.locator('.setup-steps').getByRole('button', { name: /Microsoft tenant and app/ }).click();
+    await p.getByLabel('Client secret expiry date').fill('2099-12-31');
+    await check();
+    await expect.poll(() => result().getAttribute('data-status')).toBe('ok');
+    await expect.poll(() => p.locator('.banners').count()).toBe(0);
+    expect(opened.errors).toEqual([]);
+  });
 });

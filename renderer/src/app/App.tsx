@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLive, useServices, useSettingsState } from './context.js';
 import { navPages, pageEditsSettings, type PageId } from './pages.js';
 import { SyncControl } from './SyncControl.js';
@@ -24,10 +24,13 @@ function HostIndicator() {
   );
 }
 
-/** Problems that concern every page: the host is unreachable, or sync runs with a problem (with its reason). */
+/**
+ * Problems that concern every page: the host is unreachable, sync runs with a problem (with its reason), or the
+ * app credential (client secret or certificate) expires soon or has expired (the engine's expiry watch).
+ */
 function Banners() {
   const { t } = useI18n();
-  const { connection, connectionError, sync } = useLive();
+  const { connection, connectionError, sync, auth } = useLive();
   if (connection === 'disconnected') {
     return (
       <div className="banners">
@@ -37,16 +40,22 @@ function Banners() {
       </div>
     );
   }
+  const items: ReactNode[] = [];
   if (sync?.reason && (sync.state === 'degraded' || sync.state === 'error' || sync.state === 'signed-out' || sync.state === 'paused')) {
-    return (
-      <div className="banners">
-        <p className={`notice ${sync.state === 'error' ? 'notice-error' : 'notice-warn'}`}>
-          <strong>{t(`sync.state.${sync.state}`)}:</strong> {sync.reason}
-        </p>
-      </div>
+    items.push(
+      <p key="sync" className={`notice ${sync.state === 'error' ? 'notice-error' : 'notice-warn'}`}>
+        <strong>{t(`sync.state.${sync.state}`)}:</strong> {sync.reason}
+      </p>,
     );
   }
-  return null;
+  if (auth && (auth.appCredential === 'expiring' || auth.appCredential === 'invalid')) {
+    items.push(
+      <p key="credential" className={`notice ${auth.appCredential === 'invalid' ? 'notice-error' : 'notice-warn'}`}>
+        <strong>{t(`conn.ms.appCredential.${auth.appCredential}`)}:</strong> {auth.message}
+      </p>,
+    );
+  }
+  return items.length > 0 ? <div className="banners">{items}</div> : null;
 }
 
 function LanguageSwitch({ onChange }: { onChange: (lang: Language) => void }) {
