@@ -10,7 +10,7 @@ import { createEngineService, type EngineService } from '../sync/service.js';
 
 const USAGE = `Usage: presence-bridge run --config <settings.json> [--port P] [--vault <vault.json>]
 
-  --config F   the settings file (created with defaults when missing); vault.json and journal.json live next to it
+  --config F   the settings file (defaults until the settings page saves it); vault.json and journal.json live next to it
   --port P     port of the settings page on 127.0.0.1 (default: any free port)
   --vault F    the secret vault (default: vault.json next to the settings file)
 

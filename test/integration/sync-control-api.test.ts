@@ -2,7 +2,7 @@
 // the contract), with both simulators: settings with live re-configuration, secrets (write-only), sync on/off,
 // sign-in, connection tests, roster, snapshot, log, and the events the UI listens to.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControlEvent } from '../../src/control/contract.js';
+import { ControlEventSchema, type ControlEvent } from '../../src/control/contract.js';
 import { dispatch } from '../../src/control/dispatch.js';
 import { startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
 
@@ -49,6 +49,9 @@ describe('ControlApi of the engine', () => {
     expect(events.some((e) => e.type === 'state.sync')).toBe(true);
     expect(events.some((e) => e.type === 'roster.changed')).toBe(true);
     expect(events.some((e) => e.type === 'log.entry')).toBe(true);
+    // Every event the engine sent so far has the contract's shape (hosts drop anything else).
+    const broken = events.filter((e) => !ControlEventSchema.safeParse(e).success);
+    expect(broken.map((e) => e.type)).toEqual([]);
   });
 
   it('validates settings with field issues, saves valid ones, and resets the rules without saving', async () => {
