@@ -203,6 +203,7 @@ export class SyncEngine {
     await this.pbx.setUsers([]).catch(() => undefined);
     this.pendingRestore.clear();
     this.detached.clear();
+    this.heldThisRun.clear();
     if (wasRunning || this.syncState !== 'stopped') {
       this.setSync('stopped', opts.restore ? 'stopped; values restored' : 'stopped');
       this.log.info('Sync stopped', { restore: opts.restore });
@@ -707,6 +708,18 @@ export class SyncEngine {
     const plan = restorePlan(entry, known);
     for (const field of plan.leftAsIs) entry = forgetPbxField(entry, field, now);
     this.journal.set(login, entry);
+    // Teams first: it needs no PBX session, so it is cleared even while the PBX cannot be reached.
+    // A Graph failure must not keep the PBX from being restored: the session expires on its own (5 min) and
+    // stays in the journal, so the next start clears it.
+    if (plan.clearTeamsSession) {
+      try {
+        await this.clearTeamsSessionOf(login, entry);
+      } catch (err) {
+        this.counters.errors++;
+        this.log.warn('Clearing the Teams presence failed; it expires on its own within 5 minutes', { user: login, error: errText(err) });
+      }
+      entry = this.journal.get(login) ?? entry;
+    }
     if (plan.pbxWrites.length > 0) {
       if (!this.pbx.isConnected(login)) throw new NotConnectedYet(this.pbx.sessionError(login) ?? 'STARFACE session not connected yet');
       for (const w of plan.pbxWrites) {
@@ -718,7 +731,6 @@ export class SyncEngine {
       }
       this.log.info('PBX state restored', { user: login, fields: plan.pbxWrites.map((w) => w.field) });
     }
-    if (plan.clearTeamsSession) await this.clearTeamsSessionOf(login, entry);
     // Nothing of the bridge's is left for this user; a manual override is the user's business, and the user
     // leaves the sync, so no echo of the cleared session needs recognising.
     const rest = this.journal.get(login);
