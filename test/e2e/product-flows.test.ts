@@ -255,7 +255,9 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     await goTo('Log');
     // Info and up keeps the per-poll debug lines out, so the new entries stay in the followed (newest) window.
     await page.getByLabel('Minimum level').selectOption('info');
-    const entry = (msg: string) => page.locator('.vt-body [role=row]').filter({ hasText: msg }).filter({ hasText: `"user":"${who.login}"` });
+    // The User filter must find engine lines about this user (the user is a column of the entry, not text).
+    await page.locator('#log-user').fill(who.login);
+    const entry = (msg: string) => page.locator('.vt-body [role=row]').filter({ hasText: msg }).filter({ hasText: who.login });
     expect(await entry('Teams presence set for a STARFACE call').count()).toBe(0);
     const total = async () => Number(/of (\d+) entries/.exec(await page.getByText(/ of \d+ entries$/).innerText())![1]);
     const before = await total();
@@ -267,6 +269,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     await entry('Teams presence cleared after the STARFACE call').waitFor({ timeout: 5_000 });
     expect(await total()).toBeGreaterThan(before);
     await screenshot(page, 'product-log-live');
+    await page.locator('#log-user').fill('');
     await page.getByLabel('Minimum level').selectOption('debug');
   });
 
