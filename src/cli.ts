@@ -3,7 +3,7 @@
 // Each subcommand lives in its own module and is loaded only when used, so `--help` stays instant.
 import { pathToFileURL } from 'node:url';
 
-type CommandModule = { main: (argv: string[]) => Promise<number> };
+type CommandModule = { main: (argv: string[]) => Promise<number>; USAGE?: string };
 
 // A computed specifier keeps each command out of the start-up path until it is asked for.
 function loadCommand(name: string): Promise<CommandModule> {
@@ -76,10 +76,6 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(`Unknown command "${name}".\n\n${helpText()}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
-    return 0;
-  }
   let mod: Awaited<ReturnType<Subcommand['load']>>;
   try {
     mod = await cmd.load();
@@ -89,6 +85,11 @@ export async function runCli(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    // A command that documents all its options exports USAGE; the short usage line is the fallback.
+    console.log(`${cmd.summary}\n\n${mod.USAGE ?? `Usage: ${cmd.usage}`}`);
+    return 0;
   }
   return mod.main(rest);
 }

@@ -425,6 +425,7 @@ export const ERROR_CODES = {
   unknownMethod: 'unknown-method',
   invalidParams: 'invalid-params',
   invalidResult: 'invalid-result',
+  notImplemented: 'not-implemented',
   internal: 'internal',
 } as const;
 

@@ -45,8 +45,9 @@ export async function dispatch(api: ControlApi, request: unknown, opts: Dispatch
 
   const fn = api[method] as ((p: unknown) => Promise<unknown>) | undefined;
   if (typeof fn !== 'function') {
-    log?.error('control method not implemented by the engine', { method });
-    return fail(ERROR_CODES.internal, `The engine does not implement ${method}: this is a bug, please report it.`);
+    // Optional methods (e.g. the setup assistant's) may be missing from an engine: say so plainly.
+    log?.warn('control method not implemented by this engine', { method });
+    return fail(ERROR_CODES.notImplemented, `This version of the engine does not offer ${method}; update Presence Bridge to use it.`);
   }
 
   const started = Date.now();

@@ -205,6 +205,8 @@ function statusFor(reply: ControlReply): number {
       return 400;
     case ERROR_CODES.unknownMethod:
       return 404;
+    case ERROR_CODES.notImplemented:
+      return 501;
     case ERROR_CODES.internal:
     case ERROR_CODES.invalidResult:
       return 500;

@@ -23,4 +23,10 @@ describe('presence-bridge CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('presence-bridge sim starface --port P');
   });
+
+  it('shows a command\'s full option list when it documents one', () => {
+    const r = cli('setup', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--non-interactive');
+  });
 });

@@ -53,6 +53,14 @@ describe('dispatch', () => {
     expect(api.calls).toHaveLength(0);
   });
 
+  it('answers "not-implemented" for an optional method the engine lacks, without calling it a bug', async () => {
+    const api = fakeEngineApi() as unknown as Record<string, unknown>;
+    delete api['setup.steps'];
+    const reply = await dispatch(api as unknown as Parameters<typeof dispatch>[0], { method: 'setup.steps', params: {} });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'not-implemented' } });
+    expect(reply.ok ? '' : reply.error.message).toMatch(/does not offer setup\.steps/);
+  });
+
   it('maps ControlError to its code and message', async () => {
     const reply = await dispatch(fakeEngineApi(), { method: 'connections.test', params: { target: 'starface' } });
     expect(reply).toEqual({ ok: false, error: { code: 'not-configured', message: 'STARFACE URL is missing: enter it on the Connections page.' } });
