@@ -109,6 +109,8 @@ export class SyncEngine {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly writeTimes: number[] = [];
+  /** Users whose write-ahead DND write this process is making right now. */
+  private readonly dndInFlight = new Set<string>();
 
   private running = false;
   private rosterTimer: NodeJS.Timeout | undefined;
@@ -478,16 +480,24 @@ export class SyncEngine {
     if (dndOn) {
       // Write-ahead: a crash between the PBX write and the journal must never leave an unknown DND behind.
       this.journal.set(login, next);
-      await this.journal.flushNow();
+      this.journal.markPending(login);
+      this.dndInFlight.add(login);
     }
     try {
+      if (dndOn) await this.journal.flushNow();
       await this.writeToPbx(login, w);
     } catch (err) {
-      if (dndOn) this.journal.set(login, entry);
+      if (dndOn) {
+        this.journal.set(login, entry);
+        this.journal.clearPending(login);
+      }
       throw err;
+    } finally {
+      this.dndInFlight.delete(login);
     }
     rt.known = applyWrites(rt.known, [w]);
     this.journal.set(login, next);
+    if (dndOn) this.journal.clearPending(login);
     this.counters.pbxWrites++;
     this.log.debug('PBX write', { user: login, field: w.field, value: w.field === 'chatText' ? `${String(w.value).length} chars` : w.value });
     return next;
@@ -538,6 +548,7 @@ export class SyncEngine {
     const prev = rt.known;
     const known: KnownPbxState = { ...prev };
     if (s.dndFrom === 'pbx' && s.dnd !== undefined) known.dnd = s.dnd;
+    if (this.journal.isPending(login) && !this.dndInFlight.has(login) && s.dndFrom === 'pbx' && s.dnd !== undefined) this.confirmPendingDnd(login, s.dnd);
     known.chatText = s.chatPresenceMessage;
     if ((CHAT_PRESENCES as readonly string[]).includes(s.chatPresence)) known.chatPresence = s.chatPresence as ChatPresence;
     rt.known = known;
@@ -554,6 +565,19 @@ export class SyncEngine {
       // A changed PBX value (the user pressed a key, or the PBX came back) is re-planned at once.
       if (this.running && rt.desired) void this.queue.enqueue(login, { kind: 'forward' });
     }
+  }
+
+  /**
+   * A DND write recorded ahead of a crash: if the PBX does not show it, the write never happened, so the
+   * record goes (rather than reading the difference as the user's own change); if it does, it is confirmed.
+   */
+  private confirmPendingDnd(login: string, pbxDnd: boolean): void {
+    const entry = this.journal.get(login);
+    if (entry?.pbx.dnd && entry.pbx.dnd.value !== pbxDnd) {
+      this.journal.set(login, forgetPbxField(entry, 'dnd', this.now()));
+      this.log.info('A DND write interrupted by a restart did not reach the PBX; planning it again', { user: login });
+    }
+    this.journal.clearPending(login);
   }
 
   private onSessionStatus(login: string, status: string, error: string | undefined): void {

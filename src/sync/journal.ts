@@ -18,6 +18,8 @@ interface JournalFile {
   entries: Journal;
   /** login → Microsoft object id, so a Teams session can be cleared even after the user left the roster. */
   microsoftIds?: Record<string, string>;
+  /** Users with a DND write recorded ahead of the PBX call that has not been confirmed yet (crash window). */
+  pending?: string[];
 }
 
 export interface JournalOptions {
@@ -37,6 +39,7 @@ export interface JournalLoadResult {
 export class JournalStore {
   private entries = new Map<string, JournalEntry>();
   private readonly ids = new Map<string, string>();
+  private readonly pendingWrites = new Set<string>();
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -73,6 +76,7 @@ export class JournalStore {
     const { journal, invalid } = parseJournal(file.entries);
     for (const [login, entry] of Object.entries(journal)) j.entries.set(login, entry);
     for (const [login, id] of Object.entries(file.microsoftIds ?? {})) if (typeof id === 'string' && journal[login]) j.ids.set(login, id);
+    for (const login of Array.isArray(file.pending) ? file.pending : []) if (typeof login === 'string' && journal[login]) j.pendingWrites.add(login);
     for (const bad of invalid) problems.push(`Ownership journal entry "${bad.key}" was dropped: ${bad.reason}.`);
     return { journal: j, problems };
   }
@@ -125,6 +129,24 @@ export class JournalStore {
     return this.ids.get(login);
   }
 
+  /**
+   * Marks the user's DND record as written ahead of the PBX call: until confirmed, a restart must check the
+   * PBX (the call may never have happened) instead of taking a difference for the user's own change.
+   */
+  markPending(login: string): void {
+    if (this.pendingWrites.has(login)) return;
+    this.pendingWrites.add(login);
+    this.markDirty();
+  }
+
+  clearPending(login: string): void {
+    if (this.pendingWrites.delete(login)) this.markDirty();
+  }
+
+  isPending(login: string): boolean {
+    return this.pendingWrites.has(login);
+  }
+
   setMicrosoftId(login: string, id: string): void {
     if (this.ids.get(login) === id) return;
     this.ids.set(login, id);
@@ -174,7 +196,8 @@ export class JournalStore {
   private write(): Promise<void> {
     this.dirty = false;
     const microsoftIds = Object.fromEntries([...this.ids].filter(([login]) => this.entries.has(login)));
-    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date().toISOString(), entries: Object.fromEntries(this.entries), microsoftIds };
+    const pending = [...this.pendingWrites].filter((login) => this.entries.has(login));
+    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date().toISOString(), entries: Object.fromEntries(this.entries), microsoftIds, pending };
     const data = JSON.stringify(body);
     const p = (async () => {
       try {
