@@ -436,10 +436,13 @@ export class SyncEngine {
     const login = rt.user.login;
     const entry = this.journal.entry(login, now);
     const plan = planForward({ presence, settings: this.settings, rows, caps, entry, known: rt.known, now, echoGraceMs: this.echoGraceMs });
-    if (plan.entry !== entry) this.journal.set(login, plan.entry);
+    // While a write for the user is queued or running, journal and known state may be mid-update (a DND
+    // recorded ahead of its PBX call): ownership is then decided by the apply worker, never by the cycle.
+    const busy = this.queue.has(login);
+    if (plan.entry !== entry && !busy) this.journal.set(login, plan.entry);
     const teamsChanged = !rt.presence || rt.presence.availability !== presence.availability || rt.presence.activity !== presence.activity
       || rt.presence.outOfOffice !== presence.outOfOffice;
-    let changed = teamsChanged || plan.entry.manualDnd !== entry.manualDnd;
+    let changed = teamsChanged || (!busy && plan.entry.manualDnd !== entry.manualDnd);
     rt.presence = presence;
     if (!plan.echo) {
       if (rt.rowId !== plan.rowId) changed = true;
@@ -448,7 +451,7 @@ export class SyncEngine {
     }
     if (teamsChanged) rt.lastChange = now;
     if (changed) this.emitUser(rt);
-    if (plan.writes.length === 0) return false;
+    if (plan.writes.length === 0 && !busy) return false;
     void this.queue.enqueue(login, { kind: 'forward' });
     return true;
   }
