@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { silentLogger } from '../platform/logger.js';
 import { VaultError } from '../platform/vault.js';
 import {
-  SETUP_STEPS, SetupAssistant, SetupInputError, fieldApplies, getPath, isSetupStepId, openFileEnvironment, tr,
+  SETUP_STEPS, SetupAssistant, SetupInputError, fieldApplies, getPath, isSetupStepId, loginsWithPassword, openFileEnvironment, tr,
   type CheckResult, type FileSetupEnvironment, type Lang, type SetupField, type SetupStepDefinition, type SetupStepId,
 } from '../setup/index.js';
 import { InputClosedError, Prompter } from './setup-prompter.js';
@@ -455,7 +455,7 @@ async function askUciPasswords(a: SetupAssistant, lang: Lang, p: Prompter): Prom
     p.print(`  ${ICON.fail} ${(err as Error).message}`);
     return;
   }
-  const have = new Set((await a.env.secrets.names()).filter((n) => n.startsWith('starface.user.')).map((n) => n.slice('starface.user.'.length, -'.password'.length)));
+  const have = loginsWithPassword(await a.env.secrets.names());
   const missing = users.filter((u) => u.microsoftId && !have.has(u.login));
   if (missing.length === 0) return;
   const yes = (await p.ask(tr(lang, `${missing.length} Benutzer ohne UCI-Kennwort. Jetzt einzeln eingeben? (j/N) `, `${missing.length} users without a UCI password. Enter them one by one now? (y/N) `))).toLowerCase();

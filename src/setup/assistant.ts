@@ -2,10 +2,10 @@
 // value, trust a certificate, import UCI passwords, enter the secret's expiry). The terminal assistant and the
 // engine's control service both drive this, so both behave the same.
 import { X509Certificate } from 'node:crypto';
+import { parseStarfaceCsv } from '../core/uci-credentials.js';
 import { SettingsStoreError } from '../platform/settings-store.js';
 import { VaultError } from '../platform/vault.js';
 import { CLIENT_SECRET_NAME } from '../teams/index.js';
-import { parseStarfaceCsv } from './csv.js';
 import type { SetupEnvironment } from './environment.js';
 import { errorText } from './explain.js';
 import {

@@ -11,7 +11,7 @@ export {
   CREDENTIAL_EXPIRY_SECRET, EXPIRY_WARN_DAYS, ExpiryWatch, expiryWarnings, appCredentialState, readExpiryInputs, parseExpiryDate,
   certificateNotAfter, type ExpiryWarning, type ExpiryInputs, type ExpiryKind, type ExpirySeverity, type ExpiryWatchOptions,
 } from './expiry.js';
-export { parseStarfaceCsv, uciPasswordSecretName, loginsWithPassword, type CsvParseResult, type CsvEntry } from './csv.js';
+export { parseStarfaceCsv, uciPasswordSecretName, loginsWithPassword, type CsvParseResult, type CsvEntry } from '../core/uci-credentials.js';
 export { analyzeTrust, fetchPresentedChain, verifiesWith, describeCertificate, chainLines, type TrustAnalysis, type PresentedCertificate } from './certificate.js';
 export { APP_PERMISSION_NEEDS, DELEGATED_PERMISSION_NEEDS, missingPermissions, decodeTokenClaims, tokenRoles, tokenScopes, consentLink, type PermissionNeed } from './microsoft.js';
 export { explainMicrosoftError, explainStarfaceError, explainTransportError, aadstsCode, type Explanation } from './explain.js';

@@ -9,7 +9,7 @@ import { buildRoster, type RosterResult } from '../sync/roster.js';
 import { MicrosoftAuth } from '../teams/auth.js';
 import { listDirectoryUsers, type DirectoryUser } from '../teams/directory.js';
 import { loadAppCredential } from '../teams/index.js';
-import { loginsWithPassword, uciPasswordSecretName } from './csv.js';
+import { loginsWithPassword, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { transportFor, type SetupEnvironment } from './environment.js';
 import { explainMicrosoftError, explainStarfaceError, type Explanation } from './explain.js';
 import { setupGraph } from './microsoft.js';

@@ -2,6 +2,7 @@
 // it fails, exactly what to do. Checks never change anything on either side (no presence is set, no DND).
 import type { CheckReport } from '../control/contract.js';
 import type { Settings } from '../core/settings.js';
+import { uciPasswordSecretName } from '../core/uci-credentials.js';
 import { TransportError } from '../platform/http-transport.js';
 import type { SecretStore } from '../platform/vault.js';
 import { StarfaceAuthError, StarfaceRestError } from '../starface/errors.js';
@@ -9,7 +10,7 @@ import { UciSession } from '../starface/uci-session.js';
 import { GraphRequestError } from '../teams/errors.js';
 import { CERTIFICATE_KEY_NAME, CLIENT_SECRET_NAME } from '../teams/index.js';
 import type { Connections } from './connections.js';
-import { ADMIN_PASSWORD_SECRET, userPasswordSecret } from './connections.js';
+import { ADMIN_PASSWORD_SECRET } from './connections.js';
 import { findGroup } from './roster.js';
 
 type Check = CheckReport['checks'][number];
@@ -168,7 +169,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
 
   // One real UCI login proves the UCI interface, the token computation and the user's right to use it.
   const names = new Set(await secrets.names());
-  const candidate = [...selected, ...settings.users.extraLoginIds].find((l) => names.has(userPasswordSecret(l)));
+  const candidate = [...selected, ...settings.users.extraLoginIds].find((l) => names.has(uciPasswordSecretName(l)));
   if (!candidate) {
     checks.push({
       id: 'uci', label: 'UCI login', ok: false, message: 'No UCI password is stored for any selected user.',
@@ -176,7 +177,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
     });
   } else {
     const session = new UciSession({
-      baseUrl: sf.baseUrl, login: candidate, password: () => secrets.get(userPasswordSecret(candidate)), transport: conns.transport,
+      baseUrl: sf.baseUrl, login: candidate, password: () => secrets.get(uciPasswordSecretName(candidate)), transport: conns.transport,
       settings: { uciApi: sf.uciApi, requestTimeoutMs: sf.requestTimeoutMs, discoverServices: false, chatPresenceSetter: 'never', backoffInitialMs: 60_000 },
     });
     try {

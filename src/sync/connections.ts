@@ -3,6 +3,7 @@
 // ports on top of them. A settings change to a connection section rebuilds all of it (service.ts).
 import { createServer } from 'node:net';
 import { missingForSync, type Settings } from '../core/settings.js';
+import { loginsWithPassword, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import type { SecretStore } from '../platform/vault.js';
@@ -15,11 +16,10 @@ import type { RetryPolicy } from '../teams/graph-client.js';
 import { createTeamsClients, loadAppCredential, type TeamsClients } from '../teams/index.js';
 import type { BudgetSettings } from '../teams/throttle.js';
 import {
-  directoryPortFrom, loginsFromSecretNames, pbxPortFrom, teamsPortFrom, type DirectoryPort, type PbxPort, type TeamsPort,
+  directoryPortFrom, pbxPortFrom, teamsPortFrom, type DirectoryPort, type PbxPort, type TeamsPort,
 } from './ports.js';
 
 export const ADMIN_PASSWORD_SECRET = 'starface.adminPassword';
-export const userPasswordSecret = (login: string): string => `starface.user.${login}.password`;
 
 /** Knobs for tests, benchmarks and the demo; production uses the settings alone. */
 export interface ConnectionTuning {
@@ -120,7 +120,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     const pool = new UciSessionPool({
       baseUrl: sf.baseUrl,
       transport,
-      passwordFor: (login) => secrets.get(userPasswordSecret(login)),
+      passwordFor: (login) => secrets.get(uciPasswordSecretName(login)),
       ...(conns.callbacks ? { callbackServer: conns.callbacks } : {}),
       settings: {
         uciApi: sf.uciApi,
@@ -141,7 +141,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     conns.ports = {
       pbx: pbxPortFrom(conns.pool, conns.callbacks),
       teams: teamsPortFrom(teams.reader, teams.writer),
-      directory: directoryPortFrom(conns.directory, (signal) => teams.listUsers(signal), async () => loginsFromSecretNames(await secrets.names())),
+      directory: directoryPortFrom(conns.directory, (signal) => teams.listUsers(signal), async () => loginsWithPassword(await secrets.names())),
     };
   }
 

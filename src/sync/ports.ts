@@ -134,13 +134,3 @@ export function directoryPortFrom(
     },
   };
 }
-
-/** Logins with a stored UCI password, from the vault's secret names (`starface.user.<login>.password`). */
-export function loginsFromSecretNames(names: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const n of names) {
-    const m = /^starface\.user\.(.+)\.password$/.exec(n);
-    if (m) out.add(m[1]!);
-  }
-  return out;
-}

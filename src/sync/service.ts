@@ -11,15 +11,16 @@ import {
   validateSettings, type Settings, type SettingsInput,
 } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
+import { loginsWithPassword, parseStarfaceCsv, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
 import { SettingsStore } from '../platform/settings-store.js';
 import { openVault, type SecretStore } from '../platform/vault.js';
 import { loadAppCredential } from '../teams/index.js';
 import { checkMicrosoft, checkStarface } from './checks.js';
-import { connectionSettingsChanged, openConnections, userPasswordSecret, type ConnectionTuning, type Connections } from './connections.js';
+import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from './connections.js';
 import { SyncEngine, type EngineEvent, type SyncEngineOptions } from './engine.js';
 import { JournalStore } from './journal.js';
-import { directoryPortFrom, loginsFromSecretNames } from './ports.js';
+import { directoryPortFrom } from './ports.js';
 import { buildRoster } from './roster.js';
 
 export interface EngineServiceOptions {
@@ -231,11 +232,7 @@ export class EngineHost {
 
   async secretsStatus(): Promise<{ microsoftClientSecret: boolean; microsoftCertificateKey: boolean; starfaceAdminPassword: boolean; starfaceUserPasswords: string[] }> {
     const names = new Set(await this.secrets.names());
-    const logins: string[] = [];
-    for (const n of names) {
-      const m = /^starface\.user\.(.+)\.password$/.exec(n);
-      if (m) logins.push(m[1]!);
-    }
+    const logins = [...loginsWithPassword(names)];
     return {
       microsoftClientSecret: names.has('microsoft.clientSecret'),
       microsoftCertificateKey: names.has('microsoft.certificateKey'),
@@ -256,35 +253,11 @@ export class EngineHost {
     await this.afterSecretChange(name);
   }
 
-  /** `login;password` or `login,password` per line; a header line is skipped. Passwords never appear in errors. */
+  /** The UCI password list (core/uci-credentials.ts: `login;password` lines); passwords never appear in errors. */
   async importStarfaceCsv(csv: string): Promise<{ imported: number; errors: { line: number; message: string }[] }> {
-    const errors: { line: number; message: string }[] = [];
-    let imported = 0;
-    const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i]!;
-      if (raw.trim() === '') continue;
-      const sep = raw.includes(';') ? ';' : ',';
-      const at = raw.indexOf(sep);
-      if (at < 0) {
-        errors.push({ line: i + 1, message: 'Expected "login;password" (or "login,password").' });
-        continue;
-      }
-      const login = raw.slice(0, at).trim().replace(/^"(.*)"$/, '$1');
-      let password = raw.slice(at + 1);
-      if (/^".*"$/.test(password.trim())) password = password.trim().slice(1, -1);
-      if (i === 0 && /^(login|login[- ]?id|user|benutzer)$/i.test(login) && /pass|kennwort/i.test(password)) continue; // header
-      if (!/^[^\s;,:*]{1,64}$/.test(login)) {
-        errors.push({ line: i + 1, message: 'The login ID is empty or contains spaces, ";", ",", ":" or "*".' });
-        continue;
-      }
-      if (password === '') {
-        errors.push({ line: i + 1, message: `The password of login ${login} is empty.` });
-        continue;
-      }
-      await this.secrets.set(userPasswordSecret(login), password);
-      imported++;
-    }
+    const { entries, errors } = parseStarfaceCsv(csv);
+    for (const e of entries) await this.secrets.set(uciPasswordSecretName(e.login), e.password);
+    const imported = entries.length;
     this.logger.info('STARFACE user passwords imported', { imported, errors: errors.length });
     if (imported > 0) this.scheduleRosterRefresh();
     return { imported, errors };
@@ -442,7 +415,7 @@ export class EngineHost {
     if (this.engine) return this.engine.refreshRoster();
     if (!this.conns?.directory || !this.conns.teams) return this.lastRoster ?? { users: [], counts: { matched: 0, conflicts: 0 } };
     const teams = this.conns.teams;
-    const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsFromSecretNames(await this.secrets.names()));
+    const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsWithPassword(await this.secrets.names()));
     const snap = await port.load({ withGroups: this.settings.users.selection === 'group' });
     this.lastRoster = buildRoster({ users: this.settings.users, ...snap }).roster;
     return this.lastRoster;

@@ -4,6 +4,7 @@ import {
   ControlError, type AuthStatus, type ControlApi, type ControlEvent, type ContractSettings, type SettingsDraft, type SyncStatus,
 } from '../../src/control/contract.js';
 import { defaultSettings, validateSettings } from '../../src/core/settings.js';
+import { loginsWithPassword } from '../../src/core/uci-credentials.js';
 
 export const FIXED_TIME = '2025-01-02T03:04:05.000Z';
 
@@ -67,7 +68,7 @@ export function fakeEngineApi(): FakeEngine {
       microsoftClientSecret: secretNames.includes('microsoft.clientSecret'),
       microsoftCertificateKey: false,
       starfaceAdminPassword: secretNames.includes('starface.adminPassword'),
-      starfaceUserPasswords: secretNames.filter((n) => n.startsWith('starface.user.')).map((n) => n.slice(14, -9)),
+      starfaceUserPasswords: [...loginsWithPassword(secretNames)],
     })),
     'secrets.set': wrap('secrets.set', ({ name }: { name: string; value: string }) => {
       if (!secretNames.includes(name)) secretNames.push(name);

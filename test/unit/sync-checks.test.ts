@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatReport, formatRoster } from '../../src/commands/check.js';
 import { defaultSettings } from '../../src/core/settings.js';
+import { loginsWithPassword } from '../../src/core/uci-credentials.js';
 import { rolesOf } from '../../src/sync/checks.js';
 import { connectionSettingsChanged } from '../../src/sync/connections.js';
-import { loginsFromSecretNames } from '../../src/sync/ports.js';
 
 const jwt = (claims: unknown): string => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 
@@ -16,7 +16,7 @@ describe('check helpers', () => {
   });
 
   it('lists the logins with a stored UCI password from the vault names', () => {
-    expect([...loginsFromSecretNames(['microsoft.clientSecret', 'starface.user.1001.password', 'starface.user.ab.c.password', 'starface.adminPassword'])])
+    expect([...loginsWithPassword(['microsoft.clientSecret', 'starface.user.1001.password', 'starface.user.ab.c.password', 'starface.adminPassword'])])
       .toEqual(['1001', 'ab.c']);
   });
 

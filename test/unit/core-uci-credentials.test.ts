@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginsWithPassword, parseStarfaceCsv } from '../../src/setup/csv.js';
+import { loginsWithPassword, parseStarfaceCsv, uciPasswordSecretName } from '../../src/core/uci-credentials.js';
 
 describe('STARFACE UCI password CSV', () => {
   it('reads login;password and login,password lines, with or without a header', () => {
@@ -36,5 +36,10 @@ describe('STARFACE UCI password CSV', () => {
 
   it('finds the logins with a stored password from vault entry names', () => {
     expect([...loginsWithPassword(['starface.adminPassword', 'starface.user.1001.password', 'starface.user.a.b.password', 'msal.cache'])]).toEqual(['1001', 'a.b']);
+  });
+
+  it('names the vault entry of a login so that it is found again', () => {
+    expect(uciPasswordSecretName('1001')).toBe('starface.user.1001.password');
+    expect([...loginsWithPassword([uciPasswordSecretName('a.b'), uciPasswordSecretName('x')])]).toEqual(['a.b', 'x']);
   });
 });

@@ -1,7 +1,10 @@
-// The STARFACE UCI password list as CSV: `login;password` or `login,password`, one user per line, header
-// optional. The password is the rest of the line after the first separator (so it may contain ; or ,);
-// surrounding spaces are removed, and a password in double quotes is taken literally ("" = one quote).
-// Never logs or returns a password in a message.
+// STARFACE UCI credentials, the pure parts shared by the engine (sync/) and the setup assistant (setup/): the
+// vault entry name of a user's UCI password, and the password list as CSV.
+//
+// CSV: `login;password` or `login,password`, one user per line, header optional (docs/admin-guide*.md §4.3).
+// The password is the rest of the line after the first separator (so it may contain ; or ,); surrounding
+// spaces are removed, and a password in double quotes is taken literally ("" = one quote). A login that appears
+// twice keeps its first line. Never logs or returns a password in a message.
 
 export interface CsvEntry {
   login: string;
@@ -66,13 +69,13 @@ export function parseStarfaceCsv(text: string): CsvParseResult {
   return { entries, errors };
 }
 
-/** The vault entry of a user's UCI password. */
+/** The vault entry of a user's UCI password: `starface.user.<login>.password`. */
 export function uciPasswordSecretName(login: string): string {
   return `starface.user.${login}.password`;
 }
 
-/** The logins that have a UCI password in the vault, from the vault's entry names. */
-export function loginsWithPassword(secretNames: readonly string[]): Set<string> {
+/** The logins that have a UCI password in the vault, from the vault's entry names (in their order). */
+export function loginsWithPassword(secretNames: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const n of secretNames) {
     const m = /^starface\.user\.(.+)\.password$/.exec(n);
