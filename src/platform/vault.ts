@@ -16,8 +16,22 @@ import { readIfExists, writeFileAtomic } from './atomic-file.js';
 export interface SecretStore {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
+  /**
+   * Many secrets at once (e.g. 2,000 imported UCI passwords): all names are checked first, then one write.
+   * Optional: callers go through setSecrets(), which falls back to one set() per entry.
+   */
+  setMany?(entries: Iterable<readonly [string, string]>): Promise<void>;
   delete(name: string): Promise<void>;
   names(): Promise<string[]>;
+}
+
+/** Stores many secrets, in one write where the store supports it (the vault rewrites its whole file per set). */
+export async function setSecrets(store: SecretStore, entries: Iterable<readonly [string, string]>): Promise<void> {
+  if (store.setMany) {
+    await store.setMany(entries);
+    return;
+  }
+  for (const [name, value] of entries) await store.set(name, value);
 }
 
 export type VaultErrorCode =
@@ -89,9 +103,11 @@ export class MemorySecretStore implements SecretStore {
     return this.map.get(name);
   }
   async set(name: string, value: string): Promise<void> {
-    checkName(name);
-    if (typeof value !== 'string') throw new VaultError('invalid-name', `Secret "${name}" must be a string.`);
+    checkEntry(name, value);
     this.map.set(name, value);
+  }
+  async setMany(entries: Iterable<readonly [string, string]>): Promise<void> {
+    for (const [name, value] of checkedEntries(entries)) this.map.set(name, value);
   }
   async delete(name: string): Promise<void> {
     this.map.delete(name);
@@ -176,13 +192,28 @@ export class Vault implements SecretStore {
   }
 
   async set(name: string, value: string): Promise<void> {
-    checkName(name);
-    if (typeof value !== 'string') throw new VaultError('invalid-name', `Secret "${name}" must be a string.`);
+    checkEntry(name, value);
     await withLock(this.file, async () => {
       const map = await this.readMap();
       if (map.get(name) === value) return;
       map.set(name, value);
       await this.writeMap(map);
+    });
+  }
+
+  /** One read-modify-write for all entries (a later entry of the same name wins); no write when nothing changes. */
+  async setMany(entries: Iterable<readonly [string, string]>): Promise<void> {
+    const checked = checkedEntries(entries);
+    if (checked.length === 0) return;
+    await withLock(this.file, async () => {
+      const map = await this.readMap();
+      let changed = false;
+      for (const [name, value] of checked) {
+        if (map.get(name) === value) continue;
+        map.set(name, value);
+        changed = true;
+      }
+      if (changed) await this.writeMap(map);
     });
   }
 
@@ -403,6 +434,18 @@ function checkName(name: string): void {
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
     throw new VaultError('invalid-name', `Secret name must be 1–${MAX_NAME} printable characters.`);
   }
+}
+
+function checkEntry(name: string, value: string): void {
+  checkName(name);
+  if (typeof value !== 'string') throw new VaultError('invalid-name', `Secret "${name}" must be a string.`);
+}
+
+/** All entries checked before any is stored, so a bad one leaves the store unchanged. */
+function checkedEntries(entries: Iterable<readonly [string, string]>): (readonly [string, string])[] {
+  const list = [...entries];
+  for (const [name, value] of list) checkEntry(name, value);
+  return list;
 }
 
 function describe(err: unknown): string {

@@ -2,14 +2,15 @@
 // uses the engine's own roster function, so what the assistant shows is what sync will do.
 import type { RosterUser } from '../control/contract.js';
 import type { Settings } from '../core/settings.js';
+import { loginsWithPassword, uciPasswordSecretName } from '../core/uci-credentials.js';
 import type { HttpTransport } from '../platform/http-transport.js';
+import { setSecrets } from '../platform/vault.js';
 import { UciSession } from '../starface/uci-session.js';
 import type { StarfaceGroup, StarfaceUser } from '../starface/rest-directory.js';
 import { buildRoster, type RosterResult } from '../sync/roster.js';
 import { MicrosoftAuth } from '../teams/auth.js';
 import { listDirectoryUsers, type DirectoryUser } from '../teams/directory.js';
 import { loadAppCredential } from '../teams/index.js';
-import { loginsWithPassword, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { transportFor, type SetupEnvironment } from './environment.js';
 import { explainMicrosoftError, explainStarfaceError, type Explanation } from './explain.js';
 import { setupGraph } from './microsoft.js';
@@ -240,12 +241,8 @@ export async function checkUciCredentials(env: SetupEnvironment, lang: Lang): Pr
   });
 }
 
-/** Stores UCI passwords (CSV import or single entries); returns the number stored. */
+/** Stores UCI passwords (CSV import or single entries) in one vault write; returns the number stored. */
 export async function storeUciPasswords(env: SetupEnvironment, entries: readonly { login: string; password: string }[]): Promise<number> {
-  let n = 0;
-  for (const e of entries) {
-    await env.secrets.set(uciPasswordSecretName(e.login), e.password);
-    n++;
-  }
-  return n;
+  await setSecrets(env.secrets, entries.map((e) => [uciPasswordSecretName(e.login), e.password] as const));
+  return entries.length;
 }

@@ -14,7 +14,7 @@ import { defaultRules } from '../core/status-rows.js';
 import { loginsWithPassword, parseStarfaceCsv, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
 import { SettingsStore } from '../platform/settings-store.js';
-import { openVault, type SecretStore } from '../platform/vault.js';
+import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
 import { loadAppCredential } from '../teams/index.js';
 import { checkMicrosoft, checkStarface } from './checks.js';
 import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from './connections.js';
@@ -256,7 +256,7 @@ export class EngineHost {
   /** The UCI password list (core/uci-credentials.ts: `login;password` lines); passwords never appear in errors. */
   async importStarfaceCsv(csv: string): Promise<{ imported: number; errors: { line: number; message: string }[] }> {
     const { entries, errors } = parseStarfaceCsv(csv);
-    for (const e of entries) await this.secrets.set(uciPasswordSecretName(e.login), e.password);
+    await setSecrets(this.secrets, entries.map((e) => [uciPasswordSecretName(e.login), e.password] as const));
     const imported = entries.length;
     this.logger.info('STARFACE user passwords imported', { imported, errors: errors.length });
     if (imported > 0) this.scheduleRosterRefresh();

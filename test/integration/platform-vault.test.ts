@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  MemorySecretStore, VAULT_PASSPHRASE_ENV, VaultError, keychainAccountFor, moveVaultAside, openVault, osKeychain,
-  type KeychainBackend,
+  MemorySecretStore, VAULT_PASSPHRASE_ENV, VaultError, keychainAccountFor, moveVaultAside, openVault, osKeychain, setSecrets,
+  type KeychainBackend, type SecretStore,
 } from '../../src/platform/vault.js';
 
 const SECRET = 'S3cret-Value-äöü-1234567890';
@@ -89,6 +89,35 @@ describe('vault without an OS keychain', () => {
     expect(await again.get('starface.adminPassword')).toBe(SECRET);
     expect(await again.names()).toEqual(['microsoft.clientSecret', 'starface.adminPassword']);
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('stores many secrets in one write (2,000 UCI passwords), readable after reopen, no plaintext', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const v = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    await v.set('starface.user.0001.password', 'old');
+    const writes = vi.spyOn(v, 'writeMap');
+    const entries = Array.from({ length: 2000 }, (_, i) => [`starface.user.${1000 + i}.password`, `pw-${i}-${SECRET}`] as [string, string]);
+    await setSecrets(v, [...entries, ['starface.user.0001.password', 'new']]);
+    expect(writes).toHaveBeenCalledTimes(1);
+    // Nothing changed: no write at all.
+    await v.setMany(entries.slice(0, 10));
+    expect(writes).toHaveBeenCalledTimes(1);
+    assertNoPlaintext(file, `pw-1999-${SECRET}`);
+
+    const again = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    expect(await again.names()).toHaveLength(2001);
+    expect(await again.get('starface.user.2999.password')).toBe(`pw-1999-${SECRET}`);
+    expect(await again.get('starface.user.0001.password')).toBe('new');
+  });
+
+  it('stores none of a batch with a bad name, and leaves the file as it is', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const v = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    await v.set('x', SECRET);
+    const before = fs.readFileSync(file);
+    expect((await vaultError(v.setMany([['a', '1'], ['', '2']]))).code).toBe('invalid-name');
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(await v.names()).toEqual(['x']);
   });
 
   it('takes the passphrase from PRESENCE_BRIDGE_VAULT_PASSPHRASE', async () => {
@@ -183,6 +212,26 @@ describe('MemorySecretStore', () => {
     await s.delete('b');
     expect(await s.get('b')).toBeUndefined();
     await expect(s.set('', 'x')).rejects.toBeInstanceOf(VaultError);
+  });
+
+  it('stores many at once, all or nothing', async () => {
+    const s = new MemorySecretStore({ a: '0' });
+    await s.setMany(new Map([['a', '1'], ['b', '2']]));
+    expect([await s.get('a'), await s.get('b')]).toEqual(['1', '2']);
+    await expect(s.setMany([['c', '3'], ['', 'x']])).rejects.toBeInstanceOf(VaultError);
+    expect(await s.names()).toEqual(['a', 'b']);
+  });
+
+  it('setSecrets falls back to one set per entry for a store without setMany', async () => {
+    const calls: string[] = [];
+    const plain: SecretStore = {
+      get: async () => undefined,
+      set: async (name) => { calls.push(name); },
+      delete: async () => undefined,
+      names: async () => [],
+    };
+    await setSecrets(plain, [['a', '1'], ['b', '2']]);
+    expect(calls).toEqual(['a', 'b']);
   });
 });
 
