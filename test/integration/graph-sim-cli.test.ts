@@ -1,51 +1,30 @@
 // `presence-bridge sim graph` as a real process: the listening line, the CA path, the generated tenant file,
 // a STARFACE users file as the source of people, and a clean stop on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpTransport } from '../../src/platform/http-transport.js';
+import { startCli, type CliProcess } from './cli-helpers.js';
 
-const children: ChildProcess[] = [];
+const started: CliProcess[] = [];
 const dirs: string[] = [];
 
-function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
-  const child = spawn(process.execPath, ['bin/presence-bridge.mjs', 'sim', 'graph', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s; stdout: ${out} stderr: ${err}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      const m = /^Graph simulator listening on (https:\/\/\S+)$/m.exec(out);
-      // "Users: N" is the last line printed at start.
-      if (m && /^Users: \d+$/m.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, stdout: () => out });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString('utf8'); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening; stdout: ${out} stderr: ${err}`));
-    });
-  });
+/** `sim graph` until it has printed its start lines ("Users: N" is the last); `url` is the listening address. */
+async function startSim(args: string[]): Promise<CliProcess & { url: string }> {
+  const cli = startCli(['sim', 'graph', ...args]);
+  started.push(cli);
+  await cli.waitForLine(/^Users: \d+$/m);
+  const [, url] = await cli.waitForLine(/^Graph simulator listening on (https:\/\/\S+)$/m);
+  return Object.assign(cli, { url: url! });
 }
 
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/presence-bridge.mjs', 'sim', 'graph', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-}
-
-function exitCode(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
+/** `sim graph` to its end (bad arguments). */
+async function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const cli = startCli(['sim', 'graph', ...args]);
+  started.push(cli);
+  const { code } = await cli.exited;
+  return { code, stderr: cli.stderr() };
 }
 
 function line(out: string, label: string): string {
@@ -55,7 +34,7 @@ function line(out: string, label: string): string {
 }
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of started.splice(0)) await c.kill();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
@@ -63,7 +42,7 @@ describe('presence-bridge sim graph', () => {
   it('generates a tenant, prints its file and the CA path, serves HTTPS and stops on SIGTERM', async () => {
     const out = await mkdtemp(join(tmpdir(), 'graph-cli-'));
     dirs.push(out);
-    const { child, url, stdout } = await startCli(['--port', '0', '--users', '5', '--out-dir', out]);
+    const { child, exited, url, stdout } = await startSim(['--port', '0', '--users', '5', '--out-dir', out]);
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const caFile = line(stdout(), 'CA certificate');
     const tenantFile = line(stdout(), 'Tenant file');
@@ -84,7 +63,7 @@ describe('presence-bridge sim graph', () => {
       t.close();
     }
     child.kill('SIGTERM');
-    expect(await exitCode(child)).toBe(0);
+    expect((await exited).code).toBe(0);
   });
 
   it('takes people from a STARFACE users file, or a whole tenant from a tenant file', async () => {
@@ -95,7 +74,7 @@ describe('presence-bridge sim graph', () => {
       { login: '1001', password: 'x', email: 'anna@example.com', firstName: 'Anna', familyName: 'A', groups: ['Support'], admin: false },
       { login: '1002', password: 'x', email: 'ben@example.com', firstName: 'Ben', familyName: 'B', groups: [], admin: false },
     ] }));
-    const a = await startCli(['--port', '0', '--users-file', usersFile, '--out-dir', join(dir, 'a')]);
+    const a = await startSim(['--port', '0', '--users-file', usersFile, '--out-dir', join(dir, 'a')]);
     expect(a.stdout()).toMatch(/^Users: 2$/m);
     const t = new HttpTransport({ extraCaPem: [await readFile(line(a.stdout(), 'CA certificate'), 'utf8')] });
     try {
@@ -105,15 +84,15 @@ describe('presence-bridge sim graph', () => {
       t.close();
     }
     a.child.kill('SIGINT');
-    expect(await exitCode(a.child)).toBe(0);
+    expect((await a.exited).code).toBe(0);
 
     const tenantFile = join(dir, 'tenant.json');
     await writeFile(tenantFile, JSON.stringify({ tenantId: 'tid-1', apps: [{ clientId: 'cid-1', clientSecret: 's', delegated: [], application: ['User.Read.All'] }], users: [] }));
-    const b = await startCli(['--port', '0', '--tenant-file', tenantFile]);
+    const b = await startSim(['--port', '0', '--tenant-file', tenantFile]);
     expect(line(b.stdout(), 'Tenant id')).toBe('tid-1');
     expect(b.stdout()).not.toMatch(/^Tenant file:/m);
     b.child.kill('SIGTERM');
-    expect(await exitCode(b.child)).toBe(0);
+    expect((await b.exited).code).toBe(0);
   });
 
   it('explains bad arguments and bad files', async () => {
