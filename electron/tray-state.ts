@@ -1,7 +1,7 @@
 // What the tray shows for a given engine state: one of four icons and a one-line tooltip. Pure, so every
 // combination of sync and auth state can be checked without a tray.
 import type { AuthStatus, SyncStatus } from '../src/control/contract.js';
-import { shellText, type ShellLanguage } from './shell-text.js';
+import { shellText, type ShellLanguage, type ShellText } from './shell-text.js';
 
 export type TrayIconState = 'syncing' | 'paused' | 'attention' | 'error';
 
@@ -30,44 +30,25 @@ export function isSyncOn(sync: SyncStatus | undefined): boolean {
 
 export function trayView(model: TrayModel, now: Date = new Date()): TrayView {
   const t = shellText(model.language);
-  const { sync, auth } = model;
-  let icon: TrayIconState;
-  let status: string;
-  let reason: string | undefined;
-
-  // Precedence: an error stops everything; then what needs the admin; then on/off.
-  if (sync?.state === 'error') {
-    icon = 'error';
-    status = t.state.error;
-    reason = sync.reason;
-  } else if (auth?.state === 'not-configured') {
-    icon = 'attention';
-    status = t.state.notConfigured;
-    reason = auth.message;
-  } else if (sync?.state === 'signed-out' || auth?.state === 'needs-sign-in') {
-    icon = 'attention';
-    status = t.state.signIn;
-    reason = auth?.message ?? sync?.reason;
-  } else if (auth && auth.appCredential !== 'ok') {
-    icon = 'attention';
-    status = t.state.credential;
-    reason = auth.message;
-  } else if (sync?.state === 'degraded') {
-    icon = 'attention';
-    status = t.state.degraded;
-    reason = sync.reason;
-  } else if (sync?.state === 'running' || sync?.state === 'starting') {
-    icon = 'syncing';
-    status = sync.state === 'starting' ? t.state.starting : t.state.syncing;
-  } else {
-    icon = 'paused';
-    status = t.state.paused;
-  }
-
+  const { sync } = model;
+  const { icon, status, reason } = trayState(model, t);
   const parts = [`${t.appName}: ${status}`];
   if (reason) parts.push(reason);
   else if (icon === 'syncing' && sync?.lastSuccessfulSync) parts.push(formatSyncTime(sync.lastSuccessfulSync, model.language, now));
   return { icon, status, tooltip: oneLine(parts.join(' – '), MAX_TOOLTIP) };
+}
+
+/** Precedence: an error stops everything; then what needs the admin; then on/off. */
+function trayState({ sync, auth }: TrayModel, t: ShellText): { icon: TrayIconState; status: string; reason: string | undefined } {
+  if (sync?.state === 'error') return { icon: 'error', status: t.state.error, reason: sync.reason };
+  if (auth?.state === 'not-configured') return { icon: 'attention', status: t.state.notConfigured, reason: auth.message };
+  if (sync?.state === 'signed-out' || auth?.state === 'needs-sign-in') return { icon: 'attention', status: t.state.signIn, reason: auth?.message ?? sync?.reason };
+  if (auth && auth.appCredential !== 'ok') return { icon: 'attention', status: t.state.credential, reason: auth.message };
+  if (sync?.state === 'degraded') return { icon: 'attention', status: t.state.degraded, reason: sync.reason };
+  if (sync?.state === 'running' || sync?.state === 'starting') {
+    return { icon: 'syncing', status: sync.state === 'starting' ? t.state.starting : t.state.syncing, reason: undefined };
+  }
+  return { icon: 'paused', status: t.state.paused, reason: undefined };
 }
 
 export function lastSyncLine(model: TrayModel, now: Date = new Date()): string {
