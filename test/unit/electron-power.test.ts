@@ -8,10 +8,15 @@ const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 function manualTimers() {
   const timers: { fn: () => void; ms: number; cancelled: boolean; repeating: boolean }[] = [];
+  const add = (repeating: boolean) => (fn: () => void, ms: number) => {
+    const t = { fn, ms, cancelled: false, repeating };
+    timers.push(t);
+    return { cancel: () => { t.cancelled = true; } };
+  };
   return {
     timers,
-    setTimer: (fn: () => void, ms: number) => { const t = { fn, ms, cancelled: false, repeating: false }; timers.push(t); return { cancel: () => { t.cancelled = true; } }; },
-    setRepeating: (fn: () => void, ms: number) => { const t = { fn, ms, cancelled: false, repeating: true }; timers.push(t); return { cancel: () => { t.cancelled = true; } }; },
+    setTimer: add(false),
+    setRepeating: add(true),
     /** Runs pending one-shot timers once. */
     fire() { for (const t of timers.filter((x) => !x.repeating && !x.cancelled)) { t.cancelled = true; t.fn(); } },
     /** One network poll. */
@@ -37,6 +42,17 @@ function setup(syncOn = true) {
     setRepeating: timers.setRepeating,
   });
   return { powerMonitor, network, timers, state, calls, power };
+}
+
+/** Paused because the network is gone; when it is back, the next poll resumes once. */
+async function expectOfflinePauseThenResume({ network, timers, calls, power }: ReturnType<typeof setup>): Promise<void> {
+  await power.idle();
+  expect(calls).toEqual(['pause']);
+  expect(power.reasons).toEqual(['offline']);
+  network.online = true;
+  timers.poll();
+  await power.idle();
+  expect(calls).toEqual(['pause', 'resume']);
 }
 
 describe('power and network handling (powerMonitor stand-in)', () => {
@@ -66,34 +82,24 @@ describe('power and network handling (powerMonitor stand-in)', () => {
   });
 
   it('pauses while offline and resumes when the network is back', async () => {
-    const { network, timers, calls, power } = setup();
+    const ctx = setup();
+    const { network, timers, calls } = ctx;
     timers.poll();
     expect(calls).toEqual([]);
     network.online = false;
     timers.poll();
     timers.poll();
-    await power.idle();
-    expect(calls).toEqual(['pause']);
-    expect(power.reasons).toEqual(['offline']);
-    network.online = true;
-    timers.poll();
-    await power.idle();
-    expect(calls).toEqual(['pause', 'resume']);
+    await expectOfflinePauseThenResume(ctx);
   });
 
   it('waits for the network after wake-up before resuming', async () => {
-    const { powerMonitor, network, timers, calls, power } = setup();
+    const ctx = setup();
+    const { powerMonitor, network, timers } = ctx;
     powerMonitor.emit('suspend');
     network.online = false;
     powerMonitor.emit('resume');
     timers.fire();
-    await power.idle();
-    expect(calls).toEqual(['pause']);
-    expect(power.reasons).toEqual(['offline']);
-    network.online = true;
-    timers.poll();
-    await power.idle();
-    expect(calls).toEqual(['pause', 'resume']);
+    await expectOfflinePauseThenResume(ctx);
   });
 
   it('a quick sleep/wake/sleep keeps it paused: the pending resume is cancelled', async () => {
