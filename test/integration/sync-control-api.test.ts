@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlEventSchema, type ControlEvent } from '../../src/control/contract.js';
 import { dispatch } from '../../src/control/dispatch.js';
-import { startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
+import { startSyncWorld, waitFor, waitForConvergence, type SyncWorld } from './sync-helpers.js';
 
 let w: SyncWorld;
 const events: ControlEvent[] = [];
@@ -19,7 +19,7 @@ beforeAll(async () => {
   w = await startSyncWorld({ users: 20, start: false });
   w.service.api.subscribe((e) => events.push(e));
   await w.service.start();
-  await waitFor(() => w.service.host.snapshot().users.filter((u) => u.pbx.chatText === 'Offline').length === 21, 20_000, 'convergence');
+  await waitForConvergence(w, 21, 20_000);
 }, 60_000);
 
 afterAll(async () => {

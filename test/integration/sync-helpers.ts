@@ -15,6 +15,11 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
   }
 }
 
+/** Waits until `users` users (the PBX admin counts too) show the "Offline" chat text: the first cycle is applied. */
+export function waitForConvergence(w: SyncWorld, users: number, timeoutMs: number): Promise<number> {
+  return waitFor(() => w.service.host.snapshot().users.filter((u) => u.pbx.chatText === 'Offline').length === users, timeoutMs, 'convergence');
+}
+
 /** Fast settings for tests: 300 ms polls, quick state refresh and retries. */
 export const FAST_TUNING: NonNullable<EngineServiceOptions['tuning']> = {
   uciSession: { stateRefreshMs: 1_000, keepAliveMs: 1_000, backoffInitialMs: 100, backoffMaxMs: 1_000, requestTimeoutMs: 10_000, discoverServices: false },

@@ -1,7 +1,7 @@
 // Never fight the user: a DND pressed on the phone (the PBX simulator's /_sim/users/<login>/dnd) per ownership
 // mode, with 200 users over real sockets. The mode is switched through settings.save (live re-configuration).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
+import { sleep, startSyncWorld, waitFor, waitForConvergence, type SyncWorld } from './sync-helpers.js';
 
 let w: SyncWorld;
 
@@ -29,7 +29,7 @@ async function setMode(mode: 'teams-leads' | 'respect-manual'): Promise<void> {
 
 beforeAll(async () => {
   w = await startSyncWorld({ users: 200 });
-  await waitFor(() => w.service.host.snapshot().users.filter((u) => u.pbx.chatText === 'Offline').length === 201, 30_000, 'convergence');
+  await waitForConvergence(w, 201, 30_000);
 }, 60_000);
 
 afterAll(async () => {

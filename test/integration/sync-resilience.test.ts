@@ -1,13 +1,13 @@
 // Faults that must not lose a change: a PBX restart (all UCI sessions dropped, PBX down for a moment) and a
 // Graph 429 burst on the presence reads. 200 users, both simulators over real sockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
+import { startSyncWorld, waitFor, waitForConvergence, type SyncWorld } from './sync-helpers.js';
 
 let w: SyncWorld;
 
 beforeAll(async () => {
   w = await startSyncWorld({ users: 200 });
-  await waitFor(() => w.service.host.snapshot().users.filter((u) => u.pbx.chatText === 'Offline').length === 201, 30_000, 'convergence');
+  await waitForConvergence(w, 201, 30_000);
 }, 60_000);
 
 afterAll(async () => {
