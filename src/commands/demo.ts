@@ -2,9 +2,10 @@
 // the settings page — the whole product working within a minute, with no tenant and no PBX.
 import { parseArgs } from 'node:util';
 import { startHttpHost, type HttpHost } from '../control/http-host.js';
+import { untilSignal } from '../platform/signals.js';
 import { createEngineService, type EngineService } from '../sync/service.js';
 import { startDemoEnvironment, type DemoEnvironment } from './demo-environment.js';
-import { parsePort, rendererDir, untilSignal } from './run.js';
+import { parsePort, rendererDir } from './run.js';
 
 const USAGE = `Usage: presence-bridge demo [--users N] [--port P] [--starface-port P] [--graph-port P] [--poll-interval S]
 

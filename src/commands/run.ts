@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startHttpHost, type HttpHost } from '../control/http-host.js';
+import { untilSignal } from '../platform/signals.js';
 import { createEngineService, type EngineService } from '../sync/service.js';
 
 const USAGE = `Usage: presence-bridge run --config <settings.json> [--port P] [--vault <vault.json>]
@@ -25,19 +26,6 @@ export function rendererDir(): string | undefined {
     if (existsSync(path.join(dir, 'index.html'))) return dir;
   }
   return undefined;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (sig: NodeJS.Signals): void => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(sig);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }
 
 export function parsePort(value: string | undefined, name: string): number {

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { untilSignal } from '../../platform/signals.js';
 import type { GraphSimulatorOptions } from './server.js';
 
 const USAGE = `Usage: presence-bridge sim graph --port P [--tenant-file F] [--users N | --users-file F]
@@ -88,21 +89,15 @@ export async function main(argv: string[]): Promise<number> {
     console.error(e instanceof Error ? e.message : String(e));
     return 1;
   }
+  // Signal handlers first: a supervisor may send SIGTERM as soon as it sees the start lines.
+  const stopped = untilSignal();
   console.log(`Graph simulator listening on ${sim.url}`);
   console.log(`CA certificate: ${sim.caFile}`);
   if (sim.tenantFile) console.log(`Tenant file: ${sim.tenantFile}`);
   console.log(`Tenant id: ${sim.tenant.tenantId}`);
   console.log(`Client id: ${sim.app.clientId}`);
   console.log(`Users: ${sim.tenant.users.length}`);
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
   await sim.close();
   return 0;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, isLogLevel } from '../../platform/logger.js';
+import { untilSignal } from '../../platform/signals.js';
 import { DEFAULT_BEHAVIOUR, type StarfaceSimBehaviour } from './options.js';
 import { startStarfaceSimulator } from './server.js';
 import { generateUsers, loadUsersFile, type SimUserInput } from './users.js';
@@ -117,15 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   // Signal handlers first: a supervisor may send SIGTERM as soon as it sees the listening line.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const stopped = untilSignal();
   // The listening line comes last: whoever waits for it has the CA and users file paths already.
   if (sim.caPath) console.log(`CA certificate: ${sim.caPath}`);
   if (generatedFile) console.log(`Users file: ${generatedFile}`);
