@@ -161,13 +161,7 @@ export class UciSession extends EventEmitter<Events> {
   setDnd(on: boolean): Promise<void> {
     return this.exec(async () => {
       this.assertConnected();
-      try {
-        await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setDoNotDisturbSetting'), [on]);
-        delete this.facts.dndWriteRejected;
-      } catch (err) {
-        if (err instanceof UciRequestError && err.kind === 'fault') this.facts.dndWriteRejected = err.details.faultString ?? err.message;
-        throw err;
-      }
+      await this.writeUserState('setDoNotDisturbSetting', on, 'dndWriteRejected');
       this.writtenDnd = on;
     });
   }
@@ -175,13 +169,7 @@ export class UciSession extends EventEmitter<Events> {
   setChatPresenceMessage(text: string): Promise<void> {
     return this.exec(async () => {
       this.assertConnected();
-      try {
-        await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setChatPresenceMessage'), [text]);
-        delete this.facts.chatMessageWriteRejected;
-      } catch (err) {
-        if (err instanceof UciRequestError && err.kind === 'fault') this.facts.chatMessageWriteRejected = err.details.faultString ?? err.message;
-        throw err;
-      }
+      await this.writeUserState('setChatPresenceMessage', text, 'chatMessageWriteRejected');
     });
   }
 
@@ -207,6 +195,17 @@ export class UciSession extends EventEmitter<Events> {
   }
 
   // ---- internals ------------------------------------------------------------------------------------------
+
+  /** A userState write whose fault is kept as a capability fact (what the PBX refuses), cleared by a success. */
+  private async writeUserState(method: string, value: boolean | string, rejected: 'dndWriteRejected' | 'chatMessageWriteRejected'): Promise<void> {
+    try {
+      await this.invoke(uciRequest(this.settings.uciApi, 'userState', method), [value]);
+      delete this.facts[rejected];
+    } catch (err) {
+      if (err instanceof UciRequestError && err.kind === 'fault') this.facts[rejected] = err.details.faultString ?? err.message;
+      throw err;
+    }
+  }
 
   private exec<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);

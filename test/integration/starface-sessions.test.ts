@@ -125,6 +125,20 @@ describe('UciSession under every simulator setting', () => {
     expect(await s.getUserState()).toMatchObject({ dnd: true, dndFrom: 'pbx' });
   });
 
+  it('remembers a write the PBX refuses with a fault as a capability fact, until a write succeeds', async () => {
+    const s = open('1003');
+    await s.start();
+    // Values of the wrong type make the simulator answer a real XML-RPC fault.
+    await expect(s.setDnd('yes' as unknown as boolean)).rejects.toThrow(/setDoNotDisturbSetting expects one boolean/);
+    await expect(s.setChatPresenceMessage(7 as unknown as string)).rejects.toThrow(/must be a string/);
+    expect(s.facts.dndWriteRejected).toMatch(/setDoNotDisturbSetting expects one boolean/);
+    expect(s.facts.chatMessageWriteRejected).toMatch(/must be a string/);
+    await s.setDnd(true);
+    await s.setChatPresenceMessage('Im Meeting');
+    expect(s.facts.dndWriteRejected).toBeUndefined();
+    expect(s.facts.chatMessageWriteRejected).toBeUndefined();
+  });
+
   it('finds a chat presence setter where the PBX has one, and uses it', async () => {
     sim.setBehaviour({ chatPresenceSetter: true });
     const s = open('1002');
