@@ -19,7 +19,7 @@ import { checkUciCredentials, checkUsers, loadDirectories, rosterFrom, storeUciP
 import { transportFor } from './environment.js';
 import type { RosterUser } from '../control/contract.js';
 import {
-  tr, type CheckOptions, type CheckResult, type Lang, type LocalizedStep, type SetupField, type SetupStepDefinition, type SetupStepId,
+  checkResult, tr, type CheckOptions, type CheckResult, type Lang, type LocalizedStep, type SetupField, type SetupStepDefinition, type SetupStepId,
 } from './types.js';
 
 /** A value the admin entered cannot be used; the message says why and what is expected. */
@@ -69,9 +69,8 @@ export class SetupAssistant {
     } catch (err) {
       this.env.logger.warn('Setup check failed unexpectedly', { step: id, error: errorText(err) });
       const vault = err instanceof VaultError;
-      return {
+      return checkResult({
         step: id,
-        ok: false,
         status: 'fail',
         message: vault
           ? tr(lang, 'Der Geheimnisspeicher (Tresor) ist nicht lesbar.', 'The secret vault cannot be read.')
@@ -80,8 +79,7 @@ export class SetupAssistant {
           ? tr(lang, 'Siehe Meldung unten (Schlüsselbund entsperren oder PRESENCE_BRIDGE_VAULT_PASSPHRASE setzen).', 'See the message below (unlock the keychain or set PRESENCE_BRIDGE_VAULT_PASSPHRASE).')
           : tr(lang, 'Siehe Meldung unten; prüfen Sie die Angaben und versuchen Sie es erneut.', 'See the message below; check the values and try again.'),
         details: [errorText(err)],
-        checkedAt: this.env.now().toISOString(),
-      };
+      }, this.env.now());
     }
   }
 

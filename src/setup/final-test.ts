@@ -11,11 +11,7 @@ import { transportFor, type SetupEnvironment } from './environment.js';
 import { explainMicrosoftError, explainStarfaceError } from './explain.js';
 import { setupGraph } from './microsoft.js';
 import { loadDirectories, rosterFrom, testUciSession } from './users.js';
-import { tr, type CheckOptions, type CheckResult, type Lang } from './types.js';
-
-function done(partial: Omit<CheckResult, 'ok' | 'checkedAt' | 'details'> & { details?: string[] }, now: Date): CheckResult {
-  return { ...partial, ok: partial.status !== 'fail', details: partial.details ?? [], checkedAt: now.toISOString() };
-}
+import { checkResult, tr, type CheckOptions, type CheckResult, type Lang } from './types.js';
 
 function onOff(v: boolean | undefined, lang: Lang): string {
   if (v === undefined) return tr(lang, 'unbekannt', 'unknown');
@@ -27,7 +23,7 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
   const now = env.now();
   const settings = await env.loadSettings();
   if (!settings.starface.baseUrl || !settings.microsoft.clientId) {
-    return done({ step, status: 'fail', message: tr(lang, 'Microsoft und STARFACE sind noch nicht eingerichtet.', 'Microsoft and STARFACE are not set up yet.'),
+    return checkResult({ step, status: 'fail', message: tr(lang, 'Microsoft und STARFACE sind noch nicht eingerichtet.', 'Microsoft and STARFACE are not set up yet.'),
       fix: tr(lang, 'Schließen Sie zuerst die vorigen Schritte ab.', 'Complete the previous steps first.') }, now);
   }
   const transport = transportFor(settings);
@@ -38,14 +34,14 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
       d = await loadDirectories(env, settings, transport, lang);
     } catch (err) {
       const e = explainStarfaceError(err, lang);
-      return done({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
+      return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
     }
-    if (d.msError) return done({ step, status: 'fail', message: d.msError.message, fix: d.msError.fix, details: [d.msError.detail] }, now);
+    if (d.msError) return checkResult({ step, status: 'fail', message: d.msError.message, fix: d.msError.fix, details: [d.msError.detail] }, now);
     const { roster } = rosterFrom(settings, d);
     const wanted = options.testUser?.trim();
     const user = wanted ? roster.users.find((u) => u.login === wanted) : roster.users.find((u) => u.status === 'matched');
     if (!user) {
-      return done({
+      return checkResult({
         step, status: 'fail',
         message: wanted
           ? tr(lang, `Der Testbenutzer ${wanted} ist nicht in der Benutzerauswahl.`, `The test user ${wanted} is not in the user selection.`)
@@ -54,7 +50,7 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
       }, now);
     }
     if (user.status !== 'matched' || !user.microsoftId) {
-      return done({
+      return checkResult({
         step, status: 'fail',
         message: tr(lang, `${user.login} kann nicht abgeglichen werden: ${user.detail ?? user.reason ?? ''}`, `${user.login} cannot be synced: ${user.detail ?? user.reason ?? ''}`),
         fix: tr(lang, 'Beheben Sie den Konflikt oder wählen Sie einen anderen Testbenutzer.', 'Fix the conflict or choose another test user.'),
@@ -81,7 +77,7 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
         `Teams presence of ${who}: ${p.availability} / ${p.activity}${p.outOfOffice ? ' (out of office)' : ''} → row "${label}"`));
     } catch (err) {
       const e = explainMicrosoftError(err, lang);
-      return done({ step, status: 'fail', message: tr(lang, `Teams-Status von ${who} nicht lesbar: ${e.message}`, `Cannot read the Teams presence of ${who}: ${e.message}`), fix: e.fix, details: [...details, e.detail] }, now);
+      return checkResult({ step, status: 'fail', message: tr(lang, `Teams-Status von ${who} nicht lesbar: ${e.message}`, `Cannot read the Teams presence of ${who}: ${e.message}`), fix: e.fix, details: [...details, e.detail] }, now);
     }
 
     // 2. DND on STARFACE: set, clear, restore.
@@ -113,11 +109,11 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
         : tr(lang, `DND wiederhergestellt: ${onOff(previous, lang)}`, `DND restored: ${onOff(previous, lang)}`));
     } catch (err) {
       const e = explainStarfaceError(err, lang);
-      return done({ step, status: 'fail', message: tr(lang, `DND-Test bei ${who} fehlgeschlagen: ${e.message}`, `DND test for ${who} failed: ${e.message}`), fix: e.fix, details: [...details, e.detail] }, now);
+      return checkResult({ step, status: 'fail', message: tr(lang, `DND-Test bei ${who} fehlgeschlagen: ${e.message}`, `DND test for ${who} failed: ${e.message}`), fix: e.fix, details: [...details, e.detail] }, now);
     } finally {
       await session.stop();
     }
-    return done({
+    return checkResult({
       step, status: 'ok',
       message: tr(lang, `Abschlusstest mit ${who} bestanden: Teams-Status gelesen, DND gesetzt, gelöscht und wiederhergestellt.`,
         `Final test with ${who} passed: Teams presence read, DND set, cleared and restored.`),

@@ -11,7 +11,7 @@ import { loadAppCredential } from '../teams/index.js';
 import { transportFor, type SetupEnvironment } from './environment.js';
 import { explainMicrosoftError } from './explain.js';
 import { expiryWarnings, readExpiryInputs } from './expiry.js';
-import { tr, type CheckResult, type Lang, type Text } from './types.js';
+import { checkResult, tr, type CheckResult, type Lang, type Text } from './types.js';
 
 export interface PermissionNeed {
   permission: string;
@@ -83,10 +83,6 @@ export function consentLink(settings: Settings): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function result(partial: Omit<CheckResult, 'ok' | 'checkedAt' | 'details'> & { details?: string[] }, now: Date): CheckResult {
-  return { ...partial, ok: partial.status !== 'fail', details: partial.details ?? [], checkedAt: now.toISOString() };
 }
 
 /** Missing tenant/client/credential, as a failed result; undefined when everything needed is there. */
@@ -162,14 +158,14 @@ export async function checkMicrosoftApp(env: SetupEnvironment, lang: Lang): Prom
   const now = env.now();
   const settings = await env.loadSettings();
   const missing = await missingAppConfig(env, settings, lang);
-  if (missing) return result({ step, status: 'fail', ...missing }, now);
+  if (missing) return checkResult({ step, status: 'fail', ...missing }, now);
   return withMicrosoft(env, settings, async ({ auth }) => {
     let token: string;
     try {
       token = await auth.getAppToken({ forceRefresh: true });
     } catch (err) {
       const e = explainMicrosoftError(err, lang);
-      return result({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
+      return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
     }
     const details: string[] = [];
     const roles = tokenRoles(token);
@@ -185,7 +181,7 @@ export async function checkMicrosoftApp(env: SetupEnvironment, lang: Lang): Prom
     const message = tr(lang,
       `Die App meldet sich bei Microsoft an (Mandant ${settings.microsoft.tenantId}, App ${settings.microsoft.clientId}).`,
       `The app signs in to Microsoft (tenant ${settings.microsoft.tenantId}, app ${settings.microsoft.clientId}).`);
-    return result({
+    return checkResult({
       step,
       status: pressing.length ? 'warn' : 'ok',
       message,
@@ -204,7 +200,7 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
   const link = url ? { link: { label: tr(lang, 'Link zur Administratorzustimmung', 'Admin-consent link'), url } } : {};
   const missingConfig = await missingAppConfig(env, settings, lang);
   if (missingConfig) {
-    return result({ step, status: 'fail', message: missingConfig.message, fix: tr(lang, 'Schließen Sie zuerst den Schritt „Microsoft-Mandant und App" ab.', 'Complete the step "Microsoft tenant and app" first.'), ...link }, now);
+    return checkResult({ step, status: 'fail', message: missingConfig.message, fix: tr(lang, 'Schließen Sie zuerst den Schritt „Microsoft-Mandant und App" ab.', 'Complete the step "Microsoft tenant and app" first.'), ...link }, now);
   }
   return withMicrosoft(env, settings, async ({ auth, transport }) => {
     let token: string;
@@ -212,7 +208,7 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
       token = await auth.getAppToken({ forceRefresh: true });
     } catch (err) {
       const e = explainMicrosoftError(err, lang);
-      return result({
+      return checkResult({
         step, status: 'fail', message: e.message,
         fix: `${e.fix} ${tr(lang, '(Schritt „Microsoft-Mandant und App")', '(step "Microsoft tenant and app")')}`, details: [e.detail], ...link,
       }, now);
@@ -241,7 +237,7 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
         }
         if (err instanceof GraphRequestError && err.status === 404) return undefined;
         const e = explainMicrosoftError(err, lang);
-        return result({ step, status: 'fail', message: e.message, fix: e.fix, details: [...details, e.detail], ...link }, now);
+        return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [...details, e.detail], ...link }, now);
       }
       return undefined;
     };
@@ -299,7 +295,7 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
           if (err instanceof NeedsSignInError || e.code === 'AADSTS65001' || e.code === 'needs-sign-in') {
             signInProblem = { message: e.message, fix: e.fix, detail: e.detail };
           } else {
-            return result({ step, status: 'fail', message: e.message, fix: e.fix, details: [...details, e.detail], ...link }, now);
+            return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [...details, e.detail], ...link }, now);
           }
         }
       }
@@ -307,7 +303,7 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
 
     if (missing.size) {
       const list = [...missing.values()].map((n) => `${n.permission} (${n.type === 'application' ? tr(lang, 'Anwendung', 'application') : tr(lang, 'delegiert', 'delegated')}: ${n.why[lang]})`);
-      return result({
+      return checkResult({
         step,
         status: 'fail',
         message: tr(lang, `Die Administratorzustimmung fehlt für: ${list.join('; ')}.`, `Admin consent is missing for: ${list.join('; ')}.`),
@@ -319,12 +315,12 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
       }, now);
     }
     if (signInProblem) {
-      return result({
+      return checkResult({
         step, status: 'fail', message: signInProblem.message, fix: signInProblem.fix,
         details: signInProblem.detail ? [...details, signInProblem.detail] : details, needsSignIn: true, ...link,
       }, now);
     }
-    return result({
+    return checkResult({
       step,
       status: 'ok',
       message: tr(lang, 'Die Administratorzustimmung ist erteilt: Verzeichnis und Status sind zugänglich.', 'Admin consent is granted: directory and presence are accessible.'),

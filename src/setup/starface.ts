@@ -7,15 +7,11 @@ import { StarfaceDirectory } from '../starface/rest-directory.js';
 import { analyzeTrust, chainLines, trustFailureText } from './certificate.js';
 import { transportFor, type SetupEnvironment } from './environment.js';
 import { explainStarfaceError, explainTransportError } from './explain.js';
-import { tr, type CheckResult, type Lang } from './types.js';
+import { checkResult, tr, type CheckResult, type Lang } from './types.js';
 
 export const STARFACE_ADMIN_PASSWORD = 'starface.adminPassword';
 /** Path prefix of the bridge's callback server (src/starface/callback-server.ts default). */
 const CALLBACK_PATH = '/starface/events/…';
-
-function done(partial: Omit<CheckResult, 'ok' | 'checkedAt' | 'details'> & { details?: string[] }, now: Date): CheckResult {
-  return { ...partial, ok: partial.status !== 'fail', details: partial.details ?? [], checkedAt: now.toISOString() };
-}
 
 /** The local address this computer uses towards the PBX, and the PBX's address (for the firewall rule). */
 export function addressesTowards(baseUrl: string, timeoutMs = 5_000): Promise<{ local: string; remote: string } | undefined> {
@@ -61,7 +57,7 @@ export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang)
   const settings = await env.loadSettings();
   const base = settings.starface.baseUrl;
   if (!base) {
-    return done({
+    return checkResult({
       step, status: 'fail',
       message: tr(lang, 'Die Adresse der STARFACE fehlt.', 'The STARFACE address is missing.'),
       fix: tr(lang, 'Tragen Sie die Adresse ohne /rest ein, z. B. https://pbx.example.com.', 'Enter the address without /rest, e.g. https://pbx.example.com.'),
@@ -86,10 +82,10 @@ export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang)
     } catch (err) {
       if (err instanceof TransportError && err.code === 'tls' && base.startsWith('https:')) return await untrusted(settings, err, lang, now);
       const e = err instanceof TransportError ? explainTransportError(err, lang) : explainStarfaceError(err, lang);
-      return done({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
+      return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
     }
     if (status === 404) {
-      return done({
+      return checkResult({
         step, status: 'fail',
         message: tr(lang, `Unter ${base}/rest gibt es keine STARFACE-REST-Schnittstelle (HTTP 404).`, `There is no STARFACE REST API at ${base}/rest (HTTP 404).`),
         fix: tr(lang, 'Tragen Sie die Adresse der Anlage ohne /rest ein. REST gibt es ab STARFACE 6.4.2.12.', 'Enter the PBX address without /rest. REST exists from STARFACE 6.4.2.12.'),
@@ -97,7 +93,7 @@ export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang)
     }
     const nonce = typeof body === 'object' && body !== null ? (body as { nonce?: unknown }).nonce : undefined;
     if (status !== 200 || typeof nonce !== 'string') {
-      return done({
+      return checkResult({
         step, status: 'fail',
         message: tr(lang, `Unter ${base} antwortet keine STARFACE (GET /rest/login: HTTP ${status}${typeof nonce === 'string' ? '' : ', keine Anmeldevorlage'}).`,
           `No STARFACE answers at ${base} (GET /rest/login: HTTP ${status}${typeof nonce === 'string' ? '' : ', no login template'}).`),
@@ -108,7 +104,7 @@ export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang)
     const towards = await addressesTowards(base);
     const details = callbackLines(settings, towards, lang);
     if (base.startsWith('http:')) {
-      return done({
+      return checkResult({
         step, status: 'warn',
         message: tr(lang, 'Die STARFACE antwortet – aber unverschlüsselt (http).', 'STARFACE answers – but unencrypted (http).'),
         fix: tr(lang, 'Verwenden Sie https://: Die UCI-Anmeldedaten stehen bei STARFACE in der Adresse jeder Anfrage.',
@@ -116,7 +112,7 @@ export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang)
         details,
       }, now);
     }
-    return done({ step, status: 'ok', message: tr(lang, 'Die STARFACE ist erreichbar und ihr Zertifikat vertrauenswürdig.', 'STARFACE is reachable and its certificate is trusted.'), details }, now);
+    return checkResult({ step, status: 'ok', message: tr(lang, 'Die STARFACE ist erreichbar und ihr Zertifikat vertrauenswürdig.', 'STARFACE is reachable and its certificate is trusted.'), details }, now);
   } finally {
     transport.close();
   }
@@ -131,12 +127,12 @@ async function untrusted(settings: Settings, err: TransportError, lang: Lang, no
     analysis = await analyzeTrust(base, settings.network.extraCaPem, settings.starface.requestTimeoutMs);
   } catch (e) {
     const x = explainTransportError(err, lang);
-    return done({ step, status: 'fail', message: x.message, fix: x.fix, details: [x.detail, (e as Error).message] }, now);
+    return checkResult({ step, status: 'fail', message: x.message, fix: x.fix, details: [x.detail, (e as Error).message] }, now);
   }
   const details = [...chainLines(analysis.chain, lang), err.message];
   if (analysis.offer) {
     const c = analysis.offer.certificate;
-    return done({
+    return checkResult({
       step,
       status: 'fail',
       message: tr(lang, `Das Zertifikat von ${host} ist nicht vertrauenswürdig (Inhaber ${c.subject}, Aussteller ${c.issuer}, gültig bis ${c.validTo.slice(0, 10)}).`,
@@ -147,7 +143,7 @@ async function untrusted(settings: Settings, err: TransportError, lang: Lang, no
       trustOffer: analysis.offer,
     }, now);
   }
-  return done({
+  return checkResult({
     step,
     status: 'fail',
     message: tr(lang, `Das Zertifikat von ${host} ist nicht vertrauenswürdig, und keines der gesendeten Zertifikate kann das allein beheben (${trustFailureText(analysis.reason, lang)}).`,
@@ -182,14 +178,14 @@ export async function checkStarfaceAdmin(env: SetupEnvironment, lang: Lang): Pro
   const now = env.now();
   const settings = await env.loadSettings();
   if (!settings.starface.baseUrl) {
-    return done({ step, status: 'fail', message: tr(lang, 'Die Adresse der STARFACE fehlt.', 'The STARFACE address is missing.'),
+    return checkResult({ step, status: 'fail', message: tr(lang, 'Die Adresse der STARFACE fehlt.', 'The STARFACE address is missing.'),
       fix: tr(lang, 'Schließen Sie zuerst den Schritt „STARFACE-Adresse" ab.', 'Complete the step "STARFACE address" first.') }, now);
   }
   const absent: string[] = [];
   if (!settings.starface.adminLogin) absent.push(tr(lang, 'Login-ID des Administrators', 'administrator login ID'));
   if (!(await env.secrets.get(STARFACE_ADMIN_PASSWORD))) absent.push(tr(lang, 'Kennwort des Administrators', 'administrator password'));
   if (absent.length) {
-    return done({
+    return checkResult({
       step, status: 'fail',
       message: tr(lang, `Es fehlt: ${absent.join(', ')}.`, `Missing: ${absent.join(', ')}.`),
       fix: tr(lang, 'Tragen Sie Login-ID (z. B. 0001) und Kennwort eines STARFACE-Administrators ein.', 'Enter the login ID (e.g. 0001) and password of a STARFACE administrator.'),
@@ -214,7 +210,7 @@ export async function checkStarfaceAdmin(env: SetupEnvironment, lang: Lang): Pro
       fix = tr(lang, 'Ab STARFACE 11 soll die klassische Anmeldung entfallen, die Presence Bridge für UCI nutzt. Prüfen Sie die UCI-Anmeldung im nächsten Schritt.',
         'From STARFACE 11 the classic login Presence Bridge uses for UCI is announced to go away. Check the UCI login in the next steps.');
     }
-    return done({
+    return checkResult({
       step, status,
       message: tr(lang, `REST-Anmeldung als ${settings.starface.adminLogin} erfolgreich; ${users.length} Benutzer sichtbar.`,
         `REST login as ${settings.starface.adminLogin} succeeded; ${users.length} users visible.`),
@@ -224,10 +220,10 @@ export async function checkStarfaceAdmin(env: SetupEnvironment, lang: Lang): Pro
   } catch (err) {
     if (err instanceof TransportError && err.code === 'tls') {
       const e = explainTransportError(err, lang);
-      return done({ step, status: 'fail', message: e.message, fix: tr(lang, 'Schließen Sie zuerst den Schritt „STARFACE-Adresse und Zertifikat" ab.', 'Complete the step "STARFACE address and certificate" first.'), details: [e.detail] }, now);
+      return checkResult({ step, status: 'fail', message: e.message, fix: tr(lang, 'Schließen Sie zuerst den Schritt „STARFACE-Adresse und Zertifikat" ab.', 'Complete the step "STARFACE address and certificate" first.'), details: [e.detail] }, now);
     }
     const e = explainStarfaceError(err, lang);
-    return done({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
+    return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
   } finally {
     await dir.logout();
     transport.close();

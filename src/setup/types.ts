@@ -129,6 +129,11 @@ export interface CheckResult {
   checkedAt: string;
 }
 
+/** A finished check: `ok` follows the status (a warning passes), stamped with the time of the check. */
+export function checkResult(partial: Omit<CheckResult, 'ok' | 'checkedAt' | 'details'> & { details?: string[] }, now: Date): CheckResult {
+  return { ...partial, ok: partial.status !== 'fail', details: partial.details ?? [], checkedAt: now.toISOString() };
+}
+
 export interface CheckOptions {
   /** Final test: the login of the test user (default: the first matched user). */
   testUser?: string;

@@ -15,7 +15,7 @@ import { transportFor, type SetupEnvironment } from './environment.js';
 import { explainMicrosoftError, explainStarfaceError, type Explanation } from './explain.js';
 import { setupGraph } from './microsoft.js';
 import { starfaceDirectory } from './starface.js';
-import { tr, type CheckResult, type Lang } from './types.js';
+import { checkResult, tr, type CheckResult, type Lang } from './types.js';
 
 export interface Directories {
   pbxUsers: StarfaceUser[];
@@ -24,10 +24,6 @@ export interface Directories {
   msUsers?: DirectoryUser[];
   msError?: Explanation;
   logins: Set<string>;
-}
-
-function done(partial: Omit<CheckResult, 'ok' | 'checkedAt' | 'details'> & { details?: string[] }, now: Date): CheckResult {
-  return { ...partial, ok: partial.status !== 'fail', details: partial.details ?? [], checkedAt: now.toISOString() };
 }
 
 /** Reads both directories; a STARFACE failure throws, a Microsoft failure is reported in msError. */
@@ -92,7 +88,7 @@ async function withDirectories(env: SetupEnvironment, lang: Lang, step: CheckRes
   const now = env.now();
   const settings = await env.loadSettings();
   if (!settings.starface.baseUrl || !settings.starface.adminLogin) {
-    return done({ step, status: 'fail', message: tr(lang, 'Die STARFACE ist noch nicht eingerichtet.', 'STARFACE is not set up yet.'),
+    return checkResult({ step, status: 'fail', message: tr(lang, 'Die STARFACE ist noch nicht eingerichtet.', 'STARFACE is not set up yet.'),
       fix: tr(lang, 'Schließen Sie zuerst die STARFACE-Schritte ab (Adresse, Administrator).', 'Complete the STARFACE steps first (address, administrator).') }, now);
   }
   const transport = transportFor(settings);
@@ -102,7 +98,7 @@ async function withDirectories(env: SetupEnvironment, lang: Lang, step: CheckRes
       d = await loadDirectories(env, settings, transport, lang);
     } catch (err) {
       const e = explainStarfaceError(err, lang);
-      return done({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
+      return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
     }
     return await fn(settings, d, transport);
   } finally {
@@ -116,7 +112,7 @@ export async function checkUsers(env: SetupEnvironment, lang: Lang): Promise<Che
     const now = env.now();
     const groups = d.pbxGroups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
     if (d.msError) {
-      return done({
+      return checkResult({
         step, status: 'fail',
         message: tr(lang, `Das Microsoft-Verzeichnis ist nicht lesbar: ${d.msError.message}`, `The Microsoft directory cannot be read: ${d.msError.message}`),
         fix: d.msError.fix, details: [d.msError.detail], groups,
@@ -131,10 +127,10 @@ export async function checkUsers(env: SetupEnvironment, lang: Lang): Promise<Che
       `${roster.users.length} Benutzer ausgewählt: ${withAccount.length} mit Microsoft-Konto, davon ${roster.counts.matched} bereit; ${hardConflicts.length} Konflikte.`,
       `${roster.users.length} users selected: ${withAccount.length} with a Microsoft account, ${roster.counts.matched} of them ready; ${hardConflicts.length} conflicts.`);
     if (problems.length) {
-      return done({ step, status: 'fail', message: problems.join(' '), fix: tr(lang, 'Korrigieren Sie die Benutzerauswahl.', 'Fix the user selection.'), details, roster, groups }, now);
+      return checkResult({ step, status: 'fail', message: problems.join(' '), fix: tr(lang, 'Korrigieren Sie die Benutzerauswahl.', 'Fix the user selection.'), details, roster, groups }, now);
     }
     if (withAccount.length === 0) {
-      return done({
+      return checkResult({
         step, status: 'fail',
         message: roster.users.length === 0
           ? tr(lang, 'Die Auswahl enthält keinen STARFACE-Benutzer.', 'The selection contains no STARFACE user.')
@@ -147,7 +143,7 @@ export async function checkUsers(env: SetupEnvironment, lang: Lang): Promise<Che
     const pendingPasswords = roster.users.filter((u) => u.reason === 'no-uci-password').length;
     const notes: string[] = [];
     if (pendingPasswords) notes.push(tr(lang, `${pendingPasswords} Benutzer brauchen noch ihr UCI-Kennwort (nächster Schritt).`, `${pendingPasswords} users still need their UCI password (next step).`));
-    return done({
+    return checkResult({
       step,
       status: hardConflicts.length ? 'warn' : 'ok',
       message: [summary, ...notes].join(' '),
@@ -204,7 +200,7 @@ export async function checkUciCredentials(env: SetupEnvironment, lang: Lang): Pr
     // directory is unreadable, every selected user counts.
     const relevant = roster.users.filter((u) => !d.msUsers || u.microsoftId);
     if (relevant.length === 0) {
-      return done({
+      return checkResult({
         step, status: 'fail',
         message: problems.length ? problems.join(' ') : tr(lang, 'Kein ausgewählter Benutzer kann abgeglichen werden.', 'No selected user can be synced.'),
         fix: tr(lang, 'Prüfen Sie zuerst die Benutzerauswahl.', 'Check the user selection first.'),
@@ -237,7 +233,7 @@ export async function checkUciCredentials(env: SetupEnvironment, lang: Lang): Pr
       'Enter the missing or wrong passwords (one by one or as a CSV file login;password). If a correct password is refused, check the user\'s UCI rights on STARFACE.');
     const status: CheckResult['status'] = okCount === 0 ? 'fail' : failures.length || missing.length ? 'warn' : 'ok';
     // The roster comes along so the UI can list who still needs a password.
-    return done({ step, status, message, ...(status === 'ok' ? {} : { fix }), details, roster }, now);
+    return checkResult({ step, status, message, ...(status === 'ok' ? {} : { fix }), details, roster }, now);
   });
 }
 
