@@ -7,10 +7,10 @@ import { builtInRow, isBuiltInRowId } from '../core/status-rows.js';
 import { MicrosoftAuth } from '../teams/auth.js';
 import { presenceItems } from '../teams/presence-reader.js';
 import { loadAppCredential } from '../teams/index.js';
-import { transportFor, type SetupEnvironment } from './environment.js';
+import type { SetupEnvironment } from './environment.js';
 import { explainMicrosoftError, explainStarfaceError } from './explain.js';
 import { setupGraph } from './microsoft.js';
-import { loadDirectories, rosterFrom, testUciSession } from './users.js';
+import { rosterFrom, testUciSession, withDirectories, type Prerequisite } from './users.js';
 import { checkResult, tr, type CheckOptions, type CheckResult, type Lang } from './types.js';
 
 function onOff(v: boolean | undefined, lang: Lang): string {
@@ -18,24 +18,15 @@ function onOff(v: boolean | undefined, lang: Lang): string {
   return v ? tr(lang, 'an', 'on') : tr(lang, 'aus', 'off');
 }
 
+const microsoftAndStarfaceSetUp: Prerequisite = (settings, lang) => (settings.starface.baseUrl && settings.microsoft.clientId ? undefined : {
+  message: tr(lang, 'Microsoft und STARFACE sind noch nicht eingerichtet.', 'Microsoft and STARFACE are not set up yet.'),
+  fix: tr(lang, 'Schließen Sie zuerst die vorigen Schritte ab.', 'Complete the previous steps first.'),
+});
+
 export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options: CheckOptions = {}): Promise<CheckResult> {
   const step = 'final-test' as const;
-  const now = env.now();
-  const settings = await env.loadSettings();
-  if (!settings.starface.baseUrl || !settings.microsoft.clientId) {
-    return checkResult({ step, status: 'fail', message: tr(lang, 'Microsoft und STARFACE sind noch nicht eingerichtet.', 'Microsoft and STARFACE are not set up yet.'),
-      fix: tr(lang, 'Schließen Sie zuerst die vorigen Schritte ab.', 'Complete the previous steps first.') }, now);
-  }
-  const transport = transportFor(settings);
-  const details: string[] = [];
-  try {
-    let d;
-    try {
-      d = await loadDirectories(env, settings, transport, lang);
-    } catch (err) {
-      const e = explainStarfaceError(err, lang);
-      return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
-    }
+  return withDirectories(env, lang, step, async (settings, d, transport, now) => {
+    const details: string[] = [];
     if (d.msError) return checkResult({ step, status: 'fail', message: d.msError.message, fix: d.msError.fix, details: [d.msError.detail] }, now);
     const { roster } = rosterFrom(settings, d);
     const wanted = options.testUser?.trim();
@@ -119,7 +110,5 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
         `Final test with ${who} passed: Teams presence read, DND set, cleared and restored.`),
       details,
     }, now);
-  } finally {
-    transport.close();
-  }
+  }, microsoftAndStarfaceSetUp);
 }

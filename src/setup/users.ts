@@ -83,14 +83,25 @@ function capped(lines: string[], lang: Lang): string[] {
   return [...lines.slice(0, MAX_LINES), tr(lang, `… und ${lines.length - MAX_LINES} weitere`, `… and ${lines.length - MAX_LINES} more`)];
 }
 
-async function withDirectories(env: SetupEnvironment, lang: Lang, step: CheckResult['step'],
-  fn: (settings: Settings, d: Directories, transport: HttpTransport) => Promise<CheckResult>): Promise<CheckResult> {
+/** What a check needs set up before it can run, as message and fix; undefined when it is there. */
+export type Prerequisite = (settings: Settings, lang: Lang) => { message: string; fix: string } | undefined;
+
+const starfaceSetUp: Prerequisite = (settings, lang) => (settings.starface.baseUrl && settings.starface.adminLogin ? undefined : {
+  message: tr(lang, 'Die STARFACE ist noch nicht eingerichtet.', 'STARFACE is not set up yet.'),
+  fix: tr(lang, 'Schließen Sie zuerst die STARFACE-Schritte ab (Adresse, Administrator).', 'Complete the STARFACE steps first (address, administrator).'),
+});
+
+/**
+ * Runs a check that needs both directories: the settings, the prerequisite, one transport (closed afterwards),
+ * and an unreadable STARFACE directory explained as the check's failure. `now` is when the check started.
+ */
+export async function withDirectories(env: SetupEnvironment, lang: Lang, step: CheckResult['step'],
+  fn: (settings: Settings, d: Directories, transport: HttpTransport, now: Date) => Promise<CheckResult>,
+  prerequisite: Prerequisite = starfaceSetUp): Promise<CheckResult> {
   const now = env.now();
   const settings = await env.loadSettings();
-  if (!settings.starface.baseUrl || !settings.starface.adminLogin) {
-    return checkResult({ step, status: 'fail', message: tr(lang, 'Die STARFACE ist noch nicht eingerichtet.', 'STARFACE is not set up yet.'),
-      fix: tr(lang, 'Schließen Sie zuerst die STARFACE-Schritte ab (Adresse, Administrator).', 'Complete the STARFACE steps first (address, administrator).') }, now);
-  }
+  const missing = prerequisite(settings, lang);
+  if (missing) return checkResult({ step, status: 'fail', ...missing }, now);
   const transport = transportFor(settings);
   try {
     let d: Directories;
@@ -100,7 +111,7 @@ async function withDirectories(env: SetupEnvironment, lang: Lang, step: CheckRes
       const e = explainStarfaceError(err, lang);
       return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
     }
-    return await fn(settings, d, transport);
+    return await fn(settings, d, transport, now);
   } finally {
     transport.close();
   }
