@@ -112,6 +112,7 @@ export function tableRows(results: ScenarioResult[]): string[][] {
   add('Engine JS heap / open sockets (steady)', (r) => `${fmt(r.resources.steadyHeapUsedMB)} MB / ${fmt(r.resources.steadySockets)}`);
   add('Engine CPU s per minute (steady)', (r) => (r.resources.cpuSecondsPerMinute === null ? 'n/a' : r.resources.cpuSecondsPerMinute.toFixed(2)));
   add('Engine CPU s for start-up', (r) => (r.resources.startupCpuSeconds === null ? 'n/a' : r.resources.startupCpuSeconds.toFixed(1)));
+  add('Load average at start / end', (r) => `${r.loadAverage.start.toFixed(1)} / ${r.loadAverage.end.toFixed(1)}`);
   add('Simulators CPU s: start-up / per minute', (r) => `${r.harness.startupCpuSeconds.toFixed(1)} / ${r.harness.cpuSecondsPerMinute.toFixed(2)}`);
   for (const [i, t] of (results[0] ? checkTargets(results[0]) : []).entries()) {
     rows.push([`${t.name} ${t.target}`, ...results.map((r) => {

@@ -4,7 +4,7 @@
 // Every latency is measured with the simulators' own receive timestamps (see sims.ts), never with the
 // engine's view of itself.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpTransport } from '../src/platform/http-transport.js';
@@ -72,7 +72,7 @@ export interface ScenarioResult {
   /** Settings overrides of this run (none for the standard figures). */
   settings: Record<string, unknown>;
   startup: StartupFigures;
-  teamsToStarface: LatencySummary & { changes: number };
+  teamsToStarface: LatencySummary & { changes: number; harnessPutErrors: number };
   starfaceToTeams: { set: LatencySummary; clear: LatencySummary; calls: number };
   efficiency: {
     presenceRequestsPerCycle: { mean: number | null; min: number | null; max: number | null; cycles: number; minimum: number };
@@ -107,6 +107,8 @@ export interface ScenarioResult {
   };
   /** The harness process (both simulators): if it is saturated, the engine's figures suffer with it. */
   harness: { loopDelayMaxMs: number; loopDelayP99Ms: number; startupCpuSeconds: number; cpuSecondsPerMinute: number };
+  /** 1-minute load average of the machine at the start and the end of the scenario (other work competing). */
+  loadAverage: { start: number; end: number };
   engine: {
     finalStatus: SyncRecord['status'] | null;
     /** service.close() without restore (logs every UCI session out); null = killed after 120 s. */
@@ -127,6 +129,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const callCount = opts.calls ?? Math.max(4, Math.round(reverseSeconds * 3));
   const random = rng(opts.seed ?? 42);
   const pbxTls = opts.pbxTls ?? true;
+  const loadStart = loadavg()[0]!;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
 
@@ -206,7 +209,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
       engineRuntime: opts.engineRuntime ?? 'compiled',
       settings: opts.settings ?? {},
       startup,
-      teamsToStarface: { ...summarize(forward.latencies, forward.missed), changes: forward.changes },
+      teamsToStarface: { ...summarize(forward.latencies, forward.missed), changes: forward.changes, harnessPutErrors: forward.putErrors.length },
       starfaceToTeams: { set: summarize(reverse.set, reverse.setMissed), clear: summarize(reverse.clear, reverse.clearMissed), calls: reverse.calls },
       efficiency: {
         presenceRequestsPerCycle: { ...cyclesStats, minimum: Math.ceil(opts.users / 650) },
@@ -229,6 +232,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         startupCpuSeconds: round2(harnessStartupCpu), cpuSecondsPerMinute: round2(harnessSteadyCpu / minutes),
       },
       engine: { finalStatus: host.lastSync()?.status ?? null, stopMs: null, sessionsLeftOpen: 0 },
+      loadAverage: { start: round2(loadStart), end: round2(loadavg()[0]!) },
     };
     say(`${opts.users} users: stopping the engine`);
     result.engine.stopMs = await host.stop();
@@ -324,6 +328,8 @@ async function measureIdle(sims: BenchSims, host: EngineHost, cycles: number, in
 
 interface ForwardFigures {
   changes: number;
+  /** Presence PUTs of the harness that failed (not counted as changes). */
+  putErrors: string[];
   latencies: number[];
   missed: number;
   writes: number;
@@ -360,6 +366,7 @@ async function measureForward(
   });
   const before = sims.pbxRequests();
   let changes = 0;
+  const putErrors: string[] = [];
   try {
     const offsets = spreadOffsets(o.count, o.durationMs, o.random);
     const start = preciseNow();
@@ -375,9 +382,17 @@ async function measureForward(
       current.set(login, next);
       pending.set(login, { expectDnd: expectedPbx(next).dnd, putAt: preciseNow() });
       changes++;
-      puts.push(putPresence(transport, sims, login, next));
+      // Handled right away: a failed PUT must not become an unhandled rejection while later changes run.
+      puts.push(putPresence(transport, sims, login, next).catch((err: unknown) => {
+        pending.delete(login);
+        changes--;
+        putErrors.push(err instanceof Error ? err.message || err.name : String(err));
+      }));
     }
     await Promise.all(puts);
+    if (putErrors.length > Math.max(2, changes / 10)) {
+      throw new Error(`${putErrors.length} presence PUTs to the Graph simulator failed; the figures would not mean much. First: ${putErrors[0]}`);
+    }
     const drainUntil = preciseNow() + o.deadlineMs;
     while (pending.size > 0 && preciseNow() < drainUntil) await sleep(20);
     missed += pending.size;
@@ -388,7 +403,7 @@ async function measureForward(
     stopWrites();
   }
   const writes = sumBySuffix(diffCounters(sims.pbxRequests(), before), PBX_WRITE_METHODS);
-  return { changes, latencies, missed, writes, fieldsChanged, redundant };
+  return { changes, putErrors, latencies, missed, writes, fieldsChanged, redundant };
 }
 
 function expire(pending: Map<string, { putAt: number; t0?: number }>, deadlineMs: number, onMiss: () => void): void {
@@ -488,9 +503,17 @@ async function measureReverse(sims: BenchSims, users: string[], o: { count: numb
       calls++;
       const call = pbx.placeCall({ from: '+4972100000', to: login, fromName: 'Benchmark' });
       later(RING_MS, () => {
-        pbx.answer(call.id);
+        try {
+          pbx.answer(call.id);
+        } catch {
+          // The call is gone (e.g. the PBX dropped it); the user becomes free again below.
+        }
         later(TALK_MS, () => {
-          pbx.hangup(call.id);
+          try {
+            pbx.hangup(call.id);
+          } catch {
+            // already ended
+          }
           later(500, () => inCall.delete(login));
         });
       });
