@@ -1,7 +1,6 @@
 // Builds every client from the settings and the vault: one HTTP transport, Microsoft sign-in and Graph
 // clients, the STARFACE REST directory, the callback server and the UCI session pool — and the engine's
 // ports on top of them. A settings change to a connection section rebuilds all of it (service.ts).
-import { createServer } from 'node:net';
 import { missingForSync, type Settings } from '../core/settings.js';
 import { loginsWithPassword, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { HttpTransport } from '../platform/http-transport.js';
@@ -103,13 +102,11 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
   }
   if (sf.baseUrl && !tuning.withoutCallbacks) {
     const bind = tuning.callbackBind ?? (sf.callbackHost ? '0.0.0.0' : '127.0.0.1');
-    // With an explicit callback host the public URL must carry the port, so a free one is picked up front.
-    const port = sf.callbackHost && sf.callbackPort === 0 ? await freePort(bind) : sf.callbackPort;
-    const host = sf.callbackHost.includes(':') ? `[${sf.callbackHost}]` : sf.callbackHost;
+    // The PBX is told the callback host with the port the server really bound (callbackPort 0: a free one).
     const callbacks = new CallbackServer({
       host: bind,
-      port,
-      ...(sf.callbackHost ? { publicUrl: `http://${host}:${port}` } : {}),
+      port: sf.callbackPort,
+      ...(sf.callbackHost ? { publicHost: sf.callbackHost } : {}),
       logger,
     });
     await callbacks.start();
@@ -162,16 +159,4 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
 export function connectionSettingsChanged(a: Settings, b: Settings): boolean {
   const pick = (s: Settings) => JSON.stringify([s.microsoft, s.starface, s.network, s.sync.teamsSessionRefreshSeconds, s.sync.applyConcurrency]);
   return pick(a) !== pick(b);
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
