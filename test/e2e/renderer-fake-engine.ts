@@ -12,6 +12,8 @@ export const T0 = '2025-03-14T09:00:00.000Z';
 export interface FakeEngineOptions {
   users?: number;
   capabilities?: Partial<PbxCapabilitiesView>;
+  /** Notes settings.get reports (like the engine's "corrupt file moved aside"); the real engine keeps them. */
+  problems?: string[];
 }
 
 export interface FakeEngine extends ControlApi {
@@ -121,7 +123,7 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
 
     async 'settings.get'(p) {
       record('settings.get', p);
-      return { settings, problems: [] };
+      return { settings, problems: [...(opts.problems ?? [])] };
     },
     async 'settings.validate'(p) {
       record('settings.validate', p);
@@ -217,15 +219,16 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
         ? {
           target: 'starface', ok: false,
           checks: [
-            { id: 'reach', label: 'PBX reachable', ok: true, message: 'https://pbx.contoso.example answered in 42 ms.' },
-            { id: 'tls', label: 'Certificate trusted', ok: true, message: 'Trusted through the extra CA certificate.' },
-            { id: 'admin', label: 'Administrator login', ok: false, message: 'The PBX refused the login for 0001.', fix: 'Store the administrator password again under STARFACE.' },
+            // Ids as the engine's checks (src/sync/checks.ts) send them; 'tls-pinning' is one the page does not know.
+            { id: 'config', label: 'PBX address and administrator', ok: true, message: 'https://pbx.contoso.example, administrator 0001.' },
+            { id: 'tls-pinning', label: 'Certificate trusted', ok: true, message: 'Trusted through the extra CA certificate.' },
+            { id: 'rest-login', label: 'REST login', ok: false, message: 'The PBX refused the login for 0001.', fix: 'Store the administrator password again under STARFACE.' },
           ],
         }
         : {
           target: 'microsoft', ok: true,
           checks: [
-            { id: 'token', label: 'App token', ok: true, message: 'Client credentials accepted.' },
+            { id: 'app-token', label: 'Application sign-in', ok: true, message: 'Microsoft Entra ID issued an application token.' },
             { id: 'consent', label: 'Admin consent', ok: true, message: 'Presence.ReadWrite.All and User.Read.All are granted.' },
           ],
         };

@@ -4,8 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { de } from '../../renderer/src/i18n/de.js';
 import { en } from '../../renderer/src/i18n/en.js';
 import { createI18n } from '../../renderer/src/i18n/core.js';
+import {
+  capabilityReasonText, checkLabelText, issueText, rosterReasonText, settingsProblemText, settingsProblemTexts, syncReasonText,
+} from '../../renderer/src/i18n/engine-text.js';
 import { checkSettings, parseLoginIds, splitPemCertificates } from '../../renderer/src/settings/checks.js';
-import { defaultSettings } from '../../src/core/settings.js';
+import { mergeEdits, sameValue } from '../../renderer/src/settings/diff.js';
+import { defaultSettings, missingForSync, validateSettings } from '../../src/core/settings.js';
+import { deriveCapabilities } from '../../src/starface/capabilities.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -62,5 +67,97 @@ describe('renderer input checks', () => {
       'starface.callbackPort', 'sync.pollIntervalSeconds', 'users.extraLoginIds', 'users.group',
     ]);
     expect(checkSettings(s, t).find((i) => i.path === 'users.extraLoginIds')?.message).toContain('"a b"');
+  });
+});
+
+describe('renderer: engine messages in the page language', () => {
+  const de = createI18n('de').t;
+
+  it('translates the core schema\'s validation messages (taken from the real schema) and keeps the original as detail', () => {
+    const bad = {
+      ...defaultSettings(),
+      microsoft: { ...defaultSettings().microsoft, tenantId: 'not a tenant', clientId: 'nope' },
+      starface: { ...defaultSettings().starface, adminLogin: 'a'.repeat(70), callbackPort: 70_000 },
+      users: { selection: 'group' as const, extraLoginIds: ['a b'] },
+      sync: { ...defaultSettings().sync, pollIntervalSeconds: 0 },
+    };
+    const v = validateSettings(bad);
+    expect(v.ok).toBe(false);
+    const byPath = Object.fromEntries(v.issues.map((i) => [i.path, issueText(i.message, de)]));
+    expect(byPath['starface.adminLogin']).toEqual({ text: 'Höchstens 64 Zeichen.', detail: 'must be at most 64 characters' });
+    expect(byPath['microsoft.tenantId']?.text).toBe(de('v.tenant'));
+    expect(byPath['microsoft.clientId']?.text).toBe(de('v.guid'));
+    expect(byPath['starface.callbackPort']?.text).toBe('Höchstens 65535.');
+    expect(byPath['users.group']?.text).toBe(de('v.group'));
+    expect(byPath['sync.pollIntervalSeconds']?.text).toBe('Mindestens 1.');
+    expect(issueText('must be a whole number', de).text).toBe('Bitte eine ganze Zahl eingeben.');
+    // Every message the schema produced here was recognised (none left in English).
+    for (const [path, m] of Object.entries(byPath)) expect(m.detail, `${path}: ${m.text}`).toBeDefined();
+    // Unknown shapes stay as they are.
+    expect(issueText('"focus" is already used by customRows.0', de)).toEqual({ text: '"focus" is already used by customRows.0' });
+  });
+
+  it('translates sync reasons and settings notes of known shape, built the way the engine builds them', () => {
+    const missing = missingForSync(defaultSettings()).map((i) => i.text);
+    expect(missing.length).toBeGreaterThan(0);
+    const reason = syncReasonText(`Not configured yet: ${missing.join('; ')}`, de);
+    expect(reason.text).toBe('Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Anwendungs-ID (Client ID), Adresse der STARFACE, Administrator-Login-ID');
+    expect(reason.detail).toContain('not set');
+    expect(settingsProblemText(`Not configured yet — ${missing[0]!}`, de).text).toBe('Noch nicht eingerichtet: Mandanten-ID (Tenant ID)');
+    expect(syncReasonText('stopped; values restored', de).text).toBe('Beendet; Änderungen der Bridge zurückgesetzt');
+    expect(syncReasonText('Graph throttled (429)', de)).toEqual({ text: 'Graph throttled (429)' });
+    expect(settingsProblemText('The STARFACE group "Sales" does not exist: choose one of the PBX\'s groups (Vertrieb, Technik).', de).text)
+      .toBe('Die STARFACE-Gruppe „Sales“ gibt es nicht. Vorhandene Gruppen: Vertrieb, Technik');
+    expect(settingsProblemText('The extra login ID "9999" is not a STARFACE user: check the number or remove it from the list.', de).text)
+      .toContain('„9999“ ist kein STARFACE-Benutzer');
+    expect(settingsProblemText('settings.json was corrupt and was moved aside', de)).toEqual({ text: 'settings.json was corrupt and was moved aside' });
+    // The engine's one note per missing field becomes one line.
+    const notes = settingsProblemTexts(['settings.json was corrupt', ...missing.map((m) => `Not configured yet — ${m}`), 'Journal entry dropped'], de);
+    expect(notes.map((n) => n.text)).toEqual([
+      'settings.json was corrupt',
+      'Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Anwendungs-ID (Client ID), Adresse der STARFACE, Administrator-Login-ID',
+      'Journal entry dropped',
+    ]);
+  });
+
+  it('explains capabilities by name (reasons from the real capability derivation), check names by id, roster reasons by code', () => {
+    const caps = deriveCapabilities({ dndSource: 'auto', chatPresenceSetter: 'probe' }, {
+      dndWriteRejected: 'fault 42', chatPresenceSetter: false,
+    });
+    for (const name of ['canSetDnd', 'canSetChatPresence', 'canSetTelephonyState'] as const) {
+      const r = capabilityReasonText(name, caps.reasons[name], de);
+      expect(r.detail).toBe(caps.reasons[name]);
+      expect(r.text).not.toBe(caps.reasons[name]);
+    }
+    expect(capabilityReasonText('canSetDnd', caps.reasons.canSetDnd, de).text).toBe('Die STARFACE hat das Setzen von „Nicht stören“ abgelehnt.');
+    expect(capabilityReasonText('somethingNew', 'Because.', de)).toEqual({ text: 'Because.' });
+    expect(checkLabelText('microsoft', { id: 'presence-read', label: 'Presence read (signed-in administrator)' }, de))
+      .toEqual({ text: 'Teams-Status lesen', detail: 'Presence read (signed-in administrator)' });
+    expect(checkLabelText('starface', { id: 'new-check', label: 'New check' }, de)).toEqual({ text: 'New check' });
+    expect(rosterReasonText('no-email', de)).toBe('Keine E-Mail-Adresse auf STARFACE hinterlegt.');
+    expect(rosterReasonText('newer-reason', de)).toBe('Konflikt: newer-reason');
+    expect(syncReasonText('1 of 2 STARFACE sessions are not connected; they log in again on their own.', createI18n('en').t).text)
+      .toBe('1 of 2 STARFACE sessions are not connected; they log in again on their own.');
+    expect(syncReasonText('2 of 9 STARFACE sessions are not connected (login refused); they log in again on their own.', de).text)
+      .toBe('2 von 9 STARFACE-Sitzungen sind nicht verbunden (login refused); sie melden sich selbst wieder an.');
+  });
+});
+
+describe('renderer: settings comparison and merge', () => {
+  it('compares by value regardless of key order, with NaN equal to NaN', () => {
+    expect(sameValue({ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1 })).toBe(true);
+    expect(sameValue({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameValue({ n: Number.NaN }, { n: Number.NaN })).toBe(true);
+    expect(sameValue([1, 2], [2, 1])).toBe(false);
+  });
+
+  it('keeps the values edited here and takes everything else from what was stored elsewhere', () => {
+    const base = defaultSettings();
+    const mine = { ...base, sync: { ...base.sync, pollIntervalSeconds: 10 } };
+    const theirs = { ...base, sync: { ...base.sync, enabled: !base.sync.enabled }, users: { ...base.users, extraLoginIds: ['1001'] } };
+    const merged = mergeEdits(base, mine, theirs);
+    expect(merged.sync).toEqual({ ...base.sync, pollIntervalSeconds: 10, enabled: !base.sync.enabled });
+    expect(merged.users.extraLoginIds).toEqual(['1001']);
+    expect(mergeEdits(base, base, theirs)).toBe(theirs);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Settings } from '../../src/core/settings.js';
-import { HAVE_CHROMIUM, eventually, rendererSuite, screenshot } from './renderer-harness.js';
+import { HAVE_CHROMIUM, SCREENSHOTS, eventually, rendererSuite, screenshot } from './renderer-harness.js';
 
 if (!HAVE_CHROMIUM) console.log('renderer e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium).');
 
@@ -62,11 +62,19 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     await goTo(page, 'Statusregeln');
     const inCall = page.getByLabel('„Im Gespräch“ zeigen für Beschäftigt – Im Gespräch', { exact: true });
     expect(await inCall.isDisabled()).toBe(true);
-    // The reason is tied to the control (aria-describedby) and visible on the page.
+    // The reason is tied to the control (aria-describedby) and visible on the page: in German (by capability
+    // name), with the engine's own words underneath for support and the log.
     const reasonId = await inCall.getAttribute('aria-describedby');
-    expect(await page.locator(`#${reasonId}`).innerText()).toContain('STARFACE only allows DND to be set programmatically');
-    expect(await page.getByLabel('Chat-Präsenz für Verfügbar', { exact: true }).isDisabled()).toBe(true);
+    const reason = page.locator(`#${reasonId}`);
+    expect(await reason.innerText()).toContain('Die STARFACE leitet den Telefoniestatus („Im Gespräch“) aus echten Gesprächen ab');
+    expect(await reason.locator('.engine-detail').innerText()).toBe('Meldung des Dienstes: STARFACE only allows DND to be set programmatically, not the telephony state.');
+    const presence = page.getByLabel('Chat-Präsenz für Verfügbar', { exact: true });
+    expect(await presence.isDisabled()).toBe(true);
+    const presenceTitle = await presence.getAttribute('title');
+    expect(presenceTitle).toContain('Die Chat-Präsenz kann auf dieser STARFACE nicht gesetzt werden');
+    expect(presenceTitle).toContain('This STARFACE offers no UCI method to set the chat presence');
     expect(await page.getByLabel('Telefoniestatus („Im Gespräch“) auf STARFACE setzen').isDisabled()).toBe(true);
+    await page.locator('.notice-info').screenshot({ path: `${SCREENSHOTS}/rules-capabilities-de.png` });
   });
 
   it('enables the same controls where the PBX can do it, and saves them', async () => {
@@ -179,10 +187,14 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
   it('maps issues the host finds (settings.validate) to the field by path', async () => {
     const page = await suite.start();
     await goTo(page, 'Verbindungen');
-    // The browser does not check the length of the admin login; the core schema does (max 64).
+    // The browser does not check the length of the admin login; the core schema does (max 64). Its English
+    // message has a known shape: shown in German, the host's words as the tooltip.
     await page.getByLabel('Administrator-Login-ID').fill('a'.repeat(70));
     const field = page.locator('.field', { has: page.getByLabel('Administrator-Login-ID') });
-    await field.getByText('must be at most 64 characters').waitFor();
+    const message = field.getByText('Höchstens 64 Zeichen.', { exact: true });
+    await message.waitFor();
+    expect(await message.getAttribute('title')).toBe('must be at most 64 characters');
+    expect(await field.innerText()).not.toContain('must be at most');
     expect(suite.engine().callsOf('settings.validate').length).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Speichern', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Nicht gespeichert' }).waitFor();
@@ -257,8 +269,18 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     await page.getByRole('button', { name: 'STARFACE-Verbindung testen' }).click();
     await page.getByText('Nicht alle Prüfungen bestanden.').waitFor();
     await page.getByText('So beheben: Store the administrator password again under STARFACE.').waitFor();
+    // Check names by id in German (the engine's name as tooltip); an id the page does not know keeps the engine's name.
+    const check = (id: string) => page.locator(`.report-list li[data-check="${id}"] strong`);
+    expect(await check('rest-login').innerText()).toBe('REST-Anmeldung');
+    expect(await check('rest-login').getAttribute('title')).toBe('REST login');
+    expect(await check('config').innerText()).toBe('STARFACE-Adresse und Administrator');
+    expect(await check('tls-pinning').innerText()).toBe('Certificate trusted');
+    expect(await page.locator('.report-list').first().innerText()).not.toContain('PBX address and administrator');
     await page.getByRole('button', { name: 'Microsoft-Verbindung testen' }).click();
     await page.getByText('Alle Prüfungen bestanden.', { exact: true }).waitFor();
+    expect(await check('app-token').innerText()).toBe('Anmeldung der Anwendung');
+    expect(await check('consent').innerText()).toBe('Administratorzustimmung');
+    await page.locator('.test-block', { has: page.getByRole('button', { name: 'STARFACE-Verbindung testen' }) }).screenshot({ path: `${SCREENSHOTS}/connections-check-de.png` });
 
     await page.getByRole('button', { name: 'Mit Gerätecode anmelden' }).click();
     await page.getByText('KQ7M-XR2P').waitFor();

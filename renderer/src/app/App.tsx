@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useLive, useServices, useSettingsState } from './context.js';
+import { useChangedPages, useLive, useServices, useSettingsState } from './context.js';
 import { navPages, pageEditsSettings, type PageId } from './pages.js';
 import { SyncControl } from './SyncControl.js';
 import { Dialog } from '../components/Dialog.js';
+import { hostErrorText, settingsProblemTexts, syncReasonText } from '../i18n/engine-text.js';
 import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n/index.js';
 import { Connections } from '../pages/Connections.js';
 import { Log } from '../pages/Log.js';
@@ -16,7 +17,7 @@ function HostIndicator() {
   const { connection, connectionError } = useLive();
   const text = t(`host.${connection}`);
   return (
-    <p className={`host host-${connection}`} role="status" aria-live="polite" title={connectionError ?? text}>
+    <p className={`host host-${connection}`} role="status" aria-live="polite" title={connectionError ? hostErrorText(connectionError, t).text : text}>
       <span className="host-dot" aria-hidden="true" />
       <span className="host-text" aria-hidden="true">{t(`host.short.${connection}`)}</span>
       <span className="visually-hidden">{text}</span>
@@ -25,34 +26,59 @@ function HostIndicator() {
 }
 
 /**
- * Problems that concern every page: the host is unreachable, sync runs with a problem (with its reason), or the
- * app credential (client secret or certificate) expires soon or has expired (the engine's expiry watch).
+ * Problems that concern every page: the host is unreachable, sync runs with a problem (with its reason), the
+ * app credential (client secret or certificate) expires soon or has expired (the engine's expiry watch), and
+ * notes from loading the settings (e.g. a corrupt file moved aside) until dismissed or saved over.
  */
 function Banners() {
   const { t } = useI18n();
-  const { connection, connectionError, sync, auth } = useLive();
-  if (connection === 'disconnected') {
-    return (
-      <div className="banners">
-        <p className="notice notice-error" role="alert">
-          <strong>{t('host.disconnected')}.</strong> {connectionError}
-        </p>
-      </div>
-    );
-  }
+  const { settings } = useServices();
+  const { connection, connectionError, sync, syncKnown, auth } = useLive();
+  const { problems } = useSettingsState();
   const items: ReactNode[] = [];
-  if (sync?.reason && (sync.state === 'degraded' || sync.state === 'error' || sync.state === 'signed-out' || sync.state === 'paused')) {
+  if (connection === 'disconnected') {
+    const why = connectionError ? hostErrorText(connectionError, t) : null;
     items.push(
-      <p key="sync" className={`notice ${sync.state === 'error' ? 'notice-error' : 'notice-warn'}`}>
-        <strong>{t(`sync.state.${sync.state}`)}:</strong> {sync.reason}
+      <p key="host" className="notice notice-error" role="alert">
+        <strong>{t('host.disconnected')}.</strong> {why && <span title={why.detail}>{why.text}</span>}
       </p>,
     );
+  } else {
+    // A reason from before a lost connection may be outdated: only a current state is explained.
+    if (syncKnown && sync?.reason && (sync.state === 'degraded' || sync.state === 'error' || sync.state === 'signed-out' || sync.state === 'paused')) {
+      const reason = syncReasonText(sync.reason, t);
+      items.push(
+        <p key="sync" className={`notice ${sync.state === 'error' ? 'notice-error' : 'notice-warn'}`}>
+          <strong>{t(`sync.state.${sync.state}`)}:</strong> <span title={reason.detail}>{reason.text}</span>
+        </p>,
+      );
+    }
+    if (auth && (auth.appCredential === 'expiring' || auth.appCredential === 'invalid')) {
+      items.push(
+        <p key="credential" className={`notice ${auth.appCredential === 'invalid' ? 'notice-error' : 'notice-warn'}`}>
+          <strong>{t(`conn.ms.appCredential.${auth.appCredential}`)}:</strong> {auth.message}
+        </p>,
+      );
+    }
   }
-  if (auth && (auth.appCredential === 'expiring' || auth.appCredential === 'invalid')) {
+  if (problems.length > 0) {
     items.push(
-      <p key="credential" className={`notice ${auth.appCredential === 'invalid' ? 'notice-error' : 'notice-warn'}`}>
-        <strong>{t(`conn.ms.appCredential.${auth.appCredential}`)}:</strong> {auth.message}
-      </p>,
+      <div key="problems" className="notice notice-warn notice-dismissible settings-problems">
+        <div className="notice-body">
+          {settingsProblemTexts(problems, t).map((note) => (
+            <p key={note.text} title={note.detail}>{t('app.settingsProblems', { message: note.text })}</p>
+          ))}
+        </div>
+        <button
+          type="button"
+          className="notice-close"
+          aria-label={t('app.settingsProblemsDismiss')}
+          title={t('app.settingsProblemsDismiss')}
+          onClick={() => settings.dismissProblems()}
+        >
+          <span aria-hidden="true">×</span>
+        </button>
+      </div>,
     );
   }
   return items.length > 0 ? <div className="banners">{items}</div> : null;
@@ -106,6 +132,7 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
   const [pending, setPending] = useState<PageId | null>(null);
   const main = useRef<HTMLElement>(null);
   const { auth } = useLive();
+  const changed = useChangedPages();
   // First run: when the engine first reports Microsoft as not configured, open the setup assistant and list it
   // first (decided once, so the navigation does not jump while the admin works through the steps).
   const [setupFirst, setSetupFirst] = useState(false);
@@ -146,7 +173,8 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
 
   const navigate = (to: PageId) => {
     if (to === page) return;
-    if (state.dirty && pageEditsSettings(page)) setPending(to);
+    // Only a page with unsaved edits of its own asks; the draft (and so those edits) stays either way.
+    if (pageEditsSettings(page) && changed.has(page)) setPending(to);
     else go(to);
   };
 
@@ -175,7 +203,7 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
                 onClick={() => navigate(p.id)}
               >
                 {t(`nav.${p.id}`)}
-                {pageEditsSettings(p.id) && state.dirty && <span className="nav-dirty" title={t('save.unsaved')}>•</span>}
+                {changed.has(p.id) && <span className="nav-dirty" title={t('save.unsaved')}>•</span>}
               </button>
             </li>
           ))}
@@ -183,11 +211,6 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
       </nav>
       <main id="main" className="content" ref={main} tabIndex={-1}>
         <Banners />
-        {state.problems.length > 0 && (
-          <div className="notice notice-warn">
-            {state.problems.map((p) => <p key={p}>{t('app.settingsProblems', { message: p })}</p>)}
-          </div>
-        )}
         <PageView page={page} />
       </main>
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SyncState } from '../api/types.js';
 import { toCallError } from '../api/types.js';
 import { Dialog } from '../components/Dialog.js';
+import { syncReasonText } from '../i18n/engine-text.js';
 import { useI18n } from '../i18n/index.js';
 import { useLive, useServices, useSettingsState } from './context.js';
 
@@ -12,12 +13,16 @@ const ON_STATES: readonly SyncState[] = ['starting', 'running', 'paused', 'signe
 export function SyncControl() {
   const { t, dateTime } = useI18n();
   const { client, live } = useServices();
-  const { sync, connection } = useLive();
+  const { sync: lastSync, syncKnown, connection } = useLive();
   const { saved } = useSettingsState();
   const [askStop, setAskStop] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Without a current snapshot the last reported state may be wrong (the host may be gone): show it as unknown.
+  const sync = syncKnown ? lastSync : null;
   const on = sync ? ON_STATES.includes(sync.state) : false;
+  const unknownText = connection === 'disconnected' ? t('sync.unknownNoConnection') : t('sync.unknown');
+  const reason = sync?.reason ? syncReasonText(sync.reason, t) : null;
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -39,11 +44,11 @@ export function SyncControl() {
   return (
     <div className="sync">
       <div className="sync-state" aria-live="polite">
-        <span className={`badge sync-badge sync-${sync?.state ?? 'unknown'}`}>
+        <span className={`badge sync-badge sync-${sync?.state ?? 'unknown'}`} title={sync ? undefined : t('sync.unknownTitle')}>
           <span className="visually-hidden">{t('sync.label')}: </span>
-          {sync ? t(`sync.state.${sync.state}`) : '…'}
+          {sync ? t(`sync.state.${sync.state}`) : unknownText}
         </span>
-        {sync?.reason && <span className="sync-reason" title={sync.reason}>{sync.reason}</span>}
+        {reason && <span className="sync-reason" title={reason.detail ?? reason.text}>{reason.text}</span>}
         {sync?.lastSuccessfulSync && !sync.reason && (
           <span className="sync-last">{t('sync.lastSuccess', { time: dateTime(sync.lastSuccessfulSync) })}</span>
         )}
@@ -51,14 +56,15 @@ export function SyncControl() {
       <button
         type="button"
         role="switch"
-        aria-checked={on}
+        aria-checked={sync ? on : 'mixed'}
         className="switch"
         disabled={busy || !sync || connection !== 'connected'}
         onClick={() => (on ? setAskStop(true) : void start())}
       >
         <span className="switch-track" aria-hidden="true"><span className="switch-thumb" /></span>
         <span className="switch-label">{t('sync.label')}</span>
-        <span className="switch-state" aria-hidden="true">{on ? t('sync.on') : t('sync.off')}</span>
+        {!sync && <span className="visually-hidden"> ({t('sync.unknown')})</span>}
+        <span className="switch-state" aria-hidden="true">{sync ? (on ? t('sync.on') : t('sync.off')) : '?'}</span>
       </button>
       {error && <p className="sync-failure" role="alert">{error}</p>}
       <Dialog

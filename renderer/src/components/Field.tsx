@@ -1,4 +1,18 @@
 import { useId, type ReactNode } from 'react';
+import type { EngineText } from '../i18n/engine-text.js';
+
+/** A validation message: plain text, or a translated engine message with the engine's words as detail. */
+export type FieldMessage = string | EngineText;
+
+/** The message's text; the engine's original words (if translated) become its tooltip. */
+export function FieldErrorText({ message, id }: { message: FieldMessage; id?: string }) {
+  const m = typeof message === 'string' ? { text: message } : message;
+  return (
+    <p id={id} className="field-error" role="alert" title={m.detail}>
+      {m.text}
+    </p>
+  );
+}
 
 export interface ControlProps {
   id: string;
@@ -9,7 +23,7 @@ export interface ControlProps {
 interface FieldProps {
   label: ReactNode;
   hint?: ReactNode;
-  error?: string | undefined;
+  error?: FieldMessage | undefined;
   /** Extra class, e.g. 'field-wide'. */
   className?: string;
   /** Renders the control with the ids that tie it to its label, hint and error. */
@@ -27,11 +41,7 @@ export function Field({ label, hint, error, className, children }: FieldProps) {
       <label htmlFor={id} className="field-label">{label}</label>
       {children({ id, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(error ? { 'aria-invalid': true } : {}) })}
       {hint && <p id={hintId} className="field-hint">{hint}</p>}
-      {error && (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <FieldErrorText id={errorId} message={error} />}
     </div>
   );
 }

@@ -1,15 +1,21 @@
+import { issueText } from '../i18n/engine-text.js';
 import { useI18n } from '../i18n/index.js';
-import { useServices, useSettingsState } from '../app/context.js';
-import { PAGE_OF_SECTION, type PageId } from '../app/pages.js';
+import { useChangedPages, useServices, useSettingsState } from '../app/context.js';
+import { PAGE_OF_SECTION, PAGES, type PageId } from '../app/pages.js';
 
 /**
- * Save / Discard for the settings draft, pinned to the bottom of every page that edits settings.
+ * Save / Discard for the settings draft, pinned to the bottom of every page that edits settings. One draft
+ * holds every page's edits and Save stores them all, so the bar names the pages with unsaved edits.
  * The result of a save is announced (aria-live); issues on other pages are listed so none stays hidden.
  */
 export function SaveBar({ page }: { page: PageId }) {
   const { t } = useI18n();
   const { settings } = useServices();
   const state = useSettingsState();
+  const changed = useChangedPages();
+  // Navigation order; the assistant edits the same sections as other pages, so it is named only on its own.
+  const changedNames = PAGES.filter((p) => changed.has(p.id) && (p.id !== 'setup' || page === 'setup')).map((p) => t(`nav.${p.id}`));
+  const othersChanged = [...changed].some((id) => id !== page && id !== 'setup');
   const issues = [...state.localIssues, ...state.serverIssues.filter((s) => !state.localIssues.some((l) => l.path === s.path))];
   const elsewhere = issues.filter((i) => {
     const section = i.path.split('.')[0] ?? '';
@@ -29,12 +35,14 @@ export function SaveBar({ page }: { page: PageId }) {
         <p className={`savebar-status${status && status.kind !== 'saved' ? ' savebar-error' : ''}`} role="status" aria-live="polite">
           {message}
         </p>
+        {state.dirty && othersChanged && <p className="savebar-note">{t('save.unsavedPages', { pages: changedNames.join(', ') })}</p>}
         {state.changedElsewhere && <p className="savebar-note">{t('save.changedElsewhere')}</p>}
         {status?.kind === 'invalid' && elsewhere.length > 0 && (
           <ul className="savebar-issues">
             {elsewhere.map((i) => (
               <li key={`${i.path}:${i.message}`}>
-                {t(`nav.${PAGE_OF_SECTION[i.path.split('.')[0] ?? ''] ?? 'board'}`)} – <code>{i.path}</code>: {i.message}
+                {t(`nav.${PAGE_OF_SECTION[i.path.split('.')[0] ?? ''] ?? 'board'}`)} – <code>{i.path}</code>:{' '}
+                <span title={issueText(i.message, t).detail}>{issueText(i.message, t).text}</span>
               </li>
             ))}
           </ul>

@@ -3,6 +3,7 @@
 import type { ControlClient } from '../api/types';
 import { ControlCallError, createHttpClient, type ConnectionState, type HttpControlClient } from './http-client';
 import { createIpcClient, type IpcControlClient, type PresenceBridgeBridge } from './ipc-client';
+import { NO_TOKEN_MESSAGE } from './messages';
 
 export type { ControlClient } from '../api/types';
 export { ControlCallError, type ConnectionState } from './http-client';
@@ -15,7 +16,6 @@ export interface HostControlClient extends ControlClient {
 }
 
 const TOKEN_STORAGE_KEY = 'presenceBridge.token';
-const NO_TOKEN_MESSAGE = 'This page was opened without its access token. Open the settings page through the link printed when Presence Bridge started (it ends in #token=…).';
 
 declare global {
   interface Window {

@@ -5,6 +5,7 @@ import {
   ControlEventSchema, ControlReplySchema, HTTP_API_PREFIX, HTTP_EVENTS_PATH, METHODS,
   type ControlErrorBody, type ControlEvent, type Issue, type MethodName, type ParamsInputOf, type ResultOf,
 } from '../../../src/control/contract.js';
+import { UNAUTHORIZED, UNREACHABLE } from './messages.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -40,9 +41,6 @@ export interface HttpClientOptions {
   /** No bytes (not even a heartbeat) for this long means the stream is dead: reconnect. Default 45 s. */
   idleTimeoutMs?: number;
 }
-
-const UNREACHABLE = 'Presence Bridge is not reachable. Check that it is still running, then reload this page.';
-const UNAUTHORIZED = 'This page\'s access token is not valid (Presence Bridge was restarted?). Open the settings page again through the link printed at start.';
 
 export function createHttpClient(opts: HttpClientOptions): HttpControlClient {
   const base = (opts.baseUrl ?? '').replace(/\/+$/, '');

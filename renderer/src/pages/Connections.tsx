@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CheckReport, SecretsStatus, Settings } from '../api/types.js';
 import { toCallError } from '../api/types.js';
-import { useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context.js';
+import { useChangedPages, useDraft, useFieldError, useLive, useServices } from '../app/context.js';
 import { CheckReportView } from '../components/CheckReportView.js';
-import { Field, RadioGroup } from '../components/Field.js';
+import { Field, FieldErrorText, RadioGroup } from '../components/Field.js';
 import { FileButton } from '../components/FileButton.js';
 import { SaveBar } from '../components/SaveBar.js';
 import { SecretField } from '../components/SecretField.js';
@@ -285,7 +285,7 @@ function CaItem({ pem, index, onRemove }: { pem: string; index: number; onRemove
       <div>
         <strong>{label}</strong>
         {fp && <span className="cell-sub mono"> SHA-256 {fp}</span>}
-        {error && <p className="field-error">{error}</p>}
+        {error && <FieldErrorText message={error} />}
       </div>
       <button type="button" className="btn btn-small btn-danger" aria-label={`${label}: ${t('common.remove')}`} onClick={onRemove}>
         {t('common.remove')}
@@ -355,7 +355,8 @@ export function Connections() {
   const { t } = useI18n();
   const { client } = useServices();
   const { draft, update } = useDraft();
-  const { dirty } = useSettingsState();
+  // Tests and sign-in use the saved connection settings: only edits here make them differ.
+  const dirty = useChangedPages().has('connections');
   const [secrets, setSecrets] = useState<SecretsStatus | null>(null);
   const portError = useFieldError('starface.callbackPort');
   const thumbprintError = useFieldError('microsoft.certificateThumbprint');

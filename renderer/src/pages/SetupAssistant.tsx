@@ -11,6 +11,7 @@ import { useDraft, useFieldError, useLive, useServices, useSettingsState } from 
 import { Field, RadioGroup } from '../components/Field.js';
 import { FileButton } from '../components/FileButton.js';
 import { SecretField } from '../components/SecretField.js';
+import { rosterReasonText } from '../i18n/engine-text.js';
 import { useI18n, type Translate } from '../i18n/index.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ function RosterPreview({ users }: { users: RosterUser[] }) {
               <td className="tabular">{u.login}</td>
               <td>{u.displayName ?? '–'}</td>
               <td>{u.email || '–'}</td>
-              <td>{u.status === 'matched' ? t('users.status.matched') : u.reason ? t(`users.reason.${u.reason}`) : t('users.status.conflict')}</td>
+              <td title={u.detail}>{u.status === 'matched' ? t('users.status.matched') : u.reason ? rosterReasonText(u.reason, t) : t('users.status.conflict')}</td>
             </tr>
           ))}
         </tbody>

@@ -3,9 +3,10 @@ import type { ChatPresence, CustomRow, DndAction, PbxCapabilitiesView, Rule, Set
 import { toCallError } from '../api/types.js';
 import { useDraft, useFieldError, useLive, useServices } from '../app/context.js';
 import { AVAILABILITIES, KNOWN_ACTIVITIES } from '../app/rows.js';
-import { Checkbox, Field, RadioGroup } from '../components/Field.js';
+import { Checkbox, Field, FieldErrorText, RadioGroup } from '../components/Field.js';
 import { Dialog } from '../components/Dialog.js';
 import { SaveBar } from '../components/SaveBar.js';
+import { capabilityReasonText, type EngineText } from '../i18n/engine-text.js';
 import { useI18n, type Translate } from '../i18n/index.js';
 import {
   CHAT_PRESENCES, DND_ACTIONS, MAX_CHAT_TEXT_LENGTH, STATUS_ROWS, type BuiltInRowId, type RowMatch,
@@ -13,10 +14,19 @@ import {
 
 type Capability = 'canSetDnd' | 'canSetChatPresenceMessage' | 'canSetChatPresence' | 'canSetTelephonyState';
 
-/** Whether the PBX can do it (unknown capabilities count as possible: the host decides) and why not. */
-function capability(caps: PbxCapabilitiesView | null, name: Capability): { ok: boolean; reason?: string } {
+/**
+ * Whether the PBX can do it (unknown capabilities count as possible: the host decides) and why not: the reason
+ * in the page's language (by capability name), with the host's own words as `detail`.
+ */
+function capability(caps: PbxCapabilitiesView | null, name: Capability, t: Translate): { ok: boolean; reason?: EngineText } {
   if (!caps || caps[name]) return { ok: true };
-  return { ok: false, reason: caps.reasons[name] ?? '' };
+  return { ok: false, reason: capabilityReasonText(name, caps.reasons[name], t) };
+}
+
+/** Tooltip of a control the PBX cannot serve: the reason, then the host's words. */
+function reasonTitle(reason: EngineText | undefined, t: Translate): string | undefined {
+  if (!reason) return undefined;
+  return reason.detail ? `${reason.text}\n${t('app.engineDetail', { message: reason.detail })}` : reason.text;
 }
 
 function describeMatch(match: RowMatch, t: Translate): string {
@@ -65,10 +75,10 @@ interface RuleRowProps {
 function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, reasonIds, onChange, onRemove, showActions }: RuleRowProps) {
   const { t } = useI18n();
   const chatError = useFieldError(errorPath);
-  const dndCap = capability(caps, 'canSetDnd');
-  const textCap = capability(caps, 'canSetChatPresenceMessage');
-  const presenceCap = capability(caps, 'canSetChatPresence');
-  const callCap = capability(caps, 'canSetTelephonyState');
+  const dndCap = capability(caps, 'canSetDnd', t);
+  const textCap = capability(caps, 'canSetChatPresenceMessage', t);
+  const presenceCap = capability(caps, 'canSetChatPresence', t);
+  const callCap = capability(caps, 'canSetTelephonyState', t);
   const ids = {
     dnd: `rule-${rowKey}-dnd`,
     text: `rule-${rowKey}-text`,
@@ -112,7 +122,7 @@ function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, r
           {...(chatError ? { 'aria-invalid': true, 'aria-describedby': ids.error } : !textCap.ok && reasonIds.canSetChatPresenceMessage ? { 'aria-describedby': reasonIds.canSetChatPresenceMessage } : {})}
           onChange={(e) => onChange({ ...rule, chatText: e.target.value })}
         />
-        {chatError && <p id={ids.error} className="field-error" role="alert">{chatError}</p>}
+        {chatError && <FieldErrorText id={ids.error} message={chatError} />}
       </td>
       <td>
         <label htmlFor={ids.presence} className="visually-hidden">{t('rules.chatPresenceFor', { row: label })}</label>
@@ -120,7 +130,7 @@ function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, r
           id={ids.presence}
           value={rule.chatPresence ?? 'unchanged'}
           disabled={!presenceCap.ok}
-          title={presenceCap.ok ? undefined : presenceCap.reason || t('rules.notSupported')}
+          title={reasonTitle(presenceCap.reason, t)}
           {...(!presenceCap.ok && reasonIds.canSetChatPresence ? { 'aria-describedby': reasonIds.canSetChatPresence } : {})}
           onChange={(e) => {
             const v = e.target.value;
@@ -142,7 +152,7 @@ function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, r
           type="checkbox"
           checked={rule.showAsInCall}
           disabled={!callCap.ok}
-          title={callCap.ok ? undefined : callCap.reason || t('rules.notSupported')}
+          title={reasonTitle(callCap.reason, t)}
           aria-label={t('rules.inCallFor', { row: label })}
           {...(!callCap.ok && reasonIds.canSetTelephonyState ? { 'aria-describedby': reasonIds.canSetTelephonyState } : {})}
           onChange={(e) => onChange({ ...rule, showAsInCall: e.target.checked })}
@@ -233,7 +243,7 @@ export function StatusRules() {
   const pollError = useFieldError('sync.pollIntervalSeconds');
 
   const unsupported = (['canSetDnd', 'canSetChatPresenceMessage', 'canSetChatPresence', 'canSetTelephonyState'] as const)
-    .map((name) => ({ name, ...capability(caps, name) }))
+    .map((name) => ({ name, ...capability(caps, name, t) }))
     .filter((c) => !c.ok);
   const reasonIds: Partial<Record<Capability, string>> = Object.fromEntries(unsupported.map((c) => [c.name, `${reasonBase}-${c.name}`]));
   const capLabel: Record<Capability, string> = {
@@ -248,7 +258,7 @@ export function StatusRules() {
     update((d) => ({ ...d, customRows: d.customRows.map((r, i) => (i === index ? { ...r, rule } : r)) }));
   const setSwitches = (edit: (s: Settings['switches']) => Settings['switches']) => update((d) => ({ ...d, switches: edit(d.switches) }));
   const setSync = (edit: (s: Settings['sync']) => Settings['sync']) => update((d) => ({ ...d, sync: edit(d.sync) }));
-  const telephonyCap = capability(caps, 'canSetTelephonyState');
+  const telephonyCap = capability(caps, 'canSetTelephonyState', t);
   const hasCustom = draft.customRows.length > 0;
 
   const reset = async () => {
@@ -278,7 +288,8 @@ export function StatusRules() {
           <ul>
             {unsupported.map((c) => (
               <li key={c.name} id={reasonIds[c.name]}>
-                <strong>{capLabel[c.name]}:</strong> {c.reason || t('rules.notSupported')}
+                <strong>{capLabel[c.name]}:</strong> {c.reason?.text}
+                {c.reason?.detail && <span className="engine-detail">{t('app.engineDetail', { message: c.reason.detail })}</span>}
               </li>
             ))}
           </ul>
@@ -360,7 +371,7 @@ export function StatusRules() {
             label={t('switches.setTelephonyState')}
             checked={draft.switches.setTelephonyState}
             disabled={!telephonyCap.ok}
-            disabledReason={telephonyCap.reason || t('rules.notSupported')}
+            disabledReason={telephonyCap.reason?.text}
             onChange={(v) => setSwitches((s) => ({ ...s, setTelephonyState: v }))}
           />
         </section>

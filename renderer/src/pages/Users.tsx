@@ -4,22 +4,14 @@ import { useDraft, useFieldError, useLive } from '../app/context.js';
 import { Field, RadioGroup } from '../components/Field.js';
 import { SaveBar } from '../components/SaveBar.js';
 import { VirtualTable, type Column } from '../components/VirtualTable.js';
+import { rosterReasonText } from '../i18n/engine-text.js';
 import { useI18n, type Translate } from '../i18n/index.js';
 import { parseLoginIds } from '../settings/checks.js';
 
 type RosterFilter = 'all' | 'matched' | 'conflict';
 
 function reasonText(u: RosterUser, t: Translate): string {
-  if (u.status === 'matched') return '';
-  switch (u.reason) {
-    case 'duplicate-email':
-    case 'no-microsoft-account':
-    case 'no-email':
-    case 'no-uci-password':
-      return t(`users.reason.${u.reason}`);
-    default:
-      return t('users.reason.other', { reason: u.reason ?? '?' });
-  }
+  return u.status === 'matched' ? '' : rosterReasonText(u.reason, t);
 }
 
 /** Keeps the admin's raw text (line breaks, a trailing comma) while the draft holds the parsed list. */

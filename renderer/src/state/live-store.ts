@@ -11,6 +11,11 @@ export interface LiveState {
   /** Why the host is unreachable (readable), while disconnected. */
   connectionError: string | null;
   sync: SyncStatus | null;
+  /**
+   * Whether `sync` (and the rest of the snapshot) is current. False from the moment the connection to the host
+   * drops until a fresh snapshot arrives after it is back: until then the last known state may be wrong.
+   */
+  syncKnown: boolean;
   auth: AuthStatus | null;
   capabilities: PbxCapabilitiesView | null;
   /** Every synced user, sorted by display name then login. Replaced (never mutated) on change. */
@@ -19,7 +24,7 @@ export interface LiveState {
 }
 
 const initial: LiveState = {
-  connection: 'connecting', connectionError: null, sync: null, auth: null, capabilities: null, users: [], roster: null,
+  connection: 'connecting', connectionError: null, sync: null, syncKnown: false, auth: null, capabilities: null, users: [], roster: null,
 };
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -39,6 +44,8 @@ export class LiveStore {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  /** Counts connection losses, so a snapshot requested before a loss cannot mark the state current after it. */
+  private epoch = 0;
 
   constructor(private readonly client: ControlClient, private readonly retryMs = 2000) {}
 
@@ -57,11 +64,13 @@ export class LiveStore {
   /** Fetches snapshot and roster; on failure marks the host unreachable and retries. */
   async refresh(): Promise<void> {
     clearTimeout(this.retryTimer);
+    const epoch = this.epoch;
     try {
       const [snap, roster] = await Promise.all([
         this.client.call('state.snapshot', {}),
         this.client.call('roster.get', {}).catch(() => null),
       ]);
+      if (epoch !== this.epoch) return; // the connection dropped meanwhile: this snapshot may be outdated
       this.users.clear();
       for (const u of snap.users) this.users.set(u.login, u);
       this.usersDirty = true;
@@ -69,6 +78,8 @@ export class LiveStore {
         ...s,
         connectionError: null,
         sync: snap.sync,
+        // Current only while the event stream is up (or still starting): without it no change would arrive.
+        syncKnown: s.connection !== 'disconnected',
         auth: snap.auth,
         capabilities: snap.capabilities,
         roster: roster ?? s.roster,
@@ -87,7 +98,14 @@ export class LiveStore {
    */
   setConnection(connection: HostConnection, error?: string): void {
     const was = this.store.get().connection;
-    this.store.set((s) => ({ ...s, connection, connectionError: connection === 'connected' ? null : (error ?? s.connectionError) }));
+    // Once the host is out of reach the last state it reported may no longer be true (sync may have stopped,
+    // or the host itself is gone): it is unknown until a fresh snapshot arrives after reconnecting.
+    const lost = connection === 'disconnected' || (connection !== 'connected' && was === 'connected');
+    if (lost) this.epoch++;
+    this.store.set((s) => ({
+      ...s, connection, connectionError: connection === 'connected' ? null : (error ?? s.connectionError),
+      syncKnown: lost ? false : s.syncKnown,
+    }));
     if (connection === 'connected' && was !== 'connected') void this.refresh();
   }
 

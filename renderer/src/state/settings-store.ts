@@ -1,5 +1,6 @@
 import type { ControlClient, Issue, Settings } from '../api/types.js';
 import { toCallError } from '../api/types.js';
+import { mergeEdits, sameValue } from '../settings/diff.js';
 import { Store } from './store.js';
 
 export type SaveStatus =
@@ -10,7 +11,10 @@ export type SaveStatus =
 export interface SettingsState {
   loaded: boolean;
   loadError: string | null;
-  /** Problems the host reported while reading the file (e.g. a corrupt file moved aside). */
+  /**
+   * Problems the host reported while reading the file (e.g. a corrupt file moved aside), minus those the admin
+   * dismissed or that a successful save made obsolete.
+   */
   problems: readonly string[];
   /** What the host has stored. */
   saved: Settings | null;
@@ -32,9 +36,7 @@ const initial: SettingsState = {
   serverIssues: [], localIssues: [], status: null, changedElsewhere: false,
 };
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+const same = sameValue;
 
 /**
  * One settings draft for the whole window: pages edit parts of it, one Save stores it all. A failed save keeps
@@ -45,6 +47,11 @@ export class SettingsStore {
   private validateTimer: ReturnType<typeof setTimeout> | undefined;
   private validateSeq = 0;
   private unsubscribe: (() => void) | undefined;
+  /**
+   * Notes the admin has dealt with (dismissed, or saved the settings after seeing them). The host keeps
+   * reporting a note from reading the file until it restarts; this window does not show it again.
+   */
+  private readonly doneProblems = new Set<string>();
 
   constructor(
     private readonly client: ControlClient,
@@ -76,7 +83,7 @@ export class SettingsStore {
     try {
       const { settings, problems } = await this.client.call('settings.get', {});
       this.store.set((s) => ({
-        ...s, loaded: true, loadError: null, problems, saved: settings, draft: settings, dirty: false,
+        ...s, loaded: true, loadError: null, problems: this.openProblems(problems), saved: settings, draft: settings, dirty: false,
         serverIssues: [], localIssues: this.localCheck(settings), changedElsewhere: false,
       }));
     } catch (err) {
@@ -126,10 +133,16 @@ export class SettingsStore {
         }));
         return false;
       }
+      // The notes the admin saw came from reading the old file, which was just replaced: they are done with.
+      // Only notes the host reports anew after the save are shown.
+      this.dismissProblems();
       // Reload what was stored: the host normalises (trims, drops trailing slashes, fills defaults).
       let stored = draft;
+      let problems: string[] = [];
       try {
-        stored = (await this.client.call('settings.get', {})).settings;
+        const reloaded = await this.client.call('settings.get', {});
+        stored = reloaded.settings;
+        problems = this.openProblems(reloaded.problems);
       } catch {
         // The save succeeded; showing the draft as saved is the best we know.
       }
@@ -139,7 +152,7 @@ export class SettingsStore {
         return {
           ...s, saving: false, saved: stored, draft: nextDraft, dirty: editedMeanwhile && !same(nextDraft, stored),
           serverIssues: [], localIssues: nextDraft ? this.localCheck(nextDraft) : [], status: { kind: 'saved' },
-          changedElsewhere: false,
+          changedElsewhere: false, problems,
         };
       });
       return true;
@@ -166,6 +179,16 @@ export class SettingsStore {
     }
   }
 
+  /** Hides the current notes from loading the settings (the same notes stay hidden on later loads). */
+  dismissProblems(): void {
+    for (const p of this.store.get().problems) this.doneProblems.add(p);
+    this.store.set((s) => ({ ...s, problems: [] }));
+  }
+
+  private openProblems(problems: readonly string[]): string[] {
+    return problems.filter((p) => !this.doneProblems.has(p));
+  }
+
   clearStatus(): void {
     this.store.set((s) => ({ ...s, status: null }));
   }
@@ -177,7 +200,15 @@ export class SettingsStore {
     if (!dirty) {
       this.store.set((s) => ({ ...s, saved: settings, draft: settings, localIssues: this.localCheck(settings), serverIssues: [] }));
     } else {
-      this.store.set((s) => ({ ...s, saved: settings, changedElsewhere: true, dirty: !same(s.draft, settings) }));
+      // Keep what the admin changed here and take everything else as now stored, so Save neither reverts the
+      // other change nor marks pages the admin never touched as edited.
+      this.store.set((s) => {
+        const draft = s.draft && s.saved ? mergeEdits(s.saved, s.draft, settings) : settings;
+        const stillDirty = !same(draft, settings);
+        return {
+          ...s, saved: settings, draft, changedElsewhere: stillDirty, dirty: stillDirty, localIssues: this.localCheck(draft),
+        };
+      });
     }
   }
 
