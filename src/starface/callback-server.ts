@@ -145,6 +145,11 @@ export class CallbackServer extends EventEmitter<Events> {
   }
 
   /** A fresh path token for a user's UCI session; replaces the user's previous token. */
+  /** The base URL the PBX is told (after start), e.g. http://192.0.2.10:8765. */
+  get publicUrl(): string | undefined {
+    return this.publicBase?.origin;
+  }
+
   register(login: string): CallbackTarget {
     if (!this.publicBase) throw new Error('Start the callback server before registering sessions.');
     this.unregister(login);

@@ -10,7 +10,7 @@ import { UciSession } from '../starface/uci-session.js';
 import { GraphRequestError } from '../teams/errors.js';
 import { CERTIFICATE_KEY_NAME, CLIENT_SECRET_NAME } from '../teams/index.js';
 import type { Connections } from './connections.js';
-import { ADMIN_PASSWORD_SECRET } from './connections.js';
+import { ADMIN_PASSWORD_SECRET, isLoopbackHost } from './connections.js';
 import { findGroup } from './roster.js';
 
 type Check = CheckReport['checks'][number];
@@ -196,16 +196,17 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
   }
 
   const pbxHost = safe(() => new URL(sf.baseUrl).hostname) ?? '';
-  const pbxIsLocal = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(pbxHost);
-  const cbUrl = conns.callbacks ? `${sf.callbackHost || '127.0.0.1'}:${sf.callbackPort || '(free port)'}` : undefined;
-  if (!pbxIsLocal && !sf.callbackHost) {
+  const cbUrl = conns.callbacks?.publicUrl;
+  const cbHost = safe(() => new URL(cbUrl ?? '').hostname) ?? '';
+  if (!isLoopbackHost(pbxHost) && (!cbUrl || isLoopbackHost(cbHost))) {
     checks.push({
       id: 'callback', label: 'Call events', ok: false,
-      message: 'No callback host is set, so the PBX cannot deliver call events to this machine.',
+      message: 'No callback host is set and none was found towards the PBX, so the PBX cannot deliver call events to this machine.',
       fix: 'Set the callback host (an address of this machine the PBX can reach) and a fixed callback port, and allow it in the firewall.',
     });
   } else {
-    checks.push({ id: 'callback', label: 'Call events', ok: true, message: `The PBX delivers call events to ${cbUrl ?? 'the callback server'}.` });
+    const note = sf.callbackHost ? '' : ' (address found automatically; set a fixed callback host and port if a firewall sits between them)';
+    checks.push({ id: 'callback', label: 'Call events', ok: true, message: `The PBX delivers call events to ${cbUrl ?? 'the callback server'}${note}.` });
   }
   return report();
 }

@@ -7,6 +7,7 @@ import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import type { SecretStore } from '../platform/vault.js';
 import { CallbackServer } from '../starface/callback-server.js';
+import { localAddressFacing } from '../starface/local-address.js';
 import type { UciSessionSettings } from '../starface/options.js';
 import { StarfaceDirectory } from '../starface/rest-directory.js';
 import { UciSessionPool } from '../starface/uci-session-pool.js';
@@ -101,14 +102,10 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     closers.push(() => dir.logout());
   }
   if (sf.baseUrl && !tuning.withoutCallbacks) {
-    const bind = tuning.callbackBind ?? (sf.callbackHost ? '0.0.0.0' : '127.0.0.1');
+    const publicHost = sf.callbackHost || await callbackHostFacing(sf.baseUrl, logger);
+    const bind = tuning.callbackBind ?? (isLoopbackHost(publicHost) ? '127.0.0.1' : '0.0.0.0');
     // The PBX is told the callback host with the port the server really bound (callbackPort 0: a free one).
-    const callbacks = new CallbackServer({
-      host: bind,
-      port: sf.callbackPort,
-      ...(sf.callbackHost ? { publicHost: sf.callbackHost } : {}),
-      logger,
-    });
+    const callbacks = new CallbackServer({ host: bind, port: sf.callbackPort, publicHost, logger });
     await callbacks.start();
     conns.callbacks = callbacks;
     closers.push(() => callbacks.close());
@@ -159,4 +156,24 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
 export function connectionSettingsChanged(a: Settings, b: Settings): boolean {
   const pick = (s: Settings) => JSON.stringify([s.microsoft, s.starface, s.network, s.sync.teamsSessionRefreshSeconds, s.sync.applyConcurrency]);
   return pick(a) !== pick(b);
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Without a configured callback host, the PBX is told this machine's address on the route towards it:
+ * a PBX on another machine could never reach 127.0.0.1. A PBX on loopback gets loopback.
+ */
+async function callbackHostFacing(pbxUrl: string, logger: Logger): Promise<string> {
+  const pbxHost = new URL(pbxUrl).hostname;
+  if (isLoopbackHost(pbxHost)) return '127.0.0.1';
+  try {
+    return await localAddressFacing(pbxUrl);
+  } catch (err) {
+    logger.warn('No callback host set and none found towards the PBX; call events will not arrive', { error: (err as Error).message });
+    return '127.0.0.1';
+  }
 }
