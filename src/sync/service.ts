@@ -189,6 +189,8 @@ export class EngineHost {
     const v = validateSettings(draft);
     if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
     const next = await this.store.save(v.settings);
+    // Notes from loading (e.g. a corrupt file moved aside) were shown; a good save supersedes them.
+    this.settingsProblems = [];
     await this.applySettings(next);
     return { ok: true, issues: [] };
   }

@@ -1,6 +1,6 @@
 // First run through the control contract only, as the settings page does it: an empty settings file, then
 // secrets and settings entered → the engine connects and syncs, without a restart.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,4 +50,21 @@ describe('first run', () => {
     await waitFor(() => env.starface.users.every((u) => env.starface.pbx.user(u.login)!.chatPresenceMessage === 'Offline'), 20_000, 'synced');
     expect((await api['auth.status']({})).appCredential).toBe('ok');
   }, 60_000);
+
+  it('reports a corrupt settings file on load and drops the note once the admin has saved', async () => {
+    const own = await mkdtemp(path.join(tmpdir(), 'pb-corrupt-'));
+    await writeFile(path.join(own, 'settings.json'), '{ this is not json');
+    const secrets = await openVault({ file: path.join(own, 'vault.json'), passphrase: 'corrupt-test', keySource: 'passphrase' });
+    const svc = await createEngineService({ dataDir: own, secrets, logger: createLogger({ level: 'warn' }), tuning: FAST_TUNING });
+    try {
+      const before = await svc.api['settings.get']({});
+      expect(before.problems.join(' ')).toMatch(/settings\.json\.corrupt-/);
+      expect(await svc.api['settings.save']({ settings: before.settings })).toEqual({ ok: true, issues: [] });
+      const after = await svc.api['settings.get']({});
+      expect(after.problems.join(' ')).not.toMatch(/corrupt/);
+    } finally {
+      await svc.close({ restore: false });
+      await rm(own, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
