@@ -189,8 +189,6 @@ export class EngineHost {
     const v = validateSettings(draft);
     if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
     const next = await this.store.save(v.settings);
-    // Notes from loading (e.g. a corrupt file moved aside) were shown; a good save supersedes them.
-    this.settingsProblems = [];
     await this.applySettings(next);
     return { ok: true, issues: [] };
   }
@@ -202,6 +200,7 @@ export class EngineHost {
   private async applySettings(next: Settings): Promise<void> {
     const prev = this.settings;
     this.settings = next;
+    // Notes from loading (e.g. a corrupt file moved aside) were shown; a good save supersedes them.
     this.settingsProblems = [];
     if (prev.log.level !== next.log.level) this.logger.setLevel(next.log.level as LogLevel);
     this.emit({ type: 'settings.changed', data: { settings: next } });
