@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
@@ -72,6 +73,7 @@ let httpsPort: number;
 let httpServer: http.Server;
 let httpPort: number;
 let httpConnections = 0;
+let httpsConnections = 0;
 const transports: HttpTransport[] = [];
 
 function transport(settings?: ConstructorParameters<typeof HttpTransport>[0]): HttpTransport {
@@ -124,6 +126,7 @@ beforeAll(async () => {
   pems = await makeCert();
   httpsServer = https.createServer({ cert: pems.cert, key: pems.key }, handler);
   httpsServer.keepAliveTimeout = 2_000;
+  httpsServer.on('secureConnection', () => { httpsConnections++; });
   httpsPort = await listen(httpsServer);
   httpServer = http.createServer(handler);
   httpServer.on('connection', () => { httpConnections++; });
@@ -186,6 +189,62 @@ describe('HttpTransport over TLS', () => {
   it('refuses CA text that is not a certificate, with a readable message', () => {
     expect(() => new HttpTransport({ extraCaPem: ['hello'] })).toThrow(/PEM/);
     expect(describeCaPem(pems.cert)[0]?.subject).toContain('localhost');
+  });
+
+  it('builds one TLS context per configuration: agents carry it instead of a CA list, requests add none', async () => {
+    const url = `https://127.0.0.1:${httpsPort}/json`;
+    const t = transport({ extraCaPem: [pems.cert] });
+    const agent = t.agentFor(url) as https.Agent;
+    const first = agent.options.secureContext;
+    expect(first).toBeDefined();
+    expect(agent.options.ca).toBeUndefined();
+    expect((await t.request({ url })).status).toBe(200);
+    // https.Agent keys its pool by the connection options; a CA list (~200 KB) there is rebuilt per request.
+    const poolKeys = [...Object.keys(agent.freeSockets), ...Object.keys(agent.sockets)];
+    expect(poolKeys.length).toBeGreaterThan(0);
+    for (const k of poolKeys) expect(k.length).toBeLessThan(1_000);
+
+    // Through a proxy too (its agent keys the pool the same way).
+    const proxy = startProxy();
+    const proxyPort = await listen(proxy.server);
+    try {
+      const viaProxy = transport({ extraCaPem: [pems.cert], proxyUrl: `http://127.0.0.1:${proxyPort}` });
+      expect((await viaProxy.request({ url })).status).toBe(200);
+      const proxyAgent = viaProxy.agentFor(url);
+      const proxyKeys = [...Object.keys(proxyAgent.freeSockets), ...Object.keys(proxyAgent.sockets)];
+      expect(proxyKeys.length).toBeGreaterThan(0);
+      for (const k of proxyKeys) expect(k.length).toBeLessThan(1_000);
+    } finally {
+      for (const s of proxy.sockets) s.destroy();
+      await close(proxy.server);
+    }
+
+    t.reconfigure({ readTimeoutMs: 5_000 });
+    const next = (t.agentFor(url) as https.Agent).options.secureContext;
+    expect(next).toBeDefined();
+    expect(next).not.toBe(first);
+    expect((await t.request({ url })).status).toBe(200);
+  });
+
+  it('opens many new TLS connections for less than one context build each', async () => {
+    const url = `https://127.0.0.1:${httpsPort}/json`;
+    // What one per-connection context with Node's roots + the extra CA costs on this machine right now.
+    const builds: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      tls.createSecureContext({ ca: [...tls.rootCertificates, pems.cert] });
+      builds.push(performance.now() - started);
+    }
+    const perBuild = builds.sort((a, b) => a - b)[1]!;
+    const t = transport({ extraCaPem: [pems.cert], keepAlive: false });
+    const before = httpsConnections;
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) expect((await t.request({ url })).status).toBe(200);
+    const elapsed = performance.now() - started;
+    // With a context per connection this takes at least 50 builds; with one shared context, handshakes only
+    // (about a quarter of a build each here). Relative to a build measured now, so machine load cancels out.
+    expect(httpsConnections - before).toBe(50);
+    expect(elapsed, `50 connections took ${elapsed.toFixed(0)} ms; one context build ${perBuild.toFixed(1)} ms`).toBeLessThan(35 * perBuild);
   });
 
   it('times out the TLS handshake with the connect timeout when a server accepts but never answers', async () => {
