@@ -49,6 +49,12 @@ export class UciSessionPool extends EventEmitter<Events> {
   readonly settings: UciSessionSettings;
   private readonly sessions = new Map<string, UciSession>();
   private readonly gate: Semaphore;
+  /**
+   * Bounds logouts (deselect, stop, close) like the login gate bounds logins: 2,000 logouts at once each need a
+   * connection and run into their short deadline, leaving sessions open on the PBX. A separate semaphore of the
+   * same width, because a logout waits for its session's queue, which may hold a login waiting for `gate`.
+   */
+  private readonly logoutGate: Semaphore;
   private readonly log: Logger;
   private readonly firstAttempts = new Map<string, Promise<boolean>>();
   private readonly unsubscribe: (() => void)[] = [];
@@ -60,6 +66,7 @@ export class UciSessionPool extends EventEmitter<Events> {
     super();
     this.settings = resolveSessionSettings(opts.settings);
     this.gate = new Semaphore(opts.maxConcurrentLogins ?? 20);
+    this.logoutGate = new Semaphore(Math.max(1, opts.maxConcurrentLogins ?? 20));
     this.log = (opts.logger ?? silentLogger).child({ component: 'starface-pool' });
     const cb = opts.callbackServer;
     if (cb) {
@@ -125,17 +132,18 @@ export class UciSessionPool extends EventEmitter<Events> {
     return session;
   }
 
+  /** Logs the user's session out (bounded by the logout gate, shared by setUsers and close) and drops it. */
   async remove(login: string): Promise<void> {
     const session = this.sessions.get(login);
     if (!session) return;
     this.sessions.delete(login);
     this.firstAttempts.delete(login);
-    await session.stop();
+    await this.logoutGate.run(() => session.stop());
     session.removeAllListeners();
     this.opts.callbackServer?.unregister(login);
   }
 
-  /** Makes the pool hold exactly these users: adds the new ones, logs out the ones no longer selected. */
+  /** Makes the pool hold exactly these users: adds the new ones, logs out the ones no longer selected (bounded). */
   async setUsers(logins: Iterable<string>): Promise<void> {
     const wanted = new Set(logins);
     const gone = [...this.sessions.keys()].filter((l) => !wanted.has(l));
@@ -201,13 +209,12 @@ export class UciSessionPool extends EventEmitter<Events> {
     return out;
   }
 
-  /** Logs every session out (bounded) and detaches from the callback server. */
+  /** Logs every session out (bounded by the logout gate) and detaches from the callback server. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const u of this.unsubscribe.splice(0)) u();
-    const limiter = new Semaphore(Math.max(1, this.opts.maxConcurrentLogins ?? 20));
-    await Promise.all([...this.sessions.keys()].map((l) => limiter.run(() => this.remove(l))));
+    await Promise.all([...this.sessions.keys()].map((l) => this.remove(l)));
   }
 
   private require(login: string): UciSession {
