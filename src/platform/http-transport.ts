@@ -98,6 +98,8 @@ export class HttpTransport {
    */
   private secureContext: tls.SecureContext;
   private agents: AgentSet;
+  /** keepAlive-off agents for the last retry after stale pooled sockets; built on first need. */
+  private freshAgents?: AgentSet;
   private closed = false;
 
   constructor(settings?: Partial<TransportSettings>) {
@@ -115,11 +117,12 @@ export class HttpTransport {
   reconfigure(settings: Partial<TransportSettings>): void {
     const next = normalize({ ...this.settings, ...settings });
     const secureContext = buildSecureContext(next.extraCaPem);
-    const old = this.agents;
+    const old = [this.agents, this.freshAgents];
     this.agents = buildAgents(next, secureContext);
+    this.freshAgents = undefined;
     this.secureContext = secureContext;
     this.settings = next;
-    destroyIdle(old);
+    for (const a of old) if (a) destroyIdle(a);
   }
 
   agentFor(url: string | URL): http.Agent {
@@ -129,6 +132,7 @@ export class HttpTransport {
   close(): void {
     this.closed = true;
     destroyAll(this.agents);
+    if (this.freshAgents) destroyAll(this.freshAgents);
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -137,13 +141,24 @@ export class HttpTransport {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TransportError('network', `Unsupported URL scheme "${url.protocol}" for ${safeUrl(url)} — use http:// or https://.`, url);
     }
+    // A keep-alive socket the server closed while idle fails on first use; trying again is safe then because
+    // the server never saw the request (nothing was received on that socket). The first retry may pick the next
+    // pooled socket, which the server may have closed as well (it idled even longer); the last one therefore
+    // runs on a new connection outside the pool, so the caller gets a response or a TransportError.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return await this.once(url, req, this.agentFor(url));
+      } catch (err) {
+        if (!(err instanceof RetryOnFreshSocket)) throw err;
+      }
+    }
+    if (this.closed) throw new TransportError('network', `Transport is closed; cannot request ${hostOf(url)}.`, url);
+    const fresh = (this.freshAgents ??= buildAgents({ ...this.settings, keepAlive: false }, this.secureContext));
     try {
-      return await this.once(url, req);
+      return await this.once(url, req, this.pick(fresh, url));
     } catch (err) {
-      // A keep-alive socket the server closed while idle fails on first use; one fresh attempt is safe then
-      // because the server never saw the request (nothing was received on that socket).
-      if (err instanceof RetryOnFreshSocket) return this.once(url, req);
-      throw err;
+      // Never hand the internal marker to callers; it carries the readable TransportError.
+      throw err instanceof RetryOnFreshSocket ? err.failure : err;
     }
   }
 
@@ -199,11 +214,10 @@ export class HttpTransport {
     return true;
   }
 
-  private once(url: URL, req: HttpRequest): Promise<HttpResponse> {
+  private once(url: URL, req: HttpRequest, agent: http.Agent): Promise<HttpResponse> {
     const settings = this.settings;
     const secureContext = this.secureContext;
     const viaProxy = this.useProxy(url);
-    const agent = this.agentFor(url);
     const secure = url.protocol === 'https:';
     const host = hostOf(url);
     const maxBytes = req.maxResponseBytes ?? settings.maxResponseBytes ?? DEFAULT_TRANSPORT_SETTINGS.maxResponseBytes!;
@@ -294,7 +308,7 @@ export class HttpTransport {
         if (settled) return;
         const code = err.code ?? '';
         if (r.reusedSocket && !gotResponse && (RETRYABLE_ON_REUSED.has(code) || err.message === 'socket hang up')) {
-          fail(new RetryOnFreshSocket());
+          fail(new RetryOnFreshSocket(classify(err, url, { viaProxy, proxyConnected, proxyUrl: settings.proxyUrl })));
           return;
         }
         fail(classify(err, url, { viaProxy, proxyConnected, proxyUrl: settings.proxyUrl }));
@@ -355,7 +369,12 @@ export function describeCaPem(pem: string): { subject: string; issuer: string; v
   });
 }
 
-class RetryOnFreshSocket extends Error {}
+/** Internal: the request failed on a stale pooled socket before the server saw it; request() tries again. */
+class RetryOnFreshSocket extends Error {
+  constructor(readonly failure: TransportError) {
+    super(failure.message, { cause: failure });
+  }
+}
 
 function normalize(s: TransportSettings): TransportSettings {
   for (const pem of s.extraCaPem) describeCaPem(pem);

@@ -296,6 +296,50 @@ describe('HttpTransport over plain HTTP', () => {
     }
   });
 
+  it('answers or fails with a TransportError when several pooled keep-alive sockets went stale at once', async () => {
+    // Each connection serves one request; while `stale` is set, a later request on it is dropped unanswered —
+    // what a client sees when the server closed its idle keep-alive sockets and the close crossed the request.
+    let stale: 'none' | 'reused' | 'all' = 'none';
+    const served = new WeakMap<net.Socket, number>();
+    let connections = 0;
+    const server = http.createServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      if (stale === 'all' || (stale === 'reused' && n > 1)) {
+        req.socket.destroy();
+        return;
+      }
+      setTimeout(() => { res.writeHead(200); res.end('ok'); }, 20);
+    });
+    server.on('connection', () => { connections++; });
+    const port = await listen(server);
+    const url = `http://127.0.0.1:${port}/`;
+    const fillPool = async (t: HttpTransport): Promise<void> => {
+      stale = 'none';
+      const before = connections;
+      await Promise.all([1, 2, 3].map(() => t.request({ url })));
+      expect(connections - before).toBe(3); // three idle sockets in the pool now
+    };
+    try {
+      const t = transport({ keepAlive: true });
+      await fillPool(t);
+      stale = 'reused';
+      const before = connections;
+      const res = await t.request({ url, method: 'POST', body: '{}' });
+      expect(res.text()).toBe('ok');
+      expect(connections - before).toBe(1); // two stale pooled sockets tried, then one new connection
+
+      const t2 = transport({ keepAlive: true });
+      await fillPool(t2);
+      stale = 'all';
+      const err = await expectTransportError(t2.request({ url, method: 'POST', body: '{}' }), 'network');
+      expect(err.message).toContain(`127.0.0.1:${port}`);
+      expect(err.message).toMatch(/closed the connection/);
+    } finally {
+      await close(server);
+    }
+  });
+
   it('opens a new connection per request without keep-alive', async () => {
     const t = transport({ keepAlive: false });
     const before = httpConnections;
