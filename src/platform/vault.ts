@@ -150,13 +150,14 @@ export async function openVault(opts: OpenVaultOptions): Promise<Vault> {
   const keychain = opts.keychain ?? osKeychain();
   const passphrase = opts.passphrase ?? (process.env[VAULT_PASSPHRASE_ENV] || undefined);
   return withLock(file, async () => {
+    const stamp = await fileStamp(file); // before the read: see Vault.readMap()
     const text = await readVaultText(file);
     if (text !== undefined) {
       const parsed = parseVaultFile(file, text);
       const key = await keyForExisting(file, parsed, keychain, passphrase);
-      const vault = new Vault(file, headerOf(parsed), key);
-      decrypt(file, parsed, key); // prove we can read it now rather than on first use
-      return vault;
+      // Prove we can read it now rather than on first use; the result is the first cached copy.
+      const map = decrypt(file, parsed, key);
+      return new Vault(file, headerOf(parsed), key, stamp === undefined ? undefined : { stamp, map });
     }
     const { header, key } = await createKey(file, opts.service ?? DEFAULT_VAULT_SERVICE, opts.keySource ?? 'auto', keychain, passphrase);
     const vault = new Vault(file, header, key);
@@ -175,9 +176,22 @@ export async function moveVaultAside(file: string): Promise<string> {
   return backup;
 }
 
+/**
+ * The decrypted map of the file as it was when `stamp` (see fileStamp) was taken. Every read compares the
+ * file's current stamp with it, so a write by another Vault or process (or an edit) is seen on the next read,
+ * while repeated reads of an unchanged file cost one stat instead of read + parse + decrypt of every secret.
+ */
+interface CachedMap { stamp: string; map: Map<string, string> }
+
 export class Vault implements SecretStore {
+  private cache?: CachedMap;
+  /** The load in progress, shared by concurrent reads (2,000 UCI logins starting at once read it once). */
+  private loading?: { stamp: string; promise: Promise<Map<string, string>> };
+
   /** @internal created by openVault */
-  constructor(readonly file: string, private readonly header: VaultHeader, private readonly key: Buffer) {}
+  constructor(readonly file: string, private readonly header: VaultHeader, private readonly key: Buffer, initial?: CachedMap) {
+    this.cache = initial;
+  }
 
   get keySource(): KeySource {
     return this.header.keySource;
@@ -194,7 +208,7 @@ export class Vault implements SecretStore {
   async set(name: string, value: string): Promise<void> {
     checkEntry(name, value);
     await withLock(this.file, async () => {
-      const map = await this.readMap();
+      const map = new Map(await this.readMap()); // a copy: the cached map must not change if the write fails
       if (map.get(name) === value) return;
       map.set(name, value);
       await this.writeMap(map);
@@ -206,7 +220,7 @@ export class Vault implements SecretStore {
     const checked = checkedEntries(entries);
     if (checked.length === 0) return;
     await withLock(this.file, async () => {
-      const map = await this.readMap();
+      const map = new Map(await this.readMap());
       let changed = false;
       for (const [name, value] of checked) {
         if (map.get(name) === value) continue;
@@ -219,7 +233,7 @@ export class Vault implements SecretStore {
 
   async delete(name: string): Promise<void> {
     await withLock(this.file, async () => {
-      const map = await this.readMap();
+      const map = new Map(await this.readMap());
       if (!map.delete(name)) return;
       await this.writeMap(map);
     });
@@ -238,22 +252,51 @@ export class Vault implements SecretStore {
       tag: cipher.getAuthTag().toString('base64'),
       data: data.toString('base64'),
     };
+    this.cache = undefined;
     try {
       await writeFileAtomic(this.file, `${JSON.stringify(out, null, 1)}\n`, { mode: 0o600 });
     } catch (err) {
       throw new VaultError('io', `Cannot save the secret vault ${this.file}: ${(err as Error).message}`, { cause: err });
     }
+    // Stamp of the file just written (the rename gave it a new inode). Another process replacing it within the
+    // microseconds before this stat would go unseen until the file changes again; writers in this process are
+    // serialised by withLock.
+    const stamp = await fileStamp(this.file).catch(() => undefined);
+    if (stamp !== undefined) this.cache = { stamp, map: new Map(map) };
   }
 
+  /** The current secrets; shared with the cache, so callers that change it must copy it first. */
   private async readMap(): Promise<Map<string, string>> {
-    const text = await readVaultText(this.file);
+    // The stamp is taken before the content is read: a change in between leaves an older stamp in the cache,
+    // which only causes one more load next time — never a stale answer.
+    const stamp = await fileStamp(this.file);
     // Deleted behind our back: treat as empty; the next write recreates it with the same key.
+    if (stamp === undefined) {
+      this.cache = undefined;
+      return new Map();
+    }
+    if (this.cache?.stamp === stamp) return this.cache.map;
+    if (this.loading?.stamp !== stamp) {
+      const loading = { stamp, promise: this.load(stamp) };
+      this.loading = loading;
+      const done = (): void => {
+        if (this.loading === loading) this.loading = undefined;
+      };
+      loading.promise.then(done, done);
+    }
+    return this.loading.promise;
+  }
+
+  private async load(stamp: string): Promise<Map<string, string>> {
+    const text = await readVaultText(this.file);
     if (text === undefined) return new Map();
     const parsed = parseVaultFile(this.file, text);
     if (parsed.keyCheck !== this.header.keyCheck) {
       throw new VaultError('wrong-key', `The secret vault ${this.file} was replaced by one with a different key while the app was running — restart the app.`);
     }
-    return decrypt(this.file, parsed, this.key);
+    const map = decrypt(this.file, parsed, this.key);
+    this.cache = { stamp, map };
+    return map;
   }
 }
 
@@ -420,6 +463,21 @@ function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     crypto.scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
   });
+}
+
+/**
+ * What identifies one version of the file without reading it: inode, size, modification and change time (ns).
+ * An atomic replace (ours or another process's) always gives a new inode; an in-place edit changes size or the
+ * times. Undefined when the file does not exist.
+ */
+async function fileStamp(file: string): Promise<string | undefined> {
+  try {
+    const st = await fsp.stat(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new VaultError('io', `Cannot read the secret vault ${file}: ${(err as Error).message} — check its permissions.`, { cause: err });
+  }
 }
 
 async function readVaultText(file: string): Promise<string | undefined> {

@@ -120,6 +120,55 @@ describe('vault without an OS keychain', () => {
     expect(await v.names()).toEqual(['x']);
   });
 
+  it('reads the file once for many gets, and still sees writes by another vault, edits on disk and deletion', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const writer = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    const names = Array.from({ length: 2000 }, (_, i) => `starface.user.${1000 + i}.password`);
+    await setSecrets(writer, names.map((n, i) => [n, `pw-${i}-${SECRET}`] as const));
+
+    const reads = vi.spyOn(fs.promises, 'readFile');
+    try {
+      const v = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+      expect(reads).toHaveBeenCalledTimes(1); // opening proves the key by decrypting once
+      // 2,000 UCI logins asking at once, then one by one: no further read of the file.
+      const all = await Promise.all(names.map((n) => v.get(n)));
+      expect(all[1999]).toBe(`pw-1999-${SECRET}`);
+      for (const n of names.slice(0, 200)) expect(await v.get(n)).toBeDefined();
+      expect(await v.names()).toHaveLength(2000);
+      expect(reads).toHaveBeenCalledTimes(1);
+
+      // Its own write updates what it holds, without reading the file back.
+      await v.set('msal.cache', 'tokens-1');
+      expect(await v.get('msal.cache')).toBe('tokens-1');
+      expect(reads).toHaveBeenCalledTimes(1);
+
+      // Another vault on the same file (as another process would): the next get loads the file once.
+      await writer.set('msal.cache', 'tokens-2');
+      expect(await v.get('msal.cache')).toBe('tokens-2');
+      expect(await v.get(names[0]!)).toBe(`pw-0-${SECRET}`);
+      const afterOther = reads.mock.calls.length;
+      expect(afterOther).toBeGreaterThan(1);
+
+      // An edit in place (same inode): an older version of the file copied back over it is seen.
+      const older = fs.readFileSync(file);
+      await v.set('msal.cache', 'tokens-3, a longer value');
+      expect(await v.get('msal.cache')).toBe('tokens-3, a longer value');
+      fs.writeFileSync(file, older);
+      expect(await v.get('msal.cache')).toBe('tokens-2');
+
+      // Damage on disk is reported, not hidden by the copy in memory.
+      flipCiphertextByte(file);
+      expect((await vaultError(v.get('msal.cache'))).code).toBe('tampered');
+
+      fs.rmSync(file);
+      expect(await v.get('msal.cache')).toBeUndefined();
+      await v.set('after', 'deletion');
+      expect(await (await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' })).names()).toEqual(['after']);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('takes the passphrase from PRESENCE_BRIDGE_VAULT_PASSPHRASE', async () => {
     const file = path.join(tmp(), 'secrets.vault');
     process.env[VAULT_PASSPHRASE_ENV] = 'from the environment';
