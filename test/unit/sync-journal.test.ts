@@ -57,6 +57,58 @@ describe('JournalStore', () => {
     await journal.close();
   });
 
+  it('DND-on intents recorded one after another share one write (group commit); each is on disk when its flush resolves', async () => {
+    const file = join(dir, 'journal.json');
+    const { journal } = await JournalStore.open({ file, flushDelayMs: 10_000 });
+    // Like an apply batch: each worker records its intent and waits for the flush before writing to the PBX.
+    const flushed: string[] = [];
+    const workers = Array.from({ length: 8 }, (_, i) => String(1001 + i)).map((login) => {
+      journal.set(login, recordPbxWrite(journal.entry(login, 0), { field: 'dnd', value: true }, false, 0));
+      journal.markPending(login);
+      return journal.flushNow().then(async () => {
+        const saved = JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, unknown>; pending: string[] };
+        if (saved.entries[login] && saved.pending.includes(login)) flushed.push(login);
+      });
+    });
+    await Promise.all(workers);
+    expect(journal.fileWrites).toBe(1);
+    expect(flushed).toHaveLength(8);
+    await journal.close();
+  });
+
+  it('a change made while a write is under way waits for the next write', async () => {
+    const file = join(dir, 'journal.json');
+    const { journal } = await JournalStore.open({ file, flushDelayMs: 10_000 });
+    journal.set('1001', recordPbxWrite(journal.entry('1001', 0), { field: 'dnd', value: true }, false, 0));
+    const first = journal.flushNow();
+    // The group commit takes its snapshot after this tick: B comes after it.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    journal.set('1002', recordPbxWrite(journal.entry('1002', 0), { field: 'dnd', value: true }, false, 0));
+    await journal.flushNow();
+    await first;
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, unknown> };
+    expect(Object.keys(saved.entries).sort()).toEqual(['1001', '1002']);
+    expect(journal.fileWrites).toBe(2);
+    await journal.close();
+  });
+
+  it('a failed flush rejects every caller that shared it, and the next flush writes again', async () => {
+    const blocker = join(dir, 'not-a-dir');
+    const file = join(blocker, 'journal.json');
+    const { journal } = await JournalStore.open({ file, flushDelayMs: 10_000 });
+    await writeFile(blocker, 'x'); // the journal's folder is a file now: every write fails
+    journal.set('1001', recordPbxWrite(journal.entry('1001', 0), { field: 'dnd', value: true }, false, 0));
+    const results = await Promise.allSettled([journal.flushNow(), journal.flushNow()]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(journal.fileWrites).toBe(0);
+    await rm(blocker);
+    await journal.flushNow();
+    expect(journal.fileWrites).toBe(1);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ entries: { '1001': { pbx: { dnd: { value: true } } } } });
+    await journal.close();
+  });
+
   it('moves a corrupt journal aside and starts empty with a readable problem', async () => {
     const file = join(dir, 'journal.json');
     await writeFile(file, '{"version":1,"entries":{"1001":{"pbx":');
