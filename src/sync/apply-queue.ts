@@ -2,7 +2,9 @@
 // - bounded concurrency: hundreds of UCI sessions must not be hit at once;
 // - strict per-key ordering: at most one task per user runs at a time, in the order they were queued;
 // - coalescing: a newer desired state for a user replaces a still-queued older one (the older is never written);
-// - retries with exponential backoff and jitter; a newer item arriving during the backoff wins over the retry.
+// - retries with exponential backoff and jitter; a newer item arriving during the backoff wins over the retry;
+// - an attempt that failed for want of something the caller can signal (e.g. a UCI session still logging in)
+//   waits for `wake(key)` instead — the longest backoff is its fallback — so it runs the moment it can.
 
 export type ApplyOutcome =
   | { status: 'done'; attempts: number }
@@ -23,6 +25,11 @@ export interface ApplyQueueOptions<T> {
   maxDelayMs?: number;
   /** Whether an error is worth another attempt. Default: always. */
   isRetryable?: (error: unknown) => boolean;
+  /**
+   * Whether a failed attempt waits for `wake(key)` rather than its backoff (with maxDelayMs as the fallback
+   * if no wake comes). It still counts as an attempt. Default: never.
+   */
+  waitsForWake?: (error: unknown) => boolean;
   /** Combines a queued older item with a newer one for the same key. Default: the newer replaces the older. */
   merge?: (older: T, newer: T) => T;
   /** Called once per item when it is finished (any outcome), for logging and counters. */
@@ -35,6 +42,8 @@ export interface ApplyQueueStats {
   done: number;
   failed: number;
   retries: number;
+  /** Retries started early by wake(key). */
+  woken: number;
   cancelled: number;
   /** Items waiting (including ones waiting for a retry). */
   pending: number;
@@ -55,6 +64,8 @@ interface KeyState<T> {
   next?: Pending<T>;
   /** Retry timer while the last attempt failed and we wait for the backoff. */
   retryTimer?: NodeJS.Timeout;
+  /** The retry waits for wake(key) (the timer is only the fallback). */
+  waiting?: boolean;
   /** Set while the key sits in the ready list, so it is listed once. */
   ready: boolean;
 }
@@ -67,7 +78,7 @@ export class ApplyQueue<T> {
   private running = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
-  private readonly counters = { enqueued: 0, coalesced: 0, done: 0, failed: 0, retries: 0, cancelled: 0, peakRunning: 0 };
+  private readonly counters = { enqueued: 0, coalesced: 0, done: 0, failed: 0, retries: 0, woken: 0, cancelled: 0, peakRunning: 0 };
 
   constructor(options: ApplyQueueOptions<T>) {
     this.opts = {
@@ -77,6 +88,7 @@ export class ApplyQueue<T> {
       baseDelayMs: options.baseDelayMs ?? 200,
       maxDelayMs: options.maxDelayMs ?? 10_000,
       isRetryable: options.isRetryable ?? (() => true),
+      waitsForWake: options.waitsForWake ?? (() => false),
       merge: options.merge,
       onOutcome: options.onOutcome,
     };
@@ -106,6 +118,7 @@ export class ApplyQueue<T> {
         if (st.retryTimer) {
           clearTimeout(st.retryTimer);
           st.retryTimer = undefined;
+          st.waiting = false;
           this.markReady(key, st);
         }
       } else {
@@ -116,12 +129,28 @@ export class ApplyQueue<T> {
     });
   }
 
+  /**
+   * Runs the key's retry now if it waits for a wake (see `waitsForWake`), e.g. when the user's session logged in.
+   * Anything else for the key is left alone.
+   */
+  wake(key: string): void {
+    const st = this.keys.get(key);
+    if (!st?.waiting || !st.retryTimer) return;
+    clearTimeout(st.retryTimer);
+    st.retryTimer = undefined;
+    st.waiting = false;
+    this.counters.woken++;
+    this.markReady(key, st);
+    this.pump();
+  }
+
   /** Drops what is queued for a key (a running task finishes). */
   cancel(key: string): void {
     const st = this.keys.get(key);
     if (!st?.next) return;
     if (st.retryTimer) clearTimeout(st.retryTimer);
     st.retryTimer = undefined;
+    st.waiting = false;
     const p = st.next;
     st.next = undefined;
     this.counters.cancelled++;
@@ -206,11 +235,13 @@ export class ApplyQueue<T> {
     } else if (!this.closed && task.attempts < this.opts.maxAttempts && this.opts.isRetryable(error)) {
       this.counters.retries++;
       st.next = task;
+      st.waiting = this.opts.waitsForWake(error);
       st.retryTimer = setTimeout(() => {
         st.retryTimer = undefined;
+        st.waiting = false;
         this.markReady(key, st);
         this.pump();
-      }, this.backoff(task.attempts));
+      }, st.waiting ? this.opts.maxDelayMs : this.backoff(task.attempts));
       st.retryTimer.unref?.();
     } else {
       this.counters.failed++;

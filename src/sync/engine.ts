@@ -141,6 +141,8 @@ export class SyncEngine {
       // A restore is never superseded by a forward item; a forward item is superseded by a restore.
       merge: (older, newer) => (older.kind === 'restore' || newer.kind === 'restore' ? { kind: 'restore' } : newer),
       isRetryable: (err) => !(err instanceof Error && (err.name === 'UciUnsupportedError' || err.name === 'RangeError')),
+      // A user whose session is still logging in is retried when it connects (onSessionStatus), not on a timer.
+      waitsForWake: (err) => err instanceof NotConnectedYet,
       worker: (login, item) => (item.kind === 'forward' ? this.applyForward(login) : this.applyRestore(login)),
       onOutcome: (login, item, outcome) => this.onApplyOutcome(login, item, outcome),
     });
@@ -584,6 +586,8 @@ export class SyncEngine {
   }
 
   private onSessionStatus(login: string, status: string, error: string | undefined): void {
+    // A write waiting for this session (e.g. a deselected user's restore) runs now.
+    if (status === 'connected') this.queue.wake(login);
     const rt = this.users.get(login);
     if (!rt) return;
     const err = status === 'connected' ? null : status === 'reconnecting' ? (error ?? 'STARFACE session lost; logging in again') : rt.error;

@@ -114,6 +114,44 @@ describe('ApplyQueue', () => {
     expect(seen).toEqual([1, 2]);
   });
 
+  it('an attempt that waits for a wake runs as soon as wake(key) comes, not after its backoff', async () => {
+    class NotLoggedIn extends Error {}
+    let connected = false;
+    const q = new ApplyQueue<number>({
+      baseDelayMs: 5_000,
+      maxDelayMs: 60_000,
+      waitsForWake: (e) => e instanceof NotLoggedIn,
+      worker: async (key) => { if (key === 'u' && !connected) throw new NotLoggedIn('session still logging in'); if (key === 'x') throw new Error('PBX busy'); },
+    });
+    const p = q.enqueue('u', 1);
+    const px = q.enqueue('x', 1);
+    await new Promise((r) => setTimeout(r, 10)); // both failed once and wait
+    expect(q.stats()).toMatchObject({ pending: 2, retries: 2, woken: 0 });
+    q.wake('x'); // an ordinary backoff is not cut short by a wake
+    q.wake('nobody');
+    connected = true;
+    const t0 = Date.now();
+    q.wake('u');
+    expect(await p).toEqual({ status: 'done', attempts: 2 });
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(q.stats()).toMatchObject({ woken: 1, pending: 1 });
+    q.cancel('x');
+    expect(await px).toEqual({ status: 'cancelled' });
+  });
+
+  it('without a wake, a waiting attempt is retried after maxDelayMs and still counts against maxAttempts', async () => {
+    const q = new ApplyQueue<number>({
+      baseDelayMs: 1,
+      maxDelayMs: 30,
+      maxAttempts: 2,
+      waitsForWake: () => true,
+      worker: async () => { throw new Error('session still logging in'); },
+    });
+    const t0 = Date.now();
+    expect(await q.enqueue('u', 1)).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(25); // the fallback (30 ms), not the 1 ms backoff
+  });
+
   it('cancel drops queued work, idle() waits for running work, close() refuses new items', async () => {
     const gate = deferred();
     const q = new ApplyQueue<number>({ worker: async (_k, item) => { if (item === 1) await gate.promise; } });
