@@ -77,6 +77,11 @@ class NotConnectedYet extends Error {
 }
 
 const WRITE_WINDOW_MS = 30_000;
+/**
+ * A change of the sync reason alone (e.g. "1,200 of 2,000 STARFACE sessions are not connected" counting down
+ * during start-up) reaches subscribers at most this often; a change of the state itself goes out at once.
+ */
+const SYNC_REASON_EMIT_MS = 1_000;
 
 export class SyncEngine {
   private settings: Settings;
@@ -111,6 +116,13 @@ export class SyncEngine {
   private readonly writeTimes: number[] = [];
   /** Users whose write-ahead DND write this process is making right now. */
   private readonly dndInFlight = new Set<string>();
+  /**
+   * Synced users whose UCI session is not connected, in the order they went down: kept up to date by the
+   * session status handler (O(1) per status change) and recounted by each cycle.
+   */
+  private readonly sessionsDown = new Set<string>();
+  private syncEmitTimer: NodeJS.Timeout | undefined;
+  private lastSyncEmitAt = 0;
 
   private running = false;
   private rosterTimer: NodeJS.Timeout | undefined;
@@ -329,6 +341,7 @@ export class SyncEngine {
     for (const u of change.removed) {
       const rt = this.users.get(u.login);
       this.users.delete(u.login);
+      this.sessionsDown.delete(u.login);
       this.pbxBusyHint.delete(u.login);
       if (this.journal.get(u.login)) {
         this.pendingRestore.add(u.login);
@@ -339,6 +352,7 @@ export class SyncEngine {
       this.users.set(u.login, {
         user: u, presence: null, rowId: null, desired: undefined, known: {}, telephony: 'idle', lastChange: null, error: null,
       });
+      if (!this.pbx.isConnected(u.login)) this.sessionsDown.add(u.login);
       this.pendingRestore.delete(u.login);
       this.detached.delete(u.login);
     }
@@ -428,7 +442,7 @@ export class SyncEngine {
     if (queued > 0) this.log.debug('Cycle planned PBX writes', { users: queued });
     if (failure !== undefined) throw failure;
     this.lastSuccessfulSync = now;
-    this.refreshSyncState();
+    this.refreshSyncState(true);
     this.emitSync();
     return { presenceRequests: batch.requests };
   }
@@ -590,17 +604,16 @@ export class SyncEngine {
     if (status === 'connected') this.queue.wake(login);
     const rt = this.users.get(login);
     if (!rt) return;
+    if (status === 'connected') this.sessionsDown.delete(login);
+    else this.sessionsDown.add(login);
     const err = status === 'connected' ? null : status === 'reconnecting' ? (error ?? 'STARFACE session lost; logging in again') : rt.error;
     if (err !== rt.error) {
       rt.error = err;
       this.emitUser(rt);
     }
     if (status === 'connected' && this.running && rt.desired) void this.queue.enqueue(login, { kind: 'forward' });
-    if (this.running && (this.syncState === 'running' || this.syncState === 'degraded')) {
-      const before = `${this.syncState}|${this.syncReason ?? ''}`;
-      this.refreshSyncState();
-      if (before !== `${this.syncState}|${this.syncReason ?? ''}`) this.emitSync();
-    }
+    // O(1): thousands of logins at start-up must not mean thousands of scans and state.sync events.
+    if (this.running && (this.syncState === 'running' || this.syncState === 'degraded')) this.refreshSyncState();
   }
 
   // ---- STARFACE → Teams ----------------------------------------------------------------------------------------
@@ -800,34 +813,53 @@ export class SyncEngine {
     this.log.warn('Sync cycle failed', { error: msg });
   }
 
-  /** running or degraded, from the sessions' health (a cycle that read presence fine got us here). */
-  private refreshSyncState(): void {
+  /**
+   * running or degraded, from the sessions' health (a cycle that read presence fine got us here). O(1) from the
+   * kept count; `recount` (once per cycle) rebuilds the count from the sessions, so it can never drift.
+   */
+  private refreshSyncState(recount = false): void {
     if (!this.running) return;
-    const total = this.users.size;
-    let down = 0;
-    let example: string | undefined;
-    for (const login of this.users.keys()) {
-      if (!this.pbx.isConnected(login)) {
-        down++;
-        example ??= this.pbx.sessionError(login);
-      }
+    if (recount) {
+      this.sessionsDown.clear();
+      for (const login of this.users.keys()) if (!this.pbx.isConnected(login)) this.sessionsDown.add(login);
     }
+    const down = this.sessionsDown.size;
     if (down > 0) {
-      this.setSync('degraded', `${down} of ${total} STARFACE sessions are not connected${example ? ` (${example})` : ''}; they log in again on their own.`);
+      const first = this.sessionsDown.values().next().value as string;
+      const example = this.pbx.sessionError(first);
+      const reason = `${down} of ${this.users.size} STARFACE sessions are not connected${example ? ` (${example})` : ''}; they log in again on their own.`;
+      this.setSync('degraded', reason, { throttleReason: true });
     } else {
       this.setSync('running');
     }
   }
 
-  private setSync(state: SyncState, reason?: string): void {
+  /** Emits on every change of state; with throttleReason, a change of the reason alone is emitted at most once a second. */
+  private setSync(state: SyncState, reason?: string, opts: { throttleReason?: boolean } = {}): void {
     if (state === this.syncState && reason === this.syncReason) return;
-    if (state !== this.syncState) this.syncSince = this.now();
+    const sameState = state === this.syncState;
+    if (!sameState) this.syncSince = this.now();
     this.syncState = state;
     this.syncReason = reason;
-    this.emitSync();
+    if (sameState && opts.throttleReason) this.emitSyncSoon();
+    else this.emitSync();
+  }
+
+  /** A trailing emit within SYNC_REASON_EMIT_MS of the last one: subscribers always end on the newest status. */
+  private emitSyncSoon(): void {
+    if (this.syncEmitTimer) return;
+    const wait = Math.max(0, this.lastSyncEmitAt + SYNC_REASON_EMIT_MS - Date.now());
+    this.syncEmitTimer = setTimeout(() => {
+      this.syncEmitTimer = undefined;
+      this.emitSync();
+    }, wait);
+    this.syncEmitTimer.unref?.();
   }
 
   private emitSync(): void {
+    if (this.syncEmitTimer) clearTimeout(this.syncEmitTimer);
+    this.syncEmitTimer = undefined;
+    this.lastSyncEmitAt = Date.now();
     this.emit({ type: 'state.sync', data: this.status() });
   }
 
