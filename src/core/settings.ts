@@ -250,8 +250,12 @@ export const SyncSettingsSchema = z
     ownershipMode: enumField(OWNERSHIP_MODES, 'respect-manual'),
     /** On stop, deselect or quit: put back the DND and chat text the bridge replaced and clear its Teams sessions. */
     restoreOnStop: z.boolean().default(true),
-    /** PBX writes in flight at once (per-user order is kept regardless). */
-    applyConcurrency: intField(1, 64, 8),
+    /**
+     * PBX writes in flight at once (per-user order is kept regardless). Each write is one round trip on its own
+     * user's session; with 8 the first apply for 2,000 users trailed the last login by ~5 s, with 32 by ~0.1 s
+     * (npm run bench, 20 ms latency).
+     */
+    applyConcurrency: intField(1, 64, 32),
     /** Minutes between roster re-evaluations (users, groups, e-mail matching). */
     rosterRefreshMinutes: z.number().min(1).max(1440).default(10),
     /** Seconds between refreshes of the bridge's Teams presence session (expires after 5 min; refresh before). */

@@ -67,7 +67,7 @@ describe('write-ahead journal flushes', () => {
     await w.service.host.syncEngine!.idle();
     expect(dndOnWrites).toBe(others.length);
     expect(unjournaled).toEqual([]);
-    // 80 writes, 8 at a time (sync.applyConcurrency): one journal write per user before.
+    // 80 writes, up to sync.applyConcurrency at a time: one journal write per user before.
     expect(journal.fileWrites - writesBefore).toBeLessThanOrEqual(others.length / 2);
   });
 });

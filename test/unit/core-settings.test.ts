@@ -62,7 +62,7 @@ describe('defaults', () => {
       pollIntervalSeconds: 2,
       ownershipMode: 'respect-manual',
       restoreOnStop: true,
-      applyConcurrency: 8,
+      applyConcurrency: 32,
       rosterRefreshMinutes: 10,
       teamsSessionRefreshSeconds: 180,
     });
