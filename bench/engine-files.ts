@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { simulatorSettings } from '../src/commands/demo-environment.js';
 import { parseSettings, SETTINGS_VERSION, type Settings, type SettingsInput } from '../src/core/settings.js';
 import { openVault, setSecrets, VAULT_PASSPHRASE_ENV } from '../src/platform/vault.js';
 import type { BenchSims } from './sims.js';
@@ -30,18 +31,7 @@ export async function writeEngineFiles(dir: string, sims: BenchSims, opts: Engin
   const { graph, starface } = sims;
   const input: SettingsInput = {
     version: SETTINGS_VERSION,
-    microsoft: {
-      tenantId: graph.tenant.tenantId,
-      clientId: graph.app.clientId,
-      authorityHost: graph.url,
-      graphBaseUrl: graph.graphBaseUrl,
-      presenceRead: 'application',
-      credential: 'secret',
-    },
-    starface: {
-      baseUrl: starface.url,
-      adminLogin: starface.admin.login,
-    },
+    ...simulatorSettings(sims),
     network: { extraCaPem: [graph.caPem, ...(starface.caPem ? [starface.caPem] : [])] },
     users: { selection: 'all' },
     sync: { pollIntervalSeconds: opts.pollIntervalSeconds },

@@ -45,6 +45,22 @@ export interface DemoEnvironment {
   close(): Promise<void>;
 }
 
+/** The settings sections that point the engine at both simulators (app-only Graph access with a client secret). */
+export function simulatorSettings(sims: { graph: GraphSimulator; starface: StarfaceSimulator }): Required<Pick<SettingsInput, 'microsoft' | 'starface'>> {
+  const { graph, starface } = sims;
+  return {
+    microsoft: {
+      tenantId: graph.tenant.tenantId,
+      clientId: graph.app.clientId,
+      authorityHost: graph.url,
+      graphBaseUrl: graph.graphBaseUrl,
+      presenceRead: 'application',
+      credential: 'secret',
+    },
+    starface: { baseUrl: starface.url, adminLogin: starface.admin.login },
+  };
+}
+
 export async function startDemoEnvironment(opts: DemoEnvironmentOptions = {}): Promise<DemoEnvironment> {
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'presence-bridge-demo-')));
@@ -69,16 +85,10 @@ export async function startDemoEnvironment(opts: DemoEnvironmentOptions = {}): P
   const settingsFile = path.join(dir, 'settings.json');
   const vaultFile = path.join(dir, 'vault.json');
   const journalFile = path.join(dir, 'journal.json');
+  const sim = simulatorSettings({ graph, starface });
   const base: SettingsInput = {
-    microsoft: {
-      tenantId: graph.tenant.tenantId,
-      clientId: graph.app.clientId,
-      authorityHost: graph.url,
-      graphBaseUrl: graph.graphBaseUrl,
-      presenceRead: 'application',
-      credential: 'secret',
-    },
-    starface: { baseUrl: starface.url, adminLogin: starface.admin.login, uciApi: 'v30' },
+    microsoft: sim.microsoft,
+    starface: { ...sim.starface, uciApi: 'v30' },
     network: { extraCaPem: [graph.caPem] },
     users: { selection: 'all', extraLoginIds: [] },
     sync: { enabled: true, pollIntervalSeconds: opts.pollIntervalSeconds ?? 2, ownershipMode: 'respect-manual', restoreOnStop: true },
