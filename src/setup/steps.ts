@@ -213,33 +213,4 @@ export function localizeStep(s: SetupStepDefinition, lang: Lang): LocalizedStep 
   };
 }
 
-/** Whether a field applies under the current settings (its showIf condition). */
-export function fieldApplies(f: SetupField, settings: unknown): boolean {
-  if (!f.showIf) return true;
-  const v = getPath(settings, f.showIf.path);
-  return f.showIf.equals.includes(String(v));
-}
-
-export function getPath(obj: unknown, dotted: string): unknown {
-  let cur: unknown = obj;
-  for (const k of dotted.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
-}
-
-/** A copy of obj with the value at a dotted path replaced. */
-export function setPath<T>(obj: T, dotted: string, value: unknown): T {
-  const keys = dotted.split('.');
-  const root: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
-  let cur = root;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i]!;
-    const next = cur[k];
-    cur[k] = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
-    cur = cur[k] as Record<string, unknown>;
-  }
-  cur[keys[keys.length - 1]!] = value;
-  return root as T;
-}
+export { fieldApplies, getPath, setPath } from '../core/dotted-path.js';

@@ -4,45 +4,16 @@
 // `presence-bridge setup`.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type {
-  RosterUser, SecretName, SecretsStatus, Settings, SetupCheckResult, SetupFieldView, SetupStepId, SetupStepsResult,
+  RosterUser, SecretName, SecretsStatus, SetupCheckResult, SetupFieldView, SetupStepId, SetupStepsResult,
 } from '../api/types.js';
 import { toCallError } from '../api/types.js';
+import { fieldApplies, getPath, setPath } from '../../../src/core/dotted-path.js';
 import { useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context.js';
 import { Field, RadioGroup } from '../components/Field.js';
 import { FileButton } from '../components/FileButton.js';
 import { SecretField } from '../components/SecretField.js';
 import { rosterReasonText } from '../i18n/engine-text.js';
 import { useI18n, type Translate } from '../i18n/index.js';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Settings paths (the engine describes fields by dotted path)
-
-function getPath(obj: unknown, dotted: string): unknown {
-  let cur: unknown = obj;
-  for (const k of dotted.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
-}
-
-function setPath(obj: Settings, dotted: string, value: unknown): Settings {
-  const keys = dotted.split('.');
-  const root: Record<string, unknown> = { ...(obj as unknown as Record<string, unknown>) };
-  let cur = root;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i]!;
-    const next = cur[k];
-    cur[k] = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
-    cur = cur[k] as Record<string, unknown>;
-  }
-  cur[keys[keys.length - 1]!] = value;
-  return root as unknown as Settings;
-}
-
-function applies(field: SetupFieldView, draft: Settings): boolean {
-  return !field.showIf || field.showIf.equals.includes(String(getPath(draft, field.showIf.path)));
-}
 
 function storedSecret(secrets: SecretsStatus | null, name: string): boolean | undefined {
   if (!secrets) return undefined;
@@ -370,7 +341,7 @@ export function SetupAssistant() {
         return;
       }
       const expiryField = step?.fields.find((f) => f.target.kind === 'credential-expiry');
-      if (expiryField && applies(expiryField, draft) && expiry !== (data?.credentialExpiresAt?.slice(0, 10) ?? '')) {
+      if (expiryField && fieldApplies(expiryField, draft) && expiry !== (data?.credentialExpiresAt?.slice(0, 10) ?? '')) {
         await client.call('setup.credentialExpiry', { expiresAt: expiry || null });
       }
       const r = await client.call('setup.check', { step: id, language: lang, ...(id === 'final-test' && testUser ? { testUser } : {}) });
@@ -426,8 +397,8 @@ export function SetupAssistant() {
   }
 
   const pressing = data.expiry.filter((w) => w.severity !== 'info');
-  const basic = step.fields.filter((f) => !f.advanced && applies(f, draft));
-  const advanced = step.fields.filter((f) => f.advanced && applies(f, draft));
+  const basic = step.fields.filter((f) => !f.advanced && fieldApplies(f, draft));
+  const advanced = step.fields.filter((f) => f.advanced && fieldApplies(f, draft));
 
   const renderField = (f: SetupFieldView) => {
     const target = f.target;
