@@ -7,6 +7,7 @@ import { Field, FieldErrorText, RadioGroup } from '../components/Field.js';
 import { FileButton } from '../components/FileButton.js';
 import { SaveBar } from '../components/SaveBar.js';
 import { SecretField } from '../components/SecretField.js';
+import { UciCsvImport } from '../components/UciCsvImport.js';
 import { useI18n } from '../i18n/index.js';
 import { isPemPrivateKey, splitPemCertificates } from '../settings/checks.js';
 
@@ -185,30 +186,8 @@ function MicrosoftSignIn() {
 
 function UciCredentials({ secrets, onChanged }: { secrets: SecretsStatus | null; onChanged: () => void }) {
   const { t } = useI18n();
-  const { client } = useServices();
-  const [csv, setCsv] = useState('');
-  const [fileName, setFileName] = useState<string | null>(null);
-  const [result, setResult] = useState<{ imported: number; errors: { line: number; message: string }[] } | null>(null);
-  const [inputError, setInputError] = useState<string | null>(null);
-  const { busy, error, run } = useAsync();
-
-  const doImport = () =>
-    void run(async () => {
-      if (csv.trim() === '') {
-        setInputError(t('conn.sf.csvEmpty'));
-        return;
-      }
-      setInputError(null);
-      const res = await client.call('secrets.importStarfaceCsv', { csv });
-      // Passwords never stay in the page longer than needed.
-      setCsv('');
-      setFileName(null);
-      setResult(res);
-      onChanged();
-    });
-
   return (
-    <div className="subsection">
+    <UciCsvImport label={t('conn.sf.csv')} primary onImported={onChanged}>
       <h3>{t('conn.sf.uciTitle')}</h3>
       <p className="section-intro">{t('conn.sf.uciIntro')}</p>
       <p className="status-line">
@@ -216,43 +195,7 @@ function UciCredentials({ secrets, onChanged }: { secrets: SecretsStatus | null;
           {secrets ? t('conn.sf.uciStored', { count: secrets.starfaceUserPasswords.length }) : t('common.loading')}
         </span>
       </p>
-      <Field label={t('conn.sf.csv')} error={inputError ?? undefined} hint={fileName ?? undefined}>
-        {(p) => (
-          <textarea
-            {...p}
-            rows={4}
-            className="mono"
-            spellCheck={false}
-            autoComplete="off"
-            placeholder={'login;password\n0001;…'}
-            value={csv}
-            onChange={(e) => { setCsv(e.target.value); setFileName(null); setInputError(null); }}
-          />
-        )}
-      </Field>
-      <div className="button-row">
-        <FileButton label={t('common.chooseFile')} accept=".csv,.txt,text/csv,text/plain" onText={(text, name) => { setCsv(text); setFileName(name); setInputError(null); }} />
-        <button type="button" className="btn btn-primary" disabled={busy} onClick={doImport}>{t('conn.sf.csvImport')}</button>
-      </div>
-      <div aria-live="polite">
-        {error && <p className="field-error">{t('common.error', { message: error })}</p>}
-        {result && (
-          <div className={`report ${result.errors.length === 0 ? 'report-ok' : 'report-failed'}`}>
-            <p className="report-summary">{t('conn.sf.csvResult', { count: result.imported })}</p>
-            {result.errors.length > 0 && (
-              <ul className="report-list csv-errors">
-                {result.errors.map((e) => (
-                  <li key={`${e.line}:${e.message}`} className="check-failed">
-                    <span className="check-icon" aria-hidden="true">✗</span>
-                    <span>{t('conn.sf.csvLineError', { line: e.line, message: e.message })}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-      </div>
-    </div>
+    </UciCsvImport>
   );
 }
 

@@ -10,8 +10,8 @@ import { toCallError } from '../api/types.js';
 import { fieldApplies, getPath, setPath } from '../../../src/core/dotted-path.js';
 import { useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context.js';
 import { Field, RadioGroup } from '../components/Field.js';
-import { FileButton } from '../components/FileButton.js';
 import { SecretField } from '../components/SecretField.js';
+import { UciCsvImport } from '../components/UciCsvImport.js';
 import { rosterReasonText } from '../i18n/engine-text.js';
 import { useI18n, type Translate } from '../i18n/index.js';
 
@@ -66,70 +66,13 @@ function SettingInput({ field }: { field: SetupFieldView & { target: { kind: 'se
   );
 }
 
-function CsvImport({ onChanged }: { onChanged: () => void }) {
-  const { t } = useI18n();
-  const { client } = useServices();
-  const [csv, setCsv] = useState('');
-  const [result, setResult] = useState<{ imported: number; errors: { line: number; message: string }[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const doImport = async () => {
-    if (csv.trim() === '') {
-      setError(t('conn.sf.csvEmpty'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await client.call('secrets.importStarfaceCsv', { csv });
-      setCsv('');
-      setResult(r);
-      onChanged();
-    } catch (err) {
-      setError(toCallError(err).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="subsection">
-      <Field label={t('setup.csv.label')} hint={t('setup.csv.hint')} error={error ?? undefined}>
-        {(p) => (
-          <textarea
-            {...p}
-            rows={4}
-            className="mono"
-            spellCheck={false}
-            autoComplete="off"
-            placeholder={'login;password\n1001;…'}
-            value={csv}
-            onChange={(e) => { setCsv(e.target.value); setError(null); }}
-          />
-        )}
-      </Field>
-      <div className="button-row">
-        <FileButton label={t('common.chooseFile')} accept=".csv,.txt,text/csv,text/plain" onText={(text) => { setCsv(text); setError(null); }} />
-        <button type="button" className="btn" disabled={busy} onClick={() => void doImport()}>{t('conn.sf.csvImport')}</button>
-      </div>
-      <div aria-live="polite">
-        {result && (
-          <div className={`report ${result.errors.length === 0 ? 'report-ok' : 'report-failed'}`}>
-            <p className="report-summary">{t('conn.sf.csvResult', { count: result.imported })}</p>
-            {result.errors.map((e) => <p key={`${e.line}:${e.message}`}>{t('conn.sf.csvLineError', { line: e.line, message: e.message })}</p>)}
-          </div>
-        )}
-      </div>
-    </div>
-  );
-}
-
 function UciPasswords({ users, secrets, onChanged }: { users: RosterUser[] | null; secrets: SecretsStatus | null; onChanged: () => void }) {
   const { t } = useI18n();
   const missing = (users ?? []).filter((u) => u.reason === 'no-uci-password');
   const shown = missing.slice(0, 20);
   return (
     <div className="setup-passwords">
-      <CsvImport onChanged={onChanged} />
+      <UciCsvImport label={t('setup.csv.label')} hint={t('setup.csv.hint')} onImported={onChanged} />
       {shown.length > 0 && (
         <div className="subsection">
           <h3>{t('setup.passwords.missing', { count: missing.length })}</h3>
