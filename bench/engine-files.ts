@@ -6,6 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulatorSettings } from '../src/commands/demo-environment.js';
 import { parseSettings, SETTINGS_VERSION, type Settings, type SettingsInput } from '../src/core/settings.js';
+import { setPath } from '../src/core/dotted-path.js';
+import { STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../src/core/uci-credentials.js';
 import { openVault, setSecrets, VAULT_PASSPHRASE_ENV } from '../src/platform/vault.js';
 import type { BenchSims } from './sims.js';
 
@@ -29,7 +31,7 @@ export interface EngineFileOptions {
 export async function writeEngineFiles(dir: string, sims: BenchSims, opts: EngineFileOptions): Promise<EngineFiles> {
   await mkdir(dir, { recursive: true });
   const { graph, starface } = sims;
-  const input: SettingsInput = {
+  const base: SettingsInput = {
     version: SETTINGS_VERSION,
     ...simulatorSettings(sims),
     network: { extraCaPem: [graph.caPem, ...(starface.caPem ? [starface.caPem] : [])] },
@@ -37,7 +39,8 @@ export async function writeEngineFiles(dir: string, sims: BenchSims, opts: Engin
     sync: { pollIntervalSeconds: opts.pollIntervalSeconds },
     log: { level: opts.logLevel },
   };
-  for (const [path, value] of Object.entries(opts.overrides ?? {})) setPath(input as Record<string, unknown>, path, value);
+  let input: SettingsInput = base;
+  for (const [path, value] of Object.entries(opts.overrides ?? {})) input = setPath(input, path, value);
   // Validate with the product's schema: a harness typo must fail here, not as a silently defaulted setting.
   const settings = parseSettings(input);
   const settingsFile = join(dir, 'settings.json');
@@ -48,23 +51,12 @@ export async function writeEngineFiles(dir: string, sims: BenchSims, opts: Engin
   const vault = await openVault({ file: vaultFile, passphrase, keySource: 'passphrase' });
   const secrets = new Map<string, string>([
     ['microsoft.clientSecret', graph.app.clientSecret!],
-    ['starface.adminPassword', starface.admin.password],
+    [STARFACE_ADMIN_PASSWORD_SECRET, starface.admin.password],
   ]);
-  for (const u of starface.users) if (!u.admin) secrets.set(`starface.user.${u.login}.password`, u.password);
+  for (const u of starface.users) if (!u.admin) secrets.set(uciPasswordSecretName(u.login), u.password);
   // One write for all secrets (the vault's setMany): Vault.set() re-encrypts the whole file per secret, which
   // for 2,000 users is set-up time the benchmark does not measure.
   await setSecrets(vault, secrets);
 
   return { dir, settingsFile, vaultFile, env: { [VAULT_PASSPHRASE_ENV]: passphrase }, settings };
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = target;
-  for (const k of keys.slice(0, -1)) {
-    const next = node[k];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[k] = {};
-    node = node[k] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]!] = value;
 }

@@ -6,27 +6,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildEngine } from './engine-build.js';
 import { buildJson, checkTargets, formatMarkdown, formatTable, machineInfo } from './report.js';
-import { runScenario, type ScenarioResult } from './scenario.js';
+import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 
 export const DEFAULT_SCENARIOS = [100, 1000, 2000];
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export interface BenchArgs {
+/** The scenario options, resolved (defaults filled in), with the list of user counts to run. */
+export interface BenchArgs extends Pick<ScenarioOptions, 'durationSeconds' | 'reverseSeconds' | 'changes' | 'calls' | 'latencyMs' | 'pollIntervalSeconds' | 'cpuProfileDir'>,
+  Required<Pick<ScenarioOptions, 'seed' | 'pbxTls' | 'engineRuntime' | 'keepFiles' | 'settings' | 'engineLogLevel'>> {
   users: number[];
-  durationSeconds: number;
-  reverseSeconds?: number;
-  changes?: number;
-  calls?: number;
-  latencyMs: number;
-  pollIntervalSeconds: number;
-  seed: number;
-  pbxTls: boolean;
-  engineRuntime: 'compiled' | 'tsx';
-  cpuProfileDir?: string;
-  keepFiles: boolean;
-  /** Settings overrides by dotted path. */
-  settings: Record<string, unknown>;
-  engineLogLevel: 'debug' | 'info' | 'warn' | 'error';
   out: string;
   markdown: boolean;
   quiet: boolean;

@@ -7,12 +7,11 @@ import { randomBytes } from 'node:crypto';
 import {
   SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, settingsMigrations, settingsVersionOf, type Settings, type SettingsInput,
 } from '../core/settings.js';
-import { uciPasswordSecretName } from '../core/uci-credentials.js';
+import { STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { SettingsStore } from '../platform/settings-store.js';
 import { openVault, type SecretStore } from '../platform/vault.js';
 import { startGraphSimulator, type GraphSimulator } from '../simulators/graph/server.js';
 import { startStarfaceSimulator, type StarfaceSimulator, type StarfaceSimBehaviour } from '../simulators/starface/index.js';
-import { ADMIN_PASSWORD_SECRET } from '../sync/connections.js';
 
 export interface DemoEnvironmentOptions {
   /** Simulated people (besides the PBX administrator 0001). Default 25. */
@@ -109,7 +108,7 @@ export async function startDemoEnvironment(opts: DemoEnvironmentOptions = {}): P
       ...(vaultPassphrase ? { passphrase: vaultPassphrase, keySource: 'passphrase' as const } : {}),
     });
     await secrets.set('microsoft.clientSecret', graph.app.clientSecret ?? '');
-    await secrets.set(ADMIN_PASSWORD_SECRET, starface.admin.password);
+    await secrets.set(STARFACE_ADMIN_PASSWORD_SECRET, starface.admin.password);
     for (const u of starface.users) await secrets.set(uciPasswordSecretName(u.login), u.password);
   } catch (err) {
     await Promise.allSettled([graph.close(), starface.close()]);

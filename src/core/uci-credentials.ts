@@ -69,6 +69,9 @@ export function parseStarfaceCsv(text: string): CsvParseResult {
   return { entries, errors };
 }
 
+/** The vault entry of the STARFACE administrator's password (REST directory login). */
+export const STARFACE_ADMIN_PASSWORD_SECRET = 'starface.adminPassword';
+
 /** The vault entry of a user's UCI password: `starface.user.<login>.password`. */
 export function uciPasswordSecretName(login: string): string {
   return `starface.user.${login}.password`;

@@ -2,7 +2,7 @@
 // value, trust a certificate, import UCI passwords, enter the secret's expiry). The terminal assistant and the
 // engine's control service both drive this, so both behave the same.
 import { X509Certificate } from 'node:crypto';
-import { parseStarfaceCsv } from '../core/uci-credentials.js';
+import { parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET } from '../core/uci-credentials.js';
 import { SettingsStoreError } from '../platform/settings-store.js';
 import { VaultError } from '../platform/vault.js';
 import { CLIENT_SECRET_NAME } from '../teams/index.js';
@@ -226,7 +226,7 @@ export function missingForSetup(settings: import('../core/settings.js').Settings
   }
   const sf = settings.starface;
   if (!sf.baseUrl) out.push(tr(lang, 'STARFACE: Adresse', 'STARFACE: address'));
-  if (!sf.adminLogin || !names.has('starface.adminPassword')) out.push(tr(lang, 'STARFACE: Administrator-Login und Kennwort', 'STARFACE: administrator login and password'));
+  if (!sf.adminLogin || !names.has(STARFACE_ADMIN_PASSWORD_SECRET)) out.push(tr(lang, 'STARFACE: Administrator-Login und Kennwort', 'STARFACE: administrator login and password'));
   if (![...names].some((n) => /^starface\.user\..+\.password$/.test(n))) out.push(tr(lang, 'STARFACE: UCI-Kennwörter der Benutzer', 'STARFACE: users\' UCI passwords'));
   return out;
 }

@@ -2,6 +2,7 @@
 // there, the callback address the PBX will be told, and the administrator's REST login.
 import net from 'node:net';
 import type { Settings } from '../core/settings.js';
+import { STARFACE_ADMIN_PASSWORD_SECRET } from '../core/uci-credentials.js';
 import { TransportError, type HttpTransport } from '../platform/http-transport.js';
 import { StarfaceDirectory } from '../starface/rest-directory.js';
 import { analyzeTrust, chainLines, trustFailureText } from './certificate.js';
@@ -9,7 +10,6 @@ import { transportFor, type SetupEnvironment } from './environment.js';
 import { explainStarfaceError, explainTransportError } from './explain.js';
 import { checkResult, tr, type CheckResult, type Lang } from './types.js';
 
-export const STARFACE_ADMIN_PASSWORD = 'starface.adminPassword';
 /** Path prefix of the bridge's callback server (src/starface/callback-server.ts default). */
 const CALLBACK_PATH = '/starface/events/…';
 
@@ -157,7 +157,7 @@ export function starfaceDirectory(settings: Settings, transport: HttpTransport, 
   return new StarfaceDirectory({
     baseUrl: settings.starface.baseUrl,
     login: settings.starface.adminLogin,
-    password: () => env.secrets.get(STARFACE_ADMIN_PASSWORD),
+    password: () => env.secrets.get(STARFACE_ADMIN_PASSWORD_SECRET),
     transport,
     requestTimeoutMs: settings.starface.requestTimeoutMs,
     logger: env.logger,
@@ -183,7 +183,7 @@ export async function checkStarfaceAdmin(env: SetupEnvironment, lang: Lang): Pro
   }
   const absent: string[] = [];
   if (!settings.starface.adminLogin) absent.push(tr(lang, 'Login-ID des Administrators', 'administrator login ID'));
-  if (!(await env.secrets.get(STARFACE_ADMIN_PASSWORD))) absent.push(tr(lang, 'Kennwort des Administrators', 'administrator password'));
+  if (!(await env.secrets.get(STARFACE_ADMIN_PASSWORD_SECRET))) absent.push(tr(lang, 'Kennwort des Administrators', 'administrator password'));
   if (absent.length) {
     return checkResult({
       step, status: 'fail',

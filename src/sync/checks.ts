@@ -2,7 +2,7 @@
 // it fails, exactly what to do. Checks never change anything on either side (no presence is set, no DND).
 import type { CheckReport } from '../control/contract.js';
 import type { Settings } from '../core/settings.js';
-import { uciPasswordSecretName } from '../core/uci-credentials.js';
+import { STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { TransportError } from '../platform/http-transport.js';
 import type { SecretStore } from '../platform/vault.js';
 import { StarfaceAuthError, StarfaceRestError } from '../starface/errors.js';
@@ -10,7 +10,7 @@ import { UciSession } from '../starface/uci-session.js';
 import { GraphRequestError } from '../teams/errors.js';
 import { CERTIFICATE_KEY_NAME, CLIENT_SECRET_NAME } from '../teams/index.js';
 import type { Connections } from './connections.js';
-import { ADMIN_PASSWORD_SECRET, isLoopbackHost } from './connections.js';
+import { isLoopbackHost } from './connections.js';
 import { findGroup } from './roster.js';
 
 type Check = CheckReport['checks'][number];
@@ -123,7 +123,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
   if (!configured) return report();
   const directory = conns.directory!;
 
-  const hasAdminPassword = (await secrets.get(ADMIN_PASSWORD_SECRET)) !== undefined;
+  const hasAdminPassword = (await secrets.get(STARFACE_ADMIN_PASSWORD_SECRET)) !== undefined;
   checks.push(hasAdminPassword
     ? { id: 'admin-password', label: 'Administrator password', ok: true, message: 'The administrator password is stored.' }
     : { id: 'admin-password', label: 'Administrator password', ok: false, message: 'No administrator password is stored.', fix: 'Enter the STARFACE administrator password under Connections → STARFACE.' });

@@ -2,7 +2,7 @@
 // clients, the STARFACE REST directory, the callback server and the UCI session pool — and the engine's
 // ports on top of them. A settings change to a connection section rebuilds all of it (service.ts).
 import { missingForSync, type Settings } from '../core/settings.js';
-import { loginsWithPassword, uciPasswordSecretName } from '../core/uci-credentials.js';
+import { loginsWithPassword, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import type { SecretStore } from '../platform/vault.js';
@@ -19,7 +19,6 @@ import {
   directoryPortFrom, pbxPortFrom, teamsPortFrom, type DirectoryPort, type PbxPort, type TeamsPort,
 } from './ports.js';
 
-export const ADMIN_PASSWORD_SECRET = 'starface.adminPassword';
 
 /** Knobs for tests, benchmarks and the demo; production uses the settings alone. */
 export interface ConnectionTuning {
@@ -93,7 +92,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     conns.directory = new StarfaceDirectory({
       baseUrl: sf.baseUrl,
       login: sf.adminLogin,
-      password: () => secrets.get(ADMIN_PASSWORD_SECRET),
+      password: () => secrets.get(STARFACE_ADMIN_PASSWORD_SECRET),
       transport,
       logger,
       requestTimeoutMs: sf.requestTimeoutMs,

@@ -11,7 +11,7 @@ import {
   validateSettings, type Settings, type SettingsInput,
 } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
-import { loginsWithPassword, parseStarfaceCsv, uciPasswordSecretName } from '../core/uci-credentials.js';
+import { loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
 import { SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
@@ -237,7 +237,7 @@ export class EngineHost {
     return {
       microsoftClientSecret: names.has('microsoft.clientSecret'),
       microsoftCertificateKey: names.has('microsoft.certificateKey'),
-      starfaceAdminPassword: names.has('starface.adminPassword'),
+      starfaceAdminPassword: names.has(STARFACE_ADMIN_PASSWORD_SECRET),
       starfaceUserPasswords: logins.sort(),
     };
   }
@@ -272,7 +272,7 @@ export class EngineHost {
       this.engine?.kick();
       // The directory may have been unreadable without the credential: evaluate the users again.
       this.scheduleRosterRefresh();
-    } else if (name.startsWith('starface.user.') || name === 'starface.adminPassword') {
+    } else if (name.startsWith('starface.user.') || name === STARFACE_ADMIN_PASSWORD_SECRET) {
       this.scheduleRosterRefresh();
     }
   }
