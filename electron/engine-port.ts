@@ -1,4 +1,4 @@
-// The engine as the shell sees it: a ControlApi plus start/stop. The engine lives in src/sync/service.ts and
+// The engine as the shell sees it: a ControlApi plus start/stop. The engine lives in src/app/service.ts and
 // is loaded at run time (after the single-instance check, so a second start never touches the vault or the
 // network). The specifier is computed so the shell type-checks and starts even in a build without the engine,
 // and then says clearly what is missing.
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ControlApi } from '../src/control/contract.js';
 import type { ShellLogger } from './ports.js';
 
-/** What src/sync/service.ts's createEngineService returns, as far as the shell uses it. */
+/** What src/app/service.ts's createEngineService returns, as far as the shell uses it. */
 export interface EngineService {
   api: ControlApi;
   /** Starts syncing if the settings say sync is on (does not change the setting). */
@@ -37,10 +37,10 @@ export class EngineMissingError extends Error {
   }
 }
 
-export const ENGINE_MODULE = join('dist', 'src', 'sync', 'service.js');
+export const ENGINE_MODULE = join('dist', 'src', 'app', 'service.js');
 
 /**
- * Loads createEngineService from <appRoot>/dist/src/sync/service.js, or from `override` (an absolute path to
+ * Loads createEngineService from <appRoot>/dist/src/app/service.js, or from `override` (an absolute path to
  * an ES module with the same export). main.ts passes an override only in an unpackaged app, for the
  * end-to-end tests: a packaged app never loads code named by its environment.
  */

@@ -1,7 +1,7 @@
-// The control contract on top of the engine service (src/sync/service.ts): one function per method, each a
+// The control contract on top of the engine service (src/app/service.ts): one function per method, each a
 // thin call into EngineHost. Errors become ControlErrors with a code the UI can act on; dispatch validates
 // params and results and scrubs secrets from messages.
-import type { EngineHost } from '../sync/service.js';
+import type { EngineHost } from '../app/service.js';
 import { ControlError, type ControlApi } from './contract.js';
 import { SetupControl } from './setup-service.js';
 

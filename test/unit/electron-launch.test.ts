@@ -111,8 +111,8 @@ describe('engine loading', () => {
 });
 
 describe('engine port', () => {
-  it("matches src/sync/service.ts's createEngineService (checked by the type checker)", async () => {
-    type RealFactory = typeof import('../../src/sync/service.js').createEngineService;
+  it("matches src/app/service.ts's createEngineService (checked by the type checker)", async () => {
+    type RealFactory = typeof import('../../src/app/service.js').createEngineService;
     type ShellFactory = import('../../electron/engine-port.js').EngineFactory;
     // Compiles only while the real factory can stand where the shell expects one.
     const fits = (f: RealFactory): ShellFactory => f;

@@ -15,13 +15,13 @@ import { loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, u
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
 import { SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
+import { checkMicrosoft, checkStarface } from '../sync/checks.js';
+import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from '../sync/connections.js';
+import { SyncEngine, type EngineEvent, type SyncEngineOptions } from '../sync/engine.js';
+import { JournalStore } from '../sync/journal.js';
+import { directoryPortFrom } from '../sync/ports.js';
+import { buildRoster } from '../sync/roster.js';
 import { loadAppCredential } from '../teams/index.js';
-import { checkMicrosoft, checkStarface } from './checks.js';
-import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from './connections.js';
-import { SyncEngine, type EngineEvent, type SyncEngineOptions } from './engine.js';
-import { JournalStore } from './journal.js';
-import { directoryPortFrom } from './ports.js';
-import { buildRoster } from './roster.js';
 
 export interface EngineServiceOptions {
   /** Per-user data folder (settings.json, vault.json, journal.json, logs/): what the Electron shell passes. */
