@@ -11,15 +11,17 @@
 //
 // Every write is recorded in the journal (what the bridge wrote and the value it replaced), so a user's own
 // change on the phone is recognised, stop/deselect puts values back, and a restart continues where it left.
-import type { PbxCapabilitiesView, Roster, SyncState, SyncStatus, UserLiveState } from '../control/contract.js';
-import { desiredTeamsSession, type DesiredPbxState, type PbxCapabilities, type TelephonyState } from '../core/desired-state.js';
+import { desiredTeamsSession, type DesiredPbxState } from '../core/desired-state.js';
 import { applyWrites, type KnownPbxState, type PbxWrite } from '../core/diff.js';
+import type { SyncState, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import { planForward } from '../core/forward.js';
 import {
   forgetPbxField, recordPbxWrite, recordTeamsSessionCleared, recordTeamsSessionSet, type JournalEntry,
 } from '../core/journal.js';
 import { planPbxWrites, restorePlan, teamsSessionAction, DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
+import type { PbxCapabilitiesView, SettableCapabilities, TelephonyState } from '../core/pbx-state.js';
 import type { Presence } from '../core/presence.js';
+import type { Roster } from '../core/roster.js';
 import { effectiveRows } from '../core/rules.js';
 import type { Settings } from '../core/settings.js';
 import { CHAT_PRESENCES, type ChatPresence } from '../core/status-rows.js';
@@ -448,7 +450,7 @@ export class SyncEngine {
   }
 
   /** One user's presence from a cycle; returns true when PBX writes were queued. */
-  private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: PbxCapabilities, now: number): boolean {
+  private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: SettableCapabilities, now: number): boolean {
     const login = rt.user.login;
     const entry = this.journal.entry(login, now);
     const plan = planForward({ presence, settings: this.settings, rows, caps, entry, known: rt.known, now, echoGraceMs: this.echoGraceMs });
@@ -790,7 +792,7 @@ export class SyncEngine {
 
   // ---- state and events ---------------------------------------------------------------------------------------
 
-  private coreCapabilities(): PbxCapabilities {
+  private coreCapabilities(): SettableCapabilities {
     const c = this.pbx.capabilities();
     return {
       canSetDnd: c.canSetDnd,
