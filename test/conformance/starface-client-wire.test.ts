@@ -7,6 +7,7 @@ import { StarfaceDirectory } from '../../src/starface/rest-directory.js';
 import { UciSession } from '../../src/starface/uci-session.js';
 import { decodeMethodCall } from '../../src/starface/xmlrpc-codec.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
+import { REFERENCE_USERS } from './starface-reference-users.js';
 import { DEFAULT_BEHAVIOUR } from '../../src/simulators/starface/options.js';
 import { RecordingTransport } from '../integration/starface-helpers.js';
 
@@ -40,12 +41,7 @@ describe('auth computations match the reference test vectors', () => {
 describe('the client against the simulator', () => {
   let sim: StarfaceSimulator;
   beforeAll(async () => {
-    sim = await startStarfaceSimulator({
-      users: [
-        { login: '123', password: 'Pass123', email: 'max@example.com', firstName: 'Max', familyName: 'Muster', groups: ['Support'] },
-        { login: '0001', password: 'admin-pw', email: 'admin@example.com', admin: true },
-      ],
-    });
+    sim = await startStarfaceSimulator({ users: REFERENCE_USERS });
   });
   afterAll(() => sim.close());
   afterEach(() => {

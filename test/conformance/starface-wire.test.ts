@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BEHAVIOUR } from '../../src/simulators/starface/options.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
+import { REFERENCE_USERS } from './starface-reference-users.js';
 import { md5Hex, restAdSecret, restSecretFromHash, sha512Hex, uciAdToken, uciTokenFromHash } from '../../src/simulators/starface/wire.js';
 
 // §3.3 test vectors (L=123, P=Pass123).
@@ -57,12 +58,7 @@ describe('the simulator computes credentials as the reference does', () => {
 describe('simulator wire behaviour (§3, §8, §9)', () => {
   let sim: StarfaceSimulator;
   beforeAll(async () => {
-    sim = await startStarfaceSimulator({
-      users: [
-        { login: '123', password: 'Pass123', email: 'max@example.com', firstName: 'Max', familyName: 'Muster', groups: ['Support'] },
-        { login: '0001', password: 'admin-pw', email: 'admin@example.com', admin: true },
-      ],
-    });
+    sim = await startStarfaceSimulator({ users: REFERENCE_USERS });
   });
   afterAll(() => sim.close());
   afterEach(async () => {
