@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from '../platform/logger.js';
 import { CallTracker, fromPbxTelephonyState, type TelephonyChange } from './telephony.js';
 import { CALLBACK_METHODS, UCI_PARAM } from './uci-names.js';
 import type { CallbackTarget } from './uci-session.js';
-import { asString, decodeMethodCall, encodeFault, encodeMethodResponse, isStruct, type XmlRpcValue } from './xmlrpc-codec.js';
+import { asString, decodeMethodCall, encodeFault, encodeMethodResponse, isStruct, type XmlRpcValue } from './xmlrpc/index.js';
 
 export interface CallbackServerOptions {
   /** Bind address; default 127.0.0.1. Use 0.0.0.0 when the PBX is on another machine. */
@@ -299,7 +299,7 @@ export class CallbackServer extends EventEmitter<Events> {
     let method: string;
     let params: XmlRpcValue[];
     try {
-      ({ method, params } = await decodeMethodCall(body));
+      ({ method, params } = decodeMethodCall(body, { maxBytes: this.maxBody }));
     } catch (err) {
       this.reject(req, res, 'malformed', 400, 'The body is not an XML-RPC methodCall.', { user: reg.login, error: (err as Error).message });
       return;

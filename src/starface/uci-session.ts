@@ -14,8 +14,8 @@ import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import { fromPbxTelephonyState } from './telephony.js';
 import { CHAT_PRESENCE_VALUES, UCI_PARAM, uciEventService, uciRequest, type ChatPresence } from './uci-names.js';
 import {
-  asBoolean, asString, decodeMethodResponse, encodeMethodCall, isStruct, looksLikeHtml, type XmlRpcValue,
-} from './xmlrpc-codec.js';
+  asBoolean, asString, decodeMethodResponse, encodeMethodCall, isStruct, looksLikeHtml, type XmlRpcInput, type XmlRpcValue,
+} from './xmlrpc/index.js';
 
 /** Where the PBX delivers call events for this session (from CallbackServer.register). */
 export interface CallbackTarget {
@@ -255,7 +255,7 @@ export class UciSession extends EventEmitter<Events> {
       if (this.settings.discoverServices && this.facts.providedEvents === undefined) await this.discover();
       if (this.opts.callback) {
         const service = uciEventService(api, 'call');
-        const arg: XmlRpcValue = this.settings.subscribeArgument === 'array' ? [service] : service;
+        const arg: XmlRpcInput = this.settings.subscribeArgument === 'array' ? [service] : service;
         const ok = await this.rpc(uciRequest(api, 'service', 'subscribeEvents'), [arg]);
         if (ok !== true) throw new UciRequestError('false', 'subscribeEvents', `STARFACE refused to subscribe ${service} (answered ${JSON.stringify(ok)})`);
       }
@@ -320,7 +320,7 @@ export class UciSession extends EventEmitter<Events> {
    * A request with recovery: a fault or 404 on a live session is the request's own error (thrown as is);
    * anything else is a lost session → re-login, re-subscribe, one retry.
    */
-  private async invoke(method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
+  private async invoke(method: string, params: XmlRpcInput[]): Promise<XmlRpcValue> {
     try {
       return await this.rpc(method, params);
     } catch (err) {
@@ -445,7 +445,7 @@ export class UciSession extends EventEmitter<Events> {
   }
 
   /** One XML-RPC request; every failure becomes a UciRequestError of a precise kind. */
-  private async rpc(method: string, params: XmlRpcValue[], timeoutMs = this.settings.requestTimeoutMs): Promise<XmlRpcValue> {
+  private async rpc(method: string, params: XmlRpcInput[], timeoutMs = this.settings.requestTimeoutMs): Promise<XmlRpcValue> {
     const isLogin = method.endsWith('.connection.login');
     const headers: Record<string, string> = {
       'content-type': `${this.settings.contentType}; charset=UTF-8`,
@@ -477,7 +477,7 @@ export class UciSession extends EventEmitter<Events> {
     }
     let decoded;
     try {
-      decoded = await decodeMethodResponse(res.body);
+      decoded = decodeMethodResponse(res.body, { maxBytes: MAX_RESPONSE_BYTES });
     } catch (err) {
       this.stats.failures++;
       throw new UciRequestError('malformed', method, `STARFACE answered ${shortName(method)} with something that is not XML-RPC (${(err as Error).message})`, { status: res.status, cause: err });

@@ -1,3 +1,6 @@
+// LEGACY — not used by the STARFACE client any more (it uses ./xmlrpc/, our own codec on saxes). Kept only
+// because the STARFACE simulator still imports it; the simulator gets its own wire code (issue 14), then this
+// file and the `xmlrpc` dependency go.
 // XML-RPC bodies without the xmlrpc package's HTTP layer: the STARFACE client and simulator must see and set
 // HTTP status, content type and HTML answers themselves (a PBX answers faults, `false`, HTML login pages or
 // HTTP errors, and each means something different), so only its Serializer/Deserializer are used.
