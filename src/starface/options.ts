@@ -12,9 +12,14 @@ export interface UciSessionSettings {
   keepAliveMs: number;
   /** Deadline for one UCI request. */
   requestTimeoutMs: number;
-  /** Re-login backoff after a lost session: first delay, cap (with jitter). */
+  /**
+   * Login pacing per user (issue 13: whatever the cause, no login storm): after a login the next one waits
+   * backoffInitialMs, doubling per login that did not give a stable session, up to backoffMaxMs (+ ≤ 25 %
+   * jitter). A session that stayed up stableSessionMs re-logs in at once when lost (a PBX restart).
+   */
   backoffInitialMs: number;
   backoffMaxMs: number;
+  stableSessionMs: number;
   /**
    * How often the session re-reads getUserState (to notice a DND key pressed on the phone, and to reconcile the
    * telephony state when a HANGUP event was lost). 0 = only after login. It replaces that tick's keepAlive.
@@ -48,8 +53,9 @@ export const DEFAULT_UCI_SESSION_SETTINGS: Readonly<UciSessionSettings> = Object
   tokenAlgorithm: 'sha512',
   keepAliveMs: 30_000,
   requestTimeoutMs: 15_000,
-  backoffInitialMs: 500,
-  backoffMaxMs: 60_000,
+  backoffInitialMs: 10_000,
+  backoffMaxMs: 30_000,
+  stableSessionMs: 60_000,
   stateRefreshMs: 60_000,
   dndSource: 'auto',
   dndStateKeys: ['doNotDisturb', 'dnd', 'doNotDisturbSetting', 'dndActive'],
@@ -63,7 +69,7 @@ export const DEFAULT_UCI_SESSION_SETTINGS: Readonly<UciSessionSettings> = Object
 export function resolveSessionSettings(patch: Partial<UciSessionSettings> = {}): UciSessionSettings {
   const s = { ...DEFAULT_UCI_SESSION_SETTINGS, ...patch, dndStateKeys: [...(patch.dndStateKeys ?? DEFAULT_UCI_SESSION_SETTINGS.dndStateKeys)] };
   if (s.uciApi !== 'v30' && s.uciApi !== 'v22') throw new Error(`uciApi must be "v30" or "v22" (got "${String(s.uciApi)}").`);
-  for (const k of ['keepAliveMs', 'requestTimeoutMs', 'backoffInitialMs', 'backoffMaxMs'] as const) {
+  for (const k of ['keepAliveMs', 'requestTimeoutMs', 'backoffInitialMs', 'backoffMaxMs', 'stableSessionMs'] as const) {
     if (!(s[k] > 0)) throw new Error(`${k} must be a positive number of milliseconds.`);
   }
   if (!(s.stateRefreshMs >= 0)) throw new Error('stateRefreshMs must be 0 (off) or a positive number of milliseconds.');

@@ -9,6 +9,7 @@ import type { CallbackServer, CallStateEvent } from './callback-server.js';
 import { deriveCapabilities, type ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError } from './errors.js';
 import { Semaphore } from './limiter.js';
+import { LoginBackoff, LoginBudget } from './login-pacing.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import type { TelephonyChange } from './telephony.js';
 import type { ChatPresence } from './uci-names.js';
@@ -24,6 +25,8 @@ export interface UciSessionPoolOptions {
   settings?: Partial<UciSessionSettings>;
   /** Logins in flight at once (first logins and re-logins alike); default 20. */
   maxConcurrentLogins?: number;
+  /** Re-logins of all users of this PBX together (token bucket); default 50 a second, bursts of 200. */
+  reloginBudget?: { perSecond: number; burst: number };
   logger?: Logger;
 }
 
@@ -62,6 +65,9 @@ export class UciSessionPool extends EventEmitter<Events> {
   private closed = false;
   /** What the sessions learnt about the PBX (shared, so only the first sessions probe). */
   private readonly facts: ObservedPbxFacts = {};
+  private readonly budget: LoginBudget;
+  /** Per user, kept across remove/add, so re-selecting a user does not reset the pacing of its logins. */
+  private readonly backoffs = new Map<string, LoginBackoff>();
 
   constructor(private readonly opts: UciSessionPoolOptions) {
     super();
@@ -69,6 +75,7 @@ export class UciSessionPool extends EventEmitter<Events> {
     this.gate = new Semaphore(opts.maxConcurrentLogins ?? 20);
     this.logoutGate = new Semaphore(Math.max(1, opts.maxConcurrentLogins ?? 20));
     this.log = (opts.logger ?? silentLogger).child({ component: 'starface-pool' });
+    this.budget = new LoginBudget(opts.reloginBudget?.perSecond ?? 50, opts.reloginBudget?.burst ?? 200);
     const cb = opts.callbackServer;
     if (cb) {
       const onTelephony = (c: TelephonyChange): void => {
@@ -121,6 +128,8 @@ export class UciSessionPool extends EventEmitter<Events> {
       settings: this.settings,
       loginGate: this.gate,
       sharedFacts: this.facts,
+      backoff: this.backoffFor(login),
+      reloginBudget: this.budget,
       logger: this.opts.logger,
     });
     session.on('status', (status, error) => this.emit('status', login, status, error));
@@ -216,6 +225,15 @@ export class UciSessionPool extends EventEmitter<Events> {
     this.closed = true;
     for (const u of this.unsubscribe.splice(0)) u();
     await Promise.all([...this.sessions.keys()].map((l) => this.remove(l)));
+  }
+
+  private backoffFor(login: string): LoginBackoff {
+    let b = this.backoffs.get(login);
+    if (!b) {
+      b = new LoginBackoff({ initialMs: this.settings.backoffInitialMs, maxMs: this.settings.backoffMaxMs, stableMs: this.settings.stableSessionMs });
+      this.backoffs.set(login, b);
+    }
+    return b;
   }
 
   private require(login: string): UciSession {

@@ -1,20 +1,23 @@
 // One UCI session per user over XML-RPC (reference §3): token in the URL, login, subscribeEvents with the
 // callback coordinates, keepAlive on a timer, getUserState, DND and chat text. Every request of a user runs
 // through one queue, so writes keep their order and never overlap a re-login. A `false`, a fault, an HTML page
-// or an HTTP error means "session lost": log in again, re-subscribe, retry once; then back off.
+// or an HTTP error means "session lost": log in again, re-subscribe, retry once — but logins are paced
+// (login-pacing.ts), and a value the codec cannot write is that write's own error, never a lost session.
 import { EventEmitter } from 'node:events';
 import type { TelephonyState } from '../core/pbx-state.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import type { HttpResponse, HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { uciAuthToken } from './auth.js';
 import type { ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError, UciRequestError, UciUnsupportedError } from './errors.js';
 import type { Semaphore } from './limiter.js';
+import { LoginBackoff, type LoginBudget } from './login-pacing.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import { fromPbxTelephonyState } from './telephony.js';
 import { CHAT_PRESENCE_VALUES, UCI_PARAM, uciEventService, uciRequest, type ChatPresence } from './uci-names.js';
 import {
-  asBoolean, asString, decodeMethodResponse, encodeMethodCall, isStruct, looksLikeHtml, type XmlRpcInput, type XmlRpcValue,
+  asBoolean, asString, decodeMethodResponse, encodeMethodCall, EncodingError, isStruct, looksLikeHtml, type XmlRpcInput, type XmlRpcValue,
 } from './xmlrpc/index.js';
 
 /** Where the PBX delivers call events for this session (from CallbackServer.register). */
@@ -60,6 +63,11 @@ export interface UciSessionOptions {
    * chat presence setter, the others skip it (hundreds of sessions need not ask the same question).
    */
   sharedFacts?: ObservedPbxFacts;
+  /** The user's login pacing; a pool keeps one per user, so a re-created session goes on with it. */
+  backoff?: LoginBackoff;
+  /** Re-logins of all sessions of a PBX share this budget (the first login of a session does not take from it). */
+  reloginBudget?: LoginBudget;
+  clock?: Clock;
   logger?: Logger;
 }
 
@@ -70,6 +78,8 @@ export interface UciSessionStats {
   relogins: number;
   loginFailures: number;
   keepAlives: number;
+  /** Writes refused by the codec (e.g. a control character in a text): nothing was sent. */
+  encodingErrors: number;
 }
 
 type Events = {
@@ -84,7 +94,7 @@ export class UciSession extends EventEmitter<Events> {
   readonly login: string;
   readonly settings: UciSessionSettings;
   readonly facts: ObservedPbxFacts;
-  readonly stats: UciSessionStats = { requests: 0, failures: 0, logins: 0, relogins: 0, loginFailures: 0, keepAlives: 0 };
+  readonly stats: UciSessionStats = { requests: 0, failures: 0, logins: 0, relogins: 0, loginFailures: 0, keepAlives: 0, encodingErrors: 0 };
   lastError: string | undefined;
 
   private readonly base: string;
@@ -95,7 +105,8 @@ export class UciSession extends EventEmitter<Events> {
   private queue: Promise<unknown> = Promise.resolve();
   private tickTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private attempt = 0;
+  private readonly backoff: LoginBackoff;
+  private readonly encodingErrorsLogged = new Set<string>();
   private everConnected = false;
   private stopped = false;
   private lastStateReadAt = 0;
@@ -109,6 +120,7 @@ export class UciSession extends EventEmitter<Events> {
     this.facts = opts.sharedFacts ?? {};
     this.base = normalizeBaseUrl(opts.baseUrl);
     this.log = (opts.logger ?? silentLogger).child({ component: 'starface-uci', user: opts.login });
+    this.backoff = opts.backoff ?? new LoginBackoff(loginPacing(this.settings), opts.clock ?? systemClock);
   }
 
   get status(): UciSessionStatus {
@@ -129,6 +141,12 @@ export class UciSession extends EventEmitter<Events> {
     if (this.statusValue !== 'idle') return Promise.resolve(this.statusValue === 'connected');
     this.setStatus('connecting');
     return this.exec(async () => {
+      // A session re-created for the same user goes on with that user's pacing.
+      if (this.backoff.waitMs() > 0) {
+        this.lastError = 'waiting before the next login (paced)';
+        this.scheduleReconnect();
+        return false;
+      }
       const ok = await this.connectNow();
       if (!ok) this.scheduleReconnect();
       return ok;
@@ -243,6 +261,7 @@ export class UciSession extends EventEmitter<Events> {
         if (!password) throw new Error(`no UCI password stored for user ${this.login}; enter it under Connections > STARFACE users`);
         this.token = uciAuthToken(this.login, password, this.settings.tokenAlgorithm);
         this.cookie = undefined;
+        this.backoff.loginStarted();
         const ok = await this.rpc(uciRequest(api, 'connection', 'login'), []);
         if (ok !== true) {
           throw new UciRequestError('false', 'login', `STARFACE refused the UCI login of user ${this.login} (answered ${JSON.stringify(ok)}): check the password and that the user may use UCI`);
@@ -264,10 +283,10 @@ export class UciSession extends EventEmitter<Events> {
     } catch (err) {
       this.stats.loginFailures++;
       this.lastError = (err as Error).message;
-      this.log.warn(relogin ? 'UCI re-login failed' : 'UCI login failed', { error: this.lastError });
+      this.log.warn(relogin ? 'UCI re-login failed' : 'UCI login failed', { error: this.lastError, nextLoginInMs: Math.round(this.backoff.waitMs()) });
       return false;
     }
-    this.attempt = 0;
+    this.backoff.connected();
     this.everConnected = true;
     this.lastError = undefined;
     this.setStatus('connected');
@@ -324,6 +343,7 @@ export class UciSession extends EventEmitter<Events> {
     try {
       return await this.rpc(method, params);
     } catch (err) {
+      if (err instanceof EncodingError) this.noteEncodingError(method, err);
       if (!(err instanceof UciRequestError)) throw err;
       const maybeMethodError = err.kind === 'fault' || (err.kind === 'http' && err.details.status === 404);
       if (maybeMethodError && (await this.stillLoggedIn())) throw err;
@@ -332,27 +352,47 @@ export class UciSession extends EventEmitter<Events> {
     }
   }
 
+  /** A bug of ours for this one request (nothing was sent): counted, logged once per method, never a lost session. */
+  private noteEncodingError(method: string, err: EncodingError): void {
+    this.stats.encodingErrors++;
+    const name = shortName(method);
+    if (this.encodingErrorsLogged.has(name)) return;
+    this.encodingErrorsLogged.add(name);
+    this.log.error('A UCI request could not be written; nothing was sent (further ones are only counted)', { method: name, error: err.message });
+  }
+
+  /** Logs in again at once if the pacing allows it; otherwise the reconnect timer does when it does. */
   private async recover(cause: Error): Promise<boolean> {
     this.log.info('UCI session lost; logging in again', { reason: cause.message });
     this.setStatus('reconnecting', cause.message);
     this.clearTimers();
+    this.backoff.lost();
+    this.lastError = cause.message;
+    if (this.loginWaitMs() > 0) {
+      this.scheduleReconnect();
+      return false;
+    }
     const ok = await this.connectNow();
     if (!ok) this.scheduleReconnect();
     return ok;
   }
 
-  private scheduleReconnect(): void {
+  /** How long the next re-login must wait: the user's backoff, then a token of the PBX-wide budget. */
+  private loginWaitMs(): number {
+    return this.backoff.waitMs() || (this.opts.reloginBudget?.take() ?? 0);
+  }
+
+  private scheduleReconnect(delay = Math.max(this.backoff.waitMs(), 1)): void {
     if (this.stopped || this.reconnectTimer) return;
     if (this.tickTimer) clearTimeout(this.tickTimer);
     this.tickTimer = undefined;
     this.setStatus('reconnecting', this.lastError);
-    const base = Math.min(this.settings.backoffMaxMs, this.settings.backoffInitialMs * 2 ** Math.min(this.attempt, 20));
-    const delay = base / 2 + Math.random() * (base / 2);
-    this.attempt++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.exec(async () => {
         if (this.stopped || this.statusValue === 'connected') return;
+        const wait = this.loginWaitMs();
+        if (wait > 0) return this.scheduleReconnect(wait);
         if (!(await this.connectNow())) this.scheduleReconnect();
       });
     }, delay);
@@ -453,11 +493,13 @@ export class UciSession extends EventEmitter<Events> {
       'user-agent': 'PresenceBridge',
     };
     if (this.cookie) headers.cookie = `JSESSIONID=${this.cookie}`;
+    // Outside the transport's try: an EncodingError is this request's own error, not a lost session.
+    const body = encodeMethodCall(method, params);
     this.stats.requests++;
     let res: HttpResponse;
     try {
       res = await this.opts.transport.request({
-        url: this.requestUrl(isLogin), method: 'POST', headers, body: encodeMethodCall(method, params), timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES,
+        url: this.requestUrl(isLogin), method: 'POST', headers, body, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES,
       });
     } catch (err) {
       this.stats.failures++;
@@ -504,4 +546,8 @@ export function normalizeBaseUrl(url: string): string {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`STARFACE address must start with http:// or https:// (got ${u.protocol}).`);
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/(xml-rpc|rest)\/?$/, '').replace(/\/+$/, '')}`;
+}
+
+function loginPacing(s: UciSessionSettings): { initialMs: number; maxMs: number; stableMs: number } {
+  return { initialMs: s.backoffInitialMs, maxMs: s.backoffMaxMs, stableMs: s.stableSessionMs };
 }
