@@ -232,10 +232,20 @@ export class CallbackServer extends EventEmitter<Events> {
     res.end(body);
   }
 
+  /**
+   * What the log may say about a request path: never the path itself (it may carry a session's token in any
+   * case, encoding or position), only whether it looked like the events prefix and how long it was.
+   */
   private safePath(url: string | undefined): string {
     const path = (url ?? '').split('?')[0] ?? '';
-    const at = path.lastIndexOf(`${this.prefix}/`);
-    return at >= 0 ? `${path.slice(0, at)}${this.prefix}/…` : path.slice(0, 80);
+    let decoded = path;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      // keep the raw form for the comparison
+    }
+    const looksLikeEvents = decoded.replace(/\/+/g, '/').toLowerCase().includes(`${this.prefix.toLowerCase()}/`);
+    return looksLikeEvents ? `${this.prefix}/… (${path.length} chars)` : `(another path, ${path.length} chars)`;
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -265,7 +275,7 @@ export class CallbackServer extends EventEmitter<Events> {
     }
     const userParam = url.searchParams.get(UCI_PARAM.user);
     if (userParam === null ? this.requireUserParam : userParam !== reg.login) {
-      this.reject(req, res, 'user', 403, `The ${UCI_PARAM.user} parameter is missing or does not belong to this path.`, { user: reg.login, claimed: userParam ?? undefined });
+      this.reject(req, res, 'user', 403, `The ${UCI_PARAM.user} parameter is missing or does not belong to this path.`, { user: reg.login, claimed: userParam?.slice(0, 64) });
       req.resume();
       return;
     }
