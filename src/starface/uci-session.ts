@@ -15,9 +15,10 @@ import type { Semaphore } from './limiter.js';
 import { LoginBackoff, type LoginBudget } from './login-pacing.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import { fromPbxTelephonyState } from './telephony.js';
+import { callEventVersion, discoverOnce, mayBeMethodFailure, probeChatPresenceSetter, probeMethod, versionOf, type ProbeContext } from './uci-discovery.js';
 import { CHAT_PRESENCE_VALUES, UCI_PARAM, uciEventService, uciRequest, type ChatPresence } from './uci-names.js';
 import {
-  asBoolean, asString, decodeMethodResponse, encodeMethodCall, EncodingError, isStruct, looksLikeHtml, type XmlRpcInput, type XmlRpcValue,
+  asBoolean, asString, decodeMethodResponse, encodeMethodCall, EncodingError, isStruct, looksLikeHtml, type XmlRpcInput, type XmlRpcStruct, type XmlRpcValue,
 } from './xmlrpc/index.js';
 
 /** Where the PBX delivers call events for this session (from CallbackServer.register). */
@@ -161,7 +162,7 @@ export class UciSession extends EventEmitter<Events> {
     await this.exec(async () => {
       if (this.statusValue === 'connected') {
         try {
-          await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'logout'), [], 3_000);
+          await this.rpc(uciRequest(versionOf(this, 'connection'), 'connection', 'logout'), [], 3_000);
         } catch (err) {
           this.log.debug('UCI logout failed (ignored)', { error: (err as Error).message });
         }
@@ -173,7 +174,7 @@ export class UciSession extends EventEmitter<Events> {
   getUserState(): Promise<UciUserState> {
     return this.exec(async () => {
       this.assertConnected();
-      return this.readState(true);
+      return this.readState();
     });
   }
 
@@ -203,10 +204,10 @@ export class UciSession extends EventEmitter<Events> {
       }
       this.assertConnected();
       try {
-        await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [presence]);
+        await this.invoke(uciRequest(versionOf(this, 'userState'), 'userState', 'setChatPresence'), [presence]);
       } catch (err) {
-        // A fault or 404 on a live session: the PBX has no such request (the value was checked above).
-        if (err instanceof UciRequestError && (err.kind === 'fault' || err.details.status === 404)) this.facts.chatPresenceSetter = false;
+        // A method-level failure on a live session: the PBX has no such request (the value was checked above).
+        if (err instanceof UciRequestError && err.details.sessionAlive) this.facts.chatPresenceSetter = false;
         throw err;
       }
       this.facts.chatPresenceSetter = true;
@@ -218,10 +219,10 @@ export class UciSession extends EventEmitter<Events> {
   /** A userState write whose fault is kept as a capability fact (what the PBX refuses), cleared by a success. */
   private async writeUserState(method: string, value: boolean | string, rejected: 'dndWriteRejected' | 'chatMessageWriteRejected'): Promise<void> {
     try {
-      await this.invoke(uciRequest(this.settings.uciApi, 'userState', method), [value]);
+      await this.invoke(uciRequest(versionOf(this, 'userState'), 'userState', method), [value]);
       delete this.facts[rejected];
     } catch (err) {
-      if (err instanceof UciRequestError && err.kind === 'fault') this.facts[rejected] = err.details.faultString ?? err.message;
+      if (err instanceof UciRequestError && err.details.sessionAlive) this.facts[rejected] = err.details.faultString ?? err.message;
       throw err;
     }
   }
@@ -254,7 +255,8 @@ export class UciSession extends EventEmitter<Events> {
   private async connectNow(): Promise<boolean> {
     if (this.stopped) return false;
     const relogin = this.everConnected;
-    const api = this.settings.uciApi;
+    const api = versionOf(this, 'connection');
+    const ctx = this.probeContext();
     try {
       const run = async (): Promise<void> => {
         const password = await (typeof this.opts.password === 'function' ? this.opts.password() : this.opts.password);
@@ -266,20 +268,25 @@ export class UciSession extends EventEmitter<Events> {
         if (ok !== true) {
           throw new UciRequestError('false', 'login', `STARFACE refused the UCI login of user ${this.login} (answered ${JSON.stringify(ok)}): check the password and that the user may use UCI`);
         }
+        this.stats.logins++;
+        if (relogin) this.stats.relogins++;
+        // Discovery and probes run once per PBX (the facts are shared by the pool) and are never fatal by
+        // themselves. Sessions that wait for another's discovery keep their gate slot, so they do not pile up.
+        if (this.settings.discoverServices) await discoverOnce(ctx);
       };
       await (this.opts.loginGate ? this.opts.loginGate.run(run) : run());
-      this.stats.logins++;
-      if (relogin) this.stats.relogins++;
-
-      if (this.settings.discoverServices && this.facts.providedEvents === undefined) await this.discover();
       if (this.opts.callback) {
-        const service = uciEventService(api, 'call');
+        const service = uciEventService(callEventVersion(this), 'call');
         const arg: XmlRpcInput = this.settings.subscribeArgument === 'array' ? [service] : service;
-        const ok = await this.rpc(uciRequest(api, 'service', 'subscribeEvents'), [arg]);
+        const ok = await this.rpc(uciRequest(versionOf(this, 'service'), 'service', 'subscribeEvents'), [arg]);
         if (ok !== true) throw new UciRequestError('false', 'subscribeEvents', `STARFACE refused to subscribe ${service} (answered ${JSON.stringify(ok)})`);
       }
-      await this.readState(false);
-      if (this.settings.chatPresenceSetter === 'probe' && this.facts.chatPresenceSetter === undefined) await this.probeChatPresenceSetter();
+      if (this.facts.userStateReadable !== false) {
+        const got = await probeMethod(ctx, 'userState', 'getUserState', []);
+        this.facts.userStateReadable = got !== undefined;
+        if (got) this.applyState(got.value);
+      }
+      if (this.settings.chatPresenceSetter === 'probe' && this.facts.chatPresenceSetter === undefined) await probeChatPresenceSetter(ctx, this.lastStateValue?.chatPresence);
     } catch (err) {
       this.stats.loginFailures++;
       this.lastError = (err as Error).message;
@@ -296,48 +303,26 @@ export class UciSession extends EventEmitter<Events> {
     return true;
   }
 
-  private async discover(): Promise<void> {
-    const api = this.settings.uciApi;
-    try {
-      const events = await this.rpc(uciRequest(api, 'service', 'getProvidedEvents'), []);
-      const requests = await this.rpc(uciRequest(api, 'service', 'getProvidedRequests'), []);
-      const version = await this.rpc(uciRequest(api, 'system', 'getServerVersion'), []);
-      this.facts.providedEvents = Array.isArray(events) ? events.map((e) => asString(e)) : [];
-      this.facts.serverVersion = asString(version) || undefined;
-      this.log.debug('STARFACE UCI services', { events: this.facts.providedEvents, requests: Array.isArray(requests) ? requests.map((r) => asString(r)) : [], version: this.facts.serverVersion });
-    } catch (err) {
-      // Discovery is informative only; a PBX without it still works.
-      this.facts.providedEvents = [];
-      this.log.debug('UCI service discovery not available', { error: (err as Error).message });
-    }
-  }
-
-  /** Writes the current presence back once: a fault (or 404) with a live session means "no such request". */
-  private async probeChatPresenceSetter(): Promise<void> {
-    const current = this.lastStateValue?.chatPresence;
-    if (!current || !(CHAT_PRESENCE_VALUES as readonly string[]).includes(current)) return;
-    try {
-      await this.rpc(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [current]);
-      this.facts.chatPresenceSetter = true;
-    } catch (err) {
-      if (!(err instanceof UciRequestError) || !(err.kind === 'fault' || (err.kind === 'http' && err.details.status === 404))) throw err;
-      if (!(await this.stillLoggedIn())) throw err;
-      this.facts.chatPresenceSetter = false;
-    }
-    this.log.debug('chat presence setter probed', { available: this.facts.chatPresenceSetter });
+  private probeContext(): ProbeContext {
+    return {
+      settings: this.settings, facts: this.facts, log: this.log,
+      rpc: (method, params) => this.rpc(method, params),
+      stillLoggedIn: () => this.stillLoggedIn(),
+    };
   }
 
   private async stillLoggedIn(): Promise<boolean> {
     try {
-      return (await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'keepAlive'), [])) === true;
+      return (await this.rpc(uciRequest(versionOf(this, 'connection'), 'connection', 'keepAlive'), [])) === true;
     } catch {
       return false;
     }
   }
 
   /**
-   * A request with recovery: a fault or 404 on a live session is the request's own error (thrown as is);
-   * anything else is a lost session → re-login, re-subscribe, one retry.
+   * A request with recovery: a fault, HTTP error, HTML page or unreadable answer while keepAlive still says
+   * true is the request's own error (thrown, marked sessionAlive: e.g. a method the PBX does not have);
+   * anything else is a lost session → re-login (paced), re-subscribe, one retry.
    */
   private async invoke(method: string, params: XmlRpcInput[]): Promise<XmlRpcValue> {
     try {
@@ -345,8 +330,10 @@ export class UciSession extends EventEmitter<Events> {
     } catch (err) {
       if (err instanceof EncodingError) this.noteEncodingError(method, err);
       if (!(err instanceof UciRequestError)) throw err;
-      const maybeMethodError = err.kind === 'fault' || (err.kind === 'http' && err.details.status === 404);
-      if (maybeMethodError && (await this.stillLoggedIn())) throw err;
+      if (mayBeMethodFailure(err) && (await this.stillLoggedIn())) {
+        err.details.sessionAlive = true;
+        throw err;
+      }
       if (!(await this.recover(err))) throw new UciNotConnectedError(this.login, this.lastError);
       return this.rpc(method, params);
     }
@@ -413,10 +400,10 @@ export class UciSession extends EventEmitter<Events> {
 
   private async tick(): Promise<void> {
     if (this.stopped || this.statusValue !== 'connected') return;
-    const refresh = this.settings.stateRefreshMs > 0 && Date.now() - this.lastStateReadAt >= this.settings.stateRefreshMs;
+    const refresh = this.settings.stateRefreshMs > 0 && this.facts.userStateReadable !== false && Date.now() - this.lastStateReadAt >= this.settings.stateRefreshMs;
     if (refresh) {
       try {
-        await this.readState(true);
+        await this.readState();
       } catch (err) {
         // readState recovers a lost session itself; what is left is "still reconnecting" (backoff runs)
         // or an error of getUserState on a live session, which the next tick tries again.
@@ -425,7 +412,7 @@ export class UciSession extends EventEmitter<Events> {
       }
     } else {
       try {
-        const ok = await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'keepAlive'), []);
+        const ok = await this.rpc(uciRequest(versionOf(this, 'connection'), 'connection', 'keepAlive'), []);
         this.stats.keepAlives++;
         if (ok !== true) throw new UciRequestError('false', 'keepAlive', 'STARFACE answered keepAlive with false (the server dropped the session)');
       } catch (err) {
@@ -435,11 +422,20 @@ export class UciSession extends EventEmitter<Events> {
     if (this.statusValue === 'connected' && !this.tickTimer) this.scheduleTick();
   }
 
-  /** getUserState; with recovery when called from outside the login sequence. */
-  private async readState(withRecovery: boolean): Promise<UciUserState> {
-    const method = uciRequest(this.settings.uciApi, 'userState', 'getUserState');
-    const value = withRecovery ? await this.invoke(method, []) : await this.rpc(method, []);
-    if (!isStruct(value)) throw new UciRequestError('malformed', method, `STARFACE answered getUserState with ${Array.isArray(value) ? 'an array' : typeof value}, not a struct`);
+  /** getUserState with recovery (outside the login sequence); refused where the PBX offers no getUserState. */
+  private async readState(): Promise<UciUserState> {
+    if (this.facts.userStateReadable === false) {
+      throw new UciUnsupportedError('This STARFACE offers no userState.getUserState: the bridge knows the DND it set itself, and call states from call events only.');
+    }
+    return this.applyState(await this.invoke(uciRequest(versionOf(this, 'userState'), 'userState', 'getUserState'), []));
+  }
+
+  private applyState(value: XmlRpcValue): UciUserState {
+    if (!isStruct(value)) throw new UciRequestError('malformed', 'getUserState', `STARFACE answered getUserState with ${Array.isArray(value) ? 'an array' : typeof value}, not a struct`);
+    return this.stateFrom(value);
+  }
+
+  private stateFrom(value: XmlRpcStruct): UciUserState {
     const key = this.settings.dndStateKeys.find((k) => k in value);
     const pbxDnd = key ? asBoolean(value[key]) : undefined;
     this.facts.dndInUserState = pbxDnd !== undefined;
