@@ -6,7 +6,13 @@ import type { UciApiVersion } from './uci-names.js';
 export interface UciSessionSettings {
   /** Method-name generation: `ucp.v30.*` (PBX ≥ 6.x, default) or `ucp.v22.*` (§3.1). */
   uciApi: UciApiVersion;
-  /** UCI token: SHA-512 (PBX ≥ 6.4.2.19, default) or legacy MD5 (≤ 6.4.2.12) (§3.3). */
+  /**
+   * How a session proves who it is (§3.3, §3.4): 'token' = a token in `de.vertico.starface.auth` computed with
+   * tokenAlgorithm; 'oauth' = an OAuth access token from the PBX's token endpoint in `de.vertico.starface.jwt`
+   * (STARFACE 10+ with an external identity provider, where legacy tokens are refused).
+   */
+  uciCredential: 'token' | 'oauth';
+  /** UCI token: SHA-512 (PBX ≥ 6.4.2.19, default), legacy MD5 (≤ 6.4.2.12), or Base64(login*password) for Active Directory users (§3.3 [T]). */
   tokenAlgorithm: UciTokenAlgorithm;
   /** keepAlive period (§3.6: undocumented; 30 s recommended). */
   keepAliveMs: number;
@@ -50,6 +56,7 @@ export interface UciSessionSettings {
 
 export const DEFAULT_UCI_SESSION_SETTINGS: Readonly<UciSessionSettings> = Object.freeze({
   uciApi: 'v30',
+  uciCredential: 'token',
   tokenAlgorithm: 'sha512',
   keepAliveMs: 30_000,
   requestTimeoutMs: 15_000,
@@ -69,6 +76,8 @@ export const DEFAULT_UCI_SESSION_SETTINGS: Readonly<UciSessionSettings> = Object
 export function resolveSessionSettings(patch: Partial<UciSessionSettings> = {}): UciSessionSettings {
   const s = { ...DEFAULT_UCI_SESSION_SETTINGS, ...patch, dndStateKeys: [...(patch.dndStateKeys ?? DEFAULT_UCI_SESSION_SETTINGS.dndStateKeys)] };
   if (s.uciApi !== 'v30' && s.uciApi !== 'v22') throw new Error(`uciApi must be "v30" or "v22" (got "${String(s.uciApi)}").`);
+  if (s.uciCredential !== 'token' && s.uciCredential !== 'oauth') throw new Error(`uciCredential must be "token" or "oauth" (got "${String(s.uciCredential)}").`);
+  if (!['sha512', 'md5', 'ad-base64'].includes(s.tokenAlgorithm)) throw new Error(`tokenAlgorithm must be "sha512", "md5" or "ad-base64" (got "${String(s.tokenAlgorithm)}").`);
   for (const k of ['keepAliveMs', 'requestTimeoutMs', 'backoffInitialMs', 'backoffMaxMs', 'stableSessionMs'] as const) {
     if (!(s[k] > 0)) throw new Error(`${k} must be a positive number of milliseconds.`);
   }

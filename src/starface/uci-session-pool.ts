@@ -10,10 +10,11 @@ import { deriveCapabilities, type ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError } from './errors.js';
 import { Semaphore } from './limiter.js';
 import { LoginBackoff, LoginBudget } from './login-pacing.js';
+import { StarfaceOAuthClient, type StarfaceOAuthOptions } from './oauth.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import type { TelephonyChange } from './telephony.js';
 import type { ChatPresence } from './uci-names.js';
-import { UciSession, type UciSessionStatus, type UciUserState } from './uci-session.js';
+import { normalizeBaseUrl, UciSession, type UciSessionStatus, type UciUserState } from './uci-session.js';
 
 export interface UciSessionPoolOptions {
   baseUrl: string;
@@ -25,6 +26,8 @@ export interface UciSessionPoolOptions {
   settings?: Partial<UciSessionSettings>;
   /** Logins in flight at once (first logins and re-logins alike); default 20. */
   maxConcurrentLogins?: number;
+  /** OAuth client settings, used when settings.uciCredential is 'oauth' (client id, secret, scope). */
+  oauth?: Omit<StarfaceOAuthOptions, 'baseUrl' | 'transport' | 'logger'>;
   /** Re-logins of all users of this PBX together (token bucket); default 50 a second, bursts of 200. */
   reloginBudget?: { perSecond: number; burst: number };
   logger?: Logger;
@@ -66,6 +69,7 @@ export class UciSessionPool extends EventEmitter<Events> {
   /** What the sessions learnt about the PBX (shared, so only the first sessions probe). */
   private readonly facts: ObservedPbxFacts = {};
   private readonly budget: LoginBudget;
+  private readonly oauth: StarfaceOAuthClient | undefined;
   /** Per user, kept across remove/add, so re-selecting a user does not reset the pacing of its logins. */
   private readonly backoffs = new Map<string, LoginBackoff>();
 
@@ -76,6 +80,9 @@ export class UciSessionPool extends EventEmitter<Events> {
     this.logoutGate = new Semaphore(Math.max(1, opts.maxConcurrentLogins ?? 20));
     this.log = (opts.logger ?? silentLogger).child({ component: 'starface-pool' });
     this.budget = new LoginBudget(opts.reloginBudget?.perSecond ?? 50, opts.reloginBudget?.burst ?? 200);
+    this.oauth = this.settings.uciCredential === 'oauth'
+      ? new StarfaceOAuthClient({ ...opts.oauth, baseUrl: normalizeBaseUrl(opts.baseUrl), transport: opts.transport, logger: opts.logger })
+      : undefined;
     const cb = opts.callbackServer;
     if (cb) {
       const onTelephony = (c: TelephonyChange): void => {
@@ -129,6 +136,7 @@ export class UciSessionPool extends EventEmitter<Events> {
       loginGate: this.gate,
       sharedFacts: this.facts,
       backoff: this.backoffFor(login),
+      oauth: this.oauth,
       reloginBudget: this.budget,
       logger: this.opts.logger,
     });

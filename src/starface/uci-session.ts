@@ -13,6 +13,7 @@ import type { ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError, UciRequestError, UciUnsupportedError } from './errors.js';
 import type { Semaphore } from './limiter.js';
 import { LoginBackoff, type LoginBudget } from './login-pacing.js';
+import type { StarfaceOAuthClient } from './oauth.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import { fromPbxTelephonyState } from './telephony.js';
 import { callEventVersion, discoverOnce, mayBeMethodFailure, probeChatPresenceSetter, probeMethod, versionOf, type ProbeContext } from './uci-discovery.js';
@@ -66,6 +67,8 @@ export interface UciSessionOptions {
   sharedFacts?: ObservedPbxFacts;
   /** The user's login pacing; a pool keeps one per user, so a re-created session goes on with it. */
   backoff?: LoginBackoff;
+  /** Required when settings.uciCredential is 'oauth': issues the access tokens sent as de.vertico.starface.jwt. */
+  oauth?: StarfaceOAuthClient;
   /** Re-logins of all sessions of a PBX share this budget (the first login of a session does not take from it). */
   reloginBudget?: LoginBudget;
   clock?: Clock;
@@ -259,9 +262,14 @@ export class UciSession extends EventEmitter<Events> {
     const ctx = this.probeContext();
     try {
       const run = async (): Promise<void> => {
-        const password = await (typeof this.opts.password === 'function' ? this.opts.password() : this.opts.password);
-        if (!password) throw new Error(`no UCI password stored for user ${this.login}; enter it under Connections > STARFACE users`);
-        this.token = uciAuthToken(this.login, password, this.settings.tokenAlgorithm);
+        if (this.settings.uciCredential === 'oauth') {
+          this.token = undefined;
+          await this.oauthToken();
+        } else {
+          const password = await this.password();
+          if (!password) throw new Error(`no UCI password stored for user ${this.login}; enter it under Connections > STARFACE users`);
+          this.token = uciAuthToken(this.login, password, this.settings.tokenAlgorithm);
+        }
         this.cookie = undefined;
         this.backoff.loginStarted();
         const ok = await this.rpc(uciRequest(api, 'connection', 'login'), []);
@@ -466,8 +474,24 @@ export class UciSession extends EventEmitter<Events> {
     return state;
   }
 
-  private requestUrl(isLogin: boolean): string {
-    const q: string[] = [`${UCI_PARAM.auth}=${encodeURIComponent(this.token ?? '').replace(/%3A/gi, ':')}`];
+  /** The UCI token this session logs in with (to check the auth value the PBX appends to callbacks); none with OAuth. */
+  get authToken(): string | undefined {
+    return this.token;
+  }
+
+  private async password(): Promise<string | undefined> {
+    return typeof this.opts.password === 'function' ? this.opts.password() : this.opts.password;
+  }
+
+  private oauthToken(): Promise<string> {
+    if (!this.opts.oauth) throw new Error('uciCredential is "oauth" but the session has no OAuth client.');
+    return this.opts.oauth.accessToken(this.login, () => this.password());
+  }
+
+  private async requestUrl(isLogin: boolean): Promise<string> {
+    const q: string[] = this.settings.uciCredential === 'oauth'
+      ? [`${UCI_PARAM.jwt}=${encodeURIComponent(await this.oauthToken())}`]
+      : [`${UCI_PARAM.auth}=${encodeURIComponent(this.token ?? '').replace(/%3A/gi, ':')}`];
     const cb = this.opts.callback;
     if (cb && (isLogin || this.settings.callbackParams === 'every-request')) {
       q.push(
@@ -491,11 +515,12 @@ export class UciSession extends EventEmitter<Events> {
     if (this.cookie) headers.cookie = `JSESSIONID=${this.cookie}`;
     // Outside the transport's try: an EncodingError is this request's own error, not a lost session.
     const body = encodeMethodCall(method, params);
+    const url = await this.requestUrl(isLogin);
     this.stats.requests++;
     let res: HttpResponse;
     try {
       res = await this.opts.transport.request({
-        url: this.requestUrl(isLogin), method: 'POST', headers, body, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES,
+        url, method: 'POST', headers, body, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES,
       });
     } catch (err) {
       this.stats.failures++;
