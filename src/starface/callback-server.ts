@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TelephonyState } from '../core/pbx-state.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { CallTracker, fromPbxTelephonyState, type TelephonyChange } from './telephony.js';
@@ -36,6 +36,13 @@ export interface CallbackServerOptions {
    * that is present must always match.
    */
   requireUserParam?: boolean;
+  /**
+   * The `de.vertico.starface.auth` value real PBXs append (the user's UCI token, addendum [C]), checked in
+   * constant time in addition to the path token: 'when-present' (default) refuses a wrong value and accepts
+   * none (older PBXs, our simulator); 'required' also refuses events without it — and events of sessions
+   * without a token to compare (OAuth); 'off' ignores it.
+   */
+  authParam?: 'when-present' | 'required' | 'off';
   /** Serve HTTPS (callback type "https"); the PBX must trust this certificate. */
   tls?: { key: string; cert: string };
   /** getUserState saying idle clears tracked calls only if no call event came within this time; default 10 s. */
@@ -56,7 +63,7 @@ export interface CallStateEvent {
   method: string;
 }
 
-export type CallbackRejectReason = 'method' | 'path' | 'user' | 'too-large' | 'malformed' | 'unknown-method' | 'bad-params';
+export type CallbackRejectReason = 'method' | 'path' | 'user' | 'auth' | 'too-large' | 'malformed' | 'unknown-method' | 'bad-params';
 
 export interface CallbackServerStats {
   accepted: number;
@@ -76,6 +83,8 @@ type Events = {
 interface Registration {
   login: string;
   token: string;
+  /** The UCI token the user's session logs in with (undefined: none, e.g. OAuth). */
+  expectedAuth?: () => string | undefined;
 }
 
 const RECEIVE = new Set<string>(CALLBACK_METHODS.receiveCallState);
@@ -97,7 +106,7 @@ export class CallbackServer extends EventEmitter<Events> {
   private publicBase: URL | undefined;
   private readonly counters: CallbackServerStats = {
     accepted: 0,
-    rejected: { method: 0, path: 0, user: 0, 'too-large': 0, malformed: 0, 'unknown-method': 0, 'bad-params': 0 },
+    rejected: { method: 0, path: 0, user: 0, auth: 0, 'too-large': 0, malformed: 0, 'unknown-method': 0, 'bad-params': 0 },
   };
 
   constructor(private readonly opts: CallbackServerOptions = {}) {
@@ -151,10 +160,10 @@ export class CallbackServer extends EventEmitter<Events> {
     return this.publicBase?.origin;
   }
 
-  register(login: string): CallbackTarget {
+  register(login: string, opts: { expectedAuth?: () => string | undefined } = {}): CallbackTarget {
     if (!this.publicBase) throw new Error('Start the callback server before registering sessions.');
     this.unregister(login);
-    const reg: Registration = { login, token: randomBytes(24).toString('base64url') };
+    const reg: Registration = { login, token: randomBytes(24).toString('base64url'), expectedAuth: opts.expectedAuth };
     this.byToken.set(reg.token, reg);
     this.byLogin.set(login, reg);
     const base = this.publicBase;
@@ -279,6 +288,11 @@ export class CallbackServer extends EventEmitter<Events> {
       req.resume();
       return;
     }
+    if (!this.authAccepted(reg, url.searchParams.get(UCI_PARAM.auth))) {
+      this.reject(req, res, 'auth', 403, `The ${UCI_PARAM.auth} parameter is missing or wrong.`, { user: reg.login });
+      req.resume();
+      return;
+    }
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.maxBody) {
       this.reject(req, res, 'too-large', 413, `Request body larger than ${this.maxBody} bytes.`, { user: reg.login, bytes: declared });
@@ -303,6 +317,15 @@ export class CallbackServer extends EventEmitter<Events> {
       if (over) return;
       void this.dispatch(req, res, reg, Buffer.concat(chunks, size));
     });
+  }
+
+  private authAccepted(reg: Registration, given: string | null): boolean {
+    const mode = this.opts.authParam ?? 'when-present';
+    if (mode === 'off') return true;
+    if (given === null) return mode === 'when-present';
+    const expected = reg.expectedAuth?.();
+    if (expected === undefined) return mode === 'when-present';
+    return sameSecret(given, expected);
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse, reg: Registration, body: Buffer): Promise<void> {
@@ -368,4 +391,13 @@ export class CallbackServer extends EventEmitter<Events> {
     const change = this.tracker.apply(event.login, event.callId, event.state);
     if (change) this.emit('telephony', change);
   }
+}
+
+/**
+ * Constant-time comparison of two secrets (hashed first, so their lengths leak nothing). A space counts as "+":
+ * a base64 token appended without URL encoding arrives with its "+" read as spaces.
+ */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (v: string): Buffer => createHash('sha256').update(v.replace(/ /g, '+'), 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

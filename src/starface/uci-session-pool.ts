@@ -126,12 +126,14 @@ export class UciSessionPool extends EventEmitter<Events> {
     const existing = this.sessions.get(login);
     if (existing) return existing;
     const cb = this.opts.callbackServer;
+    // The callback server checks the auth value the PBX appends against the token this session logs in with.
+    const tokenOf = { session: undefined as UciSession | undefined };
     const session = new UciSession({
       baseUrl: this.opts.baseUrl,
       login,
       password: () => this.opts.passwordFor(login),
       transport: this.opts.transport,
-      callback: cb ? cb.register(login) : undefined,
+      callback: cb ? cb.register(login, { expectedAuth: () => tokenOf.session?.authToken }) : undefined,
       settings: this.settings,
       loginGate: this.gate,
       sharedFacts: this.facts,
@@ -140,6 +142,7 @@ export class UciSessionPool extends EventEmitter<Events> {
       reloginBudget: this.budget,
       logger: this.opts.logger,
     });
+    tokenOf.session = session;
     session.on('status', (status, error) => this.emit('status', login, status, error));
     session.on('userState', (state) => {
       cb?.reconcile(login, state.telephonyState);
