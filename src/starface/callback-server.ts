@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { TelephonyState } from '../core/pbx-state.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { CallTracker, fromPbxTelephonyState, type TelephonyChange } from './telephony.js';
@@ -154,12 +154,17 @@ export class CallbackServer extends EventEmitter<Events> {
     });
   }
 
-  /** A fresh path token for a user's UCI session; replaces the user's previous token. */
+  /** SHA-256 fingerprint of the HTTPS certificate (for the PBX admin to check); undefined over plain HTTP. */
+  get certificateFingerprint(): string | undefined {
+    return this.opts.tls ? new X509Certificate(this.opts.tls.cert).fingerprint256 : undefined;
+  }
+
   /** The base URL the PBX is told (after start), e.g. http://192.0.2.10:8765. */
   get publicUrl(): string | undefined {
     return this.publicBase?.origin;
   }
 
+  /** A fresh path token for a user's UCI session; replaces the user's previous token. */
   register(login: string, opts: { expectedAuth?: () => string | undefined } = {}): CallbackTarget {
     if (!this.publicBase) throw new Error('Start the callback server before registering sessions.');
     this.unregister(login);

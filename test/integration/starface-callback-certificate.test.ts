@@ -47,6 +47,7 @@ describe('callback certificate', () => {
     const { url } = await server.start();
     const target = server.register('1001');
     expect(target.type).toBe('https');
+    expect(server.certificateFingerprint).toBe(cert.fingerprint256);
     const body = encodeMethodCall('ucp.v30.events.call.receiveCallState', [{ id: 'c1', state: 'RINGING' }]);
     const status = await new Promise<number>((resolve, reject) => {
       const req = https.request(`${url}${target.path}?de.vertico.starface.user=1001`, {
