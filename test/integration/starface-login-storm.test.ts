@@ -3,7 +3,6 @@
 // An encoding error is that one write's programming error; and whatever the cause, re-logins are paced per user
 // and per PBX: nothing makes the bridge log in more than a few times a minute per user.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
 import { UciNotConnectedError } from '../../src/starface/errors.js';
@@ -11,7 +10,7 @@ import { UciSession } from '../../src/starface/uci-session.js';
 import { UciSessionPool } from '../../src/starface/uci-session-pool.js';
 import { EncodingError } from '../../src/starface/xmlrpc/index.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
-import { RecordingTransport } from './starface-helpers.js';
+import { listenOnLoopback, RecordingTransport } from './starface-helpers.js';
 
 const loginsSent = (t: RecordingTransport): number => t.sent.filter((r) => r.body.includes('.connection.login<')).length;
 
@@ -69,14 +68,7 @@ async function startForgetfulPbx(): Promise<{ url: string; close: () => Promise<
       res.end('<html><body>Session expired</body></html>');
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOnLoopback(server);
 }
 
 describe('re-login pacing, whatever the cause', () => {

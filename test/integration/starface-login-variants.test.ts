@@ -4,7 +4,6 @@
 // reference (§3.3, §3.4, addendum); the counterpart here is a small PBX stand-in on a real socket that checks
 // exactly what the reference describes.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { HttpTransport } from '../../src/platform/http-transport.js';
@@ -12,6 +11,7 @@ import { uciAuthToken } from '../../src/starface/auth.js';
 import { StarfaceAuthError } from '../../src/starface/errors.js';
 import { StarfaceOAuthClient } from '../../src/starface/oauth.js';
 import { UciSessionPool } from '../../src/starface/uci-session-pool.js';
+import { listenOnLoopback } from './starface-helpers.js';
 
 interface TokenRequest { form: Record<string, string>; authorization?: string }
 
@@ -57,27 +57,21 @@ async function startStandIn(): Promise<{ url: string; tokenRequests: TokenReques
       res.end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokenRequests, xmlRpcQueries, refuseRefresh,
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
-  };
+  return { ...(await listenOnLoopback(server)), tokenRequests, xmlRpcQueries, refuseRefresh };
 }
 
+let pbx: Awaited<ReturnType<typeof startStandIn>>;
+let transport: HttpTransport;
+beforeAll(async () => {
+  pbx = await startStandIn();
+  transport = new HttpTransport();
+});
+afterAll(async () => {
+  transport.close();
+  await pbx.close();
+});
+
 describe('UCI login variants', () => {
-  let pbx: Awaited<ReturnType<typeof startStandIn>>;
-  let transport: HttpTransport;
-  beforeAll(async () => {
-    pbx = await startStandIn();
-    transport = new HttpTransport();
-  });
-  afterAll(async () => {
-    transport.close();
-    await pbx.close();
-  });
 
   it('computes the Active Directory token Base64(login*password) over UTF-8', () => {
     expect(uciAuthToken('123', 'Pass123', 'ad-base64')).toBe('MTIzKlBhc3MxMjM=');
@@ -116,30 +110,22 @@ describe('UCI login variants', () => {
 });
 
 describe('StarfaceOAuthClient', () => {
-  let pbx: Awaited<ReturnType<typeof startStandIn>>;
-  let transport: HttpTransport;
-  beforeAll(async () => {
-    pbx = await startStandIn();
-    transport = new HttpTransport();
-  });
-  afterAll(async () => {
-    transport.close();
-    await pbx.close();
-  });
 
   it('renews before expiry with the refresh token, signs in again when the refresh is refused, and never shows the password', async () => {
     const clock = new ManualClock();
     const client = new StarfaceOAuthClient({ baseUrl: pbx.url, transport, clientSecret: () => 'cs-1', clock });
     const pw = (): string => 'Ädmin*1';
-    expect(await client.accessToken('2002', pw)).toBe('eyJ.access-1');
+    const first = await client.accessToken('2002', pw);
+    const refreshToken = `r-${first.split('-').pop()}`;
     clock.advance(200_000);
-    expect(await client.accessToken('2002', pw)).toBe('eyJ.access-1');
+    expect(await client.accessToken('2002', pw)).toBe(first);
     clock.advance(80_000); // within 30 s of the 300 s lifetime
-    expect(await client.accessToken('2002', pw)).toBe('eyJ.access-2');
-    expect(pbx.tokenRequests.at(-1)!.form).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'r-1', client_id: 'rest-client-headless' });
+    const second = await client.accessToken('2002', pw);
+    expect(second).not.toBe(first);
+    expect(pbx.tokenRequests.at(-1)!.form).toMatchObject({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'rest-client-headless' });
     pbx.refuseRefresh.on = true;
     clock.advance(300_000);
-    expect(await client.accessToken('2002', pw)).toBe('eyJ.access-3');
+    expect(await client.accessToken('2002', pw)).not.toBe(second);
     expect(pbx.tokenRequests.slice(-2).map((r) => r.form.grant_type)).toEqual(['refresh_token', 'password']);
     const err = await client.accessToken('2003', () => 'wrong-Secret-pw').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StarfaceAuthError);

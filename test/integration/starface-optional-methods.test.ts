@@ -4,12 +4,11 @@
 // accepted" and is not repeated at the next login. The PBX here is the simulator behind a small HTTP proxy that
 // answers like the real variants the reference describes (no shared code with the client).
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UciUnsupportedError } from '../../src/starface/errors.js';
 import { UciSessionPool } from '../../src/starface/uci-session-pool.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
-import { RecordingTransport, waitFor } from './starface-helpers.js';
+import { listenOnLoopback, RecordingTransport, waitFor } from './starface-helpers.js';
 
 interface Variant {
   /** Method names (without the ucp.vNN.requests. prefix) answered with HTTP 500 and an HTML page, per generation. */
@@ -51,14 +50,7 @@ async function startVariant(sim: StarfaceSimulator, variant: Variant): Promise<{
       fwd.end(body);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOnLoopback(server);
 }
 
 const SETTINGS = { keepAliveMs: 60_000, stateRefreshMs: 0, backoffInitialMs: 50, backoffMaxMs: 100 };
