@@ -1,7 +1,7 @@
 // Issue 14 item 7: DND is probably not readable over UCI. The live state says where the board's DND comes from —
 // read from the PBX, or as set by the bridge — so the board can say "DND as set by the bridge". Both simulators
 // over real sockets; the STARFACE simulator switches its DND flag off like most real PBXs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
 
 let w: SyncWorld;
