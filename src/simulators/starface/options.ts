@@ -81,7 +81,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<StarfaceSimBehaviour> = Object.freeze({
   userStateApis: ['v30', 'v22'],
   faultCodes: { unknownMethod: 0, notConnected: 1, illegalAccess: 2, badArguments: 3 },
   loginDeniedAnswer: 'fault',
-  userStateDndKey: 'doNotDisturb',
+  userStateDndKey: null,
   chatPresenceSetter: false,
   subscribeAcceptsArray: true,
   callbackAuthParam: false,
