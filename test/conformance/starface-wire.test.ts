@@ -79,7 +79,8 @@ describe('simulator wire behaviour (§3, §8, §9)', () => {
   it('getUserState answers the §9 struct: avatarHash, chatPresence, telephonyState, chatPresenceMessage, redirectAlwaysActive', async () => {
     await uci(sim, auth(), call('ucp.v30.requests.connection.login'));
     const r = await uci(sim, auth(), call('ucp.v30.requests.userState.getUserState'));
-    expect(structNames(r.text)).toEqual(expect.arrayContaining(['avatarHash', 'chatPresence', 'telephonyState', 'chatPresenceMessage', 'redirectAlwaysActive']));
+    // Exactly these five by default: every public parser reads them and no DND key (addendum).
+    expect(structNames(r.text)).toEqual(['avatarHash', 'chatPresence', 'telephonyState', 'chatPresenceMessage', 'redirectAlwaysActive']);
     expect(r.text).toContain('<member><name>telephonyState</name><value><string>AVAILABLE</string></value></member>');
     expect(r.text).toContain('<member><name>chatPresence</name><value><string>AVAILABLE</string></value></member>');
     expect(r.text).toContain('<member><name>redirectAlwaysActive</name><value><boolean>0</boolean></value></member>');
