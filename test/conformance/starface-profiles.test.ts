@@ -2,21 +2,17 @@
 // (§3.3, §3.4, §3.8, §9 and the addendum "what public clients show"). Literal requests, answers read as text;
 // no code of the bridge's client.
 import { createPublicKey, verify } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
-import { REFERENCE_USERS } from './starface-reference-users.js';
+import { callbackTarget, OK_TRUE, REFERENCE_USERS, structNames } from './starface-conformance.js';
 
 const H2 = '81d8af78c98b153485f7d48e3437eb735ba37f0f013c5e06ba74536776c5945694e7cde71e2effbed7b5a1d1a4566fadcd847ef4098c234052fdfd288e8b6ced';
 const TOKEN = `123:${H2}`;
 /** Base64("123*Pass123"): the Active Directory user's UCI token (addendum, iahcti). */
 const AD_TOKEN = Buffer.from('123*Pass123', 'utf8').toString('base64');
-const OK_TRUE = '<methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>';
 const call = (method: string, params = '') => `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${params}</params></methodCall>`;
 const boolParam = (b: boolean) => `<param><value><boolean>${b ? 1 : 0}</boolean></value></param>`;
 const stringParam = (s: string) => `<param><value><string>${s}</string></value></param>`;
-const structNames = (xml: string) => [...xml.matchAll(/<member><name>([^<]*)<\/name>/g)].map((m) => m[1]!);
 const faultString = (xml: string) => /<name>faultString<\/name><value><string>([^<]*)</.exec(xml)?.[1];
 
 let sim: StarfaceSimulator;
@@ -27,21 +23,6 @@ async function uci(query: string, body: string) {
 }
 const auth = (token = TOKEN) => `de.vertico.starface.auth=${encodeURIComponent(token)}`;
 
-/** A plain XML-RPC callback target that records what the PBX posts. */
-async function callbackTarget(): Promise<{ port: number; received: { url: string; body: string }[]; close(): Promise<void> }> {
-  const received: { url: string; body: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
-    req.on('end', () => {
-      received.push({ url: req.url ?? '', body });
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(`<?xml version="1.0"?>${OK_TRUE}`);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as AddressInfo).port, received, close: () => new Promise((r) => server.close(() => r())) };
-}
 const callbackQuery = (port: number) => `&de.vertico.starface.callback.type=http&de.vertico.starface.callback.host=127.0.0.1&de.vertico.starface.callback.port=${port}&de.vertico.starface.callback.path=%2Fevents`;
 
 async function ringAndHangUp(login: string): Promise<void> {
