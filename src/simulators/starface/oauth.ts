@@ -15,7 +15,7 @@ export const OAUTH_PATHS = {
   realm: '/auth/realms/pbx',
 } as const;
 
-export const OAUTH_CLIENT_ID = 'rest-client-headless';
+const OAUTH_CLIENT_ID = 'rest-client-headless';
 const KID = 'key-1';
 
 const b64url = (v: Buffer | string): string => Buffer.from(v).toString('base64url');

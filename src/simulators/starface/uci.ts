@@ -1,6 +1,8 @@
-// The `/xml-rpc` endpoint (reference §3, §8.3): URL token authentication, `ucp.v30`/`ucp.v22` request
-// dispatch, sessions with a server-side timeout, and the answers a PBX gives (boolean true for void methods,
-// faults for calls without login and for unknown methods, HTTP 401 or an HTML login page for bad tokens).
+// The `/xml-rpc` endpoint (reference §3, §8.3): URL token authentication (classic, Active Directory, or a
+// STARFACE 10 JWT), `ucp.v30`/`ucp.v22` request dispatch with the services each generation offers, sessions
+// with a server-side timeout, and the answers a PBX gives (boolean true for void methods, faults for calls
+// without login, a fault, empty 404 or Tomcat HTML page for unknown methods, HTTP 401 or an HTML login page
+// for bad tokens).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../platform/logger.js';
 import { SimError, type CallbackTarget, type SimPbx, type SimSession } from './pbx.js';
