@@ -23,6 +23,8 @@ export interface DemoEnvironmentOptions {
   dir?: string;
   /** 'passphrase' (default: works everywhere, random passphrase) or 'auto' (the OS keychain where present). */
   vault?: 'passphrase' | 'auto';
+  /** STARFACE simulator `--profile` presets (real-world PBX variants, docs/starface.md). */
+  starfaceProfiles?: readonly string[];
   starfaceBehaviour?: Partial<StarfaceSimBehaviour>;
   /** Changes to the generated settings (e.g. ownership mode in tests). */
   settings?: (s: SettingsInput) => SettingsInput;
@@ -66,6 +68,7 @@ export async function startDemoEnvironment(opts: DemoEnvironmentOptions = {}): P
   const starface = await startStarfaceSimulator({
     port: opts.starfacePort ?? 0,
     users: opts.users ?? 25,
+    ...(opts.starfaceProfiles ? { profiles: opts.starfaceProfiles } : {}),
     ...(opts.starfaceBehaviour ? { behaviour: opts.starfaceBehaviour } : {}),
   });
   let graph: GraphSimulator;
