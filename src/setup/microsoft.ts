@@ -257,7 +257,7 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
       // An opaque token tells nothing about the write permission; clearing our own (absent) session is harmless:
       // 404 = allowed, 403 = not.
       const stop3 = await probe('POST clearPresence', async () => {
-        await graph.post(`/users/${encodeURIComponent(firstUserId!)}/presence/clearPresence`, { sessionId: settings.microsoft.clientId });
+        await graph.write(`/users/${encodeURIComponent(firstUserId!)}/presence/clearPresence`, { sessionId: settings.microsoft.clientId });
       }, () => missing.set('Presence.ReadWrite.All', need('Presence.ReadWrite.All')));
       if (stop3) return stop3;
     }

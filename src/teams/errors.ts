@@ -50,6 +50,28 @@ export class GraphRequestError extends Error {
   }
 }
 
+/**
+ * A presence write (setPresence, clearPresence) whose outcome is unknown: the request left, but no readable
+ * answer came back (timeout, connection reset, a 2xx with an unreadable body). It may have taken effect, so
+ * whoever keeps track of the bridge's Teams sessions must treat the session as possibly set.
+ */
+export class GraphAmbiguousWriteError extends Error {
+  override readonly name = 'GraphAmbiguousWriteError';
+  readonly code = 'graph-write-ambiguous';
+  constructor(readonly endpoint: string, readonly reason: 'timeout' | 'network' | 'unreadable-answer', detail: string, options?: { cause?: unknown }) {
+    super(`Microsoft Graph ${endpoint}: the outcome is unknown (${detail}); the change may have taken effect and is retried or cleared later.`, options);
+  }
+}
+
+/** Graph answered a read with 2xx but the body is empty, not JSON or not the expected shape. */
+export class GraphAnswerError extends Error {
+  override readonly name = 'GraphAnswerError';
+  readonly code = 'graph-unreadable-answer';
+  constructor(readonly endpoint: string, detail: string) {
+    super(`Microsoft Graph ${endpoint} answered in a form the bridge cannot read: ${detail}. Check that the Graph address points to Microsoft Graph (not to a proxy page).`);
+  }
+}
+
 function describeGraphFailure(status: number, code: string, message: string, endpoint: string, retryAfterMs?: number): string {
   const what = status > 0 ? `HTTP ${status} ${code}` : code;
   let hint = '';
