@@ -131,6 +131,8 @@ export class SyncEngine {
   private rosterInFlight: Promise<Roster> | undefined;
   private syncState: SyncState = 'stopped';
   private syncReason: string | undefined;
+  /** A stable code for the reason, where one is known (the UI renders it in its language). */
+  private syncReasonCode: string | undefined;
   private syncSince: number;
   private lastSuccessfulSync: number | undefined;
   private readonly counters = { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 };
@@ -277,6 +279,7 @@ export class SyncEngine {
       counters: { ...this.counters },
     };
     if (this.syncReason) s.reason = this.syncReason;
+    if (this.syncReason && this.syncReasonCode) s.reasonCode = this.syncReasonCode;
     if (this.lastSuccessfulSync !== undefined) s.lastSuccessfulSync = new Date(this.lastSuccessfulSync).toISOString();
     return s;
   }
@@ -805,8 +808,12 @@ export class SyncEngine {
   private onCycleError(err: unknown): void {
     this.counters.errors++;
     const msg = errText(err);
+    const signIn = temporarySignInFailure(err);
     if (hasCause(err, 'NeedsSignInError')) {
       this.setSync('signed-out', msg);
+    } else if (signIn) {
+      // Issue 13 item 2: the sign-in service fails for a moment; tokens are retried within seconds.
+      this.setSync('degraded', signIn, {}, 'microsoft-sign-in-unavailable');
     } else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') {
       this.setSync('paused', msg);
     } else {
@@ -837,12 +844,13 @@ export class SyncEngine {
   }
 
   /** Emits on every change of state; with throttleReason, a change of the reason alone is emitted at most once a second. */
-  private setSync(state: SyncState, reason?: string, opts: { throttleReason?: boolean } = {}): void {
+  private setSync(state: SyncState, reason?: string, opts: { throttleReason?: boolean } = {}, reasonCode?: string): void {
     if (state === this.syncState && reason === this.syncReason) return;
     const sameState = state === this.syncState;
     if (!sameState) this.syncSince = this.now();
     this.syncState = state;
     this.syncReason = reason;
+    this.syncReasonCode = reasonCode;
     if (sameState && opts.throttleReason) this.emitSyncSoon();
     else this.emitSync();
   }
@@ -907,6 +915,14 @@ function knownFromState(s: UciUserState | undefined): KnownPbxState {
   if (s.dndFrom === 'pbx' && s.dnd !== undefined) k.dnd = s.dnd;
   if ((CHAT_PRESENCES as readonly string[]).includes(s.chatPresence)) k.chatPresence = s.chatPresence as ChatPresence;
   return k;
+}
+
+/** The message of a temporary sign-in failure (TokenRequestError code microsoft-sign-in-unavailable) among the causes. */
+function temporarySignInFailure(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'microsoft-sign-in-unavailable') return errText(e);
+  }
+  return undefined;
 }
 
 /** Whether the error or one of its causes has this name (the presence reader wraps the real reason). */

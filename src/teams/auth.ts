@@ -18,6 +18,7 @@ import { SecretStoreCachePlugin } from './cache-plugin.js';
 import { MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from './errors.js';
 import type { TokenSource } from './graph-client.js';
 import { TransportNetworkModule } from './msal-network.js';
+import { acquireGuarded, DEFAULT_TOKEN_RETRY, isTemporarySignInFailure, RejectedTokenError, RejectedTokens, type TokenRetryPolicy } from './token-guard.js';
 
 export type AuthState = 'signed-out' | 'signing-in' | 'signed-in' | 'needs-sign-in';
 
@@ -61,6 +62,8 @@ export interface MicrosoftAuthOptions {
   delegatedScopes?: string[];
   /** Fixed loopback port for the interactive redirect (register http://localhost:PORT then); default any free port. */
   redirectPort?: number;
+  /** Quick retries when the sign-in service fails for a moment (5xx, 429, no connection). */
+  tokenRetry?: Partial<TokenRetryPolicy>;
   logger?: Logger;
 }
 
@@ -104,8 +107,11 @@ export class MicrosoftAuth {
   private signInRunning = false;
 
   /** Token sources for GraphClient: delegated (signed-in admin) and application. */
-  readonly delegatedTokens: TokenSource = { getToken: (o) => this.getDelegatedToken(o) };
-  readonly appTokens: TokenSource = { getToken: (o) => this.getAppToken(o) };
+  readonly delegatedTokens: TokenSource = { getToken: (o) => this.getDelegatedToken(o), reject: (t) => this.rejected.add(t) };
+  readonly appTokens: TokenSource = { getToken: (o) => this.getAppToken(o), reject: (t) => this.rejected.add(t) };
+  /** Tokens Graph answered 401 to (fingerprints): never handed out again. */
+  private readonly rejected = new RejectedTokens();
+  private readonly tokenRetry: TokenRetryPolicy;
 
   constructor(private readonly opts: MicrosoftAuthOptions) {
     if (!opts.clientId.trim()) throw new MicrosoftConfigError('The application (client) ID is not set: enter it in the Microsoft settings.');
@@ -113,6 +119,7 @@ export class MicrosoftAuth {
     this.scopes = [...(opts.delegatedScopes ?? DEFAULT_DELEGATED_SCOPES)];
     this.log = (opts.logger ?? silentLogger).child({ component: 'microsoft-auth' });
     this.appCredential = opts.appCredential;
+    this.tokenRetry = { ...DEFAULT_TOKEN_RETRY, ...opts.tokenRetry };
     this.pca = new PublicClientApplication({
       ...this.baseConfig(),
       cache: opts.tokenStore ? { cachePlugin: new SecretStoreCachePlugin(opts.tokenStore) } : undefined,
@@ -302,10 +309,12 @@ export class MicrosoftAuth {
       if (this.currentState === 'signed-in') this.setState('needs-sign-in', 'No saved Microsoft sign-in was found.');
       throw new NeedsSignInError('Sign in to Microsoft first (Settings → Microsoft → Sign in).');
     }
+    const signedIn = account;
     try {
-      const r = await this.pca.acquireTokenSilent({ account, scopes: this.scopes, forceRefresh: o.forceRefresh ?? false });
+      const token = await this.guarded('delegated', o.forceRefresh ?? false, async (fresh) =>
+        (await this.pca.acquireTokenSilent({ account: signedIn, scopes: this.scopes, forceRefresh: fresh })).accessToken);
       if (this.currentState !== 'signed-in' && this.currentState !== 'signing-in') this.setState('signed-in');
-      return r.accessToken;
+      return token;
     } catch (e) {
       if (needsInteraction(e)) {
         const reason = `Microsoft asked for a new sign-in: ${firstLine(errorText(e))}`;
@@ -321,12 +330,21 @@ export class MicrosoftAuth {
   async getAppToken(o: { forceRefresh?: boolean } = {}): Promise<string> {
     const cca = this.confidentialClient();
     try {
-      const r = await cca.acquireTokenByClientCredential({ scopes: APP_SCOPES, skipCache: o.forceRefresh ?? false });
-      if (!r?.accessToken) throw new TokenRequestError('Microsoft returned no application token. Check the app registration.');
-      return r.accessToken;
+      return await this.guarded('application', o.forceRefresh ?? false, async (fresh) => {
+        const r = await cca.acquireTokenByClientCredential({ scopes: APP_SCOPES, skipCache: fresh });
+        if (!r?.accessToken) throw new TokenRequestError('Microsoft returned no application token. Check the app registration.');
+        return r.accessToken;
+      });
     } catch (e) {
       throw this.readable(e, 'Getting the application token');
     }
+  }
+
+  private guarded(kind: string, forceRefresh: boolean, request: (fresh: boolean) => Promise<string>): Promise<string> {
+    return acquireGuarded(request, {
+      rejected: this.rejected, forceRefresh, policy: this.tokenRetry,
+      onRetry: (e, waitMs, attempt) => this.log.warn('Microsoft sign-in failed for a moment; retrying', { token: kind, attempt, waitMs, error: firstLine(errorText(e)) }),
+    });
   }
 
   async signOut(): Promise<void> {
@@ -400,6 +418,11 @@ export class MicrosoftAuth {
 
   private readable(e: unknown, what: string): unknown {
     if (e instanceof NeedsSignInError || e instanceof SignInAbortedError || e instanceof MicrosoftConfigError || e instanceof TokenRequestError) return e;
+    if (e instanceof RejectedTokenError) return new TokenRequestError(`${what} failed: ${e.message}`, 'rejected_token', { cause: e });
+    if (isTemporarySignInFailure(e)) {
+      return new TokenRequestError(`Microsoft sign-in temporarily failing: ${what.toLowerCase()} failed after quick retries (${e.errorCode}: ${firstLine(e.errorMessage)}). ` +
+        'The bridge tries again on its own; no token that Microsoft Graph rejected is sent meanwhile.', e.errorCode, { cause: e, temporary: true, retryAfterMs: e.retryAfterMs });
+    }
     if (e instanceof AuthError) {
       const hint = hintFor(e);
       return new TokenRequestError(`${what} failed: ${e.errorCode}: ${firstLine(e.errorMessage)}${hint ? ` ${hint}` : ''}`, e.errorCode, { cause: e });

@@ -24,8 +24,22 @@ export class MicrosoftConfigError extends Error {
 /** Entra ID refused a token request, or could not be reached. */
 export class TokenRequestError extends Error {
   override readonly name = 'TokenRequestError';
-  constructor(message: string, readonly errorCode?: string, options?: { cause?: unknown }) {
+  /**
+   * 'microsoft-sign-in-unavailable': the sign-in service failed for a while (5xx, 429, no connection) even
+   * after quick retries: temporary, try again soon. 'microsoft-token-refused': Entra said no (configuration).
+   */
+  readonly code: 'microsoft-sign-in-unavailable' | 'microsoft-token-refused';
+  constructor(message: string, readonly errorCode?: string, options?: { cause?: unknown; temporary?: boolean; retryAfterMs?: number }) {
     super(message, options);
+    this.code = options?.temporary ? 'microsoft-sign-in-unavailable' : 'microsoft-token-refused';
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  /** For a temporary failure with Retry-After longer than the inline retries: when to try again. */
+  readonly retryAfterMs: number | undefined;
+
+  get temporary(): boolean {
+    return this.code === 'microsoft-sign-in-unavailable';
   }
 }
 

@@ -48,6 +48,8 @@ export class GraphThrottle {
 export interface TokenSource {
   /** A valid access token; `forceRefresh` after Graph rejected the previous one. */
   getToken(opts?: { forceRefresh?: boolean }): Promise<string>;
+  /** Graph answered 401 to this token: never hand it out again (a cached copy must not be sent). */
+  reject?(token: string): void;
 }
 
 export interface GraphClientOptions {
@@ -124,8 +126,13 @@ class ThrottleHandler implements Middleware {
       }
       const res = context.response;
       const status = networkError ? 0 : res?.status ?? 0;
+      if (status === 401) {
+        // The token was revoked or expired early: it must never be sent again, whatever a cache says.
+        const used = /^Bearer\s+(.+)$/i.exec(getHeader(context, 'Authorization') ?? '')?.[1];
+        if (used) this.tokens.reject?.(used);
+      }
       if (status === 401 && !refreshedToken) {
-        // The token may have been revoked or expired early: get a fresh one once, then retry.
+        // Get a fresh token once, then retry.
         refreshedToken = true;
         const token = await this.tokens.getToken({ forceRefresh: true });
         setHeader(context, 'Authorization', `Bearer ${token}`);
@@ -168,6 +175,14 @@ class TransportHandler implements Middleware {
 
 function traceOf(context: Context): CallTrace | undefined {
   return context.middlewareControl?.getMiddlewareOptions(CallTrace) as CallTrace | undefined;
+}
+
+function getHeader(context: Context, name: string): string | undefined {
+  const h = context.options?.headers;
+  if (h instanceof Headers) return h.get(name) ?? undefined;
+  const record = (h ?? {}) as Record<string, string>;
+  const key = Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : record[key];
 }
 
 function setHeader(context: Context, name: string, value: string): void {

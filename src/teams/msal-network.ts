@@ -3,6 +3,7 @@
 import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
 import type { HttpResponse, HttpTransport } from '../platform/http-transport.js';
 import { TransportError } from '../platform/http-transport.js';
+import { parseRetryAfter } from './throttle.js';
 
 export class TransportNetworkModule implements INetworkModule {
   constructor(private readonly transport: HttpTransport, private readonly defaultTimeoutMs = 30_000) {}
@@ -30,7 +31,16 @@ export class TransportNetworkModule implements INetworkModule {
       // An AuthError keeps its message through MSAL; anything else would become a bare "network_error".
       const host = safeHost(url);
       const msg = e instanceof TransportError ? e.message : `Request to ${host} failed: ${e instanceof Error ? e.message : String(e)}`;
+      // A stalled or broken connection is worth a quick retry; a refused one, TLS or proxy trouble is configuration.
+      if (e instanceof TransportError && (e.code === 'timeout' || e.code === 'network')) {
+        throw new TokenEndpointBusyError('network_error', `Cannot reach the Microsoft sign-in service: ${msg}`, 0, undefined);
+      }
       throw new AuthError('network_error', '', `Cannot reach the Microsoft sign-in service: ${msg}`);
+    }
+    if (method === 'POST' && (res.status === 429 || res.status >= 500)) {
+      // Thrown instead of returned so MSAL does not lock the token endpoint for 60 s after one 5xx (its
+      // throttling cache); MicrosoftAuth retries within seconds instead.
+      throw TokenEndpointBusyError.from(res, safeHost(url));
     }
     let body: unknown;
     try {
@@ -43,6 +53,32 @@ export class TransportNetworkModule implements INetworkModule {
       };
     }
     return { headers: res.headers, body: body as T, status: res.status };
+  }
+}
+
+/**
+ * The token endpoint answered 429 or 5xx (or the connection stalled or broke: status 0): a temporary failure,
+ * worth a retry after `retryAfterMs` or a backoff.
+ */
+export class TokenEndpointBusyError extends AuthError {
+  constructor(errorCode: string, message: string, readonly status: number, readonly retryAfterMs: number | undefined) {
+    super(errorCode, message);
+    Object.setPrototypeOf(this, TokenEndpointBusyError.prototype);
+    this.name = 'TokenEndpointBusyError';
+  }
+
+  static from(res: HttpResponse, host: string): TokenEndpointBusyError {
+    let code = 'temporarily_unavailable';
+    let description = '';
+    try {
+      const body = JSON.parse(res.body.toString('utf8')) as { error?: unknown; error_description?: unknown };
+      if (typeof body.error === 'string' && body.error) code = body.error.slice(0, 100);
+      if (typeof body.error_description === 'string') description = body.error_description.split(/\r?\n/)[0]!.slice(0, 300);
+    } catch {
+      // not JSON (a proxy page): the status says enough
+    }
+    const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+    return new TokenEndpointBusyError(code, `The sign-in service at ${host} answered HTTP ${res.status}${description ? `: ${description}` : ''}`, res.status, retryAfterMs);
   }
 }
 
