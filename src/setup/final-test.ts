@@ -52,7 +52,7 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
     // 1. Teams presence, with the token sync uses for reading.
     const m = settings.microsoft;
     const auth = env.microsoftAuth?.(settings, transport) ?? new MicrosoftAuth({
-      tenantId: m.tenantId, clientId: m.clientId, authorityHost: m.authorityHost, transport, tokenStore: env.secrets,
+      tenantId: m.tenantId, clientId: m.clientId, authorityHost: m.authorityHost, graphBaseUrl: m.graphBaseUrl, cloud: m.cloud, transport, tokenStore: env.secrets,
       appCredential: await loadAppCredential(env.secrets, m), logger: env.logger,
     });
     if (m.presenceRead === 'delegated') await auth.init();

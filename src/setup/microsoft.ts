@@ -79,7 +79,7 @@ export function consentLink(settings: Settings): string | undefined {
   const m = settings.microsoft;
   if (!m.tenantId || !m.clientId) return undefined;
   try {
-    return adminConsentUrl({ authorityHost: m.authorityHost, tenantId: m.tenantId, clientId: m.clientId });
+    return adminConsentUrl({ authorityHost: m.authorityHost, graphBaseUrl: m.graphBaseUrl, cloud: m.cloud, tenantId: m.tenantId, clientId: m.clientId });
   } catch {
     return undefined;
   }
@@ -128,7 +128,7 @@ async function withMicrosoft<T>(env: SetupEnvironment, settings: Settings, fn: (
     const auth = env.microsoftAuth?.(settings, transport) ?? new MicrosoftAuth({
       tenantId: m.tenantId,
       clientId: m.clientId,
-      authorityHost: m.authorityHost,
+      authorityHost: m.authorityHost, graphBaseUrl: m.graphBaseUrl, cloud: m.cloud,
       transport,
       tokenStore: env.secrets,
       appCredential: await loadAppCredential(env.secrets, m),

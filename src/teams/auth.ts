@@ -13,7 +13,8 @@ import {
 import type { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import type { SecretStore } from '../platform/vault.js';
-import { adminConsentUrl, authorityConfig, GRAPH_RESOURCE, type AuthorityConfig } from './authority.js';
+import type { MicrosoftCloudSetting } from '../core/microsoft-clouds.js';
+import { adminConsentUrl, authorityConfig, resolveCloud, type AuthorityConfig, type CloudEndpoints } from './authority.js';
 import { SecretStoreCachePlugin } from './cache-plugin.js';
 import { MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from './errors.js';
 import type { TokenSource } from './graph-client.js';
@@ -53,6 +54,9 @@ export interface MicrosoftAuthOptions {
   clientId: string;
   /** Default https://login.microsoftonline.com; host, host:port or https URL. */
   authorityHost?: string;
+  /** The Graph address and the cloud setting: they decide the app-token scope and the consent scope. */
+  graphBaseUrl?: string;
+  cloud?: MicrosoftCloudSetting;
   transport: HttpTransport;
   /** Where the delegated token cache is persisted (secret 'msal.cache'); without it, the cache is in memory only. */
   tokenStore?: Pick<SecretStore, 'get' | 'set' | 'delete'>;
@@ -84,7 +88,6 @@ export interface DeviceCodeSignInOptions {
 }
 
 export const DEFAULT_DELEGATED_SCOPES = ['Presence.Read.All'];
-const APP_SCOPES = [`${GRAPH_RESOURCE}/.default`];
 
 const SUCCESS_PAGE = '<!doctype html><meta charset="utf-8"><title>Presence Bridge</title>' +
   '<h1>Signed in</h1><p>You can close this tab and return to Presence Bridge.</p>';
@@ -95,6 +98,9 @@ type StateListener = (state: AuthState, detail?: string) => void;
 
 export class MicrosoftAuth {
   private readonly authority: AuthorityConfig;
+  /** The cloud's endpoints: the login host to use and the Graph resource tokens are for. */
+  readonly cloud: CloudEndpoints;
+  private readonly appScopes: string[];
   private readonly pca: PublicClientApplication;
   private cca: ConfidentialClientApplication | undefined;
   private appCredential: AppCredential | undefined;
@@ -115,7 +121,9 @@ export class MicrosoftAuth {
 
   constructor(private readonly opts: MicrosoftAuthOptions) {
     if (!opts.clientId.trim()) throw new MicrosoftConfigError('The application (client) ID is not set: enter it in the Microsoft settings.');
-    this.authority = authorityConfig(opts.authorityHost, opts.tenantId);
+    this.cloud = resolveCloud({ graphBaseUrl: opts.graphBaseUrl, authorityHost: opts.authorityHost, cloud: opts.cloud });
+    this.authority = authorityConfig(this.cloud.authorityHost, opts.tenantId);
+    this.appScopes = [`${this.cloud.graphResource}/.default`];
     this.scopes = [...(opts.delegatedScopes ?? DEFAULT_DELEGATED_SCOPES)];
     this.log = (opts.logger ?? silentLogger).child({ component: 'microsoft-auth' });
     this.appCredential = opts.appCredential;
@@ -167,7 +175,7 @@ export class MicrosoftAuth {
   }
 
   adminConsentUrl(redirectUri?: string, state?: string): string {
-    return adminConsentUrl({ authorityHost: this.authority.origin, tenantId: this.opts.tenantId, clientId: this.opts.clientId, redirectUri, state });
+    return adminConsentUrl({ authorityHost: this.authority.origin, graphBaseUrl: this.opts.graphBaseUrl, cloud: this.opts.cloud, tenantId: this.opts.tenantId, clientId: this.opts.clientId, redirectUri, state });
   }
 
   // ---- delegated sign-in -------------------------------------------------------------------------------
@@ -331,7 +339,7 @@ export class MicrosoftAuth {
     const cca = this.confidentialClient();
     try {
       return await this.guarded('application', o.forceRefresh ?? false, async (fresh) => {
-        const r = await cca.acquireTokenByClientCredential({ scopes: APP_SCOPES, skipCache: fresh });
+        const r = await cca.acquireTokenByClientCredential({ scopes: this.appScopes, skipCache: fresh });
         if (!r?.accessToken) throw new TokenRequestError('Microsoft returned no application token. Check the app registration.');
         return r.accessToken;
       });
