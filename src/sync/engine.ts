@@ -20,12 +20,13 @@ import {
 } from '../core/journal.js';
 import { planPbxWrites, restorePlan, teamsSessionAction, DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
 import type { PbxCapabilitiesView, SettableCapabilities, TelephonyState } from '../core/pbx-state.js';
-import type { Presence } from '../core/presence.js';
+import { hasNoTeamsPresence, NO_TEAMS_PRESENCE_ROW_ID, type Presence } from '../core/presence.js';
 import type { Roster } from '../core/roster.js';
 import { effectiveRows } from '../core/rules.js';
 import type { Settings } from '../core/settings.js';
 import { CHAT_PRESENCES, type ChatPresence } from '../core/status-rows.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
+import { NoTeamsPresenceError } from '../teams/errors.js';
 import { ApplyQueue, type ApplyOutcome } from './apply-queue.js';
 import type { JournalStore } from './journal.js';
 import type { DirectoryPort, PbxPort, PresenceBatch, TeamsPort, UciUserState } from './ports.js';
@@ -454,6 +455,7 @@ export class SyncEngine {
 
   /** One user's presence from a cycle; returns true when PBX writes were queued. */
   private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: SettableCapabilities, now: number): boolean {
+    if (hasNoTeamsPresence(presence)) return this.noTeamsPresence(rt, presence, now);
     const login = rt.user.login;
     const entry = this.journal.entry(login, now);
     const plan = planForward({ presence, settings: this.settings, rows, caps, entry, known: rt.known, now, echoGraceMs: this.echoGraceMs });
@@ -475,6 +477,22 @@ export class SyncEngine {
     if (plan.writes.length === 0 && !busy) return false;
     void this.queue.enqueue(login, { kind: 'forward' });
     return true;
+  }
+
+  /**
+   * Issue 14 item 5: no Teams licence, or a guest (PresenceUnknown/PresenceUnknown). Shown as "no Teams
+   * presence"; the Unknown row's rule is not applied, so nothing is written to their PBX.
+   */
+  private noTeamsPresence(rt: UserRuntime, presence: Presence, now: number): false {
+    const changed = rt.rowId !== NO_TEAMS_PRESENCE_ROW_ID || !rt.presence || !hasNoTeamsPresence(rt.presence);
+    rt.presence = presence;
+    rt.rowId = NO_TEAMS_PRESENCE_ROW_ID;
+    rt.desired = undefined;
+    if (changed) {
+      rt.lastChange = now;
+      this.emitUser(rt);
+    }
+    return false;
   }
 
   /** The apply worker for the forward direction: plans again with the newest state, then writes in order. */
@@ -665,6 +683,8 @@ export class SyncEngine {
     let action = teamsSessionAction(entry, desired, now, Number.POSITIVE_INFINITY);
     // A session from the journal (earlier run) is not kept alive by this process yet: take it over.
     if (action.kind === 'none' && desired && !this.heldThisRun.has(login)) action = { kind: 'set', session: desired };
+    // Issue 14 item 5: Teams has no presence for this user (no licence, a guest): setPresence cannot work.
+    if (action.kind === 'set' && rt.presence && hasNoTeamsPresence(rt.presence)) return;
     try {
       if (action.kind === 'set' || action.kind === 'refresh') {
         await this.teams.holdSession(rt.user.microsoftId, action.session);
@@ -681,6 +701,12 @@ export class SyncEngine {
         return;
       }
     } catch (err) {
+      if (err instanceof NoTeamsPresenceError) {
+        // Not transient: no retries, and the forward read will show the user as "no Teams presence".
+        rt.error = err.message;
+        this.emitUser(rt);
+        return;
+      }
       // Transient Graph failures: try again shortly while the call is still on (or the session still held).
       if (attempt < 3 && this.running) {
         await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));

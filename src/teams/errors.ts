@@ -77,6 +77,15 @@ export class GraphAmbiguousWriteError extends Error {
   }
 }
 
+/** setPresence answered 404 for an existing user: Teams has no presence for them (no Teams licence, or a guest). */
+export class NoTeamsPresenceError extends Error {
+  override readonly name = 'NoTeamsPresenceError';
+  readonly code = 'no-teams-presence';
+  constructor(readonly userId: string, options?: { cause?: unknown }) {
+    super('No Teams presence for this user (no Teams licence, or a guest): a STARFACE call cannot be shown in Teams.', options);
+  }
+}
+
 /** Graph answered a read with 2xx but the body is empty, not JSON or not the expected shape. */
 export class GraphAnswerError extends Error {
   override readonly name = 'GraphAnswerError';

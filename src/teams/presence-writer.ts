@@ -3,7 +3,7 @@
 // release (404 = the session is already gone). Operations for one user run in order.
 import type { Logger } from '../platform/logger.js';
 import { silentLogger } from '../platform/logger.js';
-import { GraphAmbiguousWriteError, GraphRequestError } from './errors.js';
+import { GraphAmbiguousWriteError, GraphRequestError, NoTeamsPresenceError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
 
 export interface SessionPresence {
@@ -87,12 +87,18 @@ export class PresenceWriter {
       throw new RangeError(`Teams does not accept ${presence.availability}/${presence.activity} as an app presence. ` +
         `Use one of: ${SESSION_PAIRS.map((p) => `${p.availability}/${p.activity}`).join(', ')}.`);
     }
-    await this.opts.graph.write(`/users/${encodeURIComponent(userId)}/presence/setPresence`, {
-      sessionId: this.opts.clientId,
-      availability: pair.availability,
-      activity: pair.activity,
-      expirationDuration: `PT${this.sessionMinutes}M`,
-    }, signal);
+    try {
+      await this.opts.graph.write(`/users/${encodeURIComponent(userId)}/presence/setPresence`, {
+        sessionId: this.opts.clientId,
+        availability: pair.availability,
+        activity: pair.activity,
+        expirationDuration: `PT${this.sessionMinutes}M`,
+      }, signal);
+    } catch (e) {
+      // The user ids come from the directory, so a 404 here means Teams has no presence for the user.
+      if (e instanceof GraphRequestError && e.status === 404) throw new NoTeamsPresenceError(userId, { cause: e });
+      throw e;
+    }
   }
 
   /** clearPresence for our session; 'already-clear' when Graph says there is none (404). */

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpTransport } from '../../src/platform/http-transport.js';
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/graph/server.js';
-import { createTeamsClients, GraphAmbiguousWriteError, GraphRequestError, MicrosoftAuth, type TeamsClients } from '../../src/teams/index.js';
+import { createTeamsClients, GraphAmbiguousWriteError, GraphRequestError, MicrosoftAuth, NoTeamsPresenceError, type TeamsClients } from '../../src/teams/index.js';
 
 let sim: GraphSimulator;
 let transport: HttpTransport;
@@ -88,10 +88,19 @@ describe('presence writes against answers real Graph gives', () => {
   });
 
   it('keeps a refused write a plain error (it did not take effect)', async () => {
-    const c = clients();
-    const err = await c.writer.setPresence('00000000-0000-0000-0000-00000000dead', { availability: 'Busy', activity: 'InACall' }).catch((e: unknown) => e);
+    const c = clients(0);
+    sim.injectFaults({ errors: { count: 1, status: 500, endpoints: ['setPresence'] } });
+    const err = await c.writer.setPresence(user(0), { availability: 'Available', activity: 'Available' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphRequestError);
-    expect((err as GraphRequestError).status).toBe(404);
+    expect((err as GraphRequestError).status).toBe(500);
+    expect(sessions(0)).toEqual(['Busy/InACall']);
+  });
+
+  it('reports setPresence 404 (no Teams presence for the user) as NoTeamsPresenceError, not as ambiguous', async () => {
+    const c = clients();
+    const err = await c.writer.hold('00000000-0000-0000-0000-00000000dead', { availability: 'Busy', activity: 'InACall' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoTeamsPresenceError);
+    expect(c.writer.heldUsers()).toEqual([]);
   });
 
   it('still reads JSON answers and names an unreadable read answer', async () => {
