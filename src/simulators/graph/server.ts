@@ -94,6 +94,8 @@ export interface GraphSimulator {
   setProfile(name: GraphProfileName): void;
   /** Users without a Teams licence under the current profile (ids). */
   unlicensedUsers(): string[];
+  /** A reset of the presence stamps: they start again at `next` (optionally with another width). */
+  restartSequence(next: number, width?: number): void;
   setUserPresence(idOrEmail: string, presence: OwnPresence): PresenceView;
   presenceOf(idOrEmail: string): PresenceView;
   approveDeviceCode(userCode: string, user?: string): void;
@@ -358,6 +360,13 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     if (parts[0] === 'tenant' && parts.length === 1 && method === 'GET') {
       return sendJson(res, 200, { ...tenant, authority: `${baseUrl}/${tenant.tenantId}`, graphBaseUrl: baseUrl, profile: world.profile.name, unlicensedUsers: unlicensedUsers() });
     }
+    if (parts[0] === 'sequence' && parts.length === 1 && method === 'PUT') {
+      const b = json() as { next?: unknown; width?: unknown } | undefined;
+      const next = typeof b?.next === 'number' && b.next >= 1 ? b.next : 1;
+      const width = typeof b?.width === 'number' && b.width >= 1 ? b.width : undefined;
+      world.restartSequence(next, width);
+      return sendJson(res, 200, { restarted: true, next, width: width ?? null });
+    }
     if (parts[0] === 'profile' && parts.length === 1) {
       if (method === 'PUT') {
         const b = json() as { name?: unknown } | undefined;
@@ -425,6 +434,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     },
     setProfile: (name) => { world.profile = graphProfile(name); },
     unlicensedUsers,
+    restartSequence: (next, width) => world.restartSequence(next, width),
     setUserPresence(idOrEmail, presence) {
       const user = lookup(idOrEmail);
       setOwnPresence(world, user, presence);

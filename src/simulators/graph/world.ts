@@ -1,6 +1,6 @@
 // The simulator's in-memory world: the tenant's users (indexed for e-mail lookup) and their presence.
 import {
-  currentPresence, formatSequence, newPresenceState,
+  currentPresence, formatSequence, newPresenceState, nextSequence, restartSequence,
   type AggregatedPresence, type UserPresenceState,
 } from './presence-model.js';
 import { GRAPH_PROFILES, type GraphProfile } from './profiles.js';
@@ -101,6 +101,12 @@ export class SimWorld {
       outOfOfficeSettings: { message: p.outOfOfficeMessage, isOutOfOffice: p.outOfOffice },
       sequenceNumber: formatSequence(p.sequence),
     };
+  }
+
+  /** A reset of the presence stamps (undocumented, but possible): every user gets a new, lower stamp. */
+  restartSequence(next: number, width?: number): void {
+    restartSequence(next, width);
+    for (const state of this.presence.values()) state.sequence = nextSequence();
   }
 
   /** Call after mutating a user's presence state so listeners hear about it right away. */
