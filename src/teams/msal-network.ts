@@ -42,16 +42,7 @@ export class TransportNetworkModule implements INetworkModule {
       // throttling cache); MicrosoftAuth retries within seconds instead.
       throw TokenEndpointBusyError.from(res, safeHost(url));
     }
-    let body: unknown;
-    try {
-      body = res.body.length ? JSON.parse(res.body.toString('utf8')) : {};
-    } catch {
-      // A proxy error page or similar: give MSAL an OAuth-shaped error so it surfaces as a readable ServerError.
-      body = {
-        error: 'server_error',
-        error_description: `The sign-in service at ${safeHost(url)} answered HTTP ${res.status} with ${res.headers['content-type'] ?? 'unknown content'} instead of JSON. Check the authority host and any proxy in between.`,
-      };
-    }
+    const body = readTokenAnswer(res.status, res.body.toString('utf8'), res.headers['content-type'], safeHost(url));
     return { headers: res.headers, body: body as T, status: res.status };
   }
 }
@@ -68,18 +59,32 @@ export class TokenEndpointBusyError extends AuthError {
   }
 
   static from(res: HttpResponse, host: string): TokenEndpointBusyError {
-    let code = 'temporarily_unavailable';
-    let description = '';
-    try {
-      const body = JSON.parse(res.body.toString('utf8')) as { error?: unknown; error_description?: unknown };
-      if (typeof body.error === 'string' && body.error) code = body.error.slice(0, 100);
-      if (typeof body.error_description === 'string') description = body.error_description.split(/\r?\n/)[0]!.slice(0, 300);
-    } catch {
-      // not JSON (a proxy page): the status says enough
-    }
+    const body = readTokenAnswer(res.status, res.body.toString('utf8'), res.headers['content-type'], host);
+    const code = typeof body.error === 'string' && body.error ? body.error.slice(0, 100) : 'temporarily_unavailable';
+    const description = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0]!.slice(0, 300) : '';
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
     return new TokenEndpointBusyError(code, `The sign-in service at ${host} answered HTTP ${res.status}${description ? `: ${description}` : ''}`, res.status, retryAfterMs);
   }
+}
+
+/**
+ * A token endpoint's answer as the JSON object MSAL expects, whatever came back: an empty body is {}, anything
+ * that is not a JSON object (a proxy's HTML page, `null`, a list) becomes an OAuth-shaped server_error that
+ * says what arrived. Never throws.
+ */
+export function readTokenAnswer(status: number, text: string, contentType: string | undefined, host: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  return {
+    error: 'server_error',
+    error_description: `The sign-in service at ${host} answered HTTP ${status} with ${contentType ?? 'unknown content'} that is not a JSON object. Check the authority host and any proxy in between.`,
+  };
 }
 
 function safeHost(url: string): string {

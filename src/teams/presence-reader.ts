@@ -4,7 +4,7 @@
 import { presenceFromGraph, type Presence } from '../core/presence.js';
 import type { Logger } from '../platform/logger.js';
 import { silentLogger } from '../platform/logger.js';
-import { GraphRequestError } from './errors.js';
+import { GraphAnswerError, GraphRequestError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
 
 export const MAX_IDS_PER_REQUEST = 650;
@@ -80,6 +80,25 @@ interface Accepted {
   lowerReads: number;
 }
 
+/**
+ * A getPresencesByUserId answer: the presences of the requested ids (by requested spelling), normalized. Items
+ * without a string id or for ids not asked for are ignored; a body of no known shape is a GraphAnswerError.
+ */
+export function readPresenceBatch(body: unknown, requestedIds: readonly string[]): Map<string, Presence> {
+  const known = Array.isArray(body) || (typeof body === 'object' && body !== null && (Array.isArray((body as Record<string, unknown>).value) || 'availability' in body || 'activity' in body));
+  if (!known) throw new GraphAnswerError('getPresencesByUserId', 'no "value" list of presences');
+  const requested = new Map(requestedIds.map((id) => [id.toLowerCase(), id]));
+  const out = new Map<string, Presence>();
+  for (const raw of presenceItems(body)) {
+    const rawId = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
+    if (typeof rawId !== 'string') continue;
+    const id = requested.get(rawId.toLowerCase());
+    if (id === undefined || out.has(id)) continue; // not asked for (or twice): ignore rather than trust
+    out.set(id, presenceFromGraph(raw));
+  }
+  return out;
+}
+
 export class PresenceReader {
   private readonly last = new Map<string, Accepted>();
   private readonly chunkSize: number;
@@ -134,14 +153,9 @@ export class PresenceReader {
   }
 
   private accept(chunk: string[], body: unknown, result: PresenceReadResult): void {
-    const requested = new Map(chunk.map((id) => [id.toLowerCase(), id]));
-    for (const raw of presenceItems(body)) {
-      const rawId = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
-      if (typeof rawId !== 'string') continue;
-      const id = requested.get(rawId.toLowerCase());
-      if (!id) continue; // not asked for: ignore rather than trust
-      requested.delete(rawId.toLowerCase());
-      const next = presenceFromGraph(raw);
+    const answered = readPresenceBatch(body, chunk);
+    for (const id of chunk) if (!answered.has(id)) result.missing.push(id);
+    for (const [id, next] of answered) {
       const prev = this.last.get(id.toLowerCase());
       const verdict = sequenceVerdict(next.sequenceNumber, prev?.presence.sequenceNumber, prev?.lowerReads ?? 0, this.opts.resetAfterReads);
       if (verdict === 'stale') {
@@ -159,6 +173,5 @@ export class PresenceReader {
       this.last.set(id.toLowerCase(), { presence: next, lowerReads: 0 });
       result.presences.set(id, next);
     }
-    result.missing.push(...requested.values());
   }
 }
