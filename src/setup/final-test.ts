@@ -8,7 +8,7 @@ import { MicrosoftAuth } from '../teams/auth.js';
 import { presenceItems } from '../teams/presence-reader.js';
 import { loadAppCredential } from '../teams/index.js';
 import type { SetupEnvironment } from './environment.js';
-import { explainMicrosoftError, explainStarfaceError } from './explain.js';
+import { explainMicrosoftError, explainStarfaceError } from '../sync/explain.js';
 import { setupGraph } from './microsoft.js';
 import { rosterFrom, testUciSession, withDirectories, type Prerequisite } from './users.js';
 import { checkResult, tr, type CheckOptions, type CheckResult, type Lang } from './types.js';

@@ -12,7 +12,7 @@ import { MicrosoftAuth } from '../teams/auth.js';
 import { listDirectoryUsers, type DirectoryUser } from '../teams/directory.js';
 import { loadAppCredential } from '../teams/index.js';
 import { transportFor, type SetupEnvironment } from './environment.js';
-import { explainMicrosoftError, explainStarfaceError, type Explanation } from './explain.js';
+import { explainMicrosoftError, explainStarfaceError, type Explanation } from '../sync/explain.js';
 import { setupGraph } from './microsoft.js';
 import { starfaceDirectory } from './starface.js';
 import { checkResult, tr, type CheckResult, type Lang } from './types.js';
