@@ -26,7 +26,7 @@ import { effectiveRows } from '../core/rules.js';
 import type { Settings } from '../core/settings.js';
 import { CHAT_PRESENCES, type ChatPresence } from '../core/status-rows.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
-import { NoTeamsPresenceError } from '../teams/errors.js';
+import { GraphAmbiguousWriteError, NoTeamsPresenceError } from '../teams/errors.js';
 import { ApplyQueue, type ApplyOutcome } from './apply-queue.js';
 import type { JournalStore } from './journal.js';
 import type { DirectoryPort, PbxPort, PresenceBatch, TeamsPort, UciUserState } from './ports.js';
@@ -701,6 +701,13 @@ export class SyncEngine {
         return;
       }
     } catch (err) {
+      if (err instanceof GraphAmbiguousWriteError && (action.kind === 'set' || action.kind === 'refresh')) {
+        // Issue 14 item 1: the write may have taken effect; the journal keeps the session so hang-up and stop
+        // clear it (the presence writer keeps it alive meanwhile).
+        this.heldThisRun.add(login);
+        this.journal.setMicrosoftId(login, rt.user.microsoftId);
+        this.journal.set(login, recordTeamsSessionSet(this.journal.entry(login, this.now()), action.session, this.now()));
+      }
       if (err instanceof NoTeamsPresenceError) {
         // Not transient: no retries, and the forward read will show the user as "no Teams presence".
         rt.error = err.message;
