@@ -1,6 +1,7 @@
 // The product settings: one zod schema, versioned, with migrations from older layouts. Every field has a default
 // so `{}` parses to a complete settings object. Settings never hold a secret: passwords, client secrets,
 // certificate keys and the MSAL cache live in the vault (see src/platform/vault.ts for the names).
+import { MICROSOFT_CLOUD_SETTINGS, unsupportedCloudHost } from './microsoft-clouds.js';
 import { z } from 'zod';
 import {
   BUILT_IN_ROW_IDS,
@@ -66,6 +67,16 @@ function optionalUrlField(protocols: readonly ('http:' | 'https:')[]) {
       .optional(),
   );
 }
+
+/** 21Vianet has no presence API (and Microsoft Cloud Deutschland is closed): refused with the reason. */
+function supportedCloud(url: string): boolean {
+  const host = parseUrl(url)?.hostname;
+  return host === undefined || unsupportedCloudHost(host) === undefined;
+}
+
+const cloudMessage = {
+  error: (issue: { input?: unknown }): string => unsupportedCloudHost(parseUrl(String(issue.input))?.hostname ?? '') ?? 'is not a supported Microsoft cloud',
+};
 
 function intField(min: number, max: number, defaultValue: number) {
   return z.number().int().min(min).max(max).default(defaultValue);
@@ -134,8 +145,10 @@ export const MicrosoftSettingsSchema = z
       .trim()
       .refine((v) => v === '' || GUID.test(v), 'must be the application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000')
       .default(''),
-    authorityHost: urlField(['https:'], 'https://login.microsoftonline.com', false),
-    graphBaseUrl: urlField(['https:'], 'https://graph.microsoft.com', false),
+    authorityHost: urlField(['https:'], 'https://login.microsoftonline.com', false).refine(supportedCloud, cloudMessage),
+    graphBaseUrl: urlField(['https:'], 'https://graph.microsoft.com', false).refine(supportedCloud, cloudMessage),
+    /** Which Microsoft cloud: 'auto' derives it from the Graph address (needed only when that is a stand-in). */
+    cloud: enumField(MICROSOFT_CLOUD_SETTINGS, 'auto'),
     /** Reading presence: app-only (no signed-in admin needed) or delegated (admin signs in, MFA in the browser). */
     presenceRead: enumField(['delegated', 'application'], 'application'),
     /** Credential of the confidential client used for writing presence and reading the directory. */

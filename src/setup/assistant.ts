@@ -7,7 +7,7 @@ import { SettingsStoreError } from '../platform/settings-store.js';
 import { VaultError } from '../platform/vault.js';
 import { CLIENT_SECRET_NAME } from '../teams/index.js';
 import type { SetupEnvironment } from './environment.js';
-import { errorText } from './explain.js';
+import { errorText } from '../sync/explain.js';
 import {
   CREDENTIAL_EXPIRY_SECRET, expiryWarnings, parseExpiryDate, readExpiryInputs, type ExpiryInputs, type ExpiryWarning,
 } from './expiry.js';

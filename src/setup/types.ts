@@ -2,18 +2,9 @@
 // steps are data (title, what to do, which fields to ask), and each step checks itself.
 import type { Roster } from '../core/roster.js';
 
-export type Lang = 'de' | 'en';
+import type { Text } from '../core/lang.js';
 
-/** A text in both UI languages. */
-export interface Text {
-  de: string;
-  en: string;
-}
-
-/** Picks the language; a tiny helper so messages stay next to each other in both languages. */
-export function tr(lang: Lang, de: string, en: string): string {
-  return lang === 'de' ? de : en;
-}
+export { tr, type Lang, type Text } from '../core/lang.js';
 
 export const SETUP_STEP_IDS = [
   'microsoft-app',

@@ -63,7 +63,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     const auth = new MicrosoftAuth({
       tenantId: ms.tenantId,
       clientId: ms.clientId,
-      authorityHost: ms.authorityHost,
+      authorityHost: ms.authorityHost, graphBaseUrl: ms.graphBaseUrl, cloud: ms.cloud,
       transport,
       tokenStore: secrets,
       appCredential: await loadAppCredential(secrets, ms),

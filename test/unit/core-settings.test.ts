@@ -35,6 +35,7 @@ describe('defaults', () => {
       clientId: '',
       authorityHost: 'https://login.microsoftonline.com',
       graphBaseUrl: 'https://graph.microsoft.com',
+      cloud: 'auto',
       presenceRead: 'application',
       credential: 'secret',
     });
