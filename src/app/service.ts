@@ -7,14 +7,12 @@ import type { BridgeEvent } from '../core/engine-events.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Roster } from '../core/roster.js';
-import {
-  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, missingForSync, settingsMigrations, settingsVersionOf,
-  validateSettings, type Settings, type SettingsInput,
-} from '../core/settings.js';
+import { missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
 import { loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
-import { SettingsStore } from '../platform/settings-store.js';
+import { createSettingsStore } from '../platform/settings-file.js';
+import type { SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
 import { checkMicrosoft, checkStarface } from '../sync/checks.js';
 import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from '../sync/connections.js';
@@ -170,12 +168,12 @@ export class EngineHost {
   }
 
   validate(draft: SettingsInput): { ok: boolean; issues: { path: string; message: string }[] } {
-    const v = validateSettings(draft);
-    return { ok: v.ok, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
+    const v = this.store.validate(draft);
+    return { ok: v.ok, issues: v.ok ? [] : v.issues.map((i) => ({ path: i.path, message: i.message })) };
   }
 
   async save(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
-    const v = validateSettings(draft);
+    const v = this.store.validate(draft);
     if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
     const next = await this.store.save(v.settings);
     await this.applySettings(next);
@@ -442,15 +440,7 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   if (!dataDir) throw new Error('openEngineHost needs dataDir or settingsFile.');
   const settingsFile = opts.settingsFile ?? path.join(dataDir, 'settings.json');
   const logger = opts.logger ?? createLogger({ file: path.join(dataDir, 'logs', 'presence-bridge.log'), console: opts.logToConsole ?? false });
-  const store = new SettingsStore<Settings>({
-    file: settingsFile,
-    schema: SettingsSchema,
-    version: SETTINGS_VERSION,
-    migrations: settingsMigrations,
-    versionOf: settingsVersionOf,
-    describeIssue: describeSettingsIssue,
-    logger: logger.child({ component: 'settings' }),
-  });
+  const store = createSettingsStore(settingsFile, logger.child({ component: 'settings' }));
   const loaded = await store.load();
   const problems: string[] = [];
   if (loaded.problem) problems.push(loaded.problem.message);

@@ -20,7 +20,7 @@ export type ContractSettings = Settings;
 
 /**
  * Settings as the UI hands them in for validate/save. Only "is an object" is checked here: the engine runs
- * validateSettings (with migrations) and answers { ok: false, issues } for bad fields, rather than dispatch
+ * the settings store's validation (older layouts upgraded) and answers { ok: false, issues } for bad fields, rather than dispatch
  * rejecting the whole request, so the UI can show the issues next to the fields.
  */
 export const SettingsDraftSchema = z.custom<SettingsInput>(

@@ -5,22 +5,11 @@
 import { promises as fsp, constants as fsc } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { settingsIssue as issue, type SettingsIssue, type SettingsMigration } from '../core/settings-issues.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type Logger } from './logger.js';
 
-export interface SettingsMigration {
-  /** Version this step migrates from; it produces version from + 1. */
-  from: number;
-  migrate(raw: unknown): unknown;
-}
-
-export interface SettingsIssue {
-  /** Dotted path, e.g. "users.group" ('' for the whole object). */
-  path: string;
-  message: string;
-  /** `${path}: ${message}`, ready to show. */
-  text: string;
-}
+export type { SettingsIssue, SettingsMigration };
 
 export interface SettingsProblem {
   kind: 'corrupt' | 'invalid';
@@ -89,9 +78,41 @@ export class SettingsStore<T> {
     return this.opts.defaults ? this.opts.defaults() : this.opts.schema.parse({});
   }
 
-  /** Validates without saving; returns the parsed settings or the readable issues. */
+  /**
+   * Validates without saving: upgrades an older layout (see upgrade), then checks the schema; returns the parsed
+   * settings or the readable issues.
+   */
   validate(value: unknown): { ok: true; settings: T } | { ok: false; issues: SettingsIssue[] } {
-    const r = this.opts.schema.safeParse(value);
+    const up = this.upgrade(value);
+    return up.ok ? this.check(up.value) : up;
+  }
+
+  /**
+   * The migration runner: the raw object's layout version (versionOf), then every step from there to the
+   * current version. Refuses unknown, future and unreachable versions with a readable issue; never throws.
+   */
+  upgrade(raw: unknown): { ok: true; value: unknown; from: number } | { ok: false; issues: SettingsIssue[] } {
+    const current = this.opts.version;
+    const from = this.versionOf(raw);
+    if (from === current) return { ok: true, value: raw, from };
+    const problem = this.versionProblem(from);
+    if (problem) return { ok: false, issues: [problem] };
+    let migrated = raw;
+    try {
+      for (let v = from; v < current; v++) {
+        const step = this.opts.migrations?.find((m) => m.from === v);
+        if (!step) return { ok: false, issues: [issue('version', `is ${from}, and there is no migration from version ${v}`)] };
+        migrated = step.migrate(migrated);
+      }
+    } catch (err) {
+      return { ok: false, issues: issuesFromError(err) ?? [issue('', `could not be migrated from version ${from}: ${(err as Error).message}`)] };
+    }
+    return { ok: true, value: migrated, from };
+  }
+
+  /** The schema check alone; the store owns `version`, so schemas may declare it (with a default) or not at all. */
+  private check(value: unknown): { ok: true; settings: T } | { ok: false; issues: SettingsIssue[] } {
+    const r = this.opts.schema.safeParse(withoutVersion(value));
     return r.success ? { ok: true, settings: r.data } : { ok: false, issues: this.issues(r.error) };
   }
 
@@ -134,24 +155,10 @@ export class SettingsStore<T> {
     }
 
     const current = this.opts.version;
-    const from = this.versionOf(raw);
-    let migrated = raw;
-    if (from !== current) {
-      const problem = this.versionProblem(from);
-      if (problem) return this.invalid([problem]);
-      try {
-        for (let v = from; v < current; v++) {
-          const step = this.opts.migrations?.find((m) => m.from === v);
-          if (!step) return this.invalid([issue('version', `is ${from}, and there is no migration from version ${v}`)]);
-          migrated = step.migrate(migrated);
-        }
-      } catch (err) {
-        return this.invalid(issuesFromError(err) ?? [issue('', `could not be migrated from version ${from}: ${(err as Error).message}`)]);
-      }
-    }
-
-    // The store owns `version`; schemas may declare it (with a default) or not mention it at all.
-    const checked = this.validate(withoutVersion(migrated));
+    const up = this.upgrade(raw);
+    if (!up.ok) return this.invalid(up.issues);
+    const from = up.from;
+    const checked = this.check(up.value);
     if (!checked.ok) return this.invalid(checked.issues);
 
     if (from === current) return this.done({ settings: checked.settings, source: 'file' });
@@ -244,10 +251,6 @@ export class SettingsStore<T> {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-function issue(p: string, message: string): SettingsIssue {
-  return { path: p, message, text: p ? `${p}: ${message}` : message };
 }
 
 function defaultIssueMessage(i: z.core.$ZodIssue): string {

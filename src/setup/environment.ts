@@ -2,13 +2,11 @@
 // a clock. The terminal assistant opens them from files; the engine hands in its own stores, so both see the
 // same values.
 import path from 'node:path';
-import {
-  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, settingsMigrations, settingsVersionOf,
-  type Settings, type SettingsInput,
-} from '../core/settings.js';
+import type { Settings, SettingsInput } from '../core/settings.js';
 import { HttpTransport, type TransportSettings } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
-import { SettingsStore, type SettingsProblem } from '../platform/settings-store.js';
+import { createSettingsStore } from '../platform/settings-file.js';
+import type { SettingsProblem, SettingsStore } from '../platform/settings-store.js';
 import { openVault, type KeychainBackend, type SecretStore } from '../platform/vault.js';
 import type { MicrosoftAuth } from '../teams/auth.js';
 
@@ -28,17 +26,7 @@ export interface SetupEnvironment {
 }
 
 /** The settings store every part uses for the settings file (same schema, migrations and messages). */
-export function createSettingsStore(file: string, logger: Logger = silentLogger): SettingsStore<Settings> {
-  return new SettingsStore<Settings>({
-    file,
-    schema: SettingsSchema,
-    version: SETTINGS_VERSION,
-    migrations: settingsMigrations,
-    versionOf: settingsVersionOf,
-    describeIssue: describeSettingsIssue,
-    logger,
-  });
-}
+export { createSettingsStore };
 
 /**
  * Files next to the settings file in headless mode: the same vault the engine service opens

@@ -4,8 +4,6 @@ import {
   SettingsSchema,
   SettingsValidationError,
   defaultSettings,
-  migrateRawSettings,
-  migrateSettings,
   missingForSync,
   parseSettings,
   settingsMigrations,
@@ -14,6 +12,19 @@ import {
   type SettingsIssue,
 } from '../../src/core/settings.js';
 import { BUILT_IN_ROW_IDS, defaultRuleFor } from '../../src/core/status-rows.js';
+import { createSettingsStore } from '../../src/platform/settings-file.js';
+
+// Migrations run in the settings store's runner only; its validate() upgrades and checks without any file I/O.
+const store = createSettingsStore('/nonexistent/settings.json');
+function migrateSettings(raw: unknown) {
+  const v = store.validate(raw);
+  if (!v.ok) throw new SettingsValidationError(v.issues);
+  return v.settings;
+}
+function upgradeTexts(raw: unknown): string[] {
+  const v = store.validate(raw);
+  return v.ok ? [] : v.issues.map((i) => i.text);
+}
 
 function issuesOf(raw: unknown): SettingsIssue[] {
   const v = validateSettings(raw);
@@ -368,7 +379,8 @@ describe('migrations', () => {
 
   it('leaves current-version raw settings untouched', () => {
     const raw = { version: 2, sync: { ownershipMode: 'teams-leads' } };
-    expect(migrateRawSettings(raw)).toBe(raw);
+    expect(store.upgrade(raw)).toEqual({ ok: true, value: raw, from: 2 });
+    expect((store.upgrade(raw) as { value: unknown }).value).toBe(raw);
   });
 
   it('the step is usable on its own (generic SettingsStore)', () => {
@@ -378,20 +390,22 @@ describe('migrations', () => {
   });
 
   it('refuses settings from a newer version with a readable message', () => {
-    expect(texts({ version: 3 })).toEqual([
-      'version: is 3: these settings were written by a newer Presence Bridge (this one reads up to 2); update the app',
+    expect(upgradeTexts({ version: 3 })).toEqual([
+      'version: is 3: written by a newer version of the app (this one reads up to 2); update the app',
     ]);
     expect(() => migrateSettings({ version: 3 })).toThrow(SettingsValidationError);
-    expect(() => migrateSettings({ version: 3 })).toThrow(/newer Presence Bridge/);
+    expect(() => migrateSettings({ version: 3 })).toThrow(/newer version of the app/);
+    // The schema alone (drafts in the current layout) names the one version it takes.
+    expect(texts({ version: 3 })).toEqual(['version: must be 2']);
   });
 
   it('refuses a nonsense version', () => {
-    expect(texts({ version: 0 })).toEqual(['version: must be a whole number from 1 to 2']);
-    expect(texts({ version: 1.5 })).toEqual(['version: must be a whole number from 1 to 2']);
+    expect(upgradeTexts({ version: 0 })).toEqual(['version: must be a whole number from 1 to 2']);
+    expect(upgradeTexts({ version: 1.5 })).toEqual(['version: must be a whole number from 1 to 2']);
   });
 
   it('reports invalid v1 values at their v2 path', () => {
-    expect(texts({ version: 1, starfaceUrl: 'pbx.local' })).toEqual(['starface.baseUrl: must be an https:// or http:// URL']);
+    expect(upgradeTexts({ version: 1, starfaceUrl: 'pbx.local' })).toEqual(['starface.baseUrl: must be an https:// or http:// URL']);
   });
 
   it('the schema alone rejects an unmigrated v1 version', () => {
