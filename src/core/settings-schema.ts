@@ -3,12 +3,14 @@
 // (see src/platform/vault.ts for the names). Older layouts are upgraded by settings-v1.ts; messages and the
 // issue type are in settings-issues.ts; src/core/settings.ts is the entry point for everyone else.
 import { z } from 'zod';
+import { describeUnsafeCharacter, findUnsafeCharacter } from './safe-text.js';
 import {
   BUILT_IN_ROW_IDS,
   CHAT_PRESENCES,
   DND_ACTIONS,
   MAX_CHAT_TEXT_LENGTH,
   STATUS_ROWS,
+  builtInRow,
   defaultRuleFor,
   isBuiltInRowId,
   type BuiltInRowId,
@@ -76,17 +78,44 @@ function enumField<const T extends readonly [string, ...string[]]>(values: T, de
   return z.enum(values).default(defaultValue as never);
 }
 
-const loginIdField = z.string().trim().min(1).max(64).refine((v) => !/[\s,;]/.test(v), 'must be one login ID (no spaces, commas or semicolons)');
+/**
+ * Refuses what a counterpart cannot receive (control characters, unpaired surrogates: see core/safe-text.ts).
+ * Use it on every text that reaches the PBX or Graph; `what` names the field where the path alone does not.
+ */
+function counterpartText(what?: string) {
+  return (v: string, ctx: z.RefinementCtx): void => {
+    const message = unsafeTextMessage(v, what);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
+}
+
+function unsafeTextMessage(v: string, what?: string): string | undefined {
+  const bad = findUnsafeCharacter(v);
+  if (!bad) return undefined;
+  const problem = describeUnsafeCharacter(bad);
+  return what ? `${what} ${problem} (texts are sent to STARFACE as they are)` : problem;
+}
+
+const chatTextOfRow = (label: string): string => `the chat text of the row "${label}"`;
+
+/** Text sent to the PBX (logins, group names): trimmed, no control characters. */
+const pbxText = () => z.string().trim().superRefine(counterpartText());
+
+const loginIdField = pbxText().min(1).max(64).refine((v) => !/[\s,;]/.test(v), 'must be one login ID (no spaces, commas or semicolons)');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rules
 
-/** A rule whose missing fields fall back to the given row's defaults (so `{dnd:'on'}` keeps the row's chat text). */
-function ruleSchema(defaults: Rule) {
+/**
+ * A rule whose missing fields fall back to the given row's defaults (so `{dnd:'on'}` keeps the row's chat text).
+ * With a row label the chat text is checked here; a custom row checks it itself (its label is a sibling field).
+ */
+function ruleSchema(defaults: Rule, rowLabel?: string) {
+  const chatText = z.string().trim().max(MAX_CHAT_TEXT_LENGTH);
   return z
     .object({
       dnd: z.enum(DND_ACTIONS as readonly ['on', 'off', 'unchanged']).default(defaults.dnd),
-      chatText: z.string().trim().max(MAX_CHAT_TEXT_LENGTH).default(defaults.chatText),
+      chatText: (rowLabel === undefined ? chatText : chatText.superRefine(counterpartText(chatTextOfRow(rowLabel)))).default(defaults.chatText),
       chatPresence: z.enum(CHAT_PRESENCES).optional(),
       showAsInCall: z.boolean().default(defaults.showAsInCall),
     })
@@ -95,27 +124,31 @@ function ruleSchema(defaults: Rule) {
 
 export const RuleSchema = ruleSchema({ dnd: 'unchanged', chatText: '', showAsInCall: false });
 
-const rulesShape = Object.fromEntries(BUILT_IN_ROW_IDS.map((id) => [id, ruleSchema(defaultRuleFor(id, 'de'))])) as Record<
+const rulesShape = Object.fromEntries(BUILT_IN_ROW_IDS.map((id) => [id, ruleSchema(defaultRuleFor(id, 'de'), builtInRow(id).label.en)])) as Record<
   BuiltInRowId,
   ReturnType<typeof ruleSchema>
 >;
 
 /** Admin-added row for another (availability, activity) pair. activity '*' = any; 'OutOfOffice' = the OOF row. */
-export const CustomRowSchema = z.object({
-  id: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be 1–48 lower-case letters, digits or dashes (e.g. "focusing")'),
-  label: z.string().trim().min(1).max(80),
-  availability: z
-    .string()
-    .trim()
-    .min(1)
-    .max(64)
-    .refine((v) => v !== '*', 'must be one Teams availability value (e.g. "DoNotDisturb"), not "*"'),
-  activity: z.string().trim().min(1).max(64).default('*'),
-  rule: RuleSchema,
-});
+export const CustomRowSchema = z
+  .object({
+    id: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be 1–48 lower-case letters, digits or dashes (e.g. "focusing")'),
+    label: pbxText().min(1).max(80),
+    availability: pbxText()
+      .min(1)
+      .max(64)
+      .refine((v) => v !== '*', 'must be one Teams availability value (e.g. "DoNotDisturb"), not "*"'),
+    activity: pbxText().min(1).max(64).default('*'),
+    rule: RuleSchema,
+  })
+  .superRefine((row, ctx) => {
+    // Named by its label (or id while the label is still empty), like the built-in rows.
+    const message = unsafeTextMessage(row.rule.chatText, chatTextOfRow(row.label || row.id));
+    if (message) ctx.addIssue({ code: 'custom', path: ['rule', 'chatText'], message });
+  });
 export type CustomRow = z.infer<typeof CustomRowSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -162,7 +195,7 @@ export const StarfaceSettingsSchema = z
       'must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)',
     ),
     /** Login ID of the STARFACE administrator used for the REST directory; the password lives in the vault. */
-    adminLogin: z.string().trim().max(64).default(''),
+    adminLogin: pbxText().max(64).default(''),
     /** UCI protocol generation: method prefix ucp.v30.* (STARFACE 6.4+) or ucp.v22.*. */
     uciApi: enumField(['v30', 'v22'], 'v30'),
     /** Address the PBX uses to reach the bridge's callback server; '' = the local address facing the PBX. */
@@ -202,7 +235,7 @@ export const UsersSettingsSchema = z
     /** All STARFACE users, or the members of one group. */
     selection: enumField(['all', 'group'], 'all'),
     /** STARFACE group id or name (matched by id first, then by name); required when selection is 'group'. */
-    group: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(128).optional()),
+    group: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), pbxText().max(128).optional()),
     /** Login IDs synced in addition to the selection (duplicates removed). */
     extraLoginIds: z
       .array(loginIdField)

@@ -412,3 +412,51 @@ describe('migrations', () => {
     expect(SettingsSchema.safeParse({ version: 1 }).success).toBe(false);
   });
 });
+
+describe('texts that reach the PBX refuse control characters and unpaired surrogates (issue 13 item 1)', () => {
+  it('refuses a chat text with a control character, naming the row and the character', () => {
+    expect(texts({ rules: { 'busy-in-call': { chatText: 'Im\u0001 Gespräch' } } })).toEqual([
+      'rules.busy-in-call.chatText: the chat text of the row "Busy – in a call" contains a control character (U+0001) at position 3; remove it (texts are sent to STARFACE as they are)',
+    ]);
+    expect(texts({ rules: { away: { chatText: 'a\u0000b' } } })[0]).toMatch(/^rules\.away\.chatText: the chat text of the row "Away" contains a control character \(U\+0000\) at position 2/);
+  });
+
+  it('refuses line breaks, tabs, DEL, C1 controls and XML non-characters inside a chat text', () => {
+    for (const bad of ['a\nb', 'a\tb', 'a\u007fb', 'a\u0085b', 'a\uFFFEb', 'a\uFFFFb']) {
+      expect(texts({ rules: { busy: { chatText: bad } } }), JSON.stringify(bad)).toHaveLength(1);
+    }
+  });
+
+  it('refuses an unpaired surrogate but accepts emoji (a valid pair) and umlauts', () => {
+    expect(texts({ rules: { busy: { chatText: 'x\uD83D' } } })).toEqual([
+      'rules.busy.chatText: the chat text of the row "Busy" contains an unpaired surrogate (U+D83D) at position 2 — the text is damaged; type it again (texts are sent to STARFACE as they are)',
+    ]);
+    expect(texts({ rules: { busy: { chatText: '\uDC00x' } } })).toHaveLength(1);
+    expect(parseSettings({ rules: { busy: { chatText: 'Beschäftigt 📞 – Grüße' } } }).rules.busy.chatText).toBe('Beschäftigt 📞 – Grüße');
+  });
+
+  it('names a custom row by its label', () => {
+    const row = { id: 'focusing', label: 'Fokuszeit', availability: 'Focusing', rule: { dnd: 'on', chatText: 'Fokus\u0007' } };
+    expect(texts({ customRows: [row] })).toEqual([
+      'customRows.0.rule.chatText: the chat text of the row "Fokuszeit" contains a control character (U+0007) at position 6; remove it (texts are sent to STARFACE as they are)',
+    ]);
+    expect(texts({ customRows: [{ ...row, rule: { chatText: 'ok' }, label: 'Fo\u0001kus' }] })).toEqual([
+      'customRows.0.label: contains a control character (U+0001) at position 3; remove it',
+    ]);
+  });
+
+  it('refuses control characters in the logins and the group name sent to the PBX', () => {
+    expect(texts({ starface: { adminLogin: '0001\u0000' } })).toEqual([
+      'starface.adminLogin: contains a control character (U+0000) at position 5; remove it',
+    ]);
+    expect(texts({ users: { extraLoginIds: ['10\u000101'] } })).toEqual([
+      'users.extraLoginIds.0: contains a control character (U+0001) at position 3; remove it',
+    ]);
+    expect(texts({ users: { selection: 'group', group: 'Sales\u001b' } })).toEqual([
+      'users.group: contains a control character (U+001B) at position 6; remove it',
+    ]);
+    expect(texts({ customRows: [{ id: 'x', label: 'X', availability: 'Busy\u0002', activity: 'Foo' }] })).toEqual([
+      'customRows.0.availability: contains a control character (U+0002) at position 5; remove it',
+    ]);
+  });
+});
