@@ -79,6 +79,17 @@ const VERSION = 1;
 const CIPHER = 'aes-256-gcm';
 const KEY_CHECK_LABEL = 'presence-bridge vault key check v1';
 const SCRYPT_DEFAULT = { N: 2 ** 15, r: 8, p: 1 } as const;
+/**
+ * The only key derivation parameters a vault may carry: what this version writes (N 2^15) and the documented
+ * range around it (N a power of two from 2^14 to 2^17, i.e. 16–128 MiB and well under a second; r 8; p 1; a
+ * 16–64 byte salt). Anything else is not our file, and is refused before any expensive work: a header asking
+ * for N 2^20, r 32 would take 4 GiB and many seconds, only to end in "wrong passphrase".
+ */
+const SCRYPT_ACCEPTED = { minLog2N: 14, maxLog2N: 17, r: 8, p: 1, minSaltBytes: 16, maxSaltBytes: 64 } as const;
+/** Sizes of the AES-256-GCM fields and of the key check (bytes). */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_CHECK_BYTES = 16;
 const MAX_NAME = 200;
 
 interface KdfParams { name: 'scrypt'; salt: string; N: number; r: number; p: number }
@@ -405,17 +416,34 @@ function parseVaultFile(file: string, text: string): VaultFile {
   }
   const b64 = (x: unknown): boolean => typeof x === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(x);
   if (o.cipher !== CIPHER || !b64(o.iv) || !b64(o.tag) || !b64(o.data) || !b64(o.keyCheck)) throw damaged(file, 'its fields are incomplete');
+  if (bytes(o.iv!) !== IV_BYTES || bytes(o.tag!) !== TAG_BYTES || bytes(o.keyCheck!) !== KEY_CHECK_BYTES) throw damaged(file, 'its cipher fields have the wrong size');
   if (o.keySource === 'keychain') {
     if (typeof o.keychain?.service !== 'string' || typeof o.keychain.account !== 'string') throw damaged(file, 'its keychain entry name is missing');
   } else if (o.keySource === 'passphrase') {
-    const k = o.kdf;
-    if (!k || k.name !== 'scrypt' || !b64(k.salt) || ![k.N, k.r, k.p].every((n) => Number.isInteger(n) && n > 0) || k.N > 2 ** 20 || k.r > 32 || k.p > 16) {
-      throw damaged(file, 'its key derivation parameters are invalid');
-    }
+    const problem = kdfProblem(o.kdf);
+    if (problem) throw damaged(file, problem);
   } else {
     throw damaged(file, 'its key source is unknown');
   }
   return o as VaultFile;
+}
+
+function bytes(b64: string): number {
+  return Buffer.from(b64, 'base64').length;
+}
+
+/** Why these key derivation parameters are not ones this version accepts (see SCRYPT_ACCEPTED), if they are not. */
+function kdfProblem(k: Partial<KdfParams> | undefined): string | undefined {
+  const a = SCRYPT_ACCEPTED;
+  if (!k || k.name !== 'scrypt' || typeof k.salt !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(k.salt)) return 'its key derivation parameters are missing';
+  const log2N = Number.isInteger(k.N) && k.N! > 0 ? Math.log2(k.N!) : NaN;
+  const saltBytes = bytes(k.salt);
+  if (!Number.isInteger(log2N) || log2N < a.minLog2N || log2N > a.maxLog2N || k.r !== a.r || k.p !== a.p || saltBytes < a.minSaltBytes || saltBytes > a.maxSaltBytes) {
+    const shown = (n: unknown): string => (typeof n === 'number' && Number.isFinite(n) ? String(n) : '?');
+    return `its key derivation parameters (scrypt N=${shown(k.N)}, r=${shown(k.r)}, p=${shown(k.p)}, ${saltBytes}-byte salt) are not ones Presence Bridge writes ` +
+      `(N 2^${a.minLog2N}–2^${a.maxLog2N}, r ${a.r}, p ${a.p}, ${a.minSaltBytes}–${a.maxSaltBytes}-byte salt)`;
+  }
+  return undefined;
 }
 
 function decrypt(file: string, v: VaultFile, key: Buffer): Map<string, string> {
@@ -440,7 +468,7 @@ function decrypt(file: string, v: VaultFile, key: Buffer): Map<string, string> {
 }
 
 function damaged(file: string, why: string): VaultError {
-  return new VaultError('tampered', `The secret vault ${file} cannot be read: ${why}. It was left as it is; restore it from a backup, or move it aside and enter the secrets again.`);
+  return new VaultError('tampered', `The secret vault ${file} is damaged or from another program: ${why}. It was left as it is; restore it from a backup, or move it aside and enter the secrets again.`);
 }
 
 function headerOf(v: VaultHeader): VaultHeader {

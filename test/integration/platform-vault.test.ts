@@ -227,6 +227,32 @@ describe('vault without an OS keychain', () => {
     expect(await fresh.names()).toEqual([]);
   });
 
+  it('refuses key derivation parameters it never writes (scrypt N=2^20, r=32: 4 GiB) before deriving any key (issue 13 item 6)', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const v = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    await v.set('x', SECRET);
+    const good = JSON.parse(fs.readFileSync(file, 'utf8')) as { kdf: { N: number; r: number; p: number; salt: string }; iv: string };
+    const scrypt = vi.spyOn(crypto, 'scrypt');
+    try {
+      for (const kdf of [{ N: 2 ** 20, r: 32 }, { N: 2 ** 15, r: 9 }, { p: 2 }, { N: 3 * 2 ** 14 }, { N: 2 ** 13 }, { salt: 'AA==' }]) {
+        fs.writeFileSync(file, JSON.stringify({ ...good, kdf: { ...good.kdf, ...kdf } }));
+        const err = await vaultError(openVault({ file, keychain: missingKeychain(), passphrase: 'pp' }));
+        expect(err.code, JSON.stringify(kdf)).toBe('tampered');
+        expect(err.message).toMatch(/damaged or from another program/);
+        expect(err.message).not.toMatch(/passphrase does not open/);
+      }
+      fs.writeFileSync(file, JSON.stringify({ ...good, iv: Buffer.alloc(4096).toString('base64') }));
+      expect((await vaultError(openVault({ file, keychain: missingKeychain(), passphrase: 'pp' }))).message).toMatch(/damaged or from another program/);
+      expect(scrypt).not.toHaveBeenCalled();
+    } finally {
+      scrypt.mockRestore();
+    }
+    // The parameters this version writes still open it.
+    fs.writeFileSync(file, JSON.stringify(good));
+    expect(await (await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' })).get('x')).toBe(SECRET);
+    expect(good.kdf).toMatchObject({ N: 2 ** 15, r: 8, p: 1 });
+  });
+
   it('opening a keychain vault while the keychain is locked says so (not "key missing")', async () => {
     const file = path.join(tmp(), 'secrets.vault');
     const store = new Map<string, string>();
