@@ -9,7 +9,9 @@ import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Roster } from '../core/roster.js';
 import { missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
-import { loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
+import {
+  looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
+} from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
 import { createSettingsStore } from '../platform/settings-file.js';
 import type { SettingsStore } from '../platform/settings-store.js';
@@ -57,6 +59,8 @@ export class EngineHost {
   private closed = false;
   private rosterRefreshTimer: NodeJS.Timeout | undefined;
   private lastRoster: Roster | undefined;
+  /** Login IDs from the last successful STARFACE directory listing (non-numeric logins are only known from it). */
+  private directoryLogins: Set<string> | undefined;
 
   constructor(
     readonly store: SettingsStore<Settings>,
@@ -218,15 +222,45 @@ export class EngineHost {
 
   // ---- secrets --------------------------------------------------------------------------------------------
 
+  /**
+   * Which secrets exist (never their values). A stored UCI password whose login does not look like a STARFACE
+   * login (e.g. a password stored as a login name by swapped CSV columns in an older version) is not listed: its
+   * name may be a password. The log says how many there are.
+   */
   async secretsStatus(): Promise<{ microsoftClientSecret: boolean; microsoftCertificateKey: boolean; starfaceAdminPassword: boolean; starfaceUserPasswords: string[] }> {
     const names = new Set(await this.secrets.names());
+    const known = this.knownLogins();
     const logins = [...loginsWithPassword(names)];
+    const shown = logins.filter((l) => looksLikeStarfaceLogin(l, known));
+    if (shown.length < logins.length) {
+      this.logger.warn('Stored STARFACE user passwords under names that are no STARFACE login ID are not listed; import the password list again (login;password)', { count: logins.length - shown.length });
+    }
     return {
       microsoftClientSecret: names.has('microsoft.clientSecret'),
       microsoftCertificateKey: names.has('microsoft.certificateKey'),
       starfaceAdminPassword: names.has(STARFACE_ADMIN_PASSWORD_SECRET),
-      starfaceUserPasswords: logins.sort(),
+      starfaceUserPasswords: shown.sort(),
     };
+  }
+
+  /** Logins the PBX is known to have: the last directory listing and the roster. */
+  private knownLogins(): Set<string> {
+    const out = new Set(this.directoryLogins);
+    for (const u of (this.engine?.roster() ?? this.lastRoster)?.users ?? []) out.add(u.login);
+    return out;
+  }
+
+  /** The STARFACE directory's login IDs, read now; undefined when the directory is not configured or reachable. */
+  private async readDirectoryLogins(): Promise<Set<string> | undefined> {
+    const dir = this.conns?.directory;
+    if (!dir) return undefined;
+    try {
+      this.directoryLogins = new Set((await dir.listUsers()).map((u) => u.login));
+      return this.directoryLogins;
+    } catch (err) {
+      this.logger.info('The STARFACE directory could not be read; only numeric login IDs are accepted in the password list', { error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
   }
 
   async setSecret(name: string, value: string): Promise<void> {
@@ -243,7 +277,8 @@ export class EngineHost {
 
   /** The UCI password list (core/uci-credentials.ts: `login;password` lines); passwords never appear in errors. */
   async importStarfaceCsv(csv: string): Promise<{ imported: number; errors: { line: number; message: string }[] }> {
-    const { entries, errors } = parseStarfaceCsv(csv);
+    const knownLogins = await this.readDirectoryLogins();
+    const { entries, errors } = parseStarfaceCsv(csv, knownLogins ? { knownLogins } : {});
     await setSecrets(this.secrets, entries.map((e) => [uciPasswordSecretName(e.login), e.password] as const));
     const imported = entries.length;
     this.logger.info('STARFACE user passwords imported', { imported, errors: errors.length });

@@ -36,15 +36,14 @@ export function codePointLabel(codePoint: number): string {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
+/** "a control character (U+0001) at position 3". */
+export function unsafeCharacterText(u: UnsafeCharacter): string {
+  const what = u.kind === 'surrogate' ? 'an unpaired surrogate' : u.kind === 'noncharacter' ? 'a non-character' : 'a control character';
+  return `${what} (${codePointLabel(u.codePoint)}) at position ${u.position}`;
+}
+
 /** "contains a control character (U+0001) at position 3; remove it" — what to show the admin. */
 export function describeUnsafeCharacter(u: UnsafeCharacter): string {
-  const at = `(${codePointLabel(u.codePoint)}) at position ${u.position}`;
-  switch (u.kind) {
-    case 'surrogate':
-      return `contains an unpaired surrogate ${at} — the text is damaged; type it again`;
-    case 'noncharacter':
-      return `contains a non-character ${at}; remove it`;
-    default:
-      return `contains a control character ${at}; remove it`;
-  }
+  const what = `contains ${unsafeCharacterText(u)}`;
+  return u.kind === 'surrogate' ? `${what} — the text is damaged; type it again` : `${what}; remove it`;
 }
