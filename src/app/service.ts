@@ -7,7 +7,7 @@ import type { BridgeEvent } from '../core/engine-events.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Roster } from '../core/roster.js';
-import { missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
+import { lostVaultMessage, missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
 import {
   looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
@@ -484,10 +484,22 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   logger.setLevel(settings.log.level as LogLevel);
   for (const p of problems) logger.warn(p);
 
-  const secrets = opts.secrets ?? await openVault({
-    file: opts.vaultFile ?? path.join(dataDir, 'vault.json'),
-    ...(opts.vaultPassphrase ? { passphrase: opts.vaultPassphrase } : {}),
-  });
+  let secrets: SecretStore;
+  if (opts.secrets) {
+    secrets = opts.secrets;
+  } else {
+    const vault = await openVault({
+      file: opts.vaultFile ?? path.join(dataDir, 'vault.json'),
+      ...(opts.vaultPassphrase ? { passphrase: opts.vaultPassphrase } : {}),
+    });
+    // A vault that had to be created although one existed (or the settings rely on stored secrets) is a loss.
+    const lost = lostVaultMessage(vault, settings);
+    if (lost) {
+      problems.push(lost);
+      logger.error(lost);
+    }
+    secrets = vault;
+  }
   const { journal, problems: journalProblems } = await JournalStore.open({
     file: opts.journalFile ?? path.join(dataDir, 'journal.json'),
     onError: (err) => logger.error('Saving the ownership journal failed', { error: err instanceof Error ? err.message : String(err) }),

@@ -174,6 +174,7 @@ export async function main(argv: string[], io: SetupIo = { stdin: process.stdin,
   const assistant = new SetupAssistant(env);
   const lang: Lang = (values.lang as Lang | undefined) ?? (await env.loadSettings()).ui.language;
   if (env.problem) io.stderr.write(`${env.problem.message}\n`);
+  if (env.vaultProblem) io.stderr.write(`${env.vaultProblem}\n`);
 
   // Values from options, files and the environment, applied in both modes.
   try {

@@ -38,8 +38,13 @@ function stripTrailingSlashes(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** An URL with one of the given protocols; trailing slashes are removed so callers can append paths. */
-function urlField(protocols: readonly ('http:' | 'https:')[], defaultValue: string, allowEmpty: boolean) {
+const NO_CREDENTIALS = 'must not contain a user name or password';
+
+/**
+ * An URL with one of the given protocols; trailing slashes are removed so callers can append paths. It never
+ * carries credentials (they would sit in the settings file in clear); `credentialsHint` says where they belong.
+ */
+function urlField(protocols: readonly ('http:' | 'https:')[], defaultValue: string, allowEmpty: boolean, credentialsHint?: string) {
   const what = protocols.length === 1 ? 'an https:// URL' : 'an https:// or http:// URL';
   return z
     .string()
@@ -49,6 +54,10 @@ function urlField(protocols: readonly ('http:' | 'https:')[], defaultValue: stri
       const url = parseUrl(v);
       return url !== undefined && (protocols as readonly string[]).includes(url.protocol) && url.hostname !== '';
     }, `must be ${what}`)
+    .refine((v) => {
+      const url = parseUrl(v);
+      return url === undefined || (url.username === '' && url.password === '');
+    }, credentialsHint ? `${NO_CREDENTIALS}: ${credentialsHint}` : NO_CREDENTIALS)
     .refine((v) => (parseUrl(v)?.search ?? '') === '', 'must not contain a query (?…)')
     .transform(stripTrailingSlashes)
     .default(defaultValue);
@@ -190,7 +199,9 @@ export const MicrosoftSettingsSchema = z
 export const StarfaceSettingsSchema = z
   .object({
     /** PBX address, e.g. https://pbx.example.com; clients append /rest and /xml-rpc. '' = not configured yet. */
-    baseUrl: urlField(['https:', 'http:'], '', true).refine(
+    baseUrl: urlField(['https:', 'http:'], '', true,
+      "enter only the PBX address (e.g. https://pbx.example.com); the administrator's login ID belongs in starface.adminLogin and the password in the secret vault (Connections → STARFACE → administrator password)",
+    ).refine(
       (v) => !/\/(rest|xml-rpc)$/i.test(v),
       'must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)',
     ),

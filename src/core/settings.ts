@@ -42,6 +42,34 @@ export function missingForSync(s: Settings): SettingsIssue[] {
   return out;
 }
 
+/** The secrets these settings rely on, as the admin re-enters them (where, in the settings window). */
+export function secretsReferencedBy(s: Settings): string[] {
+  const out: string[] = [];
+  if (s.microsoft.tenantId && s.microsoft.clientId) {
+    out.push(s.microsoft.credential === 'certificate'
+      ? "the Microsoft app's certificate key (Connections → Microsoft)"
+      : "the Microsoft app's client secret (Connections → Microsoft)");
+  }
+  if (s.starface.adminLogin) out.push(`the password of the STARFACE administrator ${s.starface.adminLogin} (Connections → STARFACE)`);
+  if (s.starface.baseUrl) out.push("the users' UCI passwords (Users → import the password list)");
+  return out;
+}
+
+/**
+ * What to tell the admin when the vault had to be created although a vault existed (its key was still in the
+ * keychain) or the settings rely on stored secrets: the secrets are lost, and which ones to enter again.
+ * Undefined when nothing was lost (first start).
+ */
+export function lostVaultMessage(vault: { file: string; created: boolean; previousKeyFound: boolean }, s: Settings): string | undefined {
+  const what = secretsReferencedBy(s);
+  if (!vault.created || (!vault.previousKeyFound && what.length === 0)) return undefined;
+  const reenter = what.length ? `enter them again: ${what.join('; ')}.` : 'enter the secrets again.';
+  const backup = 'put the file back from a backup (stop Presence Bridge first), or';
+  return vault.previousKeyFound
+    ? `The secret vault ${vault.file} was deleted or moved (its key is still in the OS keychain): the secrets stored in it are lost, and a new, empty vault is in use. To recover, ${backup} ${reenter}`
+    : `The secret vault ${vault.file} did not exist, although the settings rely on stored secrets: if it was deleted or moved, the secrets are lost. A new, empty vault is in use. To recover, ${backup} ${reenter}`;
+}
+
 /** Ordered upgrade steps for the settings store's migration runner. */
 export const settingsMigrations: readonly SettingsMigration[] = [{ from: 1, migrate: migrateV1 }];
 

@@ -2,7 +2,7 @@
 // a clock. The terminal assistant opens them from files; the engine hands in its own stores, so both see the
 // same values.
 import path from 'node:path';
-import type { Settings, SettingsInput } from '../core/settings.js';
+import { lostVaultMessage, type Settings, type SettingsInput } from '../core/settings.js';
 import { HttpTransport, type TransportSettings } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { createSettingsStore } from '../platform/settings-file.js';
@@ -56,6 +56,8 @@ export interface FileSetupEnvironment extends SetupEnvironment {
   store: SettingsStore<Settings>;
   /** A problem found when loading the settings file (e.g. it was corrupt and moved aside). */
   problem?: SettingsProblem;
+  /** The vault file was missing although secrets were stored (core/settings.ts lostVaultMessage). */
+  vaultProblem?: string;
 }
 
 export interface OpenFileEnvironmentOptions {
@@ -74,11 +76,13 @@ export async function openFileEnvironment(o: OpenFileEnvironmentOptions): Promis
   const store = createSettingsStore(paths.settingsFile, logger);
   const loaded = await store.load();
   const secrets = await openVault({ file: paths.vaultFile, ...(o.passphrase ? { passphrase: o.passphrase } : {}), ...(o.keychain ? { keychain: o.keychain } : {}) });
+  const vaultProblem = lostVaultMessage(secrets, loaded.settings);
   let current = loaded.settings;
   return {
     paths,
     store,
     ...(loaded.problem ? { problem: loaded.problem } : {}),
+    ...(vaultProblem ? { vaultProblem } : {}),
     secrets,
     logger,
     now: o.now ?? (() => new Date()),

@@ -160,13 +160,54 @@ describe('vault without an OS keychain', () => {
       flipCiphertextByte(file);
       expect((await vaultError(v.get('msal.cache'))).code).toBe('tampered');
 
+      // Deleted while open: the secrets it held are reported lost, never silently replaced by an empty vault.
+      fs.writeFileSync(file, older);
+      expect(await v.get('msal.cache')).toBe('tokens-2');
       fs.rmSync(file);
-      expect(await v.get('msal.cache')).toBeUndefined();
-      await v.set('after', 'deletion');
-      expect(await (await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' })).names()).toEqual(['after']);
+      const lost = await vaultError(v.get('msal.cache'));
+      expect(lost.code).toBe('lost');
+      expect(lost.message).toMatch(/was deleted while Presence Bridge was running; the 2001 secrets it held are lost/);
+      expect((await vaultError(v.set('after', 'deletion'))).code).toBe('lost');
+      expect(fs.existsSync(file)).toBe(false);
     } finally {
       reads.mockRestore();
     }
+  });
+
+  it('an empty vault deleted while open is simply created again on the next write (nothing was lost)', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const v = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    expect(v.created).toBe(true);
+    fs.rmSync(file);
+    expect(await v.names()).toEqual([]);
+    await v.set('after', 'deletion');
+    const again = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    expect(again.created).toBe(false);
+    expect(await again.names()).toEqual(['after']);
+  });
+
+  it('a keychain vault whose file was deleted keeps its key: the new vault says so, and a backup still opens (issue 13 item 7)', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const store = new Map<string, string>();
+    const keychain: KeychainBackend = {
+      get: async (s, a) => store.get(`${s}/${a}`) ?? null,
+      set: async (s, a, val) => { store.set(`${s}/${a}`, val); },
+      delete: async (s, a) => store.delete(`${s}/${a}`),
+    };
+    const v = await openVault({ file, keychain });
+    await v.set('starface.adminPassword', SECRET);
+    const backup = fs.readFileSync(file);
+    const key = [...store.values()][0];
+    fs.rmSync(file);
+
+    const fresh = await openVault({ file, keychain });
+    expect(fresh.created).toBe(true);
+    expect(fresh.previousKeyFound).toBe(true);
+    expect(await fresh.names()).toEqual([]);
+    expect([...store.values()]).toEqual([key]);
+    // Putting the backup back works: the key was never replaced.
+    fs.writeFileSync(file, backup);
+    expect(await (await openVault({ file, keychain })).get('starface.adminPassword')).toBe(SECRET);
   });
 
   it('takes the passphrase from PRESENCE_BRIDGE_VAULT_PASSPHRASE', async () => {

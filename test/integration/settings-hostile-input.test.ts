@@ -37,12 +37,21 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function startService(settings: Record<string, unknown>): Promise<void> {
+async function startService(settings: Record<string, unknown>, opts: { vault?: boolean } = {}): Promise<void> {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-hostile-'));
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ version: 2, ...settings }));
   secrets = new MemorySecretStore({ 'starface.adminPassword': 'Admin-Pass' });
+  await restartService(opts);
+}
+
+/** The service again on the same folder; with `vault`, on a real vault file (passphrase) instead of memory. */
+async function restartService(opts: { vault?: boolean } = {}): Promise<void> {
+  await service?.close();
   logger = createLogger({ level: 'debug' });
-  service = await createEngineService({ dataDir: dir, secrets, logger, tuning: { withoutCallbacks: true } });
+  service = await createEngineService({
+    dataDir: dir, logger, tuning: { withoutCallbacks: true },
+    ...(opts.vault ? { vaultPassphrase: 'a passphrase for the hostile-input tests' } : { secrets }),
+  });
 }
 afterEach(async () => {
   await service?.close();
@@ -73,5 +82,51 @@ describe('the UCI password list (issue 13 item 3)', () => {
     expect(status.starfaceUserPasswords).toEqual(['1001']);
     expect(JSON.stringify(status)).not.toContain('S3cretPw');
     expect(logger.ring.entries({ level: 'warn' }).map((e) => e.msg).join('\n')).toMatch(/not listed/);
+  });
+});
+
+describe('a deleted vault (issue 13 item 7)', () => {
+  it('is reported as lost secrets, naming what to enter again, when the settings rely on stored secrets', async () => {
+    await startService({}, { vault: true });
+    expect((await call<{ problems: string[] }>('settings.get')).problems.join('\n')).not.toMatch(/vault/);
+    const { settings } = await call<{ settings: Record<string, Record<string, unknown>> }>('settings.get');
+    expect(await call('settings.save', { settings: { ...settings, starface: { ...settings.starface, baseUrl: sim.url, adminLogin: '0001' } } })).toEqual({ ok: true, issues: [] });
+    await call('secrets.set', { name: 'starface.adminPassword', value: 'Admin-Pass' });
+    await service.close();
+
+    fs.rmSync(path.join(dir, 'vault.json'));
+    await restartService({ vault: true });
+    const problems = (await call<{ problems: string[] }>('settings.get')).problems.join('\n');
+    // With the OS keychain (npm test runs one) the kept key proves the deletion; with a passphrase the settings do.
+    expect(problems).toMatch(/secret vault .*vault\.json (was deleted or moved \(its key is still in the OS keychain\)|did not exist, although the settings rely on stored secrets)/);
+    expect(problems).toMatch(/the password of the STARFACE administrator 0001 \(Connections → STARFACE\)/);
+    expect(problems).toMatch(/UCI passwords/);
+    expect(problems).not.toMatch(/client secret/);
+    expect(logger.ring.entries({ level: 'error' }).map((e) => e.msg).join('\n')).toMatch(/secrets .*lost/);
+  });
+});
+
+describe('addresses with credentials (issue 13 item 7)', () => {
+  it('refuses a PBX address with user:password at save, says where the password belongs, and never echoes or stores it', async () => {
+    await startService({});
+    const { settings } = await call<{ settings: Record<string, Record<string, unknown>> }>('settings.get');
+    const reply = await dispatch(service.api, { method: 'settings.save', params: { settings: { ...settings, starface: { ...settings.starface, baseUrl: 'https://admin:Geheim-123@pbx.example.com' } } } });
+    expect(reply.ok && reply.result).toMatchObject({ ok: false, issues: [{ path: 'starface.baseUrl' }] });
+    expect(JSON.stringify(reply)).toMatch(/password in the secret vault/);
+    expect(JSON.stringify(reply)).not.toContain('Geheim-123');
+    expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).not.toContain('Geheim-123');
+    expect(JSON.stringify(logger.ring.entries({}))).not.toContain('Geheim-123');
+  });
+});
+
+describe('texts with control characters (issue 13 item 1)', () => {
+  it('refuses a chat text with a control character at save, naming the row', async () => {
+    await startService({});
+    const { settings } = await call<{ settings: { rules: Record<string, Record<string, unknown>> } & Record<string, unknown> }>('settings.get');
+    const rules = { ...settings.rules, 'busy-in-call': { ...settings.rules['busy-in-call'], chatText: 'Im Gespr\u0001ch' } };
+    const r = await call<{ ok: boolean; issues: { path: string; message: string }[] }>('settings.save', { settings: { ...settings, rules } });
+    expect(r.ok).toBe(false);
+    expect(r.issues).toEqual([{ path: 'rules.busy-in-call.chatText', message: expect.stringMatching(/row "Busy – in a call" contains a control character \(U\+0001\)/) }]);
+    expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).not.toContain('\\u0001');
   });
 });

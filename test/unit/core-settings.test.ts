@@ -460,3 +460,19 @@ describe('texts that reach the PBX refuse control characters and unpaired surrog
     ]);
   });
 });
+
+describe('addresses never carry credentials (issue 13 item 7)', () => {
+  it('refuses a PBX address with user:password, says where the password belongs and never echoes it', () => {
+    const issues = texts({ starface: { baseUrl: 'https://admin:Geheim-123@pbx.example.com' } });
+    expect(issues).toEqual([
+      'starface.baseUrl: must not contain a user name or password: enter only the PBX address (e.g. https://pbx.example.com); the administrator\'s login ID belongs in starface.adminLogin and the password in the secret vault (Connections → STARFACE → administrator password)',
+    ]);
+    expect(JSON.stringify(issuesOf({ starface: { baseUrl: 'https://admin:Geheim-123@pbx.example.com' } }))).not.toMatch(/Geheim|admin:/);
+    expect(texts({ starface: { baseUrl: 'https://admin@pbx.example.com' } })[0]).toMatch(/^starface\.baseUrl: must not contain a user name or password/);
+  });
+
+  it('refuses credentials in the Microsoft addresses too', () => {
+    expect(texts({ microsoft: { graphBaseUrl: 'https://u:p@graph.microsoft.com' } })).toEqual(['microsoft.graphBaseUrl: must not contain a user name or password']);
+    expect(texts({ microsoft: { authorityHost: 'https://u:p@login.microsoftonline.com' } })).toEqual(['microsoft.authorityHost: must not contain a user name or password']);
+  });
+});
