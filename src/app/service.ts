@@ -14,7 +14,7 @@ import {
 } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
 import { createSettingsStore } from '../platform/settings-file.js';
-import type { SettingsStore } from '../platform/settings-store.js';
+import { SettingsStoreError, type SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
 import { checkMicrosoft, checkStarface } from '../sync/checks.js';
 import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from '../sync/connections.js';
@@ -176,10 +176,17 @@ export class EngineHost {
     return { ok: v.ok, issues: v.ok ? [] : v.issues.map((i) => ({ path: i.path, message: i.message })) };
   }
 
+  /** Saves the complete settings; invalid or incomplete ones (see SettingsStore.save) come back as issues. */
   async save(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
-    const v = this.store.validate(draft);
-    if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
-    const next = await this.store.save(v.settings);
+    let next: Settings;
+    try {
+      next = await this.store.save(draft);
+    } catch (err) {
+      if (err instanceof SettingsStoreError && (err.code === 'invalid' || err.code === 'incomplete')) {
+        return { ok: false, issues: err.issues.map((i) => ({ path: i.path, message: i.message })) };
+      }
+      throw err;
+    }
     await this.applySettings(next);
     return { ok: true, issues: [] };
   }

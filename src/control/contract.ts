@@ -163,7 +163,11 @@ export const METHODS = {
     result: z.object({ settings: ContractSettingsSchema, problems: z.array(z.string()) }),
   },
   'settings.validate': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
-  /** Invalid settings → { ok: false, issues }, nothing written. */
+  /**
+   * Replaces all settings with the complete object given (as settings.get returns it, with changes). Invalid
+   * settings, or an object leaving out a value that currently differs from its default → { ok: false, issues },
+   * nothing written.
+   */
   'settings.save': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
   'settings.reset': { params: z.strictObject({ section: z.enum(['rules']) }), result: SettingsOnly },
 

@@ -2,8 +2,11 @@
 // It never resets silently: a file that cannot be parsed or validated is moved aside (kept for the admin) and
 // the load result says where it went and what was wrong; a migrated file keeps its old version as a backup.
 // As a defence, it refuses to save anything that looks like a secret (those belong in the vault).
+// A save replaces the whole settings: an object that leaves out a value which currently differs from its default
+// is refused (naming each such value), so a partial save never silently resets the rest to defaults.
 import { promises as fsp, constants as fsc } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { settingsIssue as issue, type SettingsIssue, type SettingsMigration } from '../core/settings-issues.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
@@ -45,7 +48,7 @@ export interface SettingsStoreOptions<T> {
   logger?: Logger;
 }
 
-export type SettingsStoreErrorCode = 'invalid' | 'secret-field' | 'io';
+export type SettingsStoreErrorCode = 'invalid' | 'incomplete' | 'secret-field' | 'io';
 
 export class SettingsStoreError extends Error {
   override readonly name = 'SettingsStoreError';
@@ -120,12 +123,27 @@ export class SettingsStore<T> {
     return this.serial(() => this.loadNow());
   }
 
-  /** Validates and writes atomically; refuses invalid settings and secret-looking fields (nothing is written). */
+  /**
+   * Validates and writes atomically the complete new settings. Refuses (nothing is written) invalid settings,
+   * secret-looking fields, and an incomplete object: one that leaves out a value whose current value (last load
+   * or save; the file when nothing was loaded yet) differs from the default the save would put in its place.
+   * Optional values are unset by leaving them out.
+   */
   save(value: unknown): Promise<T> {
     return this.serial(async () => {
-      const checked = this.validate(value);
+      const up = this.upgrade(value);
+      const checked = up.ok ? this.check(up.value) : up;
       if (!checked.ok) {
         throw new SettingsStoreError('invalid', `Settings not saved — fix these fields: ${checked.issues.map((i) => i.text).join('; ')}`, checked.issues);
+      }
+      const current = this.last ?? (await this.loadNow()).settings;
+      const leftOut = resetPaths(withoutVersion(up.ok ? up.value : value), checked.settings, current, '');
+      if (leftOut.length) {
+        throw new SettingsStoreError(
+          'incomplete',
+          `Settings not saved: ${leftOut.join(', ')} left out, and saving would reset ${leftOut.length === 1 ? 'it' : 'them'} to the defaults. Send the complete settings (as loaded) with your changes; nothing was changed.`,
+          leftOut.map((p) => issue(p, 'left out: saving would reset it to its default; send the complete settings (as loaded) with your changes')),
+        );
       }
       await this.write(checked.settings);
       this.last = checked.settings;
@@ -279,6 +297,30 @@ export function findSecretFields(value: unknown, prefix = '', depth = 0): string
     else found.push(...findSecretFields(v, p, depth + 1));
   }
   return found;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Paths the draft leaves out although the parsed result (defaults filled in) differs from the current value
+ * there. Sections the draft gives are looked into; lists are values (a list given replaces the list).
+ */
+function resetPaths(draft: unknown, parsed: unknown, current: unknown, prefix: string): string[] {
+  if (!isPlainObject(parsed) || !isPlainObject(current)) return [];
+  const out: string[] = [];
+  for (const key of Object.keys(parsed)) {
+    if (prefix === '' && key === 'version') continue;
+    const at = prefix ? `${prefix}.${key}` : key;
+    const given = isPlainObject(draft) ? draft[key] : undefined;
+    if (given === undefined) {
+      if (!isDeepStrictEqual(parsed[key], current[key])) out.push(at);
+    } else if (isPlainObject(given)) {
+      out.push(...resetPaths(given, parsed[key], current[key], at));
+    }
+  }
+  return out;
 }
 
 function withoutVersion(raw: unknown): unknown {

@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { dispatch } from '../../src/control/dispatch.js';
 import { createLogger, type RootLogger } from '../../src/platform/logger.js';
+import { SettingsStoreError } from '../../src/platform/settings-store.js';
 import { MemorySecretStore } from '../../src/platform/vault.js';
+import { openFileEnvironment } from '../../src/setup/environment.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
 import { createEngineService, type EngineService } from '../../src/sync/service.js';
 
@@ -128,5 +130,50 @@ describe('texts with control characters (issue 13 item 1)', () => {
     expect(r.ok).toBe(false);
     expect(r.issues).toEqual([{ path: 'rules.busy-in-call.chatText', message: expect.stringMatching(/row "Busy – in a call" contains a control character \(U\+0001\)/) }]);
     expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).not.toContain('\\u0001');
+  });
+});
+
+describe('a save of an incomplete settings object (issue 12 item 2)', () => {
+  const configured = {
+    microsoft: { tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' },
+    starface: { adminLogin: '0001', keepAliveSeconds: 30 },
+    sync: { ownershipMode: 'teams-leads', pollIntervalSeconds: 5 },
+    users: { selection: 'group', group: 'Support', extraLoginIds: ['1001'] },
+  };
+
+  it('through the control API: {rules} alone is refused with the list of what it leaves out, and nothing is reset', async () => {
+    await startService(configured);
+    const before = (await call<{ settings: Record<string, unknown> & { rules: Record<string, Record<string, unknown>> } }>('settings.get')).settings;
+    const fileBefore = fs.readFileSync(path.join(dir, 'settings.json'), 'utf8');
+    const rules = { ...before.rules, busy: { ...before.rules.busy, dnd: 'on' } };
+    const r = await call<{ ok: boolean; issues: { path: string; message: string }[] }>('settings.save', { settings: { rules } });
+    expect(r.ok).toBe(false);
+    expect(r.issues.map((i) => i.path)).toEqual(['microsoft', 'starface', 'users', 'sync']);
+    expect(r.issues[0]?.message).toMatch(/left out: saving would reset it to its default/);
+    expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe(fileBefore);
+    expect((await call<{ settings: unknown }>('settings.get')).settings).toEqual(before);
+    // A section with a value left out is refused at that value; the complete object saves.
+    const partSection = await call<{ ok: boolean; issues: { path: string }[] }>('settings.save', { settings: { ...before, sync: { ownershipMode: 'teams-leads' } } });
+    expect(partSection.issues.map((i) => i.path)).toEqual(['sync.pollIntervalSeconds']);
+    expect(await call('settings.save', { settings: { ...before, rules } })).toEqual({ ok: true, issues: [] });
+    expect((await call<{ settings: { sync: { pollIntervalSeconds: number } } }>('settings.get')).settings.sync.pollIntervalSeconds).toBe(5);
+  });
+
+  it('through the settings file the CLI (presence-bridge setup) saves: refused the same way, the file unchanged', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-hostile-'));
+    const settingsFile = path.join(dir, 'settings.json');
+    fs.writeFileSync(settingsFile, JSON.stringify({ version: 2, ...configured }));
+    const env = await openFileEnvironment({ settingsFile, passphrase: 'a passphrase for the hostile-input tests' });
+    const before = fs.readFileSync(settingsFile, 'utf8');
+    const err = await env.saveSettings({ rules: { busy: { dnd: 'on' } } }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SettingsStoreError);
+    expect((err as SettingsStoreError).issues.map((i) => i.path)).toEqual(['microsoft', 'starface', 'users', 'sync']);
+    expect(fs.readFileSync(settingsFile, 'utf8')).toBe(before);
+    // What the assistant does (change one value of the loaded settings) keeps everything else.
+    const current = await env.loadSettings();
+    await env.saveSettings({ ...current, starface: { ...current.starface, baseUrl: sim.url } });
+    const after = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as typeof configured & { starface: { baseUrl: string } };
+    expect(after.starface).toMatchObject({ baseUrl: sim.url, adminLogin: '0001', keepAliveSeconds: 30 });
+    expect(after.sync).toMatchObject({ ownershipMode: 'teams-leads', pollIntervalSeconds: 5 });
   });
 });
