@@ -84,7 +84,7 @@ describe('control dispatch under random input (fast-check)', () => {
       }),
       { numRuns: fuzzRuns(500) },
     );
-  }, fuzzTimeoutMs(60_000));
+  }, fuzzTimeoutMs(60_000, 10));
 
   it('turns whatever the engine returns or throws into a typed reply that fits the contract', async () => {
     await fc.assert(
@@ -94,7 +94,7 @@ describe('control dispatch under random input (fast-check)', () => {
       }),
       { numRuns: fuzzRuns(500) },
     );
-  }, fuzzTimeoutMs(60_000));
+  }, fuzzTimeoutMs(60_000, 10));
 
   it('never returns a secret sent to secrets.set, whatever the engine puts into its error', async () => {
     const secret = fc.string({ minLength: 8, maxLength: 40 }).filter((s) => s.trim().length >= 8 && !/[\r\n]/.test(s));
