@@ -13,7 +13,7 @@ import {
   looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
 } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
-import { createSettingsStore } from '../platform/settings-file.js';
+import { createSettingsStore } from '../platform/product-settings.js';
 import { SettingsStoreError, type SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
 import { checkMicrosoft, checkStarface } from '../sync/checks.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Settings, SettingsInput } from '../core/settings.js';
 import { STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
-import { createSettingsStore } from '../platform/settings-file.js';
+import { createSettingsStore } from '../platform/product-settings.js';
 import { openVault, type SecretStore } from '../platform/vault.js';
 import { startGraphSimulator, type GraphSimulator } from '../simulators/graph/server.js';
 import { startStarfaceSimulator, type StarfaceSimulator, type StarfaceSimBehaviour } from '../simulators/starface/index.js';

@@ -132,6 +132,8 @@ export const SetupCheckResultSchema = z.object({
       subject: z.string(), issuer: z.string(), validFrom: IsoTime, validTo: IsoTime, fingerprint256: z.string(), selfSigned: z.boolean(), isCa: z.boolean(),
     }),
     pem: z.string(),
+    /** 'pin': trust it by pinning its fingerprint (setup.trustCertificate with pin: true); default 'ca'. */
+    kind: z.enum(['ca', 'pin']).optional(),
   }).optional(),
   /** Delegated reading: an admin sign-in is what is missing (auth.signInInteractive / auth.deviceCode). */
   needsSignIn: z.boolean().optional(),
@@ -256,9 +258,9 @@ export const METHODS = {
     params: z.strictObject({ step: SetupStepIdSchema, language: SetupLanguageSchema.optional(), testUser: z.string().max(64).optional() }),
     result: SetupCheckResultSchema,
   },
-  /** Adds a certificate (PEM) to network.extraCaPem unless it is there already. */
+  /** Adds a certificate (PEM) to network.extraCaPem unless it is there already; pin: pins the PBX to it instead. */
   'setup.trustCertificate': {
-    params: z.strictObject({ pem: z.string().min(1).max(100_000) }),
+    params: z.strictObject({ pem: z.string().min(1).max(100_000), pin: z.boolean().optional() }),
     result: z.object({ added: z.boolean() }),
   },
   /** The client secret's expiry date (YYYY-MM-DD); null removes it. */

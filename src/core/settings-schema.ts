@@ -3,6 +3,7 @@
 // (see src/platform/vault.ts for the names). Older layouts are upgraded by settings-v1.ts; messages and the
 // issue type are in settings-issues.ts; src/core/settings.ts is the entry point for everyone else.
 import { z } from 'zod';
+import { normalizeFingerprint } from './certificate-fingerprint.js';
 import { describeUnsafeCharacter, findUnsafeCharacter } from './safe-text.js';
 import {
   BUILT_IN_ROW_IDS,
@@ -205,6 +206,17 @@ export const StarfaceSettingsSchema = z
       (v) => !/\/(rest|xml-rpc)$/i.test(v),
       'must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)',
     ),
+    /**
+     * SHA-256 fingerprint of the PBX certificate to accept exactly that certificate, whatever its name or issuer
+     * (a self-signed certificate issued for another name); unset = the usual verification. Stored as AB:CD:….
+     */
+    certificateFingerprint: z.preprocess(
+      (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : (normalizeFingerprint(v) ?? v)) : v),
+      z
+        .string()
+        .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'must be the SHA-256 fingerprint of the PBX certificate: 64 hex digits (as the setup assistant and the STARFACE administration show it, e.g. AB:CD:…)')
+        .optional(),
+    ),
     /** Login ID of the STARFACE administrator used for the REST directory; the password lives in the vault. */
     adminLogin: pbxText().max(64).default(''),
     /** UCI protocol generation: method prefix ucp.v30.* (STARFACE 6.4+) or ucp.v22.*. */
@@ -335,6 +347,9 @@ const norm = (v: string): string => v.trim().toLowerCase();
 export const SettingsSchema = SettingsObject.superRefine((s, ctx) => {
   if (s.users.selection === 'group' && !s.users.group) {
     ctx.addIssue({ code: 'custom', path: ['users', 'group'], message: "required when users.selection is 'group': pick the STARFACE group to sync" });
+  }
+  if (s.starface.certificateFingerprint && !s.starface.baseUrl.startsWith('https:')) {
+    ctx.addIssue({ code: 'custom', path: ['starface', 'certificateFingerprint'], message: 'a pinned certificate needs an https:// PBX address' });
   }
   if (s.microsoft.credential === 'certificate' && !s.microsoft.certificateThumbprint) {
     ctx.addIssue({

@@ -150,11 +150,19 @@ export class SetupAssistant {
     }
   }
 
-  /** Adds a certificate (PEM) to the extra trusted CAs, unless the same certificate is there already. */
-  async trustCertificate(pem: string): Promise<{ added: boolean }> {
+  /**
+   * Adds a certificate (PEM) to the extra trusted CAs, unless the same certificate is there already; with `pin`,
+   * pins the PBX to exactly this certificate instead (starface.certificateFingerprint, see TrustOffer).
+   */
+  async trustCertificate(pem: string, opts: { pin?: boolean } = {}): Promise<{ added: boolean }> {
     const fp = pemFingerprint(pem);
     if (!fp) throw new SetupInputError('This is not a PEM certificate (-----BEGIN CERTIFICATE----- …).');
     const current = await this.env.loadSettings();
+    if (opts.pin) {
+      if (current.starface.certificateFingerprint === fp) return { added: false };
+      await this.saveSetting('starface.certificateFingerprint', fp);
+      return { added: true };
+    }
     const have = current.network.extraCaPem.some((p) => (p.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).some((b) => pemFingerprint(b) === fp));
     if (have) return { added: false };
     await this.saveSetting('network.extraCaPem', [...current.network.extraCaPem, pem.trim()]);

@@ -3,9 +3,9 @@
 // same values.
 import path from 'node:path';
 import { lostVaultMessage, type Settings, type SettingsInput } from '../core/settings.js';
-import { HttpTransport, type TransportSettings } from '../platform/http-transport.js';
+import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
-import { createSettingsStore } from '../platform/settings-file.js';
+import { createSettingsStore, transportSettingsFrom } from '../platform/product-settings.js';
 import type { SettingsProblem, SettingsStore } from '../platform/settings-store.js';
 import { openVault, type KeychainBackend, type SecretStore } from '../platform/vault.js';
 import type { MicrosoftAuth } from '../teams/auth.js';
@@ -37,14 +37,7 @@ export function setupPaths(settingsFile: string, vaultFile?: string): { settings
   return { settingsFile: abs, vaultFile: path.resolve(vaultFile ?? path.join(path.dirname(abs), 'vault.json')) };
 }
 
-export function transportSettingsFrom(settings: Settings): Partial<TransportSettings> {
-  return {
-    extraCaPem: [...settings.network.extraCaPem],
-    ...(settings.network.proxyUrl ? { proxyUrl: settings.network.proxyUrl } : {}),
-    connectTimeoutMs: settings.network.connectTimeoutMs,
-    readTimeoutMs: settings.network.readTimeoutMs,
-  };
-}
+export { transportSettingsFrom };
 
 /** A transport for one check, built from the current network settings (the caller closes it). */
 export function transportFor(settings: Settings): HttpTransport {

@@ -8,7 +8,7 @@ import { getPath, setPath } from '../../src/core/dotted-path.js';
 import { findUnsafeCharacter } from '../../src/core/safe-text.js';
 import { BUILT_IN_ROW_IDS, MAX_CHAT_TEXT_LENGTH } from '../../src/core/status-rows.js';
 import { defaultSettings, validateSettings, type Settings } from '../../src/core/settings.js';
-import { createSettingsStore } from '../../src/platform/settings-file.js';
+import { createSettingsStore } from '../../src/platform/product-settings.js';
 import { fuzzRuns, fuzzTimeoutMs } from './fuzz-runs.js';
 
 /** Any UTF-16 code unit, so lone surrogates and every control character turn up. */

@@ -12,7 +12,7 @@ import {
   type SettingsIssue,
 } from '../../src/core/settings.js';
 import { BUILT_IN_ROW_IDS, defaultRuleFor } from '../../src/core/status-rows.js';
-import { createSettingsStore } from '../../src/platform/settings-file.js';
+import { createSettingsStore } from '../../src/platform/product-settings.js';
 
 // Migrations run in the settings store's runner only; its validate() upgrades and checks without any file I/O.
 const store = createSettingsStore('/nonexistent/settings.json');
