@@ -76,43 +76,35 @@ function expectOwnError(err: unknown): void {
   expect((err as Error).message.length).toBeGreaterThan(0);
 }
 
+/** For every random scenario: what `read` lists passes `check`, or it fails with the client's own error. */
+function everyAnswer<T>(read: (dir: StarfaceDirectory) => Promise<T[]>, check: (item: T) => void): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(scenario, async (s) => {
+      current = s;
+      const dir = new StarfaceDirectory({ baseUrl: base, login: '0001', password: 'pw', transport, requestTimeoutMs: 3_000 });
+      try {
+        for (const item of await read(dir)) check(item);
+      } catch (err) {
+        expectOwnError(err);
+      }
+    }),
+    { numRuns: fuzzRuns(200) },
+  );
+}
+
 describe('STARFACE REST directory readers under random answers (fast-check)', () => {
   it('lists users: well-typed users or its own error', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
-        current = s;
-        const dir = new StarfaceDirectory({ baseUrl: base, login: '0001', password: 'pw', transport, requestTimeoutMs: 3_000 });
-        try {
-          const users = await dir.listUsers();
-          for (const u of users) {
-            expect(Number.isFinite(u.id)).toBe(true);
-            for (const f of [u.login, u.email, u.firstName, u.familyName]) expect(typeof f).toBe('string');
-          }
-        } catch (err) {
-          expectOwnError(err);
-        }
-      }),
-      { numRuns: fuzzRuns(200) },
-    );
+    await everyAnswer((dir) => dir.listUsers(), (u) => {
+      expect(Number.isFinite(u.id)).toBe(true);
+      for (const f of [u.login, u.email, u.firstName, u.familyName]) expect(typeof f).toBe('string');
+    });
   }, fuzzTimeoutMs(60_000, 20));
 
   it('lists groups with member logins: well-typed groups or its own error', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
-        current = s;
-        const dir = new StarfaceDirectory({ baseUrl: base, login: '0001', password: 'pw', transport, requestTimeoutMs: 3_000 });
-        try {
-          const groups = await dir.listGroups();
-          for (const g of groups) {
-            expect(Number.isFinite(g.id)).toBe(true);
-            expect(typeof g.name).toBe('string');
-            for (const m of g.members) expect(typeof m).toBe('string');
-          }
-        } catch (err) {
-          expectOwnError(err);
-        }
-      }),
-      { numRuns: fuzzRuns(200) },
-    );
+    await everyAnswer((dir) => dir.listGroups(), (g) => {
+      expect(Number.isFinite(g.id)).toBe(true);
+      expect(typeof g.name).toBe('string');
+      for (const m of g.members) expect(typeof m).toBe('string');
+    });
   }, fuzzTimeoutMs(60_000, 20));
 });

@@ -57,6 +57,18 @@ const missingKeychain = (message = "Couldn't access platform storage: AccessDeni
   set: async () => { throw new Error(message); },
   delete: async () => { throw new Error(message); },
 });
+/** A working keychain in memory (the entries are visible to the test). */
+function memoryKeychain(): { keychain: KeychainBackend; store: Map<string, string> } {
+  const store = new Map<string, string>();
+  return {
+    store,
+    keychain: {
+      get: async (s, a) => store.get(`${s}/${a}`) ?? null,
+      set: async (s, a, v) => { store.set(`${s}/${a}`, v); },
+      delete: async (s, a) => store.delete(`${s}/${a}`),
+    },
+  };
+}
 /** Like a locked Secret Service: reads answer "nothing", writes are refused. */
 const lockedKeychain: KeychainBackend = {
   get: async () => null,
@@ -188,12 +200,7 @@ describe('vault without an OS keychain', () => {
 
   it('a keychain vault whose file was deleted keeps its key: the new vault says so, and a backup still opens (issue 13 item 7)', async () => {
     const file = path.join(tmp(), 'secrets.vault');
-    const store = new Map<string, string>();
-    const keychain: KeychainBackend = {
-      get: async (s, a) => store.get(`${s}/${a}`) ?? null,
-      set: async (s, a, val) => { store.set(`${s}/${a}`, val); },
-      delete: async (s, a) => store.delete(`${s}/${a}`),
-    };
+    const { keychain, store } = memoryKeychain();
     const v = await openVault({ file, keychain });
     await v.set('starface.adminPassword', SECRET);
     const backup = fs.readFileSync(file);
@@ -296,12 +303,7 @@ describe('vault without an OS keychain', () => {
 
   it('opening a keychain vault while the keychain is locked says so (not "key missing")', async () => {
     const file = path.join(tmp(), 'secrets.vault');
-    const store = new Map<string, string>();
-    const working: KeychainBackend = {
-      get: async (s, a) => store.get(`${s}/${a}`) ?? null,
-      set: async (s, a, v) => { store.set(`${s}/${a}`, v); },
-      delete: async (s, a) => store.delete(`${s}/${a}`),
-    };
+    const { keychain: working } = memoryKeychain();
     const v = await openVault({ file, keychain: working });
     expect(v.keySource).toBe('keychain');
     await v.set('x', SECRET);
