@@ -61,6 +61,8 @@ export class EngineHost {
   private lastRoster: Roster | undefined;
   /** Login IDs from the last successful STARFACE directory listing (non-numeric logins are only known from it). */
   private directoryLogins: Set<string> | undefined;
+  /** How many stored password names secrets.status left out (said once in the log per change). */
+  private hiddenPasswordNames = 0;
 
   constructor(
     readonly store: SettingsStore<Settings>,
@@ -239,9 +241,11 @@ export class EngineHost {
     const known = this.knownLogins();
     const logins = [...loginsWithPassword(names)];
     const shown = logins.filter((l) => looksLikeStarfaceLogin(l, known));
-    if (shown.length < logins.length) {
-      this.logger.warn('Stored STARFACE user passwords under names that are no STARFACE login ID are not listed; import the password list again (login;password)', { count: logins.length - shown.length });
+    const hidden = logins.length - shown.length;
+    if (hidden > 0 && hidden !== this.hiddenPasswordNames) {
+      this.logger.warn('Stored STARFACE user passwords under names that are no STARFACE login ID are not listed; import the password list again (login;password)', { count: hidden });
     }
+    this.hiddenPasswordNames = hidden;
     return {
       microsoftClientSecret: names.has('microsoft.clientSecret'),
       microsoftCertificateKey: names.has('microsoft.certificateKey'),
