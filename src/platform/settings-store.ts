@@ -133,11 +133,12 @@ export class SettingsStore<T> {
     return this.serial(async () => {
       const up = this.upgrade(value);
       const checked = up.ok ? this.check(up.value) : up;
-      if (!checked.ok) {
-        throw new SettingsStoreError('invalid', `Settings not saved — fix these fields: ${checked.issues.map((i) => i.text).join('; ')}`, checked.issues);
+      if (!up.ok || !checked.ok) {
+        const issues = checked.ok ? [] : checked.issues;
+        throw new SettingsStoreError('invalid', `Settings not saved — fix these fields: ${issues.map((i) => i.text).join('; ')}`, issues);
       }
       const current = this.last ?? (await this.loadNow()).settings;
-      const leftOut = resetPaths(withoutVersion(up.ok ? up.value : value), checked.settings, current, '');
+      const leftOut = resetPaths(withoutVersion(up.value), checked.settings, current, '');
       if (leftOut.length) {
         throw new SettingsStoreError(
           'incomplete',
