@@ -12,7 +12,7 @@ import { SettingsStoreError } from '../../src/platform/settings-store.js';
 import { MemorySecretStore } from '../../src/platform/vault.js';
 import { openFileEnvironment } from '../../src/setup/environment.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
-import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { createEngineService, type EngineService } from '../../src/control/service.js';
 
 let sim: StarfaceSimulator;
 let dir: string;
