@@ -34,10 +34,19 @@ const HOSTILE: Record<string, () => unknown> = {
   'error with a huge message': () => new Error('x'.repeat(2_000_000)),
 };
 
+/** Any value as text (String() throws for an object without a prototype). */
+function printable(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return '[unprintable]';
+  }
+}
+
 /** Things an engine might throw or return: errors with odd codes and messages, non-errors, hostile objects. */
 const thrown: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything(),
-  fc.record({ code: fc.anything(), message: fc.anything() }).map(({ code, message }) => Object.assign(new Error(String(message)), { code })),
+  fc.record({ code: fc.anything(), message: fc.anything() }).map(({ code, message }) => Object.assign(new Error(printable(message)), { code })),
   fc.tuple(fc.string(), fc.string()).map(([code, message]) => new ControlError(code, message)),
   fc.constantFrom(...Object.keys(HOSTILE)).map((hostile) => ({ hostile })),
 );
