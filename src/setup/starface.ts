@@ -85,6 +85,19 @@ async function untrusted(settings: Settings, err: TransportError, lang: Lang, no
     return checkResult({ step, status: 'fail', message: x.message, fix: x.fix, details: [x.detail, (e as Error).message] }, now);
   }
   const details = [...chainLines(analysis.chain, lang), err.message];
+  if (analysis.offer?.kind === 'pin') {
+    const c = analysis.offer.certificate;
+    return checkResult({
+      step,
+      status: 'fail',
+      message: tr(lang, `Das Zertifikat von ${host} lässt sich nicht auf dem üblichen Weg prüfen (${trustFailureText(analysis.reason, lang)}; Inhaber ${c.subject}, gültig bis ${c.validTo.slice(0, 10)}).`,
+        `The certificate of ${host} cannot be verified the usual way (${trustFailureText(analysis.reason, lang)}; subject ${c.subject}, valid until ${c.validTo.slice(0, 10)}).`),
+      fix: tr(lang, `Vergleichen Sie den SHA-256-Fingerabdruck ${c.fingerprint256} mit dem in der STARFACE-Administration angezeigten. Stimmt er, vertrauen Sie diesem Zertifikat (Pinning): Dann wird von ${host} genau dieses Zertifikat angenommen und kein anderes; bekommt die STARFACE ein neues, pinnen Sie das neue.`,
+        `Compare the SHA-256 fingerprint ${c.fingerprint256} with the one shown in the STARFACE administration. If it matches, trust this certificate (pin it): ${host} is then accepted with exactly this certificate and no other; when the PBX gets a new one, pin the new one.`),
+      details,
+      trustOffer: analysis.offer,
+    }, now);
+  }
   if (analysis.offer) {
     const c = analysis.offer.certificate;
     return checkResult({

@@ -89,11 +89,16 @@ export interface CertificateInfo {
   isCa: boolean;
 }
 
-/** "Trust this certificate?" — offered only when trusting it would make the connection verify. */
+/**
+ * "Trust this certificate?" — 'ca' (default): adding it to the extra CAs makes the connection verify. 'pin': no
+ * certificate can do that (e.g. it is issued for another name), so the server's own certificate is offered for
+ * pinning by its SHA-256 fingerprint (starface.certificateFingerprint): exactly that certificate is accepted.
+ */
 export interface TrustOffer {
   host: string;
   certificate: CertificateInfo;
   pem: string;
+  kind?: 'ca' | 'pin';
 }
 
 export interface CheckResult {

@@ -5,6 +5,7 @@ import { missingForSync, type Settings } from '../core/settings.js';
 import { loginsWithPassword, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
+import { transportSettingsFrom } from '../platform/product-settings.js';
 import type { SecretStore } from '../platform/vault.js';
 import { CallbackServer } from '../starface/callback-server.js';
 import { localAddressFacing } from '../starface/local-address.js';
@@ -47,13 +48,7 @@ export interface Connections {
 }
 
 export async function openConnections(settings: Settings, secrets: SecretStore, logger: Logger = silentLogger, tuning: ConnectionTuning = {}): Promise<Connections> {
-  const transport = new HttpTransport({
-    extraCaPem: settings.network.extraCaPem,
-    ...(settings.network.proxyUrl ? { proxyUrl: settings.network.proxyUrl } : {}),
-    connectTimeoutMs: settings.network.connectTimeoutMs,
-    readTimeoutMs: settings.network.readTimeoutMs,
-    keepAlive: true,
-  });
+  const transport = new HttpTransport({ ...transportSettingsFrom(settings), keepAlive: true });
   const missing = missingForSync(settings).map((i) => i.text);
   const conns: Connections = { transport, missing, close: async () => undefined };
   const closers: (() => Promise<void> | void)[] = [];
