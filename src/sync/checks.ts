@@ -206,7 +206,9 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
     });
   } else {
     const note = sf.callbackHost ? '' : ' (address found automatically; set a fixed callback host and port if a firewall sits between them)';
-    checks.push({ id: 'callback', label: 'Call events', ok: true, message: `The PBX delivers call events to ${cbUrl ?? 'the callback server'}${note}.` });
+    const fingerprint = conns.callbacks?.certificateFingerprint;
+    const tls = fingerprint ? ` Over HTTPS; certificate SHA-256 fingerprint ${fingerprint} — the PBX admin can compare it with the certificate the PBX is shown.` : '';
+    checks.push({ id: 'callback', label: 'Call events', ok: true, message: `The PBX delivers call events to ${cbUrl ?? 'the callback server'}${note}.${tls}` });
   }
   return report();
 }
