@@ -251,6 +251,17 @@ export const StarfaceSettingsSchema = z
     maxConcurrentLogins: intField(1, 256, 16),
     /** Timeout of one REST or UCI request. */
     requestTimeoutMs: intField(100, 120_000, 10_000),
+    /** How UCI sessions prove who they are: the classic token, or OAuth (STARFACE 10+ with an external identity provider). */
+    uciCredential: enumField(['token', 'oauth'], 'token'),
+    /** Classic token: sha512 (6.4.2.19+), md5 (≤ 6.4.2.12), ad-base64 (Active Directory users: Base64(login*password)). */
+    uciAuthAlgorithm: enumField(['sha512', 'md5', 'ad-base64'], 'sha512'),
+    /** OAuth client for uciCredential "oauth"; its secret (if the PBX requires one) lives in the vault. */
+    oauthClientId: z.string().trim().max(200).default('rest-client-headless'),
+    oauthScope: z.string().trim().max(200).default('login'),
+    /** Serve call events over HTTPS with a certificate the bridge generates and keeps (private key in the vault). */
+    callbackTls: z.boolean().default(false),
+    /** Check the de.vertico.starface.auth value the PBX appends to callback URLs: when present, required, off. */
+    callbackAuth: enumField(['when-present', 'required', 'off'], 'when-present'),
   })
   .prefault({});
 

@@ -101,6 +101,8 @@ function lineProblem(login: string, password: string, isLogin: (v: string) => bo
 
 /** The vault entry of the STARFACE administrator's password (REST directory login). */
 export const STARFACE_ADMIN_PASSWORD_SECRET = 'starface.adminPassword';
+/** Vault entry of the OAuth client secret (settings.starface.uciCredential "oauth"), if the PBX requires one. */
+export const STARFACE_OAUTH_CLIENT_SECRET = 'starface.oauthClientSecret';
 
 /** The vault entry of a user's UCI password: `starface.user.<login>.password`. */
 export function uciPasswordSecretName(login: string): string {

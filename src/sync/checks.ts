@@ -32,6 +32,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
   const findings = await diagnoseStarface({
     settings: ctx.settings, secrets: ctx.secrets, transport: ctx.conns.transport, directory: ctx.conns.directory,
     ...(ctx.conns.callbacks?.publicUrl ? { callbackUrl: ctx.conns.callbacks.publicUrl } : {}),
+    ...(ctx.conns.callbacks?.certificateFingerprint ? { callbackFingerprint: ctx.conns.callbacks.certificateFingerprint } : {}),
     lang: ctx.lang ?? 'en', ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
   });
   return toCheckReport('starface', findings);

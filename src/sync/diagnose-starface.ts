@@ -25,6 +25,8 @@ export interface StarfaceDiagnosisInput extends DiagnosisOptions {
   directory: StarfaceDirectory | undefined;
   /** The callback server's public URL, if one runs. */
   callbackUrl?: string;
+  /** SHA-256 fingerprint of the callback server's certificate when it serves HTTPS (starface.callbackTls). */
+  callbackFingerprint?: string;
   scope?: StarfaceScope;
 }
 
@@ -230,6 +232,9 @@ function callbackReachability(input: StarfaceDiagnosisInput): Finding {
   }
   const note = sf.callbackHost ? '' : tr(lang, ' (Adresse automatisch gefunden; bei einer Firewall dazwischen festen Host und Port eintragen)',
     ' (address found automatically; set a fixed callback host and port if a firewall sits between them)');
-  return finding({ id: 'callback', code: 'ok', params: { callbackUrl: cbUrl ?? '' }, status: 'ok', label: l,
-    message: tr(lang, `Die STARFACE liefert Anrufereignisse an ${cbUrl ?? 'den Rückruf-Server'}${note}.`, `The PBX delivers call events to ${cbUrl ?? 'the callback server'}${note}.`) });
+  const fp = input.callbackFingerprint;
+  const tls = fp ? tr(lang, ` Über HTTPS; SHA-256-Fingerabdruck des Zertifikats ${fp} — der STARFACE-Admin kann ihn mit dem Zertifikat vergleichen, das der STARFACE gezeigt wird.`,
+    ` Over HTTPS; certificate SHA-256 fingerprint ${fp} — the PBX admin can compare it with the certificate the PBX is shown.`) : '';
+  return finding({ id: 'callback', code: 'ok', params: { callbackUrl: cbUrl ?? '', ...(fp ? { fingerprint: fp } : {}) }, status: 'ok', label: l,
+    message: tr(lang, `Die STARFACE liefert Anrufereignisse an ${cbUrl ?? 'den Rückruf-Server'}${note}.${tls}`, `The PBX delivers call events to ${cbUrl ?? 'the callback server'}${note}.${tls}`) });
 }

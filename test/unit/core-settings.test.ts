@@ -59,6 +59,12 @@ describe('defaults', () => {
       keepAliveSeconds: 60,
       maxConcurrentLogins: 16,
       requestTimeoutMs: 10_000,
+      uciCredential: 'token',
+      uciAuthAlgorithm: 'sha512',
+      oauthClientId: 'rest-client-headless',
+      oauthScope: 'login',
+      callbackTls: false,
+      callbackAuth: 'when-present',
     });
     expect(s.network).toEqual({ extraCaPem: [], connectTimeoutMs: 10_000, readTimeoutMs: 30_000 });
     expect(s.users).toEqual({ selection: 'all', extraLoginIds: [] });
