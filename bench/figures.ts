@@ -72,3 +72,37 @@ export function resourceFigures(host: EngineHost, from: number, to: number): Res
     },
   };
 }
+
+/** The poll interval the engine kept (status.poll, issue 17) while measured, and why. */
+export interface PollFigures {
+  configuredMs: number;
+  /** Longest effective interval reported in the window (null: the engine reports none). */
+  effectiveMs: number | null;
+  /** Every reason code the engine gave in the window, most frequent first. */
+  reasonCodes: string[];
+  /** Highest share of the tenant's presence budget the engine reported using (percent), and its ceiling. */
+  sharePercentMax: number | null;
+  ceilingPercent: number | null;
+}
+
+export function pollFigures(syncs: SyncRecord[], from: number, to: number, configuredMs: number): PollFigures {
+  const polls = syncs.filter((r) => r.at >= from && r.at <= to).flatMap((r) => (r.status.poll ? [r.status.poll] : []));
+  const counts = new Map<string, number>();
+  for (const p of polls) counts.set(p.reasonCode, (counts.get(p.reasonCode) ?? 0) + 1);
+  return {
+    configuredMs,
+    effectiveMs: polls.length ? Math.max(...polls.map((p) => p.intervalMs)) : null,
+    reasonCodes: [...counts].sort((a, b) => b[1] - a[1]).map(([code]) => code),
+    sharePercentMax: polls.length ? Math.max(...polls.map((p) => p.sharePercent)) : null,
+    ceilingPercent: polls.length ? polls[polls.length - 1]!.ceilingPercent : null,
+  };
+}
+
+/**
+ * The least Teams → STARFACE latency any poller can have at this interval and network latency: a change waits
+ * for the next read (on average half an interval, at p95 95 % of one), then one Graph round trip and one UCI
+ * write (each one simulated network latency here).
+ */
+export function physicalLimitMs(intervalMs: number, latencyMs: number): { p50: number; p95: number } {
+  return { p50: Math.round(intervalMs / 2 + 2 * latencyMs), p95: Math.round(0.95 * intervalMs + 2 * latencyMs) };
+}

@@ -10,7 +10,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpTransport } from '../src/platform/http-transport.js';
 import { writeEngineFiles } from './engine-files.js';
 import { EngineHost, type SyncRecord } from './engine-host.js';
-import { requestsPerCycle, resourceFigures, type ResourceFigures } from './figures.js';
+import { pollFigures, requestsPerCycle, resourceFigures, type PollFigures, type ResourceFigures } from './figures.js';
+import { loadAverageText } from './report.js';
 import { measureForward, measureIdle, measureReverse, measureStartup, type StartupFigures } from './phases.js';
 import { diffCounters, startBenchSims, sumBySuffix } from './sims.js';
 import { preciseNow, rng, sleep, summarize, type LatencySummary } from './stats.js';
@@ -84,8 +85,17 @@ export interface ScenarioResult {
   resources: ResourceFigures;
   /** The harness process (both simulators): if it is saturated, the engine's figures suffer with it. */
   harness: { loopDelayMaxMs: number; loopDelayP99Ms: number; startupCpuSeconds: number; cpuSecondsPerMinute: number };
-  /** 1-minute load average of the machine at the start and the end of the scenario (other work competing). */
-  loadAverage: { start: number; end: number };
+  /**
+   * Load average of the machine at the start and the end of the scenario (other work competing): the 1-minute
+   * figure, and all three as `uptime` prints them.
+   */
+  loadAverage: { start: number; end: number; startText: string; endText: string };
+  /** The poll interval the engine kept while measured and why (its sync status, issue 17). */
+  poll: PollFigures;
+  /** starface.keepAliveSeconds of the run: each UCI session sends one keepAlive per period. */
+  keepAliveSeconds: number;
+  /** What the PBX carries for the bridge: one UCI session per synced user, and their requests. */
+  pbxSide: { sessions: number; uciRequestsPerSecond: number; keepAlivePerSecond: number };
   engine: {
     finalStatus: SyncRecord['status'] | null;
     /** service.close() without restore (logs every UCI session out); null = killed after 120 s. */
@@ -106,6 +116,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const random = rng(opts.seed ?? 42);
   const pbxTls = opts.pbxTls ?? true;
   const loadStart = loadavg()[0]!;
+  const loadStartText = loadAverageText();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
 
@@ -174,6 +185,8 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     const uciTotal = Object.entries(uci).filter(([k]) => k.startsWith('ucp.')).reduce((a, [, v]) => a + v, 0);
     const cyclesStats = requestsPerCycle(host.syncs, steadyFrom, steadyTo);
     const resources = resourceFigures(host, steadyFrom, steadyTo);
+    const sessions = sims.starface.pbx.sessionCount();
+    const keepAlivePerMinute = kaPeriod === undefined ? perMinute(keepAlive) : round1(kaPeriod * (60 / keepAliveSeconds));
 
     const result: ScenarioResult = {
       users: opts.users,
@@ -195,7 +208,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         redundantWrites: forward.redundant,
         pbxWritesDuringCalls: reverse.pbxWrites,
         uciPerMinute: {
-          keepAlive: kaPeriod === undefined ? perMinute(keepAlive) : round1(kaPeriod * (60 / keepAliveSeconds)),
+          keepAlive: keepAlivePerMinute,
           keepAliveWindowSeconds: kaPeriod === undefined ? Math.round(minutes * 60) : keepAliveSeconds,
           getUserState: perMinute(getUserState), total: perMinute(uciTotal), windowSeconds: Math.round(minutes * 60),
         },
@@ -208,7 +221,10 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         startupCpuSeconds: round2(harnessStartupCpu), cpuSecondsPerMinute: round2(harnessSteadyCpu / minutes),
       },
       engine: { finalStatus: host.lastSync()?.status ?? null, stopMs: null, sessionsLeftOpen: 0 },
-      loadAverage: { start: round2(loadStart), end: round2(loadavg()[0]!) },
+      loadAverage: { start: round2(loadStart), end: round2(loadavg()[0]!), startText: loadStartText, endText: loadAverageText() },
+      poll: pollFigures(host.syncs, steadyFrom, steadyTo, intervalMs),
+      keepAliveSeconds,
+      pbxSide: { sessions, uciRequestsPerSecond: round1(perMinute(uciTotal) / 60), keepAlivePerSecond: round1(keepAlivePerMinute / 60) },
     };
     say(`${opts.users} users: stopping the engine`);
     result.engine.stopMs = await host.stop();

@@ -6,11 +6,10 @@
 // quiet for a while. Pure bookkeeping on an injected time source; the scheduler asks it, and the sync status
 // shows its answer (reason code + params) on the board.
 
+import type { PollReasonCode } from '../core/poll-status.js';
+
 export const PRESENCE_IDS_PER_REQUEST = 650;
 
-/** Why the poll interval is what it is (stable codes; the UI renders them in its language). */
-export const POLL_REASON_CODES = ['poll-configured', 'poll-budget-share', 'poll-throttled', 'poll-slow-cycle'] as const;
-export type PollReasonCode = (typeof POLL_REASON_CODES)[number];
 
 export interface PresenceBudgetSettings {
   /** Requests the tenant's app may make per window (Graph's limit). */
@@ -91,13 +90,22 @@ export class PresenceBudgetPlanner {
     return this.reads.reduce((s, r) => s + r.count, 0);
   }
 
-  /** Graph answered 429: no cycle before Retry-After, and the interval doubles until Graph has been quiet. */
+  /**
+   * Graph answered 429: no cycle before Retry-After, and the interval doubles until Graph has been quiet. The
+   * 429s of one burst (the chunks of a cycle answered together, while already paused) widen it once.
+   */
   throttled(retryAfterMs: number): void {
     const now = this.now();
-    this.throttleFactorAtLast = Math.min(MAX_THROTTLE_FACTOR, this.throttleFactor() * 2);
+    if (now >= this.pausedUntil) this.throttleFactorAtLast = Math.min(MAX_THROTTLE_FACTOR, this.throttleFactor() * 2);
+    else this.throttleFactorAtLast = Math.max(this.throttleFactorAtLast, this.throttleFactor());
     this.lastThrottleAt = now;
     this.lastRetryAfterMs = Math.max(0, retryAfterMs);
-    this.pausedUntil = Math.max(this.pausedUntil, now + this.lastRetryAfterMs);
+    this.pause(retryAfterMs);
+  }
+
+  /** No cycle before now + ms (a Retry-After, also without a 429, e.g. on a 503). */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + Math.max(0, ms));
   }
 
   /** Epoch ms before which no cycle may start (0 when not paused). */
