@@ -161,7 +161,7 @@ export function tableRows(results: ScenarioResult[]): string[][] {
   for (const [i, t] of (results[0] ? checkTargets(results[0]) : []).entries()) {
     rows.push([t.name, ...results.map((r) => {
       const c = checkTargets(r)[i]!;
-      return `${c.pass === null ? 'n/a' : c.pass ? 'PASS' : 'FAIL'} ${c.value} (${c.target})`;
+      return `${c.pass === null ? '' : c.pass ? 'PASS ' : 'FAIL '}${c.value} (${c.target})`;
     })]);
   }
   return rows;
