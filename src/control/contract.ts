@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CheckReportSchema, CheckTargetSchema } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
+import { BridgeError, type ErrorCode } from '../core/errors.js';
 import { AuthStatusSchema, SyncStatusSchema, UserLiveStateSchema } from '../core/engine-state.js';
 import { LogEntrySchema, LogLevelSchema } from '../core/log-entry.js';
 import { PbxCapabilitiesViewSchema } from '../core/pbx-state.js';
@@ -298,7 +299,7 @@ export {
 export const ControlRequestSchema = z.object({ method: z.string(), params: z.unknown() });
 export interface ControlRequest { method: string; params?: unknown }
 
-/** Error codes produced by dispatch itself; the engine may use its own (see ControlError). */
+/** Error codes produced by dispatch itself; the engine's are the rest of ERROR_CODE_LIST (src/core/errors.ts). */
 export const ERROR_CODES = {
   invalidRequest: 'invalid-request',
   unknownMethod: 'unknown-method',
@@ -306,7 +307,10 @@ export const ERROR_CODES = {
   invalidResult: 'invalid-result',
   notImplemented: 'not-implemented',
   internal: 'internal',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
+export {
+  ERROR_CODES as ERROR_CODE_LIST, MESSAGE_CODES, isErrorCode, type ErrorCode, type Message, type MessageCode, type MessageParams,
+} from '../core/errors.js';
 
 export const ControlErrorBodySchema = z.object({
   code: z.string(),
@@ -325,12 +329,12 @@ export type ControlReply<R = unknown> = { ok: true; result: R } | { ok: false; e
  * Throw this from a ControlApi method to give the UI a specific code and a readable message that says what
  * to do (e.g. code 'not-configured'). Messages must never contain a secret; dispatch scrubs them anyway.
  */
-export class ControlError extends Error {
-  readonly code: string;
+export class ControlError extends BridgeError {
+  override readonly name = 'ControlError';
+  readonly code: ErrorCode;
   readonly issues?: Issue[];
-  constructor(code: string, message: string, issues?: Issue[]) {
+  constructor(code: ErrorCode, message: string, issues?: Issue[]) {
     super(message);
-    this.name = 'ControlError';
     this.code = code;
     if (issues) this.issues = issues;
   }

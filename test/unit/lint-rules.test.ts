@@ -102,7 +102,7 @@ describe('layering lint rule', () => {
     }
     // Sanity: the matrix really has forbidden edges in it (core alone forbids all others).
     expect(forbidden).toBeGreaterThan(100);
-  });
+  }, 120_000);
 
   it('keeps the layer order core ← platform ← teams/starface ← sync ← app ← setup/control ← commands/electron', async () => {
     const { allow } = await layerOptions();
