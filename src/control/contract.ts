@@ -343,15 +343,8 @@ export class ControlError extends BridgeError {
 // ---------------------------------------------------------------------------------------------------------
 // Server side
 // ---------------------------------------------------------------------------------------------------------
-/**
- * Methods added after the first contract: an engine may leave them out (dispatch then answers with an error),
- * so older engines and test stand-ins keep compiling.
- */
-export const OPTIONAL_METHODS = ['setup.steps', 'setup.check', 'setup.trustCertificate', 'setup.credentialExpiry'] as const;
-export type OptionalMethodName = (typeof OPTIONAL_METHODS)[number];
-export type ControlMethods =
-  & { [M in Exclude<MethodName, OptionalMethodName>]: (params: ParamsOf<M>) => Promise<ResultOf<M>> }
-  & { [M in OptionalMethodName]?: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+/** Every method, required: the engine and the UI ship together, so there is no older engine to allow for. */
+export type ControlMethods = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
 
 /** Implemented by the engine adapter (src/control/service.ts); hosted by dispatch over HTTP or IPC. */
 export interface ControlApi extends ControlMethods {
