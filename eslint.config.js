@@ -48,10 +48,6 @@ export const LAYER_EXCEPTIONS = [
   { from: 'src/commands/demo-environment.ts', to: 'src/simulators/starface', reason: 'presence-bridge demo starts the simulators' },
   { from: 'src/commands/sim.ts', to: 'src/simulators/graph', reason: 'presence-bridge sim graph starts the simulator' },
   { from: 'src/commands/sim.ts', to: 'src/simulators/starface', reason: 'presence-bridge sim starface starts the simulator' },
-  // TEMPORARY (h7-starface-sim is giving the STARFACE simulator its own wire vocabulary; it empties this list):
-  { from: 'src/simulators/starface/options.ts', to: 'src/starface', reason: 'temporary: uci-names' },
-  { from: 'src/simulators/starface/uci.ts', to: 'src/starface', reason: 'temporary: uci-names, xmlrpc-codec' },
-  { from: 'src/simulators/starface/callbacks.ts', to: 'src/starface', reason: 'temporary: limiter, xmlrpc-codec' },
 ];
 
 const noElectronOrRenderer = {
