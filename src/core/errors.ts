@@ -93,7 +93,7 @@ export abstract class BridgeError extends Error {
 
 /** Something the operation needs is not set up yet; the message says where to set it. */
 export class NotConfiguredError extends BridgeError {
-  override readonly name = 'NotConfiguredError';
+  override readonly name: string = 'NotConfiguredError';
   readonly code = 'not-configured';
 }
 

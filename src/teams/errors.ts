@@ -1,5 +1,5 @@
 // Errors of the Microsoft side, each with a message an admin can act on and a code (src/core/errors.ts).
-import { BridgeError } from '../core/errors.js';
+import { BridgeError, NotConfiguredError } from '../core/errors.js';
 
 /** Delegated sign-in is missing or no longer valid: the admin must sign in again (a state, not a crash). */
 export class NeedsSignInError extends BridgeError {
@@ -20,9 +20,8 @@ export class SignInAbortedError extends BridgeError {
 }
 
 /** Something in the app configuration is missing or wrong (tenant, client id, credential). */
-export class MicrosoftConfigError extends BridgeError {
+export class MicrosoftConfigError extends NotConfiguredError {
   override readonly name = 'MicrosoftConfigError';
-  readonly code = 'not-configured';
 }
 
 /** Entra ID refused a token request, or could not be reached. */
