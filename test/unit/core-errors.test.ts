@@ -10,6 +10,7 @@ import { SettingsStoreError } from '../../src/platform/settings-store.js';
 import { VaultError } from '../../src/platform/vault.js';
 import { SetupInputError } from '../../src/setup/index.js';
 import { StarfaceAuthError, StarfaceRestError, UciNotConnectedError, UciRequestError, UciUnsupportedError } from '../../src/starface/errors.js';
+import { EncodingError, XmlRpcParseError } from '../../src/starface/xmlrpc/index.js';
 import { GraphRequestError, MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from '../../src/teams/errors.js';
 import { PresenceReadError, type PresenceReadResult } from '../../src/teams/presence-reader.js';
 
@@ -31,6 +32,8 @@ const EVERY_ERROR: [BridgeError, string][] = [
   [new UciUnsupportedError('x'), 'uci-unsupported'],
   [new StarfaceRestError(500, 'x'), 'starface-rest-failed'],
   [new StarfaceAuthError(401, 'x'), 'starface-auth-failed'],
+  [new EncodingError('params[0].text', 'x'), 'uci-request-failed'],
+  [new XmlRpcParseError('x'), 'uci-request-failed'],
   [new NeedsSignInError(), 'needs-sign-in'],
   [new SignInAbortedError('cancelled', 'x'), 'sign-in-aborted'],
   [new MicrosoftConfigError('x'), 'not-configured'],
