@@ -2,6 +2,7 @@
 // so `{}` parses to a complete settings object. Settings never hold a secret: passwords, client secrets,
 // certificate keys and the MSAL cache live in the vault (see src/platform/vault.ts for the names).
 import { z } from 'zod';
+import { BridgeError } from './errors.js';
 import {
   BUILT_IN_ROW_IDS,
   CHAT_PRESENCES,
@@ -435,11 +436,12 @@ function toIssues(error: z.ZodError): SettingsIssue[] {
 }
 
 /** Thrown by `parseSettings` / `migrateSettings` when settings are invalid; `issues` says what to fix. */
-export class SettingsValidationError extends Error {
+export class SettingsValidationError extends BridgeError {
+  override readonly name = 'SettingsValidationError';
+  readonly code = 'invalid';
   readonly issues: SettingsIssue[];
   constructor(issues: SettingsIssue[]) {
     super(`Invalid settings — fix these fields: ${issues.map((i) => i.text).join('; ')}`);
-    this.name = 'SettingsValidationError';
     this.issues = issues;
   }
 }

@@ -231,7 +231,7 @@ export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): 
         details.push(tr(lang, `Probe ${what}: erlaubt`, `Probe ${what}: allowed`));
       } catch (err) {
         if (err instanceof GraphRequestError && err.status === 403) {
-          details.push(tr(lang, `Probe ${what}: verweigert (HTTP 403 ${err.code})`, `Probe ${what}: denied (HTTP 403 ${err.code})`));
+          details.push(tr(lang, `Probe ${what}: verweigert (HTTP 403 ${err.graphCode})`, `Probe ${what}: denied (HTTP 403 ${err.graphCode})`));
           onForbidden();
           return undefined;
         }

@@ -1,13 +1,15 @@
 // Connection tests for the settings page and `presence-bridge check`: each check says what it found and, when
 // it fails, exactly what to do. Checks never change anything on either side (no presence is set, no DND).
 import type { CheckReport } from '../core/check-report.js';
+import { TimeoutError } from '../core/errors.js';
 import type { Settings } from '../core/settings.js';
 import { STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
+import { errorText } from '../platform/error-text.js';
 import { TransportError } from '../platform/http-transport.js';
 import type { SecretStore } from '../platform/vault.js';
 import { StarfaceAuthError, StarfaceRestError } from '../starface/errors.js';
 import { UciSession } from '../starface/uci-session.js';
-import { GraphRequestError } from '../teams/errors.js';
+import { GraphRequestError, TokenRequestError } from '../teams/errors.js';
 import { CERTIFICATE_KEY_NAME, CLIENT_SECRET_NAME } from '../teams/index.js';
 import type { Connections } from './connections.js';
 import { isLoopbackHost } from './connections.js';
@@ -61,7 +63,7 @@ export async function checkMicrosoft(ctx: CheckContext): Promise<CheckReport> {
     token = await withTimeout(auth.getAppToken({ forceRefresh: true }), ctx.timeoutMs, 'Getting an application token');
     checks.push({ id: 'app-token', label: 'Application sign-in', ok: true, message: 'Microsoft Entra ID issued an application token.' });
   } catch (err) {
-    checks.push({ id: 'app-token', label: 'Application sign-in', ok: false, message: errText(err), fix: fixFor(err, 'Check the tenant ID, the application ID and the client secret (or certificate) of the app registration.') });
+    checks.push({ id: 'app-token', label: 'Application sign-in', ok: false, message: errorText(err), fix: fixFor(err, 'Check the tenant ID, the application ID and the client secret (or certificate) of the app registration.') });
     return report();
   }
 
@@ -83,7 +85,7 @@ export async function checkMicrosoft(ctx: CheckContext): Promise<CheckReport> {
     sampleId = page.value?.[0]?.id;
     checks.push({ id: 'directory', label: 'Directory (users)', ok: true, message: 'The user directory can be read.' });
   } catch (err) {
-    checks.push({ id: 'directory', label: 'Directory (users)', ok: false, message: errText(err), fix: fixFor(err, `Grant admin consent for User.Read.All (application)${consentUrl ? `: ${consentUrl}` : ''}.`) });
+    checks.push({ id: 'directory', label: 'Directory (users)', ok: false, message: errorText(err), fix: fixFor(err, `Grant admin consent for User.Read.All (application)${consentUrl ? `: ${consentUrl}` : ''}.`) });
   }
 
   if (ms.presenceRead === 'delegated' && auth.state !== 'signed-in') {
@@ -98,7 +100,7 @@ export async function checkMicrosoft(ctx: CheckContext): Promise<CheckReport> {
       checks.push({ id: 'presence-read', label: 'Presence read', ok: true, message: `Presence can be read (${r.requests} request).` });
     } catch (err) {
       checks.push({
-        id: 'presence-read', label: 'Presence read', ok: false, message: errText(err),
+        id: 'presence-read', label: 'Presence read', ok: false, message: errorText(err),
         fix: fixFor(err, ms.presenceRead === 'delegated'
           ? 'Sign in again with an administrator who consented to Presence.Read.All (delegated).'
           : `Grant admin consent for Presence.Read.All (application)${consentUrl ? `: ${consentUrl}` : ''}.`),
@@ -133,7 +135,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
     await withTimeout(directory.login(), ctx.timeoutMs, 'Logging in to the STARFACE REST interface');
     checks.push({ id: 'rest-login', label: 'REST login', ok: true, message: 'The administrator logged in to the STARFACE REST interface.' });
   } catch (err) {
-    checks.push({ id: 'rest-login', label: 'REST login', ok: false, message: errText(err), fix: fixFor(err, 'Check the administrator login ID and password.') });
+    checks.push({ id: 'rest-login', label: 'REST login', ok: false, message: errorText(err), fix: fixFor(err, 'Check the administrator login ID and password.') });
     return report();
   }
 
@@ -145,7 +147,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
       ? { id: 'users', label: 'STARFACE users', ok: true, message: `${users.length} users, ${withEmail} with an e-mail address.` }
       : { id: 'users', label: 'STARFACE users', ok: false, message: 'The PBX listed no users.', fix: 'Use an administrator account: other accounts only see themselves.' });
   } catch (err) {
-    checks.push({ id: 'users', label: 'STARFACE users', ok: false, message: errText(err), fix: fixFor(err, 'Use a STARFACE administrator account for the directory.') });
+    checks.push({ id: 'users', label: 'STARFACE users', ok: false, message: errorText(err), fix: fixFor(err, 'Use a STARFACE administrator account for the directory.') });
   }
 
   let selected = users.map((u) => u.login);
@@ -163,7 +165,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
         });
       }
     } catch (err) {
-      checks.push({ id: 'group', label: 'User group', ok: false, message: errText(err), fix: fixFor(err, 'Check the administrator rights.') });
+      checks.push({ id: 'group', label: 'User group', ok: false, message: errorText(err), fix: fixFor(err, 'Check the administrator rights.') });
     }
   }
 
@@ -189,7 +191,7 @@ export async function checkStarface(ctx: CheckContext): Promise<CheckReport> {
           fix: `Check the stored UCI password of user ${candidate}, that the user may use UCI, and the UCI version (${sf.uciApi}; try ${sf.uciApi === 'v30' ? 'v22' : 'v30'} on old PBXs).`,
         });
     } catch (err) {
-      checks.push({ id: 'uci', label: 'UCI login', ok: false, message: errText(err), fix: fixFor(err, `Check the stored UCI password of user ${candidate}.`) });
+      checks.push({ id: 'uci', label: 'UCI login', ok: false, message: errorText(err), fix: fixFor(err, `Check the stored UCI password of user ${candidate}.`) });
     } finally {
       await session.stop().catch(() => undefined);
     }
@@ -238,13 +240,13 @@ function fixFor(err: unknown, fallback: string): string {
         return fallback;
     }
   }
-  if (err instanceof Error && err.name === 'TokenRequestError' && /network_error|cannot reach|timed out/i.test(err.message)) {
+  if (err instanceof TokenRequestError && /network_error|cannot reach|timed out/i.test(err.message)) {
     return 'Microsoft Entra ID cannot be reached: check the authority host, the network and proxy settings, and (for TLS-inspecting proxies) the extra CA certificates.';
   }
   if (err instanceof StarfaceAuthError) return 'Check the STARFACE administrator login ID and password.';
   if (err instanceof StarfaceRestError && err.status === 403) return 'Use a STARFACE administrator account.';
   if (err instanceof GraphRequestError && err.status === 403) return fallback;
-  if (err instanceof Error && err.name === 'TimeoutError') return 'The server did not answer in time: check the address, the network and the proxy.';
+  if (err instanceof TimeoutError) return 'The server did not answer in time: check the address, the network and the proxy.';
   return fallback;
 }
 
@@ -252,9 +254,7 @@ async function withTimeout<T>(p: Promise<T>, ms = 20_000, what = 'The request'):
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const e = new Error(`${what} did not finish within ${Math.round(ms / 1000)} s.`);
-      e.name = 'TimeoutError';
-      reject(e);
+      reject(new TimeoutError(`${what} did not finish within ${Math.round(ms / 1000)} s.`));
     }, ms);
   });
   try {
@@ -271,8 +271,4 @@ function safe<T>(fn: () => T): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,48 +1,57 @@
-// Errors of the Microsoft side, each with a message an admin can act on.
+// Errors of the Microsoft side, each with a message an admin can act on and a code (src/core/errors.ts).
+import { BridgeError, NotConfiguredError } from '../core/errors.js';
 
 /** Delegated sign-in is missing or no longer valid: the admin must sign in again (a state, not a crash). */
-export class NeedsSignInError extends Error {
+export class NeedsSignInError extends BridgeError {
   override readonly name = 'NeedsSignInError';
+  readonly code = 'needs-sign-in';
   constructor(message = 'Sign in to Microsoft again: the saved sign-in is missing or has expired.', options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
 /** The interactive or device-code sign-in was cancelled or timed out. */
-export class SignInAbortedError extends Error {
+export class SignInAbortedError extends BridgeError {
   override readonly name = 'SignInAbortedError';
+  readonly code = 'sign-in-aborted';
   constructor(readonly reason: 'cancelled' | 'timeout', message: string) {
     super(message);
   }
 }
 
 /** Something in the app configuration is missing or wrong (tenant, client id, credential). */
-export class MicrosoftConfigError extends Error {
+export class MicrosoftConfigError extends NotConfiguredError {
   override readonly name = 'MicrosoftConfigError';
 }
 
 /** Entra ID refused a token request, or could not be reached. */
-export class TokenRequestError extends Error {
+export class TokenRequestError extends BridgeError {
   override readonly name = 'TokenRequestError';
+  readonly code = 'auth-failed';
   constructor(message: string, readonly errorCode?: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
 /** A Microsoft Graph call failed: HTTP status, Graph's error code and message, and what to do about it. */
-export class GraphRequestError extends Error {
+export class GraphRequestError extends BridgeError {
   override readonly name = 'GraphRequestError';
+  readonly code = 'graph-request-failed';
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** Graph's own error code ('Forbidden', 'TooManyRequests', …). */
+    readonly graphCode: string,
     readonly graphMessage: string,
     readonly endpoint: string,
     readonly requestId?: string,
     /** Set for 429/503/504 with Retry-After (or our backoff): how long to wait before calling again. */
-    readonly retryAfterMs?: number,
+    retryAfterMs?: number,
     options?: { cause?: unknown },
   ) {
-    super(describeGraphFailure(status, code, graphMessage, endpoint, retryAfterMs), options);
+    super(describeGraphFailure(status, graphCode, graphMessage, endpoint, retryAfterMs), {
+      ...(options?.cause !== undefined ? { cause: options.cause } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
 
   get isThrottled(): boolean {
