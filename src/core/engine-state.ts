@@ -10,6 +10,8 @@ export type SyncState = z.output<typeof SyncStateSchema>;
 export const SyncStatusSchema = z.object({
   state: SyncStateSchema,
   reason: z.string().optional(),
+  /** Stable code of the reason where known, e.g. 'microsoft-sign-in-unavailable'. */
+  reasonCode: z.string().optional(),
   lastSuccessfulSync: IsoTime.optional(),
   since: IsoTime,
   counters: z.object({

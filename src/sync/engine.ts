@@ -20,12 +20,13 @@ import {
 } from '../core/journal.js';
 import { planPbxWrites, restorePlan, teamsSessionAction, DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
 import type { PbxCapabilitiesView, SettableCapabilities, TelephonyState } from '../core/pbx-state.js';
-import type { Presence } from '../core/presence.js';
+import { hasNoTeamsPresence, NO_TEAMS_PRESENCE_ROW_ID, type Presence } from '../core/presence.js';
 import type { Roster } from '../core/roster.js';
 import { effectiveRows } from '../core/rules.js';
 import type { Settings } from '../core/settings.js';
 import { CHAT_PRESENCES, type ChatPresence } from '../core/status-rows.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
+import { GraphAmbiguousWriteError, NoTeamsPresenceError } from '../teams/errors.js';
 import { ApplyQueue, type ApplyOutcome } from './apply-queue.js';
 import type { JournalStore } from './journal.js';
 import type { DirectoryPort, PbxPort, PresenceBatch, TeamsPort, UciUserState } from './ports.js';
@@ -131,6 +132,8 @@ export class SyncEngine {
   private rosterInFlight: Promise<Roster> | undefined;
   private syncState: SyncState = 'stopped';
   private syncReason: string | undefined;
+  /** A stable code for the reason, where one is known (the UI renders it in its language). */
+  private syncReasonCode: string | undefined;
   private syncSince: number;
   private lastSuccessfulSync: number | undefined;
   private readonly counters = { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 };
@@ -277,6 +280,7 @@ export class SyncEngine {
       counters: { ...this.counters },
     };
     if (this.syncReason) s.reason = this.syncReason;
+    if (this.syncReason && this.syncReasonCode) s.reasonCode = this.syncReasonCode;
     if (this.lastSuccessfulSync !== undefined) s.lastSuccessfulSync = new Date(this.lastSuccessfulSync).toISOString();
     return s;
   }
@@ -451,6 +455,7 @@ export class SyncEngine {
 
   /** One user's presence from a cycle; returns true when PBX writes were queued. */
   private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: SettableCapabilities, now: number): boolean {
+    if (hasNoTeamsPresence(presence)) return this.noTeamsPresence(rt, presence, now);
     const login = rt.user.login;
     const entry = this.journal.entry(login, now);
     const plan = planForward({ presence, settings: this.settings, rows, caps, entry, known: rt.known, now, echoGraceMs: this.echoGraceMs });
@@ -472,6 +477,22 @@ export class SyncEngine {
     if (plan.writes.length === 0 && !busy) return false;
     void this.queue.enqueue(login, { kind: 'forward' });
     return true;
+  }
+
+  /**
+   * Issue 14 item 5: no Teams licence, or a guest (PresenceUnknown/PresenceUnknown). Shown as "no Teams
+   * presence"; the Unknown row's rule is not applied, so nothing is written to their PBX.
+   */
+  private noTeamsPresence(rt: UserRuntime, presence: Presence, now: number): false {
+    const changed = rt.rowId !== NO_TEAMS_PRESENCE_ROW_ID || !rt.presence || !hasNoTeamsPresence(rt.presence);
+    rt.presence = presence;
+    rt.rowId = NO_TEAMS_PRESENCE_ROW_ID;
+    rt.desired = undefined;
+    if (changed) {
+      rt.lastChange = now;
+      this.emitUser(rt);
+    }
+    return false;
   }
 
   /** The apply worker for the forward direction: plans again with the newest state, then writes in order. */
@@ -662,6 +683,8 @@ export class SyncEngine {
     let action = teamsSessionAction(entry, desired, now, Number.POSITIVE_INFINITY);
     // A session from the journal (earlier run) is not kept alive by this process yet: take it over.
     if (action.kind === 'none' && desired && !this.heldThisRun.has(login)) action = { kind: 'set', session: desired };
+    // Issue 14 item 5: Teams has no presence for this user (no licence, a guest): setPresence cannot work.
+    if (action.kind === 'set' && rt.presence && hasNoTeamsPresence(rt.presence)) return;
     try {
       if (action.kind === 'set' || action.kind === 'refresh') {
         await this.teams.holdSession(rt.user.microsoftId, action.session);
@@ -678,6 +701,19 @@ export class SyncEngine {
         return;
       }
     } catch (err) {
+      if (err instanceof GraphAmbiguousWriteError && (action.kind === 'set' || action.kind === 'refresh')) {
+        // Issue 14 item 1: the write may have taken effect; the journal keeps the session so hang-up and stop
+        // clear it (the presence writer keeps it alive meanwhile).
+        this.heldThisRun.add(login);
+        this.journal.setMicrosoftId(login, rt.user.microsoftId);
+        this.journal.set(login, recordTeamsSessionSet(this.journal.entry(login, this.now()), action.session, this.now()));
+      }
+      if (err instanceof NoTeamsPresenceError) {
+        // Not transient: no retries, and the forward read will show the user as "no Teams presence".
+        rt.error = err.message;
+        this.emitUser(rt);
+        return;
+      }
       // Transient Graph failures: try again shortly while the call is still on (or the session still held).
       if (attempt < 3 && this.running) {
         await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
@@ -805,8 +841,12 @@ export class SyncEngine {
   private onCycleError(err: unknown): void {
     this.counters.errors++;
     const msg = errText(err);
+    const signIn = temporarySignInFailure(err);
     if (hasCause(err, 'NeedsSignInError')) {
       this.setSync('signed-out', msg);
+    } else if (signIn) {
+      // Issue 13 item 2: the sign-in service fails for a moment; tokens are retried within seconds.
+      this.setSync('degraded', signIn, {}, 'microsoft-sign-in-unavailable');
     } else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') {
       this.setSync('paused', msg);
     } else {
@@ -837,12 +877,13 @@ export class SyncEngine {
   }
 
   /** Emits on every change of state; with throttleReason, a change of the reason alone is emitted at most once a second. */
-  private setSync(state: SyncState, reason?: string, opts: { throttleReason?: boolean } = {}): void {
+  private setSync(state: SyncState, reason?: string, opts: { throttleReason?: boolean } = {}, reasonCode?: string): void {
     if (state === this.syncState && reason === this.syncReason) return;
     const sameState = state === this.syncState;
     if (!sameState) this.syncSince = this.now();
     this.syncState = state;
     this.syncReason = reason;
+    this.syncReasonCode = reasonCode;
     if (sameState && opts.throttleReason) this.emitSyncSoon();
     else this.emitSync();
   }
@@ -913,6 +954,14 @@ function knownFromState(s: UciUserState | undefined): KnownPbxState {
   if (s.dndFrom === 'pbx' && s.dnd !== undefined) k.dnd = s.dnd;
   if ((CHAT_PRESENCES as readonly string[]).includes(s.chatPresence)) k.chatPresence = s.chatPresence as ChatPresence;
   return k;
+}
+
+/** The message of a temporary sign-in failure (TokenRequestError code microsoft-sign-in-unavailable) among the causes. */
+function temporarySignInFailure(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'microsoft-sign-in-unavailable') return errText(e);
+  }
+  return undefined;
 }
 
 /** Whether the error or one of its causes has this name (the presence reader wraps the real reason). */
