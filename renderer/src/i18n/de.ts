@@ -387,6 +387,7 @@ export const de = {
   'vs.minEntries': 'Mindestens {n} Einträge.',
   'vs.maxEntries': 'Höchstens {n} Einträge.',
   'vs.min': 'Mindestens {n}.',
+  'vs.decimalSeparator': ',',
   'vs.max': 'Höchstens {n}.',
   'vs.greater': 'Muss größer als {n} sein.',
   'vs.less': 'Muss kleiner als {n} sein.',

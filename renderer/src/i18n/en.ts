@@ -387,6 +387,7 @@ export const en: Messages = {
   'vs.minEntries': 'At least {n} entries.',
   'vs.maxEntries': 'At most {n} entries.',
   'vs.min': 'At least {n}.',
+  'vs.decimalSeparator': '.',
   'vs.max': 'At most {n}.',
   'vs.greater': 'Must be greater than {n}.',
   'vs.less': 'Must be less than {n}.',
