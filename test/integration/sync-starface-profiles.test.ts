@@ -20,6 +20,11 @@ interface ProfileCase {
   behaviour?: Partial<StarfaceSimBehaviour>;
   /** The OAuth client secret the admin stores in the bridge. */
   oauthClientSecret?: string;
+  /**
+   * The PBX admin enters the callback certificate's fingerprint the bridge shows (Connections → STARFACE → Test,
+   * line "Call events"), and the PBX then delivers only to that certificate.
+   */
+  pbxTrustsShownFingerprint?: boolean;
   /** False where the PBX offers no userState: nothing can be written, and the board must say why. */
   writable?: boolean;
   /** The profile's own mark on the wire, checked before the stop (so the setting, not luck, made it work). */
@@ -55,6 +60,7 @@ const CASES: ProfileCase[] = [
     // The auth value is password-equivalent: an admin who checks it also serves the callbacks over HTTPS.
     profiles: ['callback-auth-param'],
     starface: { callbackAuth: 'required', callbackTls: true },
+    pbxTrustsShownFingerprint: true,
     proves: (w) => {
       const sessions = ['1001', '1002', '1003', '1004'].flatMap((l) => w.env.starface.pbx.aliveSessions(l));
       expect(sessions.map((s) => s.callback?.type)).toEqual(sessions.map(() => 'https'));
@@ -99,6 +105,12 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
     w.env.starface.pbx.user('1002')!.chatPresenceMessage = 'Mittagspause';
     for (const u of w.env.starface.users) before.set(u.login, w.pbxUser(u.login));
     await w.service.start();
+    if (c.pbxTrustsShownFingerprint) {
+      const report = await w.service.api['connections.test']({ target: 'starface' });
+      const fingerprint = report.checks.find((x) => x.id === 'callback')?.params.fingerprint;
+      expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      w.env.starface.setBehaviour({ callbackTrustedFingerprints: [String(fingerprint)] });
+    }
     await waitFor(() => w.service.host.snapshot().users.filter((u) => u.teams !== null).length === 5, 20_000, 'first read of every user');
   }, 60_000);
 
@@ -131,6 +143,7 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
   });
 
   it('a STARFACE call reaches Teams and is cleared on hang-up', async () => {
+    const delivered = statsMatching(w, /^callback /);
     const id = w.env.microsoftIdOf('1003');
     const call = w.env.starface.pbx.placeCall({ from: '+4972112345', to: '1003' });
     w.env.starface.pbx.answer(call.id);
@@ -138,6 +151,9 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
     await waitFor(() => live('1003')?.teamsSession?.activity === 'InACall' && live('1003')?.pbx.telephony === 'in-call', 5_000, 'the board shows the call');
     w.env.starface.pbx.hangup(call.id);
     await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 5_000, 'Teams session cleared');
+    // Through the call events (the PBX counts those the bridge accepted), not only the periodic getUserState.
+    await w.env.starface.callbacksIdle();
+    expect(statsMatching(w, /^callback /) - delivered).toBe(4); // INCOMING, RINGING, CONNECTED, HANGUP
   });
 
   it('stop with restore puts the PBX back as it was and clears the Teams session of a running call', async () => {
