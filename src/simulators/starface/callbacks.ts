@@ -60,8 +60,8 @@ export class CallbackDispatcher {
   }
 
   private makeHttpAgent(): http.Agent {
-    const n = this.pbx.behaviour.callbackConcurrency;
     const b = this.pbx.behaviour;
+    const n = b.callbackConcurrency;
     this.agentConfig = { concurrency: n, verifyTls: b.callbackVerifyTls, trusted: b.callbackTrustedFingerprints.join() };
     return new http.Agent({ keepAlive: true, maxSockets: n, maxTotalSockets: n });
   }
