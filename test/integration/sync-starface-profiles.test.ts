@@ -132,7 +132,7 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
       return;
     }
     await waitFor(() => w.pbxUser('1001').dnd && w.pbxUser('1001').chatPresenceMessage === 'Nicht stören', 10_000, 'DND and text on the PBX');
-    await waitFor(() => live('1001')?.pbx.chatText === 'Nicht stören' && live('1001')?.pbx.dnd === true, 5_000, 'the board shows what was set');
+    await waitFor(() => live('1001')?.pbx.chatText === 'Nicht stören' && live('1001')?.pbx.dnd === true, 10_000, 'the board shows what was set');
     expect(live('1001')!.error).toBeNull();
     // No profile reports DND in getUserState: the board knows it as set by the bridge.
     expect(live('1001')!.pbx.dndSource).toBe('bridge');
@@ -147,10 +147,10 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
     const id = w.env.microsoftIdOf('1003');
     const call = w.env.starface.pbx.placeCall({ from: '+4972112345', to: '1003' });
     w.env.starface.pbx.answer(call.id);
-    await waitFor(() => w.env.graph.presenceOf(id).sessions.some((s) => s.availability === 'Busy' && s.activity === 'InACall'), 5_000, 'Teams session');
-    await waitFor(() => live('1003')?.teamsSession?.activity === 'InACall' && live('1003')?.pbx.telephony === 'in-call', 5_000, 'the board shows the call');
+    await waitFor(() => w.env.graph.presenceOf(id).sessions.some((s) => s.availability === 'Busy' && s.activity === 'InACall'), 10_000, 'Teams session');
+    await waitFor(() => live('1003')?.teamsSession?.activity === 'InACall' && live('1003')?.pbx.telephony === 'in-call', 10_000, 'the board shows the call');
     w.env.starface.pbx.hangup(call.id);
-    await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 5_000, 'Teams session cleared');
+    await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 10_000, 'Teams session cleared');
     // Through the call events (the PBX counts those the bridge accepted), not only the periodic getUserState.
     await w.env.starface.callbacksIdle();
     expect(statsMatching(w, /^callback /) - delivered).toBe(4); // INCOMING, RINGING, CONNECTED, HANGUP
@@ -160,7 +160,7 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
     const call = w.env.starface.pbx.placeCall({ from: '+4972100000', to: '1004' });
     w.env.starface.pbx.answer(call.id);
     const id = w.env.microsoftIdOf('1004');
-    await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 1, 5_000, 'Teams session');
+    await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 1, 10_000, 'Teams session');
     expect(w.pbxUser('1001').dnd).toBe(writable);
     await c.proves?.(w);
 
@@ -168,7 +168,7 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
     expect(status.state).toBe('stopped');
     for (const u of w.env.starface.users) expect({ login: u.login, ...w.pbxUser(u.login) }).toEqual({ login: u.login, ...before.get(u.login)! });
     expect(w.env.graph.presenceOf(id).sessions).toHaveLength(0);
-    await waitFor(() => w.env.starface.pbx.sessionCount() === 0, 5_000, 'UCI sessions logged out');
+    await waitFor(() => w.env.starface.pbx.sessionCount() === 0, 10_000, 'UCI sessions logged out');
     w.env.starface.pbx.hangup(call.id);
   });
 });
