@@ -56,11 +56,11 @@ export function toIssues(error: z.ZodError): Issue[] {
 }
 
 /** Secret names the UI may write. Per-user UCI passwords are `starface.user.<login>.password`. */
-export const FIXED_SECRET_NAMES = ['microsoft.clientSecret', 'microsoft.certificateKey', 'starface.adminPassword'] as const;
+export const FIXED_SECRET_NAMES = ['microsoft.clientSecret', 'microsoft.certificateKey', 'starface.adminPassword', 'starface.oauthClientSecret'] as const;
 export const SecretNameSchema = z.union([
   z.enum(FIXED_SECRET_NAMES),
   z.templateLiteral(['starface.user.', z.string().regex(/^[^\s]+$/), '.password']),
-], { error: 'Unknown secret name: use microsoft.clientSecret, microsoft.certificateKey, starface.adminPassword or starface.user.<login>.password.' });
+], { error: 'Unknown secret name: use microsoft.clientSecret, microsoft.certificateKey, starface.adminPassword, starface.oauthClientSecret or starface.user.<login>.password.' });
 export type SecretName = z.output<typeof SecretNameSchema>;
 
 // ---------------------------------------------------------------------------------------------------------

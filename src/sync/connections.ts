@@ -171,7 +171,7 @@ export function isLoopbackHost(host: string): boolean {
  * Without a configured callback host, the PBX is told this machine's address on the route towards it:
  * a PBX on another machine could never reach 127.0.0.1. A PBX on loopback gets loopback.
  */
-async function callbackHostFacing(pbxUrl: string, logger: Logger): Promise<string> {
+export async function callbackHostFacing(pbxUrl: string, logger: Logger = silentLogger): Promise<string> {
   const pbxHost = new URL(pbxUrl).hostname;
   if (isLoopbackHost(pbxHost)) return '127.0.0.1';
   try {
