@@ -11,6 +11,7 @@
 import { rename } from 'node:fs/promises';
 import { isJournalEntryEmpty, newJournalEntry, parseJournal, type Journal, type JournalEntry } from '../core/journal.js';
 import { readIfExists, writeFileAtomic } from '../platform/atomic-file.js';
+import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 
 export const JOURNAL_FILE_VERSION = 1;
 
@@ -30,6 +31,8 @@ export interface JournalOptions {
   flushDelayMs?: number;
   /** Called when a background flush fails (the journal retries on the next change or flush). */
   onError?: (error: unknown) => void;
+  /** Time and the write-behind timer. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface JournalLoadResult {
@@ -46,16 +49,18 @@ export class JournalStore {
   /** Counts changes; `savedSeq` is the highest count known to be on disk. */
   private changeSeq = 0;
   private savedSeq = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private writing: Promise<void> | undefined;
   /** The next group-commit write, still collecting callers (not started). */
   private commit: Promise<void> | undefined;
   private closed = false;
   private writes = 0;
   private readonly flushDelayMs: number;
+  private readonly clock: Clock;
 
   private constructor(private readonly opts: JournalOptions) {
     this.flushDelayMs = opts.flushDelayMs ?? 250;
+    this.clock = opts.clock ?? systemClock;
   }
 
   /** Loads the journal file (missing = empty). A corrupt file is moved aside and reported, never fatal. */
@@ -72,7 +77,7 @@ export class JournalStore {
     }
     const file = raw as Partial<JournalFile> | undefined;
     if (!file || typeof file !== 'object' || file.version !== JOURNAL_FILE_VERSION || typeof file.entries !== 'object') {
-      const aside = `${opts.file}.corrupt-${Date.now()}`;
+      const aside = `${opts.file}.corrupt-${j.clock.now()}`;
       await rename(opts.file, aside).catch(() => undefined);
       problems.push(
         `The ownership journal ${opts.file} was unreadable and was moved to ${aside}. ` +
@@ -117,7 +122,7 @@ export class JournalStore {
       if (this.entries.delete(login)) this.markDirty();
       return;
     }
-    if (entry.teamsCleared !== undefined && isJournalEntryEmpty(entry) && Date.now() - entry.teamsCleared.at > 60_000) {
+    if (entry.teamsCleared !== undefined && isJournalEntryEmpty(entry) && this.clock.now() - entry.teamsCleared.at > 60_000) {
       // Only the echo marker is left and it is long past: nothing to keep.
       if (this.entries.delete(login)) this.markDirty();
       return;
@@ -187,7 +192,7 @@ export class JournalStore {
     // From here on, a new caller waits for the next commit: its change may miss this one's snapshot.
     this.commit = undefined;
     if (this.timer) {
-      clearTimeout(this.timer);
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (this.dirty) await this.write();
@@ -201,7 +206,7 @@ export class JournalStore {
 
   private armTimer(): void {
     if (this.closed || this.timer) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       if (this.writing) {
         // A write is in progress; run again after it.
@@ -209,8 +214,7 @@ export class JournalStore {
         return;
       }
       void this.write().catch((err: unknown) => this.opts.onError?.(err));
-    }, this.flushDelayMs);
-    this.timer.unref?.();
+    }, this.flushDelayMs, { unref: true });
   }
 
   private markDirtyIfNeeded(): void {
@@ -222,7 +226,7 @@ export class JournalStore {
     const seq = this.changeSeq;
     const microsoftIds = Object.fromEntries([...this.ids].filter(([login]) => this.entries.has(login)));
     const pending = [...this.pendingWrites].filter((login) => this.entries.has(login));
-    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date().toISOString(), entries: Object.fromEntries(this.entries), microsoftIds, pending };
+    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date(this.clock.now()).toISOString(), entries: Object.fromEntries(this.entries), microsoftIds, pending };
     const data = JSON.stringify(body);
     const p = (async () => {
       try {

@@ -40,7 +40,7 @@ export interface EngineServiceOptions {
   /** Opens the interactive sign-in URL in the system browser; headless default: print it. */
   openBrowser?: (url: string) => Promise<void>;
   /** Tuning for tests, benchmarks and the demo. */
-  tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'pollIntervalMs'>> };
+  tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'teamsRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'pollIntervalMs'>> };
 }
 
 export interface EngineService {

@@ -1,0 +1,192 @@
+// STARFACE → Teams: while a synced user's phone rings or is in a call, the bridge holds an application presence
+// session in Teams for them (setPresence, kept alive by the writer) and clears it on hang-up. Call events
+// (callback server) and the PBX's own telephony view drive it at once, without waiting for a poll cycle; the
+// work for one user runs in order (one chain per user), so a quick ring–hang-up never ends with a session set.
+import { desiredTeamsSession, type TelephonyState } from '../core/desired-state.js';
+import { recordTeamsSessionCleared, recordTeamsSessionSet, type JournalEntry } from '../core/journal.js';
+import { teamsSessionAction } from '../core/ownership.js';
+import type { Settings } from '../core/settings.js';
+import { delay, type Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import type { JournalStore } from './journal.js';
+import type { PbxPort, TeamsPort, UciUserState } from './ports.js';
+import { errText, type SyncCounters } from './status-reporter.js';
+
+/** Presence writes count against the Graph budget over this window (scheduler.ts). */
+const WRITE_WINDOW_MS = 30_000;
+
+/** The part of a synced user's runtime this direction reads and updates. */
+export interface ReverseRuntime {
+  user: { login: string; microsoftId: string };
+  telephony: TelephonyState;
+  lastChange: number | null;
+  error: string | null;
+}
+
+export interface TeamsSessionKeeperOptions<R extends ReverseRuntime> {
+  pbx: PbxPort;
+  teams: TeamsPort;
+  journal: JournalStore;
+  clock: Clock;
+  log: Logger;
+  counters: SyncCounters;
+  /** The synced user's runtime; undefined = not synced (any more). */
+  runtime: (login: string) => R | undefined;
+  isRunning: () => boolean;
+  reverseSwitches: () => Settings['switches']['reverse'];
+  /** The user's live state changed (telephony, error): show it. */
+  userChanged: (rt: R) => void;
+  /** Retries of a failed setPresence/clearPresence while the call goes on. Default 3, 500 ms doubling. */
+  retry?: { attempts?: number; baseDelayMs?: number };
+}
+
+export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
+  /** Users whose PBX says they are on the phone although no call event was seen (e.g. after a restart). */
+  private readonly pbxBusyHint = new Map<string, TelephonyState>();
+  /** Users whose Teams session this process keeps alive (a session from the journal must be taken over). */
+  private readonly heldThisRun = new Set<string>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly writeTimes: number[] = [];
+  private readonly retryAttempts: number;
+  private readonly retryBaseMs: number;
+
+  constructor(private readonly o: TeamsSessionKeeperOptions<R>) {
+    this.retryAttempts = o.retry?.attempts ?? 3;
+    this.retryBaseMs = o.retry?.baseDelayMs ?? 500;
+  }
+
+  /** Call events say idle; the PBX's own view may know better (a call that began before a restart). */
+  effectiveTelephony(login: string): TelephonyState {
+    const fromEvents = this.o.pbx.telephony(login);
+    return fromEvents !== 'idle' ? fromEvents : (this.pbxBusyHint.get(login) ?? 'idle');
+  }
+
+  /** Re-evaluates the user's Teams session now (call event, PBX state, settings change). */
+  onTelephony(login: string): void {
+    const rt = this.o.runtime(login);
+    if (!rt) return;
+    if (this.o.pbx.telephony(login) !== 'idle') this.pbxBusyHint.delete(login);
+    const telephony = this.effectiveTelephony(login);
+    if (rt.telephony !== telephony) {
+      rt.telephony = telephony;
+      rt.lastChange = this.o.clock.now();
+      this.o.userChanged(rt);
+    }
+    if (!this.o.isRunning()) return;
+    const prev = this.chains.get(login) ?? Promise.resolve();
+    const next = prev.then(() => this.reconcile(login)).catch((err: unknown) => {
+      this.o.counters.errors++;
+      const r = this.o.runtime(login);
+      this.o.log.warn('Setting the Teams presence failed', { user: login, error: errText(err) });
+      if (r) {
+        r.error = errText(err);
+        this.o.userChanged(r);
+      }
+    });
+    this.chains.set(login, next);
+    void next.then(() => {
+      if (this.chains.get(login) === next) this.chains.delete(login);
+    });
+  }
+
+  /** A state read from the PBX: its telephony view covers calls no event told us about. */
+  onPbxState(s: UciUserState): void {
+    const login = s.login;
+    const hintBefore = this.pbxBusyHint.get(login);
+    if ((s.telephony === 'in-call' || s.telephony === 'ringing') && this.o.pbx.telephony(login) === 'idle') this.pbxBusyHint.set(login, s.telephony);
+    else this.pbxBusyHint.delete(login);
+    if (hintBefore !== this.pbxBusyHint.get(login) || (this.o.journal.get(login)?.teamsSession && !this.heldThisRun.has(login))) this.onTelephony(login);
+  }
+
+  /** Clears the bridge's Teams session of a user (404 counts as cleared) and records it. */
+  async clear(login: string, entry: JournalEntry): Promise<void> {
+    const id = this.o.runtime(login)?.user.microsoftId ?? this.o.journal.microsoftId(login);
+    if (id) {
+      await this.o.teams.clearSession(id);
+      this.notePresenceWrite();
+      this.o.counters.teamsWrites++;
+    }
+    this.heldThisRun.delete(login);
+    this.o.journal.set(login, recordTeamsSessionCleared(this.o.journal.get(login) ?? entry, this.o.clock.now()));
+  }
+
+  /** Clears every session in the journal (stop without restore: nobody would clear them on hang-up). */
+  async clearAll(): Promise<void> {
+    const work = this.o.journal.all().filter((e) => e.teamsSession).map((e) => this.clear(e.user, e).catch((err: unknown) => {
+      this.o.counters.errors++;
+      this.o.log.warn('Clearing the Teams presence failed; it expires on its own within 5 minutes', { user: e.user, error: errText(err) });
+    }));
+    await Promise.all(work);
+  }
+
+  /** The account behind a user changed: the session on the old account is no longer ours to keep. */
+  async accountChanged(login: string, oldMicrosoftId: string): Promise<void> {
+    if (!this.o.journal.get(login)?.teamsSession) return;
+    await this.o.teams.clearSession(oldMicrosoftId).catch(() => undefined);
+    const now = this.o.clock.now();
+    this.o.journal.set(login, recordTeamsSessionCleared(this.o.journal.entry(login, now), now));
+  }
+
+  /** Waits for the work under way for every user. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
+  /** The user left the sync. */
+  forget(login: string): void {
+    this.pbxBusyHint.delete(login);
+  }
+
+  /** The sync stopped: sessions of this run are no longer kept alive by it. */
+  reset(): void {
+    this.heldThisRun.clear();
+  }
+
+  /** Presence writes in the budget window, including keep-alive refreshes (about one per session per 3.5 min). */
+  writesInWindow(): number {
+    const cutoff = this.o.clock.now() - WRITE_WINDOW_MS;
+    while (this.writeTimes.length && this.writeTimes[0]! < cutoff) this.writeTimes.shift();
+    return this.writeTimes.length + Math.ceil(this.heldThisRun.size * (WRITE_WINDOW_MS / 210_000));
+  }
+
+  private async reconcile(login: string, attempt = 0): Promise<void> {
+    const rt = this.o.runtime(login);
+    if (!rt || !this.o.isRunning()) return;
+    const now = this.o.clock.now();
+    const desired = desiredTeamsSession(this.effectiveTelephony(login), this.o.reverseSwitches());
+    const entry = this.o.journal.entry(login, now);
+    let action = teamsSessionAction(entry, desired, now, Number.POSITIVE_INFINITY);
+    // A session from the journal (earlier run) is not kept alive by this process yet: take it over.
+    if (action.kind === 'none' && desired && !this.heldThisRun.has(login)) action = { kind: 'set', session: desired };
+    try {
+      if (action.kind === 'set' || action.kind === 'refresh') {
+        await this.o.teams.holdSession(rt.user.microsoftId, action.session);
+        this.heldThisRun.add(login);
+        this.notePresenceWrite();
+        this.o.journal.setMicrosoftId(login, rt.user.microsoftId);
+        this.o.journal.set(login, recordTeamsSessionSet(this.o.journal.entry(login, this.o.clock.now()), action.session, this.o.clock.now()));
+        this.o.counters.teamsWrites++;
+        this.o.log.info('Teams presence set for a STARFACE call', { user: login, availability: action.session.availability, activity: action.session.activity });
+      } else if (action.kind === 'clear') {
+        await this.clear(login, entry);
+        this.o.log.info('Teams presence cleared after the STARFACE call', { user: login });
+      } else {
+        return;
+      }
+    } catch (err) {
+      // Transient Graph failures: try again shortly while the call is still on (or the session still held).
+      if (attempt < this.retryAttempts && this.o.isRunning()) {
+        await delay(this.o.clock, this.retryBaseMs * 2 ** attempt);
+        return this.reconcile(login, attempt + 1);
+      }
+      throw err;
+    }
+    rt.error = null;
+    rt.lastChange = this.o.clock.now();
+    this.o.userChanged(rt);
+  }
+
+  private notePresenceWrite(): void {
+    this.writeTimes.push(this.o.clock.now());
+  }
+}

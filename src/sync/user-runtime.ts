@@ -1,0 +1,60 @@
+// What the engine keeps per synced user while it runs, and how that looks to the UI (the control contract's
+// UserLiveState and capability view).
+import type { PbxCapabilitiesView, UserLiveState } from '../control/contract.js';
+import type { DesiredPbxState, PbxCapabilities, TelephonyState } from '../core/desired-state.js';
+import type { KnownPbxState } from '../core/diff.js';
+import type { JournalEntry } from '../core/journal.js';
+import type { Presence } from '../core/presence.js';
+import type { StarfaceCapabilities, UciUserState } from './ports.js';
+import type { MatchedUser } from './roster.js';
+
+export interface UserRuntime {
+  user: MatchedUser;
+  presence: Presence | null;
+  rowId: string | null;
+  /** The desired PBX state from the last non-echo presence. */
+  desired: DesiredPbxState | undefined;
+  known: KnownPbxState;
+  telephony: TelephonyState;
+  lastChange: number | null;
+  error: string | null;
+}
+
+export function newUserRuntime(user: MatchedUser): UserRuntime {
+  return { user, presence: null, rowId: null, desired: undefined, known: {}, telephony: 'idle', lastChange: null, error: null };
+}
+
+/** The user's row on the live board. */
+export function liveUserState(rt: UserRuntime, entry: JournalEntry | undefined, last: UciUserState | undefined): UserLiveState {
+  const dnd = rt.known.dnd ?? (last?.dnd ?? null);
+  return {
+    login: rt.user.login,
+    email: rt.user.email,
+    ...(rt.user.displayName ? { displayName: rt.user.displayName } : {}),
+    microsoftId: rt.user.microsoftId,
+    teams: rt.presence ? { availability: rt.presence.availability, activity: rt.presence.activity, outOfOffice: rt.presence.outOfOffice } : null,
+    row: rt.rowId,
+    pbx: { dnd, chatText: rt.known.chatText ?? null, telephony: rt.telephony },
+    teamsSession: entry?.teamsSession ? { availability: entry.teamsSession.availability, activity: entry.teamsSession.activity } : null,
+    manualOverride: entry?.manualDnd !== undefined,
+    lastChange: rt.lastChange === null ? null : new Date(rt.lastChange).toISOString(),
+    error: rt.error,
+  };
+}
+
+/** What the rules may ask of this PBX. */
+export function coreCapabilities(c: StarfaceCapabilities): PbxCapabilities {
+  return {
+    canSetDnd: c.canSetDnd,
+    canSetChatPresenceMessage: c.canSetChatPresenceMessage,
+    canSetChatPresence: c.canSetChatPresence,
+    canSetTelephonyState: c.canSetTelephonyState,
+  };
+}
+
+/** The same with the reasons, for the UI. */
+export function capabilitiesView(c: StarfaceCapabilities): PbxCapabilitiesView {
+  const reasons: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c.reasons)) if (v) reasons[k] = v;
+  return { ...coreCapabilities(c), reasons };
+}
