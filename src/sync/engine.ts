@@ -6,7 +6,7 @@
 // - restorer.ts              putting back what the bridge changed (stop, deselect, start with sync off),
 // - status-reporter.ts       the sync status the UI shows.
 // Time comes from the injected clock only.
-import type { PbxCapabilitiesView, Roster, SyncStatus, UserLiveState } from '../control/contract.js';
+import type { PbxCapabilitiesView, RestoreStatus, Roster, SyncStatus, UserLiveState } from '../control/contract.js';
 import { DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
@@ -50,6 +50,8 @@ export interface SyncEngineOptions {
   budget?: Partial<PresenceBudget>;
   /** Longest time stop({restore:true}) waits for the PBX and Teams. Default 30 s. */
   restoreTimeoutMs?: number;
+  /** Background retries of a restore with users left, while the sync is stopped. Default 5 s doubling to 5 min. */
+  restoreRetry?: { baseDelayMs?: number; maxDelayMs?: number };
   /** Poll interval below the settings' 1 s minimum (tests and benchmarks only). */
   pollIntervalMs?: number;
 }
@@ -101,7 +103,7 @@ export class SyncEngine {
     this.rosterRetryMs = opts.rosterRetryMs ?? 15_000;
     this.pollIntervalOverride = opts.pollIntervalMs;
     const clock = this.clock;
-    this.reporter = new SyncStatusReporter({ clock, emit: (data) => this.emit({ type: 'state.sync', data }) });
+    this.reporter = new SyncStatusReporter({ clock, emit: (data) => this.emit({ type: 'state.sync', data }), restore: () => this.restorer.report() });
     this.counters = this.reporter.counters;
     const parts = { pbx: this.pbx, journal: this.journal, clock, log: this.log, counters: this.counters };
     this.keeper = new TeamsSessionKeeper({
@@ -137,7 +139,9 @@ export class SyncEngine {
       },
       enqueue: (login) => this.queue.enqueue(login, { kind: 'restore' }),
       cancel: (login) => this.queue.cancel(login),
+      changed: () => this.onRestoreProgress(),
       timeoutMs: opts.restoreTimeoutMs ?? 30_000,
+      ...(opts.restoreRetry ? { retry: opts.restoreRetry } : {}),
     });
     this.queue = new ApplyQueue<ApplyItem>({
       concurrency: opts.settings.sync.applyConcurrency,
@@ -184,6 +188,8 @@ export class SyncEngine {
   async start(): Promise<SyncStatus> {
     if (this.running) return this.status();
     this.running = true;
+    // Users left by an earlier restore: the synced ones follow Teams again, the others are restored (roster).
+    this.restorer.clear();
     this.reporter.set('starting');
     this.log.info('Sync starting', { ownershipMode: this.settings.sync.ownershipMode, pollIntervalSeconds: this.settings.sync.pollIntervalSeconds });
     await this.refreshRoster().catch(() => undefined);
@@ -191,8 +197,10 @@ export class SyncEngine {
   }
 
   /**
-   * Stops syncing. With restore: puts back what the bridge changed on the PBX for every user in the journal.
-   * Teams sessions are always cleared: with the bridge stopped nobody would clear them on hang-up.
+   * Stops syncing. With restore: puts back what the bridge changed on the PBX for every user in the journal;
+   * the status (and its `restore` report) says exactly who is left and why, and those users are restored in
+   * the background as soon as the PBX answers. Teams sessions are always cleared: with the bridge stopped
+   * nobody would clear them on hang-up.
    */
   async stop(opts: { restore: boolean }): Promise<SyncStatus> {
     const wasRunning = this.running;
@@ -203,35 +211,41 @@ export class SyncEngine {
     this.rosterTimer = undefined;
     await this.scheduler.stop();
     await this.keeper.settle();
+    let report: RestoreStatus | undefined;
     if (opts.restore) {
-      await this.restorer.restoreAll('sync stopped');
+      report = await this.restorer.restoreAll('sync stopped');
     } else {
+      this.restorer.clear();
       await this.keeper.clearAll();
     }
-    await this.queue.idle();
-    await this.journal.flushNow().catch((err: unknown) => this.log.error('Saving the ownership journal failed', { error: errText(err) }));
-    await this.pbx.setUsers([]).catch(() => undefined);
+    await this.afterRestore(report);
     this.pendingRestore.clear();
     this.detached.clear();
     this.keeper.reset();
-    if (wasRunning || this.reporter.state !== 'stopped') {
-      this.reporter.set('stopped', opts.restore ? 'stopped; values restored' : 'stopped');
-      this.log.info('Sync stopped', { restore: opts.restore });
+    this.writer.reset();
+    if (wasRunning || this.reporter.state !== 'stopped' || opts.restore) {
+      this.reporter.set('stopped', stoppedReason(report, opts.restore));
+      this.log.info('Sync stopped', { restore: opts.restore, ...(report?.notRestored ? { notRestored: report.notRestored } : {}) });
     }
     return this.status();
   }
 
-  /** Restores every user in the journal without starting the sync (e.g. sync is off at start after a crash). */
-  async restoreOnly(reason: string): Promise<void> {
-    if (this.running || this.journal.logins().length === 0) return;
-    await this.restorer.restoreAll(reason);
-    await this.pbx.setUsers([]).catch(() => undefined);
-    await this.journal.flushNow().catch(() => undefined);
+  /**
+   * Restores without starting the sync (sync is off at start): users whose restore is due (a stop with restore
+   * or a change of PBX that could not finish), and with `all` every user in the journal (after a crash).
+   */
+  async restoreOnly(reason: string, opts: { all: boolean }): Promise<SyncStatus> {
+    if (this.running) return this.status();
+    const report = await this.restorer.restoreAll(reason, (e) => opts.all || e.restoreDue === true);
+    await this.afterRestore(report);
+    if (report) this.reporter.set('stopped', stoppedReason(report, true));
+    return this.status();
   }
 
   /** Stops (without restore unless asked) and detaches from the ports; the caller owns and closes them. */
   async close(opts: { restore?: boolean } = {}): Promise<void> {
     await this.stop({ restore: opts.restore ?? false });
+    this.restorer.stopBackground();
     for (const u of this.unsubscribe.splice(0)) u();
     this.reporter.dispose();
     await this.queue.close();
@@ -288,6 +302,20 @@ export class SyncEngine {
     return { queue: this.queue.stats(), scheduler: this.scheduler.stats(), pendingRestore: [...this.pendingRestore] };
   }
 
+  /** Users left by a restore keep their sessions and are restored in the background; everyone else logs out. */
+  private async afterRestore(report: RestoreStatus | undefined): Promise<void> {
+    await this.queue.idle();
+    await this.journal.flushNow().catch((err: unknown) => this.log.error('Saving the ownership journal failed', { error: errText(err) }));
+    if (report?.notRestored) this.restorer.continueInBackground();
+    else await this.pbx.setUsers([]).catch(() => undefined);
+  }
+
+  /** Users left by a restore were restored in the background. */
+  private onRestoreProgress(): void {
+    if (!this.running && this.reporter.state === 'stopped') this.reporter.set('stopped', stoppedReason(this.restorer.report(), true));
+    else this.reporter.emitNow();
+  }
+
   // ---- roster ----------------------------------------------------------------------------------------------
 
   /** Loads both directories and re-evaluates the selection; deselected users are restored. */
@@ -340,6 +368,15 @@ export class SyncEngine {
     }
     // Journal users that are not synced any more (deselected while the bridge was not running, or conflicts now).
     for (const login of this.journal.logins()) if (!this.users.has(login)) this.pendingRestore.add(login);
+    // A restore left over for a synced user is superseded: the user follows Teams again (and is restored at stop).
+    for (const login of this.users.keys()) {
+      const e = this.journal.get(login);
+      if (e?.restoreDue) {
+        const rest = { ...e };
+        delete rest.restoreDue;
+        this.journal.set(login, rest);
+      }
+    }
     this.rosterValue = result.roster;
     this.rosterLoaded = true;
     this.emit({ type: 'roster.changed', data: result.roster });
@@ -349,11 +386,11 @@ export class SyncEngine {
 
     if (this.running) {
       await this.pbx.setUsers([...this.users.keys(), ...this.pendingRestore]);
-      if (this.settings.sync.restoreOnStop) {
-        for (const login of [...this.pendingRestore]) void this.queue.enqueue(login, { kind: 'restore' });
-      } else {
-        // Without restore, a deselected user's values stay; only the Teams session goes.
-        for (const login of [...this.pendingRestore]) void this.dropWithoutRestore(login);
+      for (const login of [...this.pendingRestore]) {
+        // Without restore, a deselected user's values stay; only the Teams session goes. A restore once asked
+        // for (restoreDue) is always finished.
+        if (this.settings.sync.restoreOnStop || this.journal.get(login)?.restoreDue) void this.queue.enqueue(login, { kind: 'restore' });
+        else void this.dropWithoutRestore(login);
       }
       if (!this.scheduler.isRunning) this.scheduler.start();
       else this.scheduler.triggerSoon();
@@ -403,6 +440,7 @@ export class SyncEngine {
         this.emitUser(rt);
       }
     }
+    if (item.kind === 'restore') this.restorer.onOutcome(login, outcome);
     if (item.kind === 'restore' && (outcome.status === 'done' || outcome.status === 'failed') && !this.users.has(login)) {
       this.pendingRestore.delete(login);
       this.detached.delete(login);
@@ -424,7 +462,10 @@ export class SyncEngine {
 
   private onSessionStatus(login: string, status: string, error: string | undefined): void {
     // A write waiting for this session (e.g. a deselected user's restore) runs now.
-    if (status === 'connected') this.queue.wake(login);
+    if (status === 'connected') {
+      this.queue.wake(login);
+      this.restorer.onSessionConnected(login);
+    }
     const rt = this.users.get(login);
     if (!rt) return;
     if (status === 'connected') this.reporter.sessionUp(login);
@@ -466,4 +507,10 @@ export class SyncEngine {
       }
     }
   }
+}
+
+/** The sync state's reason after a stop or a restore with sync off. */
+function stoppedReason(report: RestoreStatus | undefined, restoreAsked: boolean): string {
+  if (!restoreAsked) return 'stopped';
+  return report?.notRestored ? `stopped; ${report.message}` : 'stopped; values restored';
 }

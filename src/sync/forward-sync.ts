@@ -66,15 +66,21 @@ export class ForwardSync {
     const now = this.o.clock.now();
     const rows = effectiveRows(this.o.settings());
     const caps = coreCapabilities(this.o.pbx.capabilities());
-    let queued = 0;
+    const queue: string[] = [];
     for (const rt of runtimes) {
       if (this.o.runtime(rt.user.login) !== rt) continue; // deselected meanwhile
       const presence = batch.presences.get(rt.user.microsoftId);
       if (!presence) continue;
-      if (this.applyPresence(rt, presence, rows, caps, now)) queued++;
+      if (this.applyPresence(rt, presence, rows, caps, now)) queue.push(rt.user.login);
     }
     counters.cycles++;
-    if (queued > 0) this.o.log.debug('Cycle planned PBX writes', { users: queued });
+    if (queue.length > 0) {
+      this.o.log.debug('Cycle planned PBX writes', { users: queue.length });
+      // One flush for the intents of the whole cycle (the workers find them on disk); a failed flush is the
+      // workers' to retry.
+      await this.o.journal.flushNow().catch(() => undefined);
+      for (const login of queue) this.o.enqueue(login);
+    }
     if (failure !== undefined) throw failure;
     return { presenceRequests: batch.requests, at: now };
   }
@@ -82,20 +88,26 @@ export class ForwardSync {
   /** The apply worker for the forward direction: plans again with the newest state, then writes in order. */
   async apply(login: string): Promise<void> {
     const rt = this.o.runtime(login);
-    if (!this.o.isRunning() || !rt?.desired) return;
-    const { journal, clock } = this.o;
-    const now = clock.now();
-    const plan = planPbxWrites({ mode: this.o.settings().sync.ownershipMode, entry: journal.entry(login, now), desired: rt.desired, known: rt.known, now });
-    let entry = plan.entry;
-    journal.set(login, entry);
-    if (plan.writes.length === 0) return;
-    // Not logged in (yet, or again): the login's state read re-plans this user, and so does every cycle.
-    if (!this.o.pbx.isConnected(login)) return;
-    for (const w of plan.writes) {
-      const done = await this.o.writer.write(login, rt.user.microsoftId, rt.known, w, entry);
-      entry = done.entry;
-      rt.known = done.known;
+    if (!this.o.isRunning() || !rt?.desired) {
+      this.o.writer.dropUnsent(login);
+      return;
     }
+    const { journal, clock, writer } = this.o;
+    const now = clock.now();
+    // Planned against the journal as it would be without the intents the cycle recorded ahead (so a DND the
+    // user pressed meanwhile is still seen as theirs); when nothing but those writes comes out, they stand.
+    const stored = journal.entry(login, now);
+    const base = writer.withoutUnsent(login, stored);
+    const plan = planPbxWrites({ mode: this.o.settings().sync.ownershipMode, entry: base, desired: rt.desired, known: rt.known, now });
+    if (plan.writes.length === 0) {
+      writer.dropUnsent(login);
+      journal.set(login, plan.entry);
+      return;
+    }
+    // Not logged in (yet, or again): the login's state read re-plans this user, and so does every cycle. The
+    // intents recorded ahead stay (on disk already; the writes are most likely the same then).
+    if (!this.o.pbx.isConnected(login)) return;
+    await writer.write(rt, plan.writes, plan.entry, plan.entry === base ? stored : undefined);
     rt.error = null;
     rt.lastChange = clock.now();
     this.o.userChanged(rt);
@@ -107,7 +119,7 @@ export class ForwardSync {
     const prev = rt.known;
     const read = knownFromState(s);
     const known: KnownPbxState = { ...prev, ...read };
-    if (read.dnd !== undefined && this.o.journal.isPending(login) && !this.o.writer.inFlight(login)) this.o.writer.confirmPendingDnd(login, read.dnd);
+    this.o.writer.settle(login, read);
     rt.known = known;
     if (prev.dnd !== known.dnd || prev.chatText !== known.chatText || prev.chatPresence !== known.chatPresence) {
       this.o.userChanged(rt);
@@ -116,7 +128,7 @@ export class ForwardSync {
     }
   }
 
-  /** One user's presence from a cycle; returns true when PBX writes were queued. */
+  /** One user's presence from a cycle; returns true when the user's apply worker is to run (writes planned). */
   private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: PbxCapabilities, now: number): boolean {
     const login = rt.user.login;
     const { journal } = this.o;
@@ -125,7 +137,8 @@ export class ForwardSync {
     // While a write for the user is queued or running, journal and known state may be mid-update (a DND
     // recorded ahead of its PBX call): ownership is then decided by the apply worker, never by the cycle.
     const busy = this.o.busy(login);
-    if (plan.entry !== entry && !busy) journal.set(login, plan.entry);
+    if (!busy && plan.writes.length > 0) this.o.writer.recordAhead(rt, plan.writes, plan.entry);
+    else if (plan.entry !== entry && !busy) journal.set(login, plan.entry);
     const teamsChanged = !rt.presence || rt.presence.availability !== presence.availability || rt.presence.activity !== presence.activity
       || rt.presence.outOfOffice !== presence.outOfOffice;
     let changed = teamsChanged || (!busy && plan.entry.manualDnd !== entry.manualDnd);
@@ -137,8 +150,6 @@ export class ForwardSync {
     }
     if (teamsChanged) rt.lastChange = now;
     if (changed) this.o.userChanged(rt);
-    if (plan.writes.length === 0 && !busy) return false;
-    this.o.enqueue(login);
-    return true;
+    return plan.writes.length > 0 || busy;
   }
 }

@@ -40,7 +40,7 @@ export interface EngineServiceOptions {
   /** Opens the interactive sign-in URL in the system browser; headless default: print it. */
   openBrowser?: (url: string) => Promise<void>;
   /** Tuning for tests, benchmarks and the demo. */
-  tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'teamsRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'pollIntervalMs'>> };
+  tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'teamsRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'restoreRetry' | 'pollIntervalMs'>> };
 }
 
 export interface EngineService {
@@ -123,14 +123,17 @@ export class EngineHost {
     this.conns = undefined;
   }
 
-  /** Starts syncing if enabled; with sync off, a journal left by a crash is restored (restoreOnStop). */
+  /**
+   * Starts syncing if enabled. With sync off, restores that are due (a stop with restore or a change of PBX that
+   * could not finish) are finished, and with restoreOnStop a journal left by a crash is restored too.
+   */
   async start(): Promise<void> {
     if (!this.engine) return;
     if (this.settings.sync.enabled) {
       await this.engine.start();
-    } else if (this.settings.sync.restoreOnStop && this.journal.logins().length > 0) {
+    } else if (this.journal.all().some((e) => e.restoreDue) || (this.settings.sync.restoreOnStop && this.journal.logins().length > 0)) {
       this.logger.info('Sync is off; restoring what the bridge changed before it stopped');
-      await this.engine.restoreOnly('sync is off');
+      await this.engine.restoreOnly('sync is off', { all: this.settings.sync.restoreOnStop });
     }
   }
 

@@ -1,21 +1,23 @@
 // The engine's sync status as the UI sees it: state, reason, counters, the time of the last good cycle, and the
 // health of the users' UCI sessions. Changes of state go out at once; a change of the reason alone (e.g. "1,200
 // of 2,000 STARFACE sessions are not connected" counting down during start-up) at most once a second.
-import type { SyncState, SyncStatus } from '../control/contract.js';
+import type { RestoreStatus, SyncState, SyncStatus } from '../control/contract.js';
 import type { Clock, TimerHandle } from '../platform/clock.js';
 
 const SYNC_REASON_EMIT_MS = 1_000;
 
-export type SyncCounters = SyncStatus['counters'];
+export type SyncCounters = Required<SyncStatus['counters']>;
 
 export interface StatusReporterOptions {
   clock: Clock;
   /** Receives every status that goes out to subscribers. */
   emit: (status: SyncStatus) => void;
+  /** The outcome of the last restore, if any (shown with the status). */
+  restore?: () => RestoreStatus | undefined;
 }
 
 export class SyncStatusReporter {
-  readonly counters: SyncCounters = { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 };
+  readonly counters: SyncCounters = { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0, failedWrites: 0 };
   private syncState: SyncState = 'stopped';
   private reason: string | undefined;
   private since: number;
@@ -43,6 +45,8 @@ export class SyncStatusReporter {
       counters: { ...this.counters },
     };
     if (this.reason) s.reason = this.reason;
+    const restore = this.opts.restore?.();
+    if (restore) s.restore = restore;
     if (this.lastSuccessfulSync !== undefined) s.lastSuccessfulSync = new Date(this.lastSuccessfulSync).toISOString();
     return s;
   }
