@@ -122,6 +122,8 @@ export const UserLiveStateSchema = z.object({
   manualOverride: z.boolean(),
   lastChange: IsoTime.nullable(),
   error: z.string().nullable(),
+  /** Writes for this user (PBX and Teams) that failed since the sync started; each one is in the log. */
+  failedWrites: Count.optional(),
 });
 export type UserLiveState = z.output<typeof UserLiveStateSchema>;
 

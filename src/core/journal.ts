@@ -46,6 +46,12 @@ export interface ManualOverride {
 export interface TeamsSessionRecord extends TeamsSessionState {
   setAt: number;
   refreshedAt: number;
+  /**
+   * Recorded before setPresence was sent and not confirmed since: the request may have reached Microsoft (a
+   * timeout, an unreadable answer, a crash), so the session may exist. It counts for the echo guard and is
+   * cleared on hang-up like a confirmed one (clearPresence answering 404 is fine).
+   */
+  unconfirmed?: true;
 }
 
 export interface JournalEntry {
@@ -182,6 +188,12 @@ export function recordTeamsSessionSet(entry: JournalEntry, session: TeamsSession
   return next;
 }
 
+/** Records a setPresence the bridge is about to send (write-ahead): from now on the session may exist. */
+export function recordTeamsSessionIntent(entry: JournalEntry, session: TeamsSessionState, now: number): JournalEntry {
+  const next = recordTeamsSessionSet(entry, session, now);
+  return { ...next, teamsSession: { ...next.teamsSession!, unconfirmed: true } };
+}
+
 /** Records a successful clearPresence (404 counts as success: the session is gone either way). */
 export function recordTeamsSessionCleared(entry: JournalEntry, now: number): JournalEntry {
   const next: JournalEntry = { ...entry, updatedAt: now };
@@ -218,7 +230,7 @@ export const JournalEntrySchema = z.object({
     telephonyInCall: written(z.boolean()).optional(),
   }),
   manualDnd: z.object({ value: z.boolean(), since: time }).optional(),
-  teamsSession: z.object({ ...sessionState, setAt: time, refreshedAt: time }).optional(),
+  teamsSession: z.object({ ...sessionState, setAt: time, refreshedAt: time, unconfirmed: z.literal(true).optional() }).optional(),
   teamsCleared: z.object({ ...sessionState, at: time }).optional(),
   restoreDue: z.literal(true).optional(),
   updatedAt: time,

@@ -115,7 +115,16 @@ export class SyncEngine {
       userChanged: (rt) => this.emitUser(rt),
       ...(opts.teamsRetry ? { retry: opts.teamsRetry } : {}),
     });
-    this.writer = new PbxWriter(parts);
+    this.writer = new PbxWriter({
+      ...parts,
+      failed: (login, _field, err) => {
+        const rt = this.users.get(login);
+        if (!rt) return;
+        rt.failedWrites++;
+        rt.error = errText(err);
+        this.emitUser(rt);
+      },
+    });
     this.forward = new ForwardSync({
       ...parts,
       teams: this.teams,

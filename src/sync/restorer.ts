@@ -214,10 +214,9 @@ export class Restorer {
     if (plan.clearTeamsSession) {
       try {
         await this.o.keeper.clear(login, entry);
-      } catch (err) {
-        counters.errors++;
+      } catch {
+        // Logged and counted by the keeper; the session expires on its own within 5 minutes.
         this.run?.causes.set(login, 'teams-unreachable');
-        log.warn('Clearing the Teams presence failed; it expires on its own within 5 minutes', { user: login, error: errText(err) });
       }
       entry = journal.get(login) ?? entry;
     }
@@ -231,6 +230,8 @@ export class Restorer {
           await sendPbxWrite(this.o.pbx, login, w);
         } catch (err) {
           this.run?.causes.set(login, this.o.pbx.isConnected(login) ? 'pbx-write-failed' : 'pbx-unreachable');
+          counters.failedWrites++;
+          log.warn('Restoring a PBX value failed; it is tried again', { user: login, field: w.field, error: errText(err) });
           throw err;
         }
         counters.pbxWrites++;

@@ -2,12 +2,19 @@
 // session in Teams for them (setPresence, kept alive by the writer) and clears it on hang-up. Call events
 // (callback server) and the PBX's own telephony view drive it at once, without waiting for a poll cycle; the
 // work for one user runs in order (one chain per user), so a quick ring–hang-up never ends with a session set.
-import { desiredTeamsSession, type TelephonyState } from '../core/desired-state.js';
-import { recordTeamsSessionCleared, recordTeamsSessionSet, type JournalEntry } from '../core/journal.js';
+//
+// A new session is recorded in the journal before setPresence is sent: a request that may have reached
+// Microsoft (timeout, connection reset, unreadable answer, a crash) leaves a session the bridge knows about —
+// the echo guard recognises it and the hang-up clears it. Only an answer that proves the request was refused
+// (a 4xx other than 408, or no request at all) takes the record back. Every failed write is logged at warn
+// with user, field and cause and counted, also when the call has ended before a retry.
+import { desiredTeamsSession, type TeamsSessionState, type TelephonyState } from '../core/desired-state.js';
+import { recordTeamsSessionCleared, recordTeamsSessionIntent, recordTeamsSessionSet, type JournalEntry } from '../core/journal.js';
 import { teamsSessionAction } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';
 import { delay, type Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { GraphRequestError, NeedsSignInError, TokenRequestError } from '../teams/errors.js';
 import type { JournalStore } from './journal.js';
 import type { PbxPort, TeamsPort, UciUserState } from './ports.js';
 import { errText, type SyncCounters } from './status-reporter.js';
@@ -21,6 +28,8 @@ export interface ReverseRuntime {
   telephony: TelephonyState;
   lastChange: number | null;
   error: string | null;
+  /** Failed writes for this user (shown on the board). */
+  failedWrites: number;
 }
 
 export interface TeamsSessionKeeperOptions<R extends ReverseRuntime> {
@@ -75,13 +84,9 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     if (!this.o.isRunning()) return;
     const prev = this.chains.get(login) ?? Promise.resolve();
     const next = prev.then(() => this.reconcile(login)).catch((err: unknown) => {
+      // Every attempt was logged and counted already; this is the end of the retries.
       this.o.counters.errors++;
-      const r = this.o.runtime(login);
-      this.o.log.warn('Setting the Teams presence failed', { user: login, error: errText(err) });
-      if (r) {
-        r.error = errText(err);
-        this.o.userChanged(r);
-      }
+      this.o.log.warn('Giving up on the Teams presence for now; the next call event or settings change tries again', { user: login, error: errText(err) });
     });
     this.chains.set(login, next);
     void next.then(() => {
@@ -98,11 +103,16 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     if (hintBefore !== this.pbxBusyHint.get(login) || (this.o.journal.get(login)?.teamsSession && !this.heldThisRun.has(login))) this.onTelephony(login);
   }
 
-  /** Clears the bridge's Teams session of a user (404 counts as cleared) and records it. */
+  /** Clears the bridge's Teams session of a user (404 counts as cleared) and records it; a failure is logged and counted. */
   async clear(login: string, entry: JournalEntry): Promise<void> {
     const id = this.o.runtime(login)?.user.microsoftId ?? this.o.journal.microsoftId(login);
     if (id) {
-      await this.o.teams.clearSession(id);
+      try {
+        await this.o.teams.clearSession(id);
+      } catch (err) {
+        this.writeFailed(login, 'clearPresence', err);
+        throw err;
+      }
       this.notePresenceWrite();
       this.o.counters.teamsWrites++;
     }
@@ -112,9 +122,10 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
 
   /** Clears every session in the journal (stop without restore: nobody would clear them on hang-up). */
   async clearAll(): Promise<void> {
-    const work = this.o.journal.all().filter((e) => e.teamsSession).map((e) => this.clear(e.user, e).catch((err: unknown) => {
+    const work = this.o.journal.all().filter((e) => e.teamsSession).map((e) => this.clear(e.user, e).catch(() => {
+      // Logged and counted by clear(); the session stays in the journal, so the next start clears it, and it
+      // expires on its own within 5 minutes anyway.
       this.o.counters.errors++;
-      this.o.log.warn('Clearing the Teams presence failed; it expires on its own within 5 minutes', { user: e.user, error: errText(err) });
     }));
     await Promise.all(work);
   }
@@ -122,7 +133,8 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
   /** The account behind a user changed: the session on the old account is no longer ours to keep. */
   async accountChanged(login: string, oldMicrosoftId: string): Promise<void> {
     if (!this.o.journal.get(login)?.teamsSession) return;
-    await this.o.teams.clearSession(oldMicrosoftId).catch(() => undefined);
+    // The session on the old account expires on its own within 5 minutes if this fails.
+    await this.o.teams.clearSession(oldMicrosoftId).catch((err: unknown) => this.writeFailed(login, 'clearPresence', err));
     const now = this.o.clock.now();
     this.o.journal.set(login, recordTeamsSessionCleared(this.o.journal.entry(login, now), now));
   }
@@ -160,7 +172,7 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     if (action.kind === 'none' && desired && !this.heldThisRun.has(login)) action = { kind: 'set', session: desired };
     try {
       if (action.kind === 'set' || action.kind === 'refresh') {
-        await this.o.teams.holdSession(rt.user.microsoftId, action.session);
+        await this.setSession(login, rt.user.microsoftId, action.session);
         this.heldThisRun.add(login);
         this.notePresenceWrite();
         this.o.journal.setMicrosoftId(login, rt.user.microsoftId);
@@ -174,6 +186,7 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
         return;
       }
     } catch (err) {
+      if (action.kind === 'set' || action.kind === 'refresh') this.writeFailed(login, 'setPresence', err);
       // Transient Graph failures: try again shortly while the call is still on (or the session still held).
       if (attempt < this.retryAttempts && this.o.isRunning()) {
         await delay(this.o.clock, this.retryBaseMs * 2 ** attempt);
@@ -186,7 +199,56 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     this.o.userChanged(rt);
   }
 
+  /**
+   * setPresence for a new session state, recorded before it is sent (and flushed: a crash right after the
+   * request left must not lose it). A refusal that proves nothing happened takes the record back.
+   */
+  private async setSession(login: string, microsoftId: string, session: TeamsSessionState): Promise<void> {
+    const { journal, clock } = this.o;
+    const before = journal.get(login)?.teamsSession;
+    const isNew = !before || before.unconfirmed || before.availability !== session.availability || before.activity !== session.activity;
+    if (isNew) {
+      journal.setMicrosoftId(login, microsoftId);
+      journal.set(login, recordTeamsSessionIntent(journal.entry(login, clock.now()), session, clock.now()));
+      await journal.flushNow(login);
+    }
+    try {
+      await this.o.teams.holdSession(microsoftId, session);
+    } catch (err) {
+      if (isNew && provesNotApplied(err)) {
+        const back = { ...journal.entry(login, clock.now()) };
+        if (before) back.teamsSession = before;
+        else delete back.teamsSession;
+        journal.set(login, back);
+      }
+      throw err;
+    }
+  }
+
+  /** A failed Teams write: logged at warn with user, field and cause, counted, and shown on the user's row. */
+  private writeFailed(login: string, field: 'setPresence' | 'clearPresence', err: unknown): void {
+    const cause = errText(err);
+    this.o.counters.failedWrites++;
+    this.o.log.warn(field === 'setPresence' ? 'Setting the Teams presence failed' : 'Clearing the Teams presence failed', { user: login, field, error: cause });
+    const rt = this.o.runtime(login);
+    if (rt) {
+      rt.failedWrites++;
+      rt.error = cause;
+      this.o.userChanged(rt);
+    }
+  }
+
   private notePresenceWrite(): void {
     this.writeTimes.push(this.o.clock.now());
   }
+}
+
+/**
+ * Whether a failed setPresence certainly did not take effect: no request was sent (no token, a value Teams does
+ * not accept), or Graph answered with a refusal (4xx other than 408 Request Timeout). Anything else — a timeout,
+ * a reset connection, a 5xx, an answer that could not be read — may have reached Microsoft.
+ */
+function provesNotApplied(err: unknown): boolean {
+  if (err instanceof RangeError || err instanceof NeedsSignInError || err instanceof TokenRequestError) return true;
+  return err instanceof GraphRequestError && err.status >= 400 && err.status < 500 && err.status !== 408;
 }

@@ -18,10 +18,12 @@ export interface UserRuntime {
   telephony: TelephonyState;
   lastChange: number | null;
   error: string | null;
+  /** Writes for this user that failed since the sync started (each one logged at warn). */
+  failedWrites: number;
 }
 
 export function newUserRuntime(user: MatchedUser): UserRuntime {
-  return { user, presence: null, rowId: null, desired: undefined, known: {}, telephony: 'idle', lastChange: null, error: null };
+  return { user, presence: null, rowId: null, desired: undefined, known: {}, telephony: 'idle', lastChange: null, error: null, failedWrites: 0 };
 }
 
 /** The user's row on the live board. */
@@ -39,6 +41,7 @@ export function liveUserState(rt: UserRuntime, entry: JournalEntry | undefined, 
     manualOverride: entry?.manualDnd !== undefined,
     lastChange: rt.lastChange === null ? null : new Date(rt.lastChange).toISOString(),
     error: rt.error,
+    failedWrites: rt.failedWrites,
   };
 }
 

@@ -12,11 +12,12 @@ import { createEngineService, type EngineServiceOptions } from '../../src/sync/s
 /** Short timeouts so a fault costs fractions of a second, not the production 30 s. */
 export const FAULT_TUNING: NonNullable<EngineServiceOptions['tuning']> = {
   ...FAST_TUNING,
+  graphRetry: { backoffBaseMs: 50, backoffMaxMs: 200, maxRetries: 1 },
   uciSession: { ...FAST_TUNING.uciSession, requestTimeoutMs: 1_500, backoffInitialMs: 100, backoffMaxMs: 500 },
   engine: {
     ...FAST_TUNING.engine,
     applyRetry: { baseDelayMs: 50, maxAttempts: 4 },
-    teamsRetry: { attempts: 2, baseDelayMs: 50 },
+    teamsRetry: { attempts: 1, baseDelayMs: 50 },
     restoreTimeoutMs: 2_000,
     restoreRetry: { baseDelayMs: 300, maxDelayMs: 1_000 },
   },
