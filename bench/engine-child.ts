@@ -4,7 +4,7 @@
 // resource samples (RSS, CPU, event-loop delay) to the harness over the IPC channel.
 import { readdirSync, readlinkSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createEngineService, type EngineService } from '../src/sync/service.js';
+import { createEngineService, type EngineService } from '../src/control/service.js';
 import type { ChildConfig, ChildMessage, ParentMessage, ResourceSample } from './protocol.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;

@@ -1,32 +1,20 @@
-// The engine as the shell sees it: a ControlApi plus start/stop. The engine lives in src/sync/service.ts and
+// The engine as the shell sees it: a ControlApi plus start/stop. The engine service (src/control/service.ts)
 // is loaded at run time (after the single-instance check, so a second start never touches the vault or the
 // network). The specifier is computed so the shell type-checks and starts even in a build without the engine,
 // and then says clearly what is missing.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import type { ControlApi } from '../src/control/contract.js';
-import type { ShellLogger } from './ports.js';
+import type { EngineService as RealEngineService, EngineServiceOptions as RealEngineServiceOptions } from '../src/control/service.js';
 
-/** What src/sync/service.ts's createEngineService returns, as far as the shell uses it. */
-export interface EngineService {
-  api: ControlApi;
-  /** Starts syncing if the settings say sync is on (does not change the setting). */
-  start(): Promise<void>;
-  /** Stops syncing without changing the setting (used to pause across sleep and network loss). */
-  stop(opts: { restore: boolean }): Promise<void>;
-  /** Stops and releases connections, journal and log file: the last call before the app quits. */
-  close?(opts?: { restore?: boolean }): Promise<void>;
-  /** The engine's logger, so shell messages land in the same file and live log. */
-  logger?: ShellLogger & { child?(bindings: Record<string, unknown>): ShellLogger };
-}
+/**
+ * What the shell uses of the engine service (src/control/service.ts). close and logger may be missing: the
+ * end-to-end tests load a stand-in engine that has neither.
+ */
+export type EngineService = Pick<RealEngineService, 'api' | 'start' | 'stop'> & Partial<Pick<RealEngineService, 'close' | 'logger'>>;
 
-export interface EngineServiceOptions {
-  /** Per-user data folder (settings, vault file, journal, logs): Electron's userData. */
-  dataDir: string;
-  /** Interactive sign-in: open this URL in the system browser (the shell validates it first). */
-  openBrowser: (url: string) => Promise<void>;
-}
+/** What the shell passes: Electron's userData folder, and an openBrowser that validates the URL first. */
+export type EngineServiceOptions = Required<Pick<RealEngineServiceOptions, 'dataDir' | 'openBrowser'>>;
 
 export type EngineFactory = (opts: EngineServiceOptions) => Promise<EngineService>;
 
@@ -37,10 +25,10 @@ export class EngineMissingError extends Error {
   }
 }
 
-export const ENGINE_MODULE = join('dist', 'src', 'sync', 'service.js');
+export const ENGINE_MODULE = join('dist', 'src', 'control', 'service.js');
 
 /**
- * Loads createEngineService from <appRoot>/dist/src/sync/service.js, or from `override` (an absolute path to
+ * Loads createEngineService from <appRoot>/dist/src/control/service.js, or from `override` (an absolute path to
  * an ES module with the same export). main.ts passes an override only in an unpackaged app, for the
  * end-to-end tests: a packaged app never loads code named by its environment.
  */

@@ -4,7 +4,7 @@
 //   PRESENCE_BRIDGE_USER_DATA=<dir>   use this folder for settings, vault file, journal and logs (tests, portable use)
 //   PRESENCE_BRIDGE_NO_TRAY=1         same as --no-tray
 //   PRESENCE_BRIDGE_ENGINE_MODULE=<file.mjs>  development only (ignored when packaged): load the engine from
-//                                     this module instead of dist/src/sync/service.js (end-to-end tests)
+//                                     this module instead of dist/src/control/service.js (end-to-end tests)
 import { isAbsolute, join, resolve } from 'node:path';
 import { HIDDEN_FLAG } from './autostart.js';
 

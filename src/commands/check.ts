@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckReport, Roster } from '../control/contract.js';
 import { createLogger } from '../platform/logger.js';
-import { createEngineService, type EngineService } from '../sync/service.js';
+import { createEngineService, type EngineService } from '../control/service.js';
 
 const USAGE = `Usage: presence-bridge check --config <settings.json> [--vault <vault.json>] [--allow-conflicts] [--json]
 

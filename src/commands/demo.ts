@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startHttpHost, type HttpHost } from '../control/http-host.js';
 import { untilSignal } from '../platform/signals.js';
-import { createEngineService, type EngineService } from '../sync/service.js';
+import { createEngineService, type EngineService } from '../control/service.js';
 import { startDemoEnvironment, type DemoEnvironment } from './demo-environment.js';
 import { parsePort, rendererDir } from './run.js';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startHttpHost, type HttpHost } from '../control/http-host.js';
 import { untilSignal } from '../platform/signals.js';
-import { createEngineService, type EngineService } from '../sync/service.js';
+import { createEngineService, type EngineService } from '../control/service.js';
 
 const USAGE = `Usage: presence-bridge run --config <settings.json> [--port P] [--vault <vault.json>]
 

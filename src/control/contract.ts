@@ -2,6 +2,13 @@
 // Shared by the engine (server side), both hosts (HTTP+SSE, Electron IPC) and the renderer (browser), so it
 // imports nothing but zod and src/core — no Node modules here.
 import { z } from 'zod';
+import { CheckReportSchema, CheckTargetSchema } from '../core/check-report.js';
+import type { BridgeEvent } from '../core/engine-events.js';
+import { AuthStatusSchema, SyncStatusSchema, UserLiveStateSchema } from '../core/engine-state.js';
+import { LogEntrySchema, LogLevelSchema } from '../core/log-entry.js';
+import { PbxCapabilitiesViewSchema } from '../core/pbx-state.js';
+import { RosterSchema } from '../core/roster.js';
+import { Count, IsoTime } from '../core/schema-primitives.js';
 import { SettingsSchema, type Settings, type SettingsInput } from '../core/settings.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -25,9 +32,19 @@ export type SettingsDraft = SettingsInput;
 // ---------------------------------------------------------------------------------------------------------
 // Shared types
 // ---------------------------------------------------------------------------------------------------------
-/** ISO-8601 timestamp as produced by Date#toISOString (offsets accepted too). */
-const IsoTime = z.iso.datetime({ offset: true });
-const Count = z.number().int().nonnegative();
+export {
+  AuthStateSchema, AuthStatusSchema, RestoreReasonSchema, RestoreStatusSchema, SyncStateSchema, SyncStatusSchema, UserLiveStateSchema,
+  type AuthState, type AuthStatus, type RestoreReason, type RestoreStatus, type SyncState, type SyncStatus, type UserLiveState,
+} from '../core/engine-state.js';
+export {
+  CapabilityNameSchema, PbxCapabilitiesSchema, PbxCapabilitiesViewSchema, TelephonyStateSchema,
+  type CapabilityName, type PbxCapabilities, type PbxCapabilitiesView, type TelephonyState,
+} from '../core/pbx-state.js';
+export {
+  RosterConflictReasonSchema, RosterSchema, RosterUserSchema, type Roster, type RosterConflictReason, type RosterUser,
+} from '../core/roster.js';
+export { CheckReportSchema, CheckTargetSchema, type CheckReport, type CheckTarget } from '../core/check-report.js';
+export { LogEntrySchema, LogLevelSchema, type LogEntry, type LogLevel } from '../core/log-entry.js';
 
 export const IssueSchema = z.object({ path: z.string(), message: z.string() });
 export type Issue = z.output<typeof IssueSchema>;
@@ -36,157 +53,6 @@ export type Issue = z.output<typeof IssueSchema>;
 export function toIssues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map((p) => String(p)).join('.'), message: i.message }));
 }
-
-export const SyncStateSchema = z.enum(['stopped', 'starting', 'running', 'paused', 'signed-out', 'degraded', 'error']);
-export type SyncState = z.output<typeof SyncStateSchema>;
-
-/**
- * Why users are not restored yet: the PBX did not answer (HTTP 5xx, connection refused, timeout), its UCI login
- * failed, a write was refused, or Teams could not be reached to clear the bridge's presence session.
- */
-export const RestoreReasonSchema = z.enum(['pbx-unreachable', 'pbx-write-failed', 'teams-unreachable']);
-export type RestoreReason = z.output<typeof RestoreReasonSchema>;
-
-/**
- * The outcome of the last restore (stop with restore, a start with sync off, a change of PBX or tenant), kept
- * current while users are left: they are restored as soon as their PBX answers again, at the latest at the
- * next start.
- */
-export const RestoreStatusSchema = z.object({
-  /** Users with something of the bridge's to put back when the restore began. */
-  total: Count,
-  restored: Count,
-  notRestored: Count,
-  /** Login IDs of the users not restored yet (the first 100). */
-  logins: z.array(z.string()),
-  /** Set while users are left. */
-  reason: RestoreReasonSchema.optional(),
-  /** The PBX address they are left on, when it is not the one configured now (after a change of PBX). */
-  pbx: z.string().optional(),
-  /** The same in plain English, e.g. "2 of 3 users not restored: PBX unreachable; …". */
-  message: z.string(),
-  at: IsoTime,
-});
-export type RestoreStatus = z.output<typeof RestoreStatusSchema>;
-
-export const SyncStatusSchema = z.object({
-  state: SyncStateSchema,
-  reason: z.string().optional(),
-  restore: RestoreStatusSchema.optional(),
-  lastSuccessfulSync: IsoTime.optional(),
-  since: IsoTime,
-  counters: z.object({
-    cycles: Count,
-    presenceRequests: Count,
-    pbxWrites: Count,
-    teamsWrites: Count,
-    errors: Count,
-    /** PBX and Teams writes that failed (each one is logged at warn with user, field and cause). */
-    failedWrites: Count.optional(),
-  }),
-});
-export type SyncStatus = z.output<typeof SyncStatusSchema>;
-
-export const AuthStateSchema = z.enum(['signed-out', 'signing-in', 'signed-in', 'needs-sign-in', 'not-configured']);
-export type AuthState = z.output<typeof AuthStateSchema>;
-
-export const AuthStatusSchema = z.object({
-  state: AuthStateSchema,
-  account: z.string().optional(),
-  appCredential: z.enum(['ok', 'missing', 'invalid', 'expiring']),
-  message: z.string().optional(),
-  /** Present while a device-code sign-in is waiting for the admin. */
-  deviceCode: z.object({ userCode: z.string(), verificationUri: z.string() }).optional(),
-});
-export type AuthStatus = z.output<typeof AuthStatusSchema>;
-
-export const TelephonyStateSchema = z.enum(['idle', 'ringing', 'in-call']);
-export type TelephonyState = z.output<typeof TelephonyStateSchema>;
-
-export const UserLiveStateSchema = z.object({
-  login: z.string(),
-  email: z.string().optional(),
-  displayName: z.string().optional(),
-  microsoftId: z.string().optional(),
-  /** Last Teams presence read; availability/activity are Graph's open strings. */
-  teams: z.object({ availability: z.string(), activity: z.string(), outOfOffice: z.boolean() }).nullable(),
-  /** Id of the status row the presence was classified into. */
-  row: z.string().nullable(),
-  pbx: z.object({
-    dnd: z.boolean().nullable(),
-    chatText: z.string().nullable(),
-    telephony: TelephonyStateSchema,
-  }),
-  /** What the bridge itself set in Teams (reverse direction), if anything. */
-  teamsSession: z.object({ availability: z.string(), activity: z.string() }).nullable(),
-  manualOverride: z.boolean(),
-  lastChange: IsoTime.nullable(),
-  error: z.string().nullable(),
-  /** Writes for this user (PBX and Teams) that failed since the sync started; each one is in the log. */
-  failedWrites: Count.optional(),
-});
-export type UserLiveState = z.output<typeof UserLiveStateSchema>;
-
-export const RosterConflictReasonSchema = z.enum(['duplicate-email', 'no-microsoft-account', 'no-email', 'no-uci-password']);
-export type RosterConflictReason = z.output<typeof RosterConflictReasonSchema>;
-
-export const RosterUserSchema = z.object({
-  login: z.string(),
-  email: z.string(),
-  displayName: z.string().optional(),
-  microsoftId: z.string().optional(),
-  status: z.enum(['matched', 'conflict']),
-  reason: RosterConflictReasonSchema.optional(),
-  detail: z.string().optional(),
-});
-export type RosterUser = z.output<typeof RosterUserSchema>;
-
-export const RosterSchema = z.object({
-  users: z.array(RosterUserSchema),
-  counts: z.object({ matched: Count, conflicts: Count }),
-});
-export type Roster = z.output<typeof RosterSchema>;
-
-export const CheckTargetSchema = z.enum(['microsoft', 'starface']);
-export type CheckTarget = z.output<typeof CheckTargetSchema>;
-
-export const CheckReportSchema = z.object({
-  target: CheckTargetSchema,
-  ok: z.boolean(),
-  checks: z.array(z.object({
-    id: z.string(),
-    label: z.string(),
-    ok: z.boolean(),
-    message: z.string(),
-    fix: z.string().optional(),
-  })),
-});
-export type CheckReport = z.output<typeof CheckReportSchema>;
-
-export const PbxCapabilitiesViewSchema = z.object({
-  canSetDnd: z.boolean(),
-  canSetChatPresenceMessage: z.boolean(),
-  canSetChatPresence: z.boolean(),
-  canSetTelephonyState: z.boolean(),
-  /** capability name (e.g. 'canSetTelephonyState') → why it is unavailable. */
-  reasons: z.record(z.string(), z.string()),
-});
-export type PbxCapabilitiesView = z.output<typeof PbxCapabilitiesViewSchema>;
-
-/** Mirrors LogEntry of src/platform/logger.ts. */
-export const LogLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
-export type LogLevel = z.output<typeof LogLevelSchema>;
-
-export const LogEntrySchema = z.object({
-  seq: Count,
-  time: z.string(),
-  level: LogLevelSchema,
-  msg: z.string(),
-  component: z.string().optional(),
-  user: z.string().optional(),
-  fields: z.record(z.string(), z.unknown()).optional(),
-});
-export type LogEntry = z.output<typeof LogEntrySchema>;
 
 /** Secret names the UI may write. Per-user UCI passwords are `starface.user.<login>.password`. */
 export const FIXED_SECRET_NAMES = ['microsoft.clientSecret', 'microsoft.certificateKey', 'starface.adminPassword'] as const;
@@ -421,31 +287,10 @@ export function isSensitiveMethod(name: string): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Events
 // ---------------------------------------------------------------------------------------------------------
-export const EVENTS = {
-  'state.user': UserLiveStateSchema,
-  'state.sync': SyncStatusSchema,
-  'auth.changed': AuthStatusSchema,
-  'roster.changed': RosterSchema,
-  'log.entry': LogEntrySchema,
-  'settings.changed': SettingsOnly,
-} as const satisfies Record<string, z.ZodType>;
-
-export type Events = typeof EVENTS;
-export type EventType = keyof Events;
-export type EventDataOf<T extends EventType> = z.output<Events[T]>;
-/** Discriminated union of every event: `{ type: 'state.user', data: UserLiveState } | …`. */
-export type ControlEvent = { [T in EventType]: { type: T; data: EventDataOf<T> } }[EventType];
-
-export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
-
-export const ControlEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('state.user'), data: EVENTS['state.user'] }),
-  z.object({ type: z.literal('state.sync'), data: EVENTS['state.sync'] }),
-  z.object({ type: z.literal('auth.changed'), data: EVENTS['auth.changed'] }),
-  z.object({ type: z.literal('roster.changed'), data: EVENTS['roster.changed'] }),
-  z.object({ type: z.literal('log.entry'), data: EVENTS['log.entry'] }),
-  z.object({ type: z.literal('settings.changed'), data: EVENTS['settings.changed'] }),
-]);
+export {
+  EVENTS, EVENT_TYPES, BridgeEventSchema as ControlEventSchema,
+  type Events, type EventType, type EventDataOf, type BridgeEvent as ControlEvent,
+} from '../core/engine-events.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Envelopes (transport-independent)
@@ -506,7 +351,7 @@ export type ControlMethods =
 
 /** Implemented by the engine adapter (src/control/service.ts); hosted by dispatch over HTTP or IPC. */
 export interface ControlApi extends ControlMethods {
-  subscribe(listener: (event: ControlEvent) => void): () => void;
+  subscribe(listener: (event: BridgeEvent) => void): () => void;
 }
 
 // ---------------------------------------------------------------------------------------------------------

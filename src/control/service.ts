@@ -1,7 +1,9 @@
-// The control contract on top of the engine service (src/sync/service.ts): one function per method, each a
+// The control contract on top of the application (src/app/service.ts): one function per method, each a
 // thin call into EngineHost. Errors become ControlErrors with a code the UI can act on; dispatch validates
-// params and results and scrubs secrets from messages.
-import type { EngineHost } from '../sync/service.js';
+// params and results and scrubs secrets from messages. createEngineService is what the hosts start: the
+// application plus its ControlApi (`presence-bridge run` over HTTP + SSE, the Electron shell over IPC).
+import { openEngineHost, type EngineHost, type EngineServiceOptions } from '../app/service.js';
+import type { RootLogger } from '../platform/logger.js';
 import { ControlError, type ControlApi } from './contract.js';
 import { SetupControl } from './setup-service.js';
 
@@ -88,3 +90,33 @@ export function createControlApi(host: EngineHost): ControlApi {
     },
   };
 }
+
+export interface EngineService {
+  api: ControlApi;
+  /** Starts syncing when the settings say so (sync.enabled) and everything is configured. */
+  start(): Promise<void>;
+  stop(opts: { restore: boolean }): Promise<void>;
+  /** Stops without restore (unless the settings ask for restore on stop) and releases everything. */
+  close(opts?: { restore?: boolean }): Promise<void>;
+  logger: RootLogger;
+  /** The application itself, for tests and the CLI. */
+  host: EngineHost;
+}
+
+/** Loads settings, vault and journal; connects; returns the service with its ControlApi. Does not start syncing. */
+export async function createEngineService(opts: EngineServiceOptions): Promise<EngineService> {
+  const host = await openEngineHost(opts);
+  return {
+    api: createControlApi(host),
+    start: () => host.start(),
+    stop: (o) => host.stop(o),
+    close: async (o) => {
+      await host.close(o);
+      if (!opts.logger) await host.logger.close();
+    },
+    logger: host.logger,
+    host,
+  };
+}
+
+export type { EngineServiceOptions };

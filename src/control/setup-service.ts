@@ -6,7 +6,7 @@ import { SettingsStoreError } from '../platform/settings-store.js';
 import {
   ExpiryWatch, SetupAssistant, appCredentialState, missingForSetup, readExpiryInputs, type SetupEnvironment,
 } from '../setup/index.js';
-import type { EngineHost } from '../sync/service.js';
+import type { EngineHost } from '../app/service.js';
 import type { AuthStatus, ControlMethods, OptionalMethodName } from './contract.js';
 
 /** The engine's own stores behind the setup checks: they see (and save) exactly what the engine uses. */

@@ -1,27 +1,13 @@
 // What each side should show, computed from a row's rule, the global switches and what the PBX can do.
 // Both directions live here; neither knows about the journal (ownership.ts decides whether to act).
+import type { SettableCapabilities, TelephonyState } from './pbx-state.js';
 import type { ChatPresence, Language, Rule } from './status-rows.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Teams → STARFACE
 
-/**
- * What this PBX lets the bridge set for a user. The STARFACE adapter reports it (per PBX version and API);
- * the UI disables what is false, with the reason from `unavailableRuleFields`.
- */
-export interface PbxCapabilities {
-  /** userState.setDoNotDisturbSetting */
-  canSetDnd: boolean;
-  /** userState.setChatPresenceMessage (the chat status text) */
-  canSetChatPresenceMessage: boolean;
-  /** a setter for the ChatPresence enum — not found in any UCI source (reference §3.7), so off unless probed */
-  canSetChatPresence: boolean;
-  /** a settable telephony state ("show as in call") — STARFACE documents none (reference §1, peers §2.2) */
-  canSetTelephonyState: boolean;
-}
-
 /** What the documented UCI over XML-RPC can set: DND and the chat text, nothing else. */
-export const UCI_CAPABILITIES: Readonly<PbxCapabilities> = Object.freeze({
+export const UCI_CAPABILITIES: Readonly<SettableCapabilities> = Object.freeze({
   canSetDnd: true,
   canSetChatPresenceMessage: true,
   canSetChatPresence: false,
@@ -47,7 +33,7 @@ export interface DesiredPbxState {
   telephonyInCall?: boolean;
 }
 
-export function desiredPbxState(rule: Rule, switches: ForwardSwitches, caps: PbxCapabilities): DesiredPbxState {
+export function desiredPbxState(rule: Rule, switches: ForwardSwitches, caps: SettableCapabilities): DesiredPbxState {
   const out: DesiredPbxState = {};
   if (switches.setDnd && caps.canSetDnd && rule.dnd !== 'unchanged') out.dnd = rule.dnd === 'on';
   if (switches.setChatStatus && caps.canSetChatPresenceMessage && rule.chatText !== '') out.chatText = rule.chatText;
@@ -94,7 +80,7 @@ const REASONS: Record<Language, Record<'pbx' | 'switch', Record<RuleField, strin
  * Rule fields that have no effect, with the reason to show next to the disabled control. The PBX's inability
  * is reported before a switch being off (turning the switch on would not help).
  */
-export function unavailableRuleFields(switches: ForwardSwitches, caps: PbxCapabilities, language: Language = 'de'): Partial<Record<RuleField, string>> {
+export function unavailableRuleFields(switches: ForwardSwitches, caps: SettableCapabilities, language: Language = 'de'): Partial<Record<RuleField, string>> {
   const r = REASONS[language];
   const out: Partial<Record<RuleField, string>> = {};
   const check = (field: RuleField, can: boolean, on: boolean): void => {
@@ -110,8 +96,6 @@ export function unavailableRuleFields(switches: ForwardSwitches, caps: PbxCapabi
 
 // ---------------------------------------------------------------------------------------------------------------
 // STARFACE → Teams
-
-export type TelephonyState = 'idle' | 'ringing' | 'in-call';
 
 /** A Teams presence the bridge sets through its application presence session (setPresence). */
 export interface TeamsSessionState {

@@ -1,10 +1,11 @@
 // One user's Teams → STARFACE step, composed from the pure parts: echo guard → classify → rule → desired state
 // → ownership → minimal writes. The engine (sync/) does the I/O around it.
 import { classifyWithReason, type MatchLevel } from './classify.js';
-import { desiredPbxState, type DesiredPbxState, type PbxCapabilities } from './desired-state.js';
+import { desiredPbxState, type DesiredPbxState } from './desired-state.js';
 import type { KnownPbxState } from './diff.js';
 import type { JournalEntry } from './journal.js';
 import { DEFAULT_ECHO_GRACE_MS, isTeamsEcho, planPbxWrites, type PbxPlan } from './ownership.js';
+import type { SettableCapabilities } from './pbx-state.js';
 import type { Presence } from './presence.js';
 import { effectiveRows, ruleForRow } from './rules.js';
 import type { Settings } from './settings.js';
@@ -17,7 +18,7 @@ export interface ForwardInput {
   settings: ForwardSettings;
   /** effectiveRows(settings), computed once per cycle; computed here when omitted. */
   rows?: readonly StatusRow[];
-  caps: PbxCapabilities;
+  caps: SettableCapabilities;
   entry: JournalEntry;
   known: KnownPbxState;
   now: number;

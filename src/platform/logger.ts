@@ -2,18 +2,9 @@
 // console output. Every entry passes through redact() first, so no sink ever sees a secret.
 import fs from 'node:fs';
 import path from 'node:path';
+import { LogLevelSchema, type LogEntry, type LogLevel } from '../core/log-entry.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export interface LogEntry {
-  seq: number;
-  time: string;
-  level: LogLevel;
-  msg: string;
-  component?: string;
-  user?: string;
-  fields?: Record<string, unknown>;
-}
+export type { LogEntry, LogLevel };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -39,7 +30,7 @@ export interface LoggerOptions {
   console?: boolean;         // also print human-readable lines to stderr
 }
 
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+export const LOG_LEVELS: readonly LogLevel[] = LogLevelSchema.options;
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function isLogLevel(v: unknown): v is LogLevel {

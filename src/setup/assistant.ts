@@ -17,7 +17,7 @@ import { checkStarfaceAdmin, checkStarfaceConnection } from './starface.js';
 import { SETUP_STEPS, localizeStep, setPath, stepDefinition } from './steps.js';
 import { checkUciCredentials, checkUsers, loadDirectories, rosterFrom, storeUciPasswords } from './users.js';
 import { transportFor } from './environment.js';
-import type { RosterUser } from '../control/contract.js';
+import type { RosterUser } from '../core/roster.js';
 import {
   checkResult, tr, type CheckOptions, type CheckResult, type Lang, type LocalizedStep, type SetupField, type SetupStepDefinition, type SetupStepId,
 } from './types.js';

@@ -42,7 +42,7 @@ export function createSettingsStore(file: string, logger: Logger = silentLogger)
 
 /**
  * Files next to the settings file in headless mode: the same vault the engine service opens
- * (src/sync/service.ts: `<folder of the settings file>/vault.json`); `--vault` overrides it.
+ * (src/app/service.ts: `<folder of the settings file>/vault.json`); `--vault` overrides it.
  */
 export function setupPaths(settingsFile: string, vaultFile?: string): { settingsFile: string; vaultFile: string } {
   const abs = path.resolve(settingsFile);

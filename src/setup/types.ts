@@ -1,6 +1,6 @@
 // The setup assistant's vocabulary, shared by the terminal (`presence-bridge setup`) and the settings window:
 // steps are data (title, what to do, which fields to ask), and each step checks itself.
-import type { Roster } from '../control/contract.js';
+import type { Roster } from '../core/roster.js';
 
 export type Lang = 'de' | 'en';
 

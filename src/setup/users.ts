@@ -1,6 +1,6 @@
 // The user selection preview (who would be synced, who not and why) and the UCI credential check. The preview
 // uses the engine's own roster function, so what the assistant shows is what sync will do.
-import type { RosterUser } from '../control/contract.js';
+import type { RosterUser } from '../core/roster.js';
 import type { Settings } from '../core/settings.js';
 import { loginsWithPassword, uciPasswordSecretName } from '../core/uci-credentials.js';
 import type { HttpTransport } from '../platform/http-transport.js';

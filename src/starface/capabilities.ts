@@ -1,21 +1,7 @@
 // What this PBX lets the bridge do, as data: the UI disables what is missing and shows the reason.
 // Derived from the settings and from what the UCI sessions observed on the real PBX.
+import type { PbxCapabilities } from '../core/pbx-state.js';
 import type { UciSessionSettings } from './options.js';
-
-export type CapabilityName = 'canSetDnd' | 'canSetChatPresenceMessage' | 'canSetChatPresence' | 'canSetTelephonyState' | 'dndReadable';
-
-export interface PbxCapabilities {
-  canSetDnd: boolean;
-  canSetChatPresenceMessage: boolean;
-  /** The presence enum (AVAILABLE, AWAY, DO_NOT_DISTURB, …) itself, not only the text. */
-  canSetChatPresence: boolean;
-  /** "Show as in call": STARFACE derives the telephony state from calls; no request sets it. */
-  canSetTelephonyState: boolean;
-  /** Whether getUserState reports DND (if not, the bridge relies on what it wrote). */
-  dndReadable: boolean;
-  /** Why a capability is false (or not yet known), per capability. */
-  reasons: Partial<Record<CapabilityName, string>>;
-}
 
 /** Facts one UCI session learnt about the PBX; undefined = not observed yet. */
 export interface ObservedPbxFacts {

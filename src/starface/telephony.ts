@@ -1,6 +1,6 @@
 // Derives a user's telephony state from UCI call events (reference §3.8): there is no user-state event, so
 // the per-call states of `receiveCallState` are folded into ringing / in call / idle per user.
-export type TelephonyState = 'idle' | 'ringing' | 'in-call';
+import type { TelephonyState } from '../core/pbx-state.js';
 
 export type CallPhase = 'pending' | 'ringing' | 'in-call' | 'ended' | 'ignore';
 

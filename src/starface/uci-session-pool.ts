@@ -2,10 +2,11 @@
 // gate, each user's requests stay in order (the session's own queue), call events from the callback server
 // are forwarded per user, and the PBX's capabilities are derived from what the sessions observed.
 import { EventEmitter } from 'node:events';
+import type { PbxCapabilities } from '../core/pbx-state.js';
 import type { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import type { CallbackServer, CallStateEvent } from './callback-server.js';
-import { deriveCapabilities, type ObservedPbxFacts, type PbxCapabilities } from './capabilities.js';
+import { deriveCapabilities, type ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError } from './errors.js';
 import { Semaphore } from './limiter.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';

@@ -3,6 +3,7 @@
 // through one queue, so writes keep their order and never overlap a re-login. A `false`, a fault, an HTML page
 // or an HTTP error means "session lost": log in again, re-subscribe, retry once; then back off.
 import { EventEmitter } from 'node:events';
+import type { TelephonyState } from '../core/pbx-state.js';
 import type { HttpResponse, HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { uciAuthToken } from './auth.js';
@@ -10,7 +11,7 @@ import type { ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError, UciRequestError, UciUnsupportedError } from './errors.js';
 import type { Semaphore } from './limiter.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
-import { fromPbxTelephonyState, type TelephonyState } from './telephony.js';
+import { fromPbxTelephonyState } from './telephony.js';
 import { CHAT_PRESENCE_VALUES, UCI_PARAM, uciEventService, uciRequest, type ChatPresence } from './uci-names.js';
 import {
   asBoolean, asString, decodeMethodResponse, encodeMethodCall, isStruct, looksLikeHtml, type XmlRpcValue,

@@ -1,6 +1,6 @@
 // Connection tests for the settings page and `presence-bridge check`: each check says what it found and, when
 // it fails, exactly what to do. Checks never change anything on either side (no presence is set, no DND).
-import type { CheckReport } from '../control/contract.js';
+import type { CheckReport } from '../core/check-report.js';
 import type { Settings } from '../core/settings.js';
 import { STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { TransportError } from '../platform/http-transport.js';

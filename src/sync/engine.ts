@@ -6,7 +6,9 @@
 // - restorer.ts              putting back what the bridge changed (stop, deselect, start with sync off),
 // - status-reporter.ts       the sync status the UI shows.
 // Time comes from the injected clock only.
-import type { PbxCapabilitiesView, RestoreStatus, Roster, SyncStatus, UserLiveState } from '../control/contract.js';
+import type { RestoreStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
+import type { PbxCapabilitiesView } from '../core/pbx-state.js';
+import type { Roster } from '../core/roster.js';
 import { DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';

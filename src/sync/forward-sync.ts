@@ -9,7 +9,7 @@ import { planPbxWrites } from '../core/ownership.js';
 import type { Presence } from '../core/presence.js';
 import { effectiveRows } from '../core/rules.js';
 import type { Settings } from '../core/settings.js';
-import type { PbxCapabilities } from '../core/desired-state.js';
+import type { SettableCapabilities } from '../core/pbx-state.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { JournalStore } from './journal.js';
@@ -129,7 +129,7 @@ export class ForwardSync {
   }
 
   /** One user's presence from a cycle; returns true when the user's apply worker is to run (writes planned). */
-  private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: PbxCapabilities, now: number): boolean {
+  private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: SettableCapabilities, now: number): boolean {
     const login = rt.user.login;
     const { journal } = this.o;
     const entry = journal.entry(login, now);

@@ -2,10 +2,10 @@
 // (src/starface, src/teams). The engine never constructs a client itself: service.ts builds them from the
 // settings and hands the ports in, so a settings change can rebuild a side without touching the engine logic.
 import type { Presence } from '../core/presence.js';
-import type { TeamsSessionState, TelephonyState } from '../core/desired-state.js';
+import type { TeamsSessionState } from '../core/desired-state.js';
+import type { PbxCapabilities, TelephonyState } from '../core/pbx-state.js';
 import type { ChatPresence } from '../core/status-rows.js';
 import type { CallbackServer } from '../starface/callback-server.js';
-import type { PbxCapabilities as StarfaceCapabilities } from '../starface/capabilities.js';
 import type { StarfaceDirectory } from '../starface/rest-directory.js';
 import type { TelephonyChange } from '../starface/telephony.js';
 import type { UciSessionPool } from '../starface/uci-session-pool.js';
@@ -15,7 +15,7 @@ import type { PresenceReader } from '../teams/presence-reader.js';
 import type { PresenceWriter } from '../teams/presence-writer.js';
 import type { DirectoryPbxGroup, DirectoryPbxUser } from './roster.js';
 
-export type { StarfaceCapabilities, UciUserState, UciSessionStatus };
+export type { UciUserState, UciSessionStatus };
 
 /** The STARFACE side: one UCI session per synced user, call events, writes. */
 export interface PbxPort {
@@ -31,7 +31,7 @@ export interface PbxPort {
   lastState(login: string): UciUserState | undefined;
   /** Telephony from call events (ringing / in call / idle). */
   telephony(login: string): TelephonyState;
-  capabilities(): StarfaceCapabilities;
+  capabilities(): PbxCapabilities;
   /** Counts of sessions by status (for the sync state). */
   sessionCounts(): Record<UciSessionStatus, number>;
   onUserState(fn: (state: UciUserState) => void): () => void;

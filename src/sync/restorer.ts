@@ -7,7 +7,7 @@
 // many users are left and why, the users are marked in the journal (`restoreDue`), and while the sync stays
 // stopped the restore goes on in the background — at once when a user's UCI session logs in, and on a timer
 // for everything else — so they are back as soon as the PBX answers, at the latest at the next start.
-import type { RestoreReason, RestoreStatus } from '../control/contract.js';
+import type { RestoreReason, RestoreStatus } from '../core/engine-state.js';
 import { applyWrites, type KnownPbxState } from '../core/diff.js';
 import { forgetPbxField, settlePbxWrites, type JournalEntry } from '../core/journal.js';
 import { restorePlan } from '../core/ownership.js';

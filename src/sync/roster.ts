@@ -3,7 +3,7 @@
 // against the Microsoft directory (mail first, then userPrincipalName, then SMTP proxyAddresses; case-insensitive).
 // A user is only synced when nothing about the match is doubtful; everything else is a conflict with its reason,
 // because syncing the wrong person's DND is worse than syncing nobody.
-import type { Roster, RosterConflictReason, RosterUser } from '../control/contract.js';
+import type { Roster, RosterConflictReason, RosterUser } from '../core/roster.js';
 import { DirectoryIndex, type DirectoryUser } from '../teams/directory.js';
 
 /** A STARFACE user as the REST directory lists it. */

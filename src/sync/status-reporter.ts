@@ -1,7 +1,7 @@
 // The engine's sync status as the UI sees it: state, reason, counters, the time of the last good cycle, and the
 // health of the users' UCI sessions. Changes of state go out at once; a change of the reason alone (e.g. "1,200
 // of 2,000 STARFACE sessions are not connected" counting down during start-up) at most once a second.
-import type { RestoreStatus, SyncState, SyncStatus } from '../control/contract.js';
+import type { RestoreStatus, SyncState, SyncStatus } from '../core/engine-state.js';
 import type { Clock, TimerHandle } from '../platform/clock.js';
 
 const SYNC_REASON_EMIT_MS = 1_000;

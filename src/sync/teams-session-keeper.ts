@@ -8,7 +8,8 @@
 // the echo guard recognises it and the hang-up clears it. Only an answer that proves the request was refused
 // (a 4xx other than 408, or no request at all) takes the record back. Every failed write is logged at warn
 // with user, field and cause and counted, also when the call has ended before a retry.
-import { desiredTeamsSession, type TeamsSessionState, type TelephonyState } from '../core/desired-state.js';
+import { desiredTeamsSession, type TeamsSessionState } from '../core/desired-state.js';
+import type { TelephonyState } from '../core/pbx-state.js';
 import { recordTeamsSessionCleared, recordTeamsSessionIntent, recordTeamsSessionSet, type JournalEntry } from '../core/journal.js';
 import { teamsSessionAction } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';

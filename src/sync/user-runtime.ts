@@ -1,11 +1,12 @@
 // What the engine keeps per synced user while it runs, and how that looks to the UI (the control contract's
 // UserLiveState and capability view).
-import type { PbxCapabilitiesView, UserLiveState } from '../control/contract.js';
-import type { DesiredPbxState, PbxCapabilities, TelephonyState } from '../core/desired-state.js';
+import type { UserLiveState } from '../core/engine-state.js';
+import type { PbxCapabilities, PbxCapabilitiesView, SettableCapabilities, TelephonyState } from '../core/pbx-state.js';
+import type { DesiredPbxState } from '../core/desired-state.js';
 import type { KnownPbxState } from '../core/diff.js';
 import type { JournalEntry } from '../core/journal.js';
 import type { Presence } from '../core/presence.js';
-import type { StarfaceCapabilities, UciUserState } from './ports.js';
+import type { UciUserState } from './ports.js';
 import type { MatchedUser } from './roster.js';
 
 export interface UserRuntime {
@@ -46,7 +47,7 @@ export function liveUserState(rt: UserRuntime, entry: JournalEntry | undefined, 
 }
 
 /** What the rules may ask of this PBX. */
-export function coreCapabilities(c: StarfaceCapabilities): PbxCapabilities {
+export function coreCapabilities(c: PbxCapabilities): SettableCapabilities {
   return {
     canSetDnd: c.canSetDnd,
     canSetChatPresenceMessage: c.canSetChatPresenceMessage,
@@ -56,7 +57,7 @@ export function coreCapabilities(c: StarfaceCapabilities): PbxCapabilities {
 }
 
 /** The same with the reasons, for the UI. */
-export function capabilitiesView(c: StarfaceCapabilities): PbxCapabilitiesView {
+export function capabilitiesView(c: PbxCapabilities): PbxCapabilitiesView {
   const reasons: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.reasons)) if (v) reasons[k] = v;
   return { ...coreCapabilities(c), reasons };

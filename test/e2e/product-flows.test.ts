@@ -10,7 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
 import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
 import type { Settings } from '../../src/core/settings.js';
-import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { createEngineService, type EngineService } from '../../src/control/service.js';
 import {
   DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage,
 } from './renderer-harness.js';

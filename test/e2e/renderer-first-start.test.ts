@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
 import { MemorySecretStore } from '../../src/platform/vault.js';
-import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { createEngineService, type EngineService } from '../../src/control/service.js';
 import { DIST, HAVE_CHROMIUM, ensureRendererBuilt, eventually, launchChromium, openPage, screenshot } from './renderer-harness.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('renderer at first start (Chromium, real headless host, real engine, no settings file)', () => {

@@ -238,7 +238,7 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer shell and pages (Chromium, real headle
     expect(suite.engine().callsOf('settings.get').length).toBeGreaterThan(1); // reloaded after the save, still reported
     await page.getByRole('navigation').getByRole('button', { name: 'Statusübersicht' }).click();
     expect(await page.locator('.settings-problems').count()).toBe(0);
-  });
+  }, 120_000); // five page starts and a reconnect: minutes when the build machine is loaded
 
   it('switches the language to English, stores it in settings.ui.language, and keeps it after a reload', async () => {
     const page = await suite.start();

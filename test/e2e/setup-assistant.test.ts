@@ -11,7 +11,7 @@ import { MemorySecretStore } from '../../src/platform/vault.js';
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/graph/server.js';
 import { generateTenant, usersFromStarface } from '../../src/simulators/graph/tenant.js';
 import { startStarfaceSimulator, type SimUserInput, type StarfaceSimulator } from '../../src/simulators/starface/index.js';
-import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { createEngineService, type EngineService } from '../../src/control/service.js';
 import { DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage } from './renderer-harness.js';
 
 const PBX_USERS: SimUserInput[] = [

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../src/commands/demo-environment.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { createEngineService, type EngineService } from '../../src/control/service.js';
 import { waitFor } from '../integration/sync-helpers.js';
 import { FAULT_TUNING, TcpGate } from './fault-world.js';
 

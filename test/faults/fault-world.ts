@@ -7,7 +7,7 @@ import { dispatch } from '../../src/control/dispatch.js';
 import { NO_FAULTS } from '../../src/simulators/starface/options.js';
 import { FAST_TUNING, startSyncWorld, waitFor, type SyncWorld } from '../integration/sync-helpers.js';
 import type { SettingsInput } from '../../src/core/settings.js';
-import { createEngineService, type EngineServiceOptions } from '../../src/sync/service.js';
+import { createEngineService, type EngineServiceOptions } from '../../src/control/service.js';
 
 /** Short timeouts so a fault costs fractions of a second, not the production 30 s. */
 export const FAULT_TUNING: NonNullable<EngineServiceOptions['tuning']> = {

@@ -11,7 +11,7 @@ import { SETUP_STEP_IDS } from '../../src/setup/index.js';
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/graph/server.js';
 import { generateTenant, usersFromStarface } from '../../src/simulators/graph/tenant.js';
 import { startStarfaceSimulator, type SimUserInput, type StarfaceSimulator } from '../../src/simulators/starface/index.js';
-import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { createEngineService, type EngineService } from '../../src/control/service.js';
 
 const PBX_USERS: SimUserInput[] = [
   { login: '0001', password: 'Admin-Pass', email: 'admin@example.com', firstName: 'Admin', familyName: 'PBX', admin: true },

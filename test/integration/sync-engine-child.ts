@@ -1,7 +1,7 @@
 // A separate process running the engine service against simulators owned by the test (sync-crash.test.ts),
 // so the test can kill -9 it mid-cycle and start it again. argv: settingsFile vaultFile; env: PB_TEST_PASSPHRASE.
 import { createLogger } from '../../src/platform/logger.js';
-import { createEngineService } from '../../src/sync/service.js';
+import { createEngineService } from '../../src/control/service.js';
 import { FAST_TUNING } from './sync-helpers.js';
 
 const [settingsFile, vaultFile] = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { openVault } from '../../src/platform/vault.js';
-import { createEngineService, type EngineService } from '../../src/sync/service.js';
+import { createEngineService, type EngineService } from '../../src/control/service.js';
 import { FAST_TUNING, waitFor } from './sync-helpers.js';
 
 let env: DemoEnvironment;

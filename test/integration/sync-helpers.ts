@@ -2,7 +2,7 @@
 // `presence-bridge demo` runs), the engine service on top, and small helpers to drive and observe both sides.
 import { startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../src/commands/demo-environment.js';
 import { createLogger, type RootLogger } from '../../src/platform/logger.js';
-import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/sync/service.js';
+import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/control/service.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

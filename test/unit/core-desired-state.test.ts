@@ -11,20 +11,19 @@ import {
   telephonyFromUserState,
   unavailableRuleFields,
   type ForwardSwitches,
-  type PbxCapabilities,
   type ReverseSwitches,
-  type TelephonyState,
 } from '../../src/core/desired-state.js';
+import type { SettableCapabilities, TelephonyState } from '../../src/core/pbx-state.js';
 import { BUILT_IN_ROW_IDS, CHAT_PRESENCES, DND_ACTIONS, defaultRuleFor, type Rule } from '../../src/core/status-rows.js';
 
 const ALL_ON: ForwardSwitches = { setDnd: true, setChatStatus: true, setTelephonyState: true };
-const FULL: PbxCapabilities = { canSetDnd: true, canSetChatPresenceMessage: true, canSetChatPresence: true, canSetTelephonyState: true };
+const FULL: SettableCapabilities = { canSetDnd: true, canSetChatPresenceMessage: true, canSetChatPresence: true, canSetTelephonyState: true };
 
 const bools = [false, true] as const;
 const allSwitches: ForwardSwitches[] = bools.flatMap((setDnd) =>
   bools.flatMap((setChatStatus) => bools.map((setTelephonyState) => ({ setDnd, setChatStatus, setTelephonyState }))),
 );
-const allCaps: PbxCapabilities[] = bools.flatMap((canSetDnd) =>
+const allCaps: SettableCapabilities[] = bools.flatMap((canSetDnd) =>
   bools.flatMap((canSetChatPresenceMessage) =>
     bools.flatMap((canSetChatPresence) => bools.map((canSetTelephonyState) => ({ canSetDnd, canSetChatPresenceMessage, canSetChatPresence, canSetTelephonyState }))),
   ),

@@ -95,7 +95,7 @@ describe('engine loading', () => {
     const { loadEngineFactory, EngineMissingError } = await import('../../electron/engine-port.js');
     const dir = mkdtempSync(join(tmpdir(), 'pb-engine-'));
     try {
-      await expect(loadEngineFactory(dir)).rejects.toThrow(/dist\/src\/sync\/service\.js is missing.*npm run build/);
+      await expect(loadEngineFactory(dir)).rejects.toThrow(/dist\/src\/control\/service\.js is missing.*npm run build/);
       await expect(loadEngineFactory(dir)).rejects.toBeInstanceOf(EngineMissingError);
       writeFileSync(join(dir, 'empty.mjs'), 'export const nothing = 1;\n');
       await expect(loadEngineFactory(dir, join(dir, 'empty.mjs'))).rejects.toThrow(/has no createEngineService/);
@@ -111,8 +111,8 @@ describe('engine loading', () => {
 });
 
 describe('engine port', () => {
-  it("matches src/sync/service.ts's createEngineService (checked by the type checker)", async () => {
-    type RealFactory = typeof import('../../src/sync/service.js').createEngineService;
+  it("matches src/control/service.ts's createEngineService (checked by the type checker)", async () => {
+    type RealFactory = typeof import('../../src/control/service.js').createEngineService;
     type ShellFactory = import('../../electron/engine-port.js').EngineFactory;
     // Compiles only while the real factory can stand where the shell expects one.
     const fits = (f: RealFactory): ShellFactory => f;

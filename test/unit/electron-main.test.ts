@@ -109,6 +109,6 @@ describe('main process start-up with the electron module replaced by a stand-in'
     expect(electron.app.exitCode).toBe(1);
     expect(engineCalls()).toEqual([]);
     expect(mod.errorBoxes).toHaveLength(1);
-    expect(mod.errorBoxes[0]!.content).toMatch(/dist\/src\/sync\/service\.js is missing.*npm run build/);
+    expect(mod.errorBoxes[0]!.content).toMatch(/dist\/src\/control\/service\.js is missing.*npm run build/);
   });
 });

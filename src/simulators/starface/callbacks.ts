@@ -1,12 +1,13 @@
 // Delivers call-state events to the clients' XML-RPC servers (reference §3.8, §8.4): POST
 // `ucp.vNN.events.call.receiveCallState` to `{type}://{host}:{port}{path}?de.vertico.starface.user=<login>`,
-// in order per session, with bounded global concurrency, a short timeout and a few retries.
+// in order per session, a short timeout and a few retries. The agents' maxTotalSockets bound how many
+// deliveries are in flight at once (per scheme); further requests queue in the agent.
 import http from 'node:http';
 import https from 'node:https';
 import type { Logger } from '../../platform/logger.js';
-import { Semaphore } from '../../starface/limiter.js';
-import { encodeMethodCall, XmlRpcDateTime, type XmlRpcValue } from '../../starface/xmlrpc-codec.js';
 import type { CallbackTarget, SimCall, SimCallLeg, SimPbx, SimSession } from './pbx.js';
+import { eventService, Q, receiveCallState } from './wire.js';
+import { encodeCall, WireDateTime, type WireValue } from './xmlrpc.js';
 
 export interface CallbackStats {
   queued: number;
@@ -17,26 +18,29 @@ export interface CallbackStats {
 }
 
 export class CallbackDispatcher {
-  private readonly limiter: Semaphore;
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly httpAgent: http.Agent;
+  private httpAgent: http.Agent;
   private httpsAgent: https.Agent;
+  private readonly retiredAgents: http.Agent[] = [];
+  private agentConfig = { concurrency: 0, verifyTls: false };
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   readonly stats: CallbackStats = { queued: 0, sent: 0, failed: 0, retried: 0, dropped: 0 };
 
   constructor(private readonly pbx: SimPbx, private readonly log: Logger) {
-    this.limiter = new Semaphore(pbx.behaviour.callbackConcurrency);
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: pbx.behaviour.callbackConcurrency });
+    this.httpAgent = this.makeHttpAgent();
     this.httpsAgent = this.makeHttpsAgent();
     pbx.onLeg((login, call, leg) => this.onLeg(login, call, leg));
   }
 
   /** Applies changed behaviour options (concurrency, TLS verification). */
   reconfigure(): void {
-    this.limiter.setLimit(this.pbx.behaviour.callbackConcurrency);
-    this.httpsAgent.destroy();
+    const b = this.pbx.behaviour;
+    if (b.callbackConcurrency === this.agentConfig.concurrency && b.callbackVerifyTls === this.agentConfig.verifyTls) return;
+    // Deliveries in flight finish on the old agents (destroy() would cut them); those close with the dispatcher.
+    this.retiredAgents.push(this.httpAgent, this.httpsAgent);
+    this.httpAgent = this.makeHttpAgent();
     this.httpsAgent = this.makeHttpsAgent();
   }
 
@@ -48,12 +52,18 @@ export class CallbackDispatcher {
 
   close(): void {
     this.closed = true;
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    for (const a of [this.httpAgent, this.httpsAgent, ...this.retiredAgents]) a.destroy();
+  }
+
+  private makeHttpAgent(): http.Agent {
+    const n = this.pbx.behaviour.callbackConcurrency;
+    this.agentConfig = { concurrency: n, verifyTls: this.pbx.behaviour.callbackVerifyTls };
+    return new http.Agent({ keepAlive: true, maxSockets: n, maxTotalSockets: n });
   }
 
   private makeHttpsAgent(): https.Agent {
-    return new https.Agent({ keepAlive: true, maxSockets: this.pbx.behaviour.callbackConcurrency, rejectUnauthorized: this.pbx.behaviour.callbackVerifyTls });
+    const n = this.pbx.behaviour.callbackConcurrency;
+    return new https.Agent({ keepAlive: true, maxSockets: n, maxTotalSockets: n, rejectUnauthorized: this.pbx.behaviour.callbackVerifyTls });
   }
 
   private onLeg(login: string, call: SimCall, leg: SimCallLeg): void {
@@ -66,22 +76,21 @@ export class CallbackDispatcher {
     for (const s of sessions) {
       if (!s.callback) continue;
       for (const api of b.uciApis) {
-        const service = `ucp.${api}.events.call`;
-        if (!s.subscriptions.has(service)) continue;
-        const method = `${service}.receiveCallState`;
+        if (!s.subscriptions.has(eventService(api))) continue;
+        const method = receiveCallState(api);
         if (withQuirk) this.enqueue(s, s.callback, method, this.payload(call, '', true));
         this.enqueue(s, s.callback, method, this.payload(call, leg.state, false));
       }
     }
   }
 
-  private payload(call: SimCall, state: string, blank: boolean): Record<string, XmlRpcValue> {
+  private payload(call: SimCall, state: string, blank: boolean): Record<string, WireValue> {
     const now = new Date();
     const ts = this.pbx.behaviour.callbackTimestamp;
     return {
       id: call.id,
       state,
-      timestamp: ts === 'dateTime' ? new XmlRpcDateTime(now) : ts === 'epochMs' ? String(now.getTime()) : now.toISOString(),
+      timestamp: ts === 'dateTime' ? new WireDateTime(now) : ts === 'epochMs' ? String(now.getTime()) : now.toISOString(),
       callerNumber: blank ? '' : call.callerNumber,
       callerName: blank ? '' : call.callerName,
       calledNumber: blank ? '' : call.calledNumber,
@@ -90,8 +99,8 @@ export class CallbackDispatcher {
     };
   }
 
-  private enqueue(session: SimSession, target: CallbackTarget, method: string, payload: Record<string, XmlRpcValue>): void {
-    const body = encodeMethodCall(method, [payload]);
+  private enqueue(session: SimSession, target: CallbackTarget, method: string, payload: Record<string, WireValue>): void {
+    const body = encodeCall(method, [payload]);
     this.pending++;
     this.stats.queued++;
     const prev = this.chains.get(session.id) ?? Promise.resolve();
@@ -116,7 +125,7 @@ export class CallbackDispatcher {
         await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** (attempt - 1))));
       }
       try {
-        const status = await this.limiter.run(() => this.post(target, session.login, body));
+        const status = await this.post(target, session.login, body);
         if (status >= 200 && status < 300) {
           this.stats.sent++;
           this.pbx.count(`callback ${method}`);
@@ -134,7 +143,7 @@ export class CallbackDispatcher {
 
   private post(target: CallbackTarget, login: string, body: string): Promise<number> {
     const sep = target.path.includes('?') ? '&' : '?';
-    const path = `${target.path.startsWith('/') ? '' : '/'}${target.path}${sep}de.vertico.starface.user=${encodeURIComponent(login)}`;
+    const path = `${target.path.startsWith('/') ? '' : '/'}${target.path}${sep}${Q.user}=${encodeURIComponent(login)}`;
     const secure = target.type === 'https';
     const payload = Buffer.from(body, 'utf8');
     return new Promise((resolve, reject) => {

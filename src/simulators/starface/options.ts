@@ -1,10 +1,10 @@
 // Every PBX behaviour the reference marks unknown ([U]) or ASSUMPTION is a named option here, with the
 // default the reference suggests, so a test can switch it when a real PBX turns out to answer otherwise.
-import type { UciApiVersion } from '../../starface/uci-names.js';
+import type { UciGeneration } from './wire.js';
 
 export interface StarfaceSimBehaviour {
   /** UCI generations served (`ucp.v30.*`, `ucp.v22.*`). Default both. */
-  uciApis: UciApiVersion[];
+  uciApis: UciGeneration[];
   /** Accept legacy `hex(MD5(L*P))` UCI tokens (PBX ≤ 6.4.2.12). Default false (a current PBX). */
   acceptMd5Tokens: boolean;
   /** Answer to a wrong/unknown UCI token (§3.9 [U]): HTTP 401, a 302 to an HTML login page, or a fault. Default 'http401'. */

@@ -1,9 +1,10 @@
 // The simulated PBX's state and rules, without HTTP: accounts, UCI sessions, REST tokens and nonces, calls and
 // per-user telephony state. Every lookup is a map access so 2,000 users and sessions cost O(1) per request.
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimGroup, SimUser } from './users.js';
 import type { SimFaults, StarfaceSimBehaviour } from './options.js';
 import { NO_FAULTS } from './options.js';
+import { sameSecret } from './wire.js';
 
 export interface CallbackTarget {
   type: 'http' | 'https';
@@ -130,7 +131,7 @@ export class SimPbx {
     const colon = token.indexOf(':');
     if (colon > 0) {
       const user = this.byLogin.get(token.slice(0, colon));
-      if (user && safeEqual(user.uciToken, token)) return user;
+      if (user && sameSecret(user.uciToken, token)) return user;
       return undefined;
     }
     if (this.behaviour.acceptMd5Tokens && /^[0-9a-f]{32}$/.test(token)) return this.byMd5.get(token);
@@ -450,10 +451,4 @@ export function fullName(u: SimUser): string {
 function sameTarget(a: CallbackTarget | undefined, b: CallbackTarget | undefined): boolean {
   if (!a || !b) return a === b;
   return a.type === b.type && a.host === b.host && a.port === b.port && a.path === b.path;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

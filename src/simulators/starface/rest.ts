@@ -1,12 +1,10 @@
 // The `/rest` admin API (reference §4, §8.2): nonce/secret login with the real SHA-512 check, `authToken`
 // header guard (401 when missing or expired), users, accounts, groups with `assignableUsers[].assigned`.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../platform/logger.js';
 import { fullName, type SimPbx } from './pbx.js';
 import type { SimGroup, SimUser } from './users.js';
-
-const sha512 = (s: string): string => createHash('sha512').update(s, 'utf8').digest('hex');
+import { restAdSecret, restSecretFromHash, sameSecret } from './wire.js';
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
@@ -18,11 +16,6 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, { code: status, message });
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 function userJson(u: SimUser): Record<string, unknown> {
   return {
@@ -57,13 +50,13 @@ function checkLogin(pbx: SimPbx, body: unknown): SimUser | string {
     const decoded = Buffer.from(secret, 'base64').toString('utf8');
     const at = decoded.indexOf(nonce);
     const user = at > 0 ? pbx.user(decoded.slice(0, at)) : undefined;
-    if (!user || !safeEqual(decoded, `${user.login}${nonce}${user.password}`)) return 'wrong secret';
+    if (!user || !sameSecret(secret, restAdSecret(user.login, nonce, user.password))) return 'wrong secret';
     return user;
   }
   const colon = secret.indexOf(':');
   const user = colon > 0 ? pbx.user(secret.slice(0, colon)) : undefined;
   if (!user) return 'unknown login';
-  if (!safeEqual(secret, `${user.login}:${sha512(`${user.login}${nonce}${user.pwSha512Hex}`)}`)) return 'wrong secret';
+  if (!sameSecret(secret, restSecretFromHash(user.login, nonce, user.pwSha512Hex))) return 'wrong secret';
   return user;
 }
 

@@ -3,26 +3,10 @@
 // faults for calls without login and for unknown methods, HTTP 401 or an HTML login page for bad tokens).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../platform/logger.js';
-import { CHAT_PRESENCE_VALUES } from '../../starface/uci-names.js';
-import {
-  decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcDateTime, XmlRpcParseError, type XmlRpcValue,
-} from '../../starface/xmlrpc-codec.js';
 import { SimError, type CallbackTarget, type SimPbx, type SimSession } from './pbx.js';
 import type { SimUser } from './users.js';
-
-const PARAM = {
-  auth: 'de.vertico.starface.auth',
-  type: 'de.vertico.starface.callback.type',
-  host: 'de.vertico.starface.callback.host',
-  port: 'de.vertico.starface.callback.port',
-  path: 'de.vertico.starface.callback.path',
-};
-
-const METHOD_RE = /^ucp\.(v\d\d)\.requests\.([A-Za-z]+)\.([A-Za-z]+)$/;
-
-export const LOGIN_PAGE_HTML = '<!DOCTYPE html>\n<html><head><title>STARFACE Login</title></head><body>' +
-  '<form method="post" action="/login"><input name="forename"><input type="password" name="password">' +
-  '<button>Anmelden</button></form></body></html>\n';
+import { CHAT_PRESENCES, LOGIN_PAGE_HTML, Q, REQUEST_RE } from './wire.js';
+import { decodeCall, encodeFault, encodeResponse, WireDateTime, WireParseError, type WireValue } from './xmlrpc.js';
 
 class Fault extends Error {
   constructor(readonly code: number, message: string) {
@@ -35,17 +19,17 @@ interface Ctx {
   user: SimUser;
   api: string;
   session?: SimSession;
-  params: XmlRpcValue[];
+  params: WireValue[];
 }
 
-type Handler = (ctx: Ctx) => XmlRpcValue;
+type Handler = (ctx: Ctx) => WireValue;
 
 export function callbackFromQuery(q: URLSearchParams): CallbackTarget | undefined {
-  const host = q.get(PARAM.host);
-  const port = Number(q.get(PARAM.port));
+  const host = q.get(Q.callbackHost);
+  const port = Number(q.get(Q.callbackPort));
   if (!host || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
-  const type = q.get(PARAM.type) === 'https' ? 'https' : 'http';
-  return { type, host, port, path: q.get(PARAM.path) ?? '/' };
+  const type = q.get(Q.callbackType) === 'https' ? 'https' : 'http';
+  return { type, host, port, path: q.get(Q.callbackPath) ?? '/' };
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {
@@ -97,7 +81,7 @@ function subscribe(ctx: Ctx, on: boolean): boolean {
   return true;
 }
 
-function callStruct(ctx: Ctx, id: string): Record<string, XmlRpcValue> {
+function callStruct(ctx: Ctx, id: string): Record<string, WireValue> {
   const call = ctx.pbx.call(id);
   const leg = call?.legs.get(ctx.user.login);
   if (!call || !leg) throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, `UciException: no call with id ${id} for the current user`);
@@ -115,7 +99,7 @@ const HANDLERS: Record<string, Handler> = {
   'system.getServerVersion': (ctx) => ctx.pbx.behaviour.serverVersion,
   'userState.getUserState': (ctx) => {
     const u = ctx.user;
-    const state: Record<string, XmlRpcValue> = {
+    const state: Record<string, WireValue> = {
       avatarHash: u.avatarHash,
       chatPresence: u.chatPresence,
       telephonyState: ctx.pbx.telephonyState(u),
@@ -138,8 +122,8 @@ const HANDLERS: Record<string, Handler> = {
   },
   'userState.setChatPresence': (ctx) => {
     const p = str(ctx, 0, 'chatPresence');
-    if (!(CHAT_PRESENCE_VALUES as readonly string[]).includes(p)) {
-      throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, `UciException: unknown chat presence "${p}" (one of ${CHAT_PRESENCE_VALUES.join(', ')})`);
+    if (!(CHAT_PRESENCES as readonly string[]).includes(p)) {
+      throw new Fault(ctx.pbx.behaviour.faultCodes.badArguments, `UciException: unknown chat presence "${p}" (one of ${CHAT_PRESENCES.join(', ')})`);
     }
     ctx.user.chatPresence = p;
     return true;
@@ -168,7 +152,7 @@ const HANDLERS: Record<string, Handler> = {
     const entries = ctx.pbx.callListOf(ctx.user.login);
     const limit = typeof ctx.params[8] === 'number' && ctx.params[8] > 0 ? ctx.params[8] : 100;
     const offset = typeof ctx.params[7] === 'number' && ctx.params[7] > 0 ? ctx.params[7] : 0;
-    return { entries: entries.slice(offset, offset + limit).map((e) => ({ ...e, startTime: new XmlRpcDateTime(e.startTime) })), totalCount: entries.length };
+    return { entries: entries.slice(offset, offset + limit).map((e) => ({ ...e, startTime: new WireDateTime(e.startTime) })), totalCount: entries.length };
   },
 };
 
@@ -178,7 +162,7 @@ function answerBadToken(pbx: SimPbx, res: ServerResponse): void {
       sendLoginPage(res, 302);
       return;
     case 'fault':
-      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.illegalAccess, faultString: 'UciIllegalAccessException: authentication failed' }));
+      sendXml(res, encodeFault(pbx.behaviour.faultCodes.illegalAccess, 'UciIllegalAccessException: authentication failed'));
       return;
     default:
       res.writeHead(401, { 'Content-Type': 'text/plain; charset=UTF-8' });
@@ -193,7 +177,7 @@ export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, 
     return;
   }
   const q = url.searchParams;
-  const token = q.get(PARAM.auth) ?? '';
+  const token = q.get(Q.auth) ?? '';
   const user = token ? pbx.authenticateUciToken(token) : undefined;
   if (!user) {
     pbx.count('uci rejected: bad token');
@@ -203,18 +187,18 @@ export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, 
   }
 
   let method: string;
-  let params: XmlRpcValue[];
+  let params: WireValue[];
   try {
-    ({ method, params } = await decodeMethodCall(body));
+    ({ method, params } = decodeCall(body));
   } catch (err) {
     pbx.count('uci rejected: malformed body');
-    const msg = err instanceof XmlRpcParseError ? err.message : String(err);
-    sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.badArguments, faultString: `UciException: ${msg}` }));
+    const msg = err instanceof WireParseError ? err.message : String(err);
+    sendXml(res, encodeFault(pbx.behaviour.faultCodes.badArguments, `UciException: ${msg}`));
     return;
   }
   pbx.count(method);
 
-  const m = METHOD_RE.exec(method);
+  const m = REQUEST_RE.exec(method);
   const api = m?.[1] ?? '';
   const key = m ? `${m[2]}.${m[3]}` : '';
   const known = m && (pbx.behaviour.uciApis as string[]).includes(api)
@@ -225,7 +209,7 @@ export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, 
       res.writeHead(404, { 'Content-Length': 0 });
       res.end();
     } else {
-      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.unknownMethod, faultString: `No such handler: ${method}` }));
+      sendXml(res, encodeFault(pbx.behaviour.faultCodes.unknownMethod, `No such handler: ${method}`));
     }
     return;
   }
@@ -236,41 +220,41 @@ export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, 
     if (key === 'connection.login') {
       if (!user.uciAllowed) {
         log.debug('UCI login refused: user lacks the UCI right', { login: user.login });
-        if (pbx.behaviour.loginDeniedAnswer === 'false') sendXml(res, encodeMethodResponse(false));
-        else sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.illegalAccess, faultString: 'UciIllegalAccessException: the user is not allowed to use UCI' }));
+        if (pbx.behaviour.loginDeniedAnswer === 'false') sendXml(res, encodeResponse(false));
+        else sendXml(res, encodeFault(pbx.behaviour.faultCodes.illegalAccess, 'UciIllegalAccessException: the user is not allowed to use UCI'));
         return;
       }
       const s = pbx.openSession(user.login, cookieId, callback);
-      sendXml(res, encodeMethodResponse(true), { 'Set-Cookie': `JSESSIONID=${s.id}; Path=/; HttpOnly` });
+      sendXml(res, encodeResponse(true), { 'Set-Cookie': `JSESSIONID=${s.id}; Path=/; HttpOnly` });
       return;
     }
     const session = pbx.findSession(user.login, cookieId);
     if (key === 'connection.keepAlive') {
       if (session) pbx.touch(session);
-      sendXml(res, encodeMethodResponse(Boolean(session)));
+      sendXml(res, encodeResponse(Boolean(session)));
       return;
     }
     if (key === 'connection.logout') {
       if (session) pbx.closeSession(session);
-      sendXml(res, encodeMethodResponse(true));
+      sendXml(res, encodeResponse(true));
       return;
     }
     if (!session) {
-      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.notConnected, faultString: 'UcpNotConnectedException: the UCI client is not connected; call login first' }));
+      sendXml(res, encodeFault(pbx.behaviour.faultCodes.notConnected, 'UcpNotConnectedException: the UCI client is not connected; call login first'));
       return;
     }
     pbx.touch(session);
     if (callback && pbx.behaviour.callbackParamsOnEveryRequest) session.callback = callback;
     const value = HANDLERS[key]!({ pbx, user, api, session, params });
-    sendXml(res, encodeMethodResponse(value));
+    sendXml(res, encodeResponse(value));
   } catch (err) {
     if (err instanceof Fault) {
-      sendXml(res, encodeFault({ faultCode: err.code, faultString: err.message }));
+      sendXml(res, encodeFault(err.code, err.message));
     } else if (err instanceof SimError) {
-      sendXml(res, encodeFault({ faultCode: pbx.behaviour.faultCodes.badArguments, faultString: `UciException: ${err.message}` }));
+      sendXml(res, encodeFault(pbx.behaviour.faultCodes.badArguments, `UciException: ${err.message}`));
     } else {
       log.error('simulator bug in UCI handler', { method, error: (err as Error).message });
-      sendXml(res, encodeFault({ faultCode: 500, faultString: 'UciException: internal error' }));
+      sendXml(res, encodeFault(500, 'UciException: internal error'));
     }
   }
 }

@@ -1,9 +1,9 @@
 // Simulated PBX accounts: the users file (`--users-file`), generated users (`--users N`), and the hashes the
 // PBX keeps. Like a real PBX the simulator checks credentials against hex(SHA512(password)); it keeps the
 // plain password only for the ActiveDirectory REST variant and legacy MD5 tokens, which need it.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { sha512Hex, uciMd5Token, uciTokenFromHash } from './wire.js';
 
 export const UsersFileSchema = z.object({
   users: z.array(z.object({
@@ -58,9 +58,6 @@ export interface SimGroup {
   members: Set<number>;
 }
 
-const sha512 = (s: string): string => createHash('sha512').update(s, 'utf8').digest('hex');
-const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
-
 export function buildUsers(inputs: SimUserInput[]): { users: SimUser[]; groups: SimGroup[] } {
   const parsed = UsersFileSchema.parse({ users: inputs }).users;
   const seen = new Set<string>();
@@ -69,7 +66,7 @@ export function buildUsers(inputs: SimUserInput[]): { users: SimUser[]; groups: 
   parsed.forEach((u, i) => {
     if (seen.has(u.login)) throw new Error(`Users file: login "${u.login}" appears twice; login IDs must be unique.`);
     seen.add(u.login);
-    const pwSha512Hex = sha512(u.password);
+    const pwSha512Hex = sha512Hex(u.password);
     const user: SimUser = {
       id: i + 1,
       login: u.login,
@@ -82,12 +79,12 @@ export function buildUsers(inputs: SimUserInput[]): { users: SimUser[]; groups: 
       groups: [...new Set(u.groups)],
       password: u.password,
       pwSha512Hex,
-      uciToken: `${u.login}:${sha512(`${u.login}*${pwSha512Hex}`)}`,
-      md5Token: md5(`${u.login}*${u.password}`),
+      uciToken: uciTokenFromHash(u.login, pwSha512Hex),
+      md5Token: uciMd5Token(u.login, u.password),
       dnd: false,
       chatPresence: 'AVAILABLE',
       chatPresenceMessage: '',
-      avatarHash: sha512(`avatar:${u.login}`).slice(0, 32),
+      avatarHash: sha512Hex(`avatar:${u.login}`).slice(0, 32),
       redirectAlwaysActive: false,
       phoneRegistered: true,
       personId: `person-${i + 1}`,

@@ -1,11 +1,12 @@
-// The engine as a service: settings file, vault, journal, logger, connections and the SyncEngine behind one
-// object, and the control contract on top of it (src/control/service.ts). Hosted headless by
-// `presence-bridge run` (HTTP + SSE) and by the Electron shell (IPC).
+// The application: settings file, vault, journal, logger, connections and the SyncEngine behind one object
+// (EngineHost), with its lifecycle. The control contract sits on top of it (src/control/service.ts); hosted
+// headless by `presence-bridge run` (HTTP + SSE) and by the Electron shell (IPC).
 import path from 'node:path';
-import type {
-  AuthStatus, CheckReport, CheckTarget, ControlApi, ControlEvent, PbxCapabilitiesView, Roster, SyncStatus, UserLiveState,
-} from '../control/contract.js';
-import { createControlApi } from '../control/service.js';
+import type { CheckReport, CheckTarget } from '../core/check-report.js';
+import type { BridgeEvent } from '../core/engine-events.js';
+import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
+import type { PbxCapabilitiesView } from '../core/pbx-state.js';
+import type { Roster } from '../core/roster.js';
 import {
   SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, missingForSync, settingsMigrations, settingsVersionOf,
   validateSettings, type Settings, type SettingsInput,
@@ -15,13 +16,13 @@ import { loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, u
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
 import { SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
+import { checkMicrosoft, checkStarface } from '../sync/checks.js';
+import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from '../sync/connections.js';
+import { SyncEngine, type EngineEvent, type SyncEngineOptions } from '../sync/engine.js';
+import { JournalStore } from '../sync/journal.js';
+import { directoryPortFrom } from '../sync/ports.js';
+import { buildRoster } from '../sync/roster.js';
 import { loadAppCredential } from '../teams/index.js';
-import { checkMicrosoft, checkStarface } from './checks.js';
-import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from './connections.js';
-import { SyncEngine, type EngineEvent, type SyncEngineOptions } from './engine.js';
-import { JournalStore } from './journal.js';
-import { directoryPortFrom } from './ports.js';
-import { buildRoster } from './roster.js';
 
 export interface EngineServiceOptions {
   /** Per-user data folder (settings.json, vault.json, journal.json, logs/): what the Electron shell passes. */
@@ -43,18 +44,6 @@ export interface EngineServiceOptions {
   tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'teamsRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'restoreRetry' | 'pollIntervalMs'>> };
 }
 
-export interface EngineService {
-  api: ControlApi;
-  /** Starts syncing when the settings say so (sync.enabled) and everything is configured. */
-  start(): Promise<void>;
-  stop(opts: { restore: boolean }): Promise<void>;
-  /** Stops without restore (unless the settings ask for restore on stop) and releases everything. */
-  close(opts?: { restore?: boolean }): Promise<void>;
-  logger: RootLogger;
-  /** The service itself, for tests and the CLI. */
-  host: EngineHost;
-}
-
 /** What the control adapter needs; every method is what one contract method does. */
 export class EngineHost {
   settings: Settings;
@@ -63,7 +52,7 @@ export class EngineHost {
   private engine: SyncEngine | undefined;
   private engineUnsub: (() => void) | undefined;
   private authUnsub: (() => void) | undefined;
-  private readonly listeners = new Set<(e: ControlEvent) => void>();
+  private readonly listeners = new Set<(e: BridgeEvent) => void>();
   private deviceCode: { userCode: string; verificationUri: string; expiresAt: string } | undefined;
   private appCredentialInvalid: string | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
@@ -105,7 +94,7 @@ export class EngineHost {
         logger: this.logger,
         ...this.opts.tuning?.engine,
       });
-      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => this.emit(e as ControlEvent));
+      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => this.emit(e));
     } else {
       log.warn('Sync cannot start yet: the settings are incomplete', { missing: this.conns.missing });
     }
@@ -151,12 +140,12 @@ export class EngineHost {
     await this.journal.close().catch(() => undefined);
   }
 
-  subscribe(fn: (e: ControlEvent) => void): () => void {
+  subscribe(fn: (e: BridgeEvent) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  private emit(e: ControlEvent): void {
+  private emit(e: BridgeEvent): void {
     for (const l of this.listeners) {
       try {
         l(e);
@@ -450,10 +439,10 @@ function secretLabel(name: string): string {
   return name.startsWith('starface.user.') ? 'starface.user.<login>.password' : name;
 }
 
-/** Loads settings, vault and journal; connects; returns the service with its ControlApi. Does not start syncing. */
-export async function createEngineService(opts: EngineServiceOptions): Promise<EngineService> {
+/** Loads settings, vault and journal and connects. Does not start syncing. */
+export async function openEngineHost(opts: EngineServiceOptions): Promise<EngineHost> {
   const dataDir = opts.dataDir ?? (opts.settingsFile ? path.dirname(path.resolve(opts.settingsFile)) : undefined);
-  if (!dataDir) throw new Error('createEngineService needs dataDir or settingsFile.');
+  if (!dataDir) throw new Error('openEngineHost needs dataDir or settingsFile.');
   const settingsFile = opts.settingsFile ?? path.join(dataDir, 'settings.json');
   const logger = opts.logger ?? createLogger({ file: path.join(dataDir, 'logs', 'presence-bridge.log'), console: opts.logToConsole ?? false });
   const store = new SettingsStore<Settings>({
@@ -490,15 +479,5 @@ export async function createEngineService(opts: EngineServiceOptions): Promise<E
 
   const host = new EngineHost(store, secrets, journal, logger, opts, settings, problems);
   await host.connect();
-  return {
-    api: createControlApi(host),
-    start: () => host.start(),
-    stop: (o) => host.stop(o),
-    close: async (o) => {
-      await host.close(o);
-      if (!opts.logger) await logger.close();
-    },
-    logger,
-    host,
-  };
+  return host;
 }

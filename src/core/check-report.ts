@@ -1,0 +1,18 @@
+// The result of a connection test (Connections page, `presence-bridge check`): one line per check.
+import { z } from 'zod';
+
+export const CheckTargetSchema = z.enum(['microsoft', 'starface']);
+export type CheckTarget = z.output<typeof CheckTargetSchema>;
+
+export const CheckReportSchema = z.object({
+  target: CheckTargetSchema,
+  ok: z.boolean(),
+  checks: z.array(z.object({
+    id: z.string(),
+    label: z.string(),
+    ok: z.boolean(),
+    message: z.string(),
+    fix: z.string().optional(),
+  })),
+});
+export type CheckReport = z.output<typeof CheckReportSchema>;
