@@ -25,8 +25,11 @@ export interface WrittenValue<T> extends ConfirmedValue<T> {
    * possibly written: restore puts the replaced value back, and the forward direction writes again.
    */
   unconfirmed?: true;
-  /** For an unconfirmed write: the record it replaced (absent: none), which holds again if the write never happened. */
-  previous?: ConfirmedValue<T>;
+  /**
+   * For an unconfirmed write: the record it replaced (absent: none), which holds again if the write never
+   * happened — itself possibly unconfirmed (a write after a crash over one whose outcome is still unknown).
+   */
+  previous?: ConfirmedValue<T> & { unconfirmed?: true };
 }
 
 export interface PbxJournal {
@@ -123,10 +126,11 @@ export function recordPbxIntent(entry: JournalEntry, write: PbxWrite, before: Pb
   const prev = entry.pbx[write.field] as WrittenValue<PbxWrite['value']> | undefined;
   // The same write is already recorded and not confirmed (recorded ahead, or left by a crash): it stands.
   if (prev?.unconfirmed && prev.value === write.value) return entry;
-  const base = prev?.unconfirmed ? prev.previous : prev;
   const next = recordPbxWrite(entry, write, before, now);
   const written = { ...(next.pbx[write.field] as WrittenValue<PbxWrite['value']>), unconfirmed: true as const };
-  if (base) written.previous = confirmedPart(base);
+  // An earlier write whose outcome is still unknown may have taken effect: if this one never happens, that one
+  // holds again, still unconfirmed (only one level is kept).
+  if (prev) written.previous = prev.unconfirmed ? { ...confirmedPart(prev), unconfirmed: true } : confirmedPart(prev);
   return { ...next, pbx: { ...next.pbx, [write.field]: written } };
 }
 
@@ -217,7 +221,7 @@ const written = <T extends z.ZodType>(value: T) => z.object({
   at: time,
   replaced: value.optional(),
   unconfirmed: z.literal(true).optional(),
-  previous: z.object({ value, at: time, replaced: value.optional() }).optional(),
+  previous: z.object({ value, at: time, replaced: value.optional(), unconfirmed: z.literal(true).optional() }).optional(),
 });
 const sessionState = { availability: z.string(), activity: z.string() };
 

@@ -137,7 +137,10 @@ export class ForwardSync {
     // While a write for the user is queued or running, journal and known state may be mid-update (a DND
     // recorded ahead of its PBX call): ownership is then decided by the apply worker, never by the cycle.
     const busy = this.o.busy(login);
-    if (!busy && plan.writes.length > 0) this.o.writer.recordAhead(rt, plan.writes, plan.entry);
+    // Recorded ahead only where the value each write replaces is known (read from the PBX, or kept from an
+    // earlier write); a user whose session has not read the PBX yet is recorded by the worker after the login.
+    const aheadable = plan.writes.length > 0 && plan.writes.every((w) => rt.known[w.field] !== undefined || plan.entry.pbx[w.field] !== undefined);
+    if (!busy && aheadable) this.o.writer.recordAhead(rt, plan.writes, plan.entry);
     else if (plan.entry !== entry && !busy) journal.set(login, plan.entry);
     const teamsChanged = !rt.presence || rt.presence.availability !== presence.availability || rt.presence.activity !== presence.activity
       || rt.presence.outOfOffice !== presence.outOfOffice;

@@ -99,6 +99,19 @@ describe('write intents (recorded before the write is sent)', () => {
     expect(withdrawPbxWrite(first, 'dnd', T0).pbx.dnd).toBeUndefined();
   });
 
+  it('over a write whose outcome is unknown, falls back to that one (it may have taken effect), never to nothing', () => {
+    // A crash left "DND on" unconfirmed; after the restart the next cycle plans "DND off".
+    const crashed = recordPbxIntent(newJournalEntry('1001', T0), { field: 'dnd', value: true }, false, T0);
+    const next = recordPbxIntent(crashed, { field: 'dnd', value: false }, undefined, T0 + 1);
+    expect(next.pbx.dnd).toEqual({ value: false, at: T0 + 1, replaced: false, unconfirmed: true, previous: { value: true, at: T0, replaced: false, unconfirmed: true } });
+    const back = withdrawPbxWrite(next, 'dnd', T0 + 2);
+    expect(back.pbx.dnd).toEqual({ value: true, at: T0, replaced: false, unconfirmed: true });
+    // The PBX shows the DND on: it is the bridge's (not the user's), and it is switched off.
+    const plan = planPbxWrites({ mode: 'respect-manual', entry: back, desired: { dnd: false }, known: { dnd: true }, now: T0 + 2 });
+    expect(plan.dndLeftAlone).toBe(false);
+    expect(plan.writes).toEqual([{ field: 'dnd', value: false }]);
+  });
+
   it('stays unconfirmed while the PBX does not report the field (e.g. DND not readable)', () => {
     const dnd = recordPbxIntent(newJournalEntry('1001', T0), { field: 'dnd', value: true }, false, T0);
     expect(settlePbxWrites(dnd, { chatText: 'x' }, T0 + 1)).toBe(dnd);
