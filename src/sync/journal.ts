@@ -16,9 +16,24 @@ import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js'
 
 export const JOURNAL_FILE_VERSION = 1;
 
+/**
+ * Which PBX and which Microsoft tenant the entries belong to, and what reaches that PBX again — no secrets: the
+ * UCI passwords stay in the vault (by login). See connection-switch.ts.
+ */
+export interface JournalConnection {
+  /** The PBX the PBX values were written to (its normalised address). */
+  pbx: string;
+  /** The tenant and app registration the Teams sessions belong to. */
+  teams: string;
+  /** The settings sections needed to reach that PBX (starface, network), as they were. */
+  starface: Record<string, unknown>;
+  network: Record<string, unknown>;
+}
+
 interface JournalFile {
   version: number;
   savedAt: string;
+  connection?: JournalConnection;
   entries: Journal;
   /** login → Microsoft object id, so a Teams session can be cleared even after the user left the roster. */
   microsoftIds?: Record<string, string>;
@@ -48,6 +63,7 @@ export interface JournalLoadResult {
 export class JournalStore {
   private entries = new Map<string, JournalEntry>();
   private readonly ids = new Map<string, string>();
+  private conn: JournalConnection | undefined;
   private dirty = false;
   /** Counts changes; `savedSeq` is the highest count known to be on disk. */
   private changeSeq = 0;
@@ -90,6 +106,9 @@ export class JournalStore {
       );
       return { journal: j, problems };
     }
+    if (file.connection && typeof file.connection === 'object' && typeof file.connection.pbx === 'string' && typeof file.connection.teams === 'string') {
+      j.conn = file.connection;
+    }
     const { journal, invalid } = parseJournal(file.entries);
     for (const [login, entry] of Object.entries(journal)) j.entries.set(login, entry);
     for (const [login, id] of Object.entries(file.microsoftIds ?? {})) if (typeof id === 'string' && journal[login]) j.ids.set(login, id);
@@ -103,6 +122,22 @@ export class JournalStore {
 
   get(login: string): JournalEntry | undefined {
     return this.entries.get(login);
+  }
+
+  /** The PBX and tenant the entries belong to (undefined: a file from before this was recorded). */
+  get connection(): JournalConnection | undefined {
+    return this.conn;
+  }
+
+  set connection(c: JournalConnection | undefined) {
+    if (JSON.stringify(c) === JSON.stringify(this.conn)) return;
+    this.conn = c;
+    this.markDirty();
+  }
+
+  /** The file this journal is kept in. */
+  get file(): string {
+    return this.opts.file;
   }
 
   /** The user's entry, or a fresh empty one (not stored until `set`). */
@@ -226,7 +261,10 @@ export class JournalStore {
     this.dirty = false;
     const seq = this.changeSeq;
     const microsoftIds = Object.fromEntries([...this.ids].filter(([login]) => this.entries.has(login)));
-    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date(this.clock.now()).toISOString(), entries: Object.fromEntries(this.entries), microsoftIds };
+    const body: JournalFile = {
+      version: JOURNAL_FILE_VERSION, savedAt: new Date(this.clock.now()).toISOString(), ...(this.conn ? { connection: this.conn } : {}),
+      entries: Object.fromEntries(this.entries), microsoftIds,
+    };
     const data = JSON.stringify(body);
     const p = (async () => {
       try {

@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { dispatch } from '../../src/control/dispatch.js';
 import { NO_FAULTS } from '../../src/simulators/starface/options.js';
+import { expect } from 'vitest';
 import { FAST_TUNING, startSyncWorld, waitFor, type SyncWorld } from '../integration/sync-helpers.js';
 import type { SettingsInput } from '../../src/core/settings.js';
 import { createEngineService, type EngineServiceOptions } from '../../src/control/service.js';
@@ -150,3 +151,15 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
   if (opts.start !== false) await w.service.start();
   return fw;
 }
+
+/** Every user gets the bridge's chat text; three of them DND as well. Resolves when all of it is on the PBX. */
+export async function bridgeTouchesEveryone(w: FaultWorld): Promise<string[]> {
+  const dnd = w.logins.filter((l) => l !== '0001').slice(0, 3);
+  await waitFor(() => w.logins.every((l) => w.pbxUser(l).chatPresenceMessage === 'Offline'), 15_000, 'first apply');
+  for (const l of dnd) w.setTeams(l, 'DoNotDisturb');
+  await waitFor(() => dnd.every((l) => w.pbxUser(l).dnd && w.pbxUser(l).chatPresenceMessage === 'Nicht stören'), 10_000, 'DND written');
+  await w.service.host.syncEngine!.idle();
+  expect(w.notBack()).toHaveLength(w.logins.length);
+  return dnd;
+}
+

@@ -5,18 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../src/control/contract.js';
 import { waitFor } from '../integration/sync-helpers.js';
-import { startFaultWorld, type FaultWorld, type PbxFault } from './fault-world.js';
-
-/** Every user gets the bridge's chat text; three of them DND as well. Resolves when all of it is on the PBX. */
-async function bridgeTouchesEveryone(w: FaultWorld): Promise<string[]> {
-  const dnd = w.logins.filter((l) => l !== '0001').slice(0, 3);
-  await waitFor(() => w.logins.every((l) => w.pbxUser(l).chatPresenceMessage === 'Offline'), 15_000, 'first apply');
-  for (const l of dnd) w.setTeams(l, 'DoNotDisturb');
-  await waitFor(() => dnd.every((l) => w.pbxUser(l).dnd && w.pbxUser(l).chatPresenceMessage === 'Nicht stören'), 10_000, 'DND written');
-  await w.service.host.syncEngine!.idle();
-  expect(w.notBack()).toHaveLength(w.logins.length);
-  return dnd;
-}
+import { bridgeTouchesEveryone, startFaultWorld, type PbxFault } from './fault-world.js';
 
 describe.each<PbxFault>(['http503', 'refused'])('PBX unreachable (%s)', (fault) => {
   it('a stop with restore says in its reply and in state.snapshot who is not restored, and restores them as soon as the PBX answers', async () => {
