@@ -80,6 +80,11 @@ export const UserLiveStateSchema = z.object({
     dnd: z.boolean().nullable(),
     chatText: z.string().nullable(),
     telephony: TelephonyStateSchema,
+    /**
+     * Where `dnd` comes from: read from the PBX, or as set by the bridge (most STARFACEs do not report DND over
+     * UCI, so a DND key pressed on the phone is not seen), or unknown. Absent from engines before this field.
+     */
+    dndSource: z.enum(['pbx', 'bridge', 'unknown']).optional(),
   }),
   /** What the bridge itself set in Teams (reverse direction), if anything. */
   teamsSession: z.object({ availability: z.string(), activity: z.string() }).nullable(),

@@ -4,6 +4,7 @@ import { classifyWithReason } from '../core/classify.js';
 import { presenceFromGraph } from '../core/presence.js';
 import { effectiveRows } from '../core/rules.js';
 import { builtInRow, isBuiltInRowId } from '../core/status-rows.js';
+import { UciUnsupportedError, type UciSession } from '../starface/index.js';
 import { MicrosoftAuth } from '../teams/auth.js';
 import { presenceItems } from '../teams/presence-reader.js';
 import { loadAppCredential } from '../teams/index.js';
@@ -75,13 +76,13 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
     const session = testUciSession(settings, transport, env, user.login);
     try {
       if (!(await session.start())) throw new Error(session.lastError ?? 'UCI login failed');
-      const before = await session.getUserState();
-      const readable = before.dndFrom === 'pbx';
-      const previous = readable ? before.dnd : undefined;
+      const before = await stateIfReadable(session);
+      const readable = before?.dndFrom === 'pbx';
+      const previous = readable ? before?.dnd : undefined;
       details.push(tr(lang, `DND vorher: ${onOff(previous, lang)}`, `DND before: ${onOff(previous, lang)}`));
       const verify = async (want: boolean): Promise<void> => {
-        const s = await session.getUserState();
-        if (s.dndFrom === 'pbx' && s.dnd !== want) {
+        const s = await stateIfReadable(session);
+        if (s?.dndFrom === 'pbx' && s.dnd !== want) {
           throw new Error(tr(lang, `Die STARFACE meldet DND ${onOff(s.dnd, lang)} statt ${onOff(want, lang)}.`, `STARFACE reports DND ${onOff(s.dnd, lang)} instead of ${onOff(want, lang)}.`));
         }
       };
@@ -111,4 +112,14 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
       details,
     }, now);
   }, microsoftAndStarfaceSetUp);
+}
+
+/** The user's state, or undefined where the PBX offers no getUserState (then only the writes are tested). */
+async function stateIfReadable(session: UciSession): Promise<Awaited<ReturnType<UciSession['getUserState']>> | undefined> {
+  try {
+    return await session.getUserState();
+  } catch (err) {
+    if (err instanceof UciUnsupportedError) return undefined;
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 // the PBX compares strings, so upper case or a dropped leading zero nibble fails the login.
 import { createHash } from 'node:crypto';
 
-export type UciTokenAlgorithm = 'sha512' | 'md5';
+export type UciTokenAlgorithm = 'sha512' | 'md5' | 'ad-base64';
 export type RestLoginType = 'Internal' | 'ActiveDirectory';
 
 export function sha512Hex(text: string): string {
@@ -16,11 +16,13 @@ export function md5Hex(text: string): string {
 /**
  * UCI URL token for `de.vertico.starface.auth`.
  * sha512 (PBX ≥ 6.4.2.19): `L + ":" + hex(SHA512(L + "*" + hex(SHA512(P))))`;
- * md5 (legacy PBX ≤ 6.4.2.12): `hex(MD5(L + "*" + P))`.
+ * md5 (legacy PBX ≤ 6.4.2.12): `hex(MD5(L + "*" + P))`;
+ * ad-base64 (Active Directory users, one public client [T]): `Base64(L + "*" + P)` of the UTF-8 bytes.
  * The result is a password equivalent: never log it.
  */
 export function uciAuthToken(login: string, password: string, algorithm: UciTokenAlgorithm = 'sha512'): string {
   if (algorithm === 'md5') return md5Hex(`${login}*${password}`);
+  if (algorithm === 'ad-base64') return Buffer.from(`${login}*${password}`, 'utf8').toString('base64');
   return uciAuthTokenFromHash(login, sha512Hex(password));
 }
 

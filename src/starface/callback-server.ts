@@ -6,13 +6,13 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { TelephonyState } from '../core/pbx-state.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { CallTracker, fromPbxTelephonyState, type TelephonyChange } from './telephony.js';
 import { CALLBACK_METHODS, UCI_PARAM } from './uci-names.js';
 import type { CallbackTarget } from './uci-session.js';
-import { asString, decodeMethodCall, encodeFault, encodeMethodResponse, isStruct, type XmlRpcValue } from './xmlrpc-codec.js';
+import { asString, decodeMethodCall, encodeFault, encodeMethodResponse, isStruct, type XmlRpcValue } from './xmlrpc/index.js';
 
 export interface CallbackServerOptions {
   /** Bind address; default 127.0.0.1. Use 0.0.0.0 when the PBX is on another machine. */
@@ -36,6 +36,13 @@ export interface CallbackServerOptions {
    * that is present must always match.
    */
   requireUserParam?: boolean;
+  /**
+   * The `de.vertico.starface.auth` value real PBXs append (the user's UCI token, addendum [C]), checked in
+   * constant time in addition to the path token: 'when-present' (default) refuses a wrong value and accepts
+   * none (older PBXs, our simulator); 'required' also refuses events without it — and events of sessions
+   * without a token to compare (OAuth); 'off' ignores it.
+   */
+  authParam?: 'when-present' | 'required' | 'off';
   /** Serve HTTPS (callback type "https"); the PBX must trust this certificate. */
   tls?: { key: string; cert: string };
   /** getUserState saying idle clears tracked calls only if no call event came within this time; default 10 s. */
@@ -56,7 +63,7 @@ export interface CallStateEvent {
   method: string;
 }
 
-export type CallbackRejectReason = 'method' | 'path' | 'user' | 'too-large' | 'malformed' | 'unknown-method' | 'bad-params';
+export type CallbackRejectReason = 'method' | 'path' | 'user' | 'auth' | 'too-large' | 'malformed' | 'unknown-method' | 'bad-params';
 
 export interface CallbackServerStats {
   accepted: number;
@@ -76,6 +83,8 @@ type Events = {
 interface Registration {
   login: string;
   token: string;
+  /** The UCI token the user's session logs in with (undefined: none, e.g. OAuth). */
+  expectedAuth?: () => string | undefined;
 }
 
 const RECEIVE = new Set<string>(CALLBACK_METHODS.receiveCallState);
@@ -97,7 +106,7 @@ export class CallbackServer extends EventEmitter<Events> {
   private publicBase: URL | undefined;
   private readonly counters: CallbackServerStats = {
     accepted: 0,
-    rejected: { method: 0, path: 0, user: 0, 'too-large': 0, malformed: 0, 'unknown-method': 0, 'bad-params': 0 },
+    rejected: { method: 0, path: 0, user: 0, auth: 0, 'too-large': 0, malformed: 0, 'unknown-method': 0, 'bad-params': 0 },
   };
 
   constructor(private readonly opts: CallbackServerOptions = {}) {
@@ -145,16 +154,21 @@ export class CallbackServer extends EventEmitter<Events> {
     });
   }
 
-  /** A fresh path token for a user's UCI session; replaces the user's previous token. */
+  /** SHA-256 fingerprint of the HTTPS certificate (for the PBX admin to check); undefined over plain HTTP. */
+  get certificateFingerprint(): string | undefined {
+    return this.opts.tls ? new X509Certificate(this.opts.tls.cert).fingerprint256 : undefined;
+  }
+
   /** The base URL the PBX is told (after start), e.g. http://192.0.2.10:8765. */
   get publicUrl(): string | undefined {
     return this.publicBase?.origin;
   }
 
-  register(login: string): CallbackTarget {
+  /** A fresh path token for a user's UCI session; replaces the user's previous token. */
+  register(login: string, opts: { expectedAuth?: () => string | undefined } = {}): CallbackTarget {
     if (!this.publicBase) throw new Error('Start the callback server before registering sessions.');
     this.unregister(login);
-    const reg: Registration = { login, token: randomBytes(24).toString('base64url') };
+    const reg: Registration = { login, token: randomBytes(24).toString('base64url'), expectedAuth: opts.expectedAuth };
     this.byToken.set(reg.token, reg);
     this.byLogin.set(login, reg);
     const base = this.publicBase;
@@ -232,10 +246,20 @@ export class CallbackServer extends EventEmitter<Events> {
     res.end(body);
   }
 
+  /**
+   * What the log may say about a request path: never the path itself (it may carry a session's token in any
+   * case, encoding or position), only whether it looked like the events prefix and how long it was.
+   */
   private safePath(url: string | undefined): string {
     const path = (url ?? '').split('?')[0] ?? '';
-    const at = path.lastIndexOf(`${this.prefix}/`);
-    return at >= 0 ? `${path.slice(0, at)}${this.prefix}/…` : path.slice(0, 80);
+    let decoded = path;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      // keep the raw form for the comparison
+    }
+    const looksLikeEvents = decoded.replace(/\/+/g, '/').toLowerCase().includes(`${this.prefix.toLowerCase()}/`);
+    return looksLikeEvents ? `${this.prefix}/… (${path.length} chars)` : `(another path, ${path.length} chars)`;
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -265,7 +289,12 @@ export class CallbackServer extends EventEmitter<Events> {
     }
     const userParam = url.searchParams.get(UCI_PARAM.user);
     if (userParam === null ? this.requireUserParam : userParam !== reg.login) {
-      this.reject(req, res, 'user', 403, `The ${UCI_PARAM.user} parameter is missing or does not belong to this path.`, { user: reg.login, claimed: userParam ?? undefined });
+      this.reject(req, res, 'user', 403, `The ${UCI_PARAM.user} parameter is missing or does not belong to this path.`, { user: reg.login, claimed: userParam?.slice(0, 64) });
+      req.resume();
+      return;
+    }
+    if (!this.authAccepted(reg, url.searchParams.get(UCI_PARAM.auth))) {
+      this.reject(req, res, 'auth', 403, `The ${UCI_PARAM.auth} parameter is missing or wrong.`, { user: reg.login });
       req.resume();
       return;
     }
@@ -295,11 +324,20 @@ export class CallbackServer extends EventEmitter<Events> {
     });
   }
 
+  private authAccepted(reg: Registration, given: string | null): boolean {
+    const mode = this.opts.authParam ?? 'when-present';
+    if (mode === 'off') return true;
+    if (given === null) return mode === 'when-present';
+    const expected = reg.expectedAuth?.();
+    if (expected === undefined) return mode === 'when-present';
+    return sameSecret(given, expected);
+  }
+
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse, reg: Registration, body: Buffer): Promise<void> {
     let method: string;
     let params: XmlRpcValue[];
     try {
-      ({ method, params } = await decodeMethodCall(body));
+      ({ method, params } = decodeMethodCall(body, { maxBytes: this.maxBody }));
     } catch (err) {
       this.reject(req, res, 'malformed', 400, 'The body is not an XML-RPC methodCall.', { user: reg.login, error: (err as Error).message });
       return;
@@ -358,4 +396,13 @@ export class CallbackServer extends EventEmitter<Events> {
     const change = this.tracker.apply(event.login, event.callId, event.state);
     if (change) this.emit('telephony', change);
   }
+}
+
+/**
+ * Constant-time comparison of two secrets (hashed first, so their lengths leak nothing). A space counts as "+":
+ * a base64 token appended without URL encoding arrives with its "+" read as spaces.
+ */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (v: string): Buffer => createHash('sha256').update(v.replace(/ /g, '+'), 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -2,6 +2,7 @@
 // Derived from the settings and from what the UCI sessions observed on the real PBX.
 import type { PbxCapabilities } from '../core/pbx-state.js';
 import type { UciSessionSettings } from './options.js';
+import type { UciApiVersion } from './uci-names.js';
 
 /** Facts one UCI session learnt about the PBX; undefined = not observed yet. */
 export interface ObservedPbxFacts {
@@ -10,6 +11,12 @@ export interface ObservedPbxFacts {
   dndWriteRejected?: string;
   chatMessageWriteRejected?: string;
   providedEvents?: string[];
+  /** getProvidedRequests as listed (services or methods). */
+  providedRequests?: string[];
+  /** The generation per service, from the lists or a fallback that worked. */
+  serviceVersions?: Record<string, UciApiVersion>;
+  /** Whether userState.getUserState exists (in either generation). */
+  userStateReadable?: boolean;
   serverVersion?: string;
 }
 
@@ -38,6 +45,9 @@ export function deriveCapabilities(settings: Pick<UciSessionSettings, 'dndSource
   if (settings.dndSource === 'written') {
     dndReadable = false;
     reasons.dndReadable = 'DND is taken from what the bridge wrote (option dndSource = "written").';
+  } else if (facts.userStateReadable === false) {
+    dndReadable = false;
+    reasons.dndReadable = 'This STARFACE offers no userState.getUserState: the board shows DND as set by the bridge, and a DND key pressed on the phone is not seen.';
   } else if (facts.dndInUserState === undefined) {
     dndReadable = false;
     reasons.dndReadable = 'Not known yet: no UCI session has read a user state.';

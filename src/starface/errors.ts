@@ -10,7 +10,8 @@ export class UciRequestError extends Error {
     readonly kind: UciFailureKind,
     readonly method: string,
     message: string,
-    readonly details: { status?: number; faultCode?: number; faultString?: string; cause?: unknown } = {},
+    /** sessionAlive: keepAlive still said true afterwards, so this was the request's own failure (e.g. no such method). */
+    readonly details: { status?: number; faultCode?: number; faultString?: string; cause?: unknown; sessionAlive?: boolean } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
   }

@@ -9,10 +9,12 @@ import type { CallbackServer, CallStateEvent } from './callback-server.js';
 import { deriveCapabilities, type ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError } from './errors.js';
 import { Semaphore } from './limiter.js';
+import { LoginBackoff, LoginBudget } from './login-pacing.js';
+import { StarfaceOAuthClient, type StarfaceOAuthOptions } from './oauth.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import type { TelephonyChange } from './telephony.js';
 import type { ChatPresence } from './uci-names.js';
-import { UciSession, type UciSessionStatus, type UciUserState } from './uci-session.js';
+import { normalizeBaseUrl, UciSession, type UciSessionStatus, type UciUserState } from './uci-session.js';
 
 export interface UciSessionPoolOptions {
   baseUrl: string;
@@ -24,6 +26,10 @@ export interface UciSessionPoolOptions {
   settings?: Partial<UciSessionSettings>;
   /** Logins in flight at once (first logins and re-logins alike); default 20. */
   maxConcurrentLogins?: number;
+  /** OAuth client settings, used when settings.uciCredential is 'oauth' (client id, secret, scope). */
+  oauth?: Omit<StarfaceOAuthOptions, 'baseUrl' | 'transport' | 'logger'>;
+  /** Re-logins of all users of this PBX together (token bucket); default 50 a second, bursts of 200. */
+  reloginBudget?: { perSecond: number; burst: number };
   logger?: Logger;
 }
 
@@ -62,6 +68,10 @@ export class UciSessionPool extends EventEmitter<Events> {
   private closed = false;
   /** What the sessions learnt about the PBX (shared, so only the first sessions probe). */
   private readonly facts: ObservedPbxFacts = {};
+  private readonly budget: LoginBudget;
+  private readonly oauth: StarfaceOAuthClient | undefined;
+  /** Per user, kept across remove/add, so re-selecting a user does not reset the pacing of its logins. */
+  private readonly backoffs = new Map<string, LoginBackoff>();
 
   constructor(private readonly opts: UciSessionPoolOptions) {
     super();
@@ -69,6 +79,10 @@ export class UciSessionPool extends EventEmitter<Events> {
     this.gate = new Semaphore(opts.maxConcurrentLogins ?? 20);
     this.logoutGate = new Semaphore(Math.max(1, opts.maxConcurrentLogins ?? 20));
     this.log = (opts.logger ?? silentLogger).child({ component: 'starface-pool' });
+    this.budget = new LoginBudget(opts.reloginBudget?.perSecond ?? 50, opts.reloginBudget?.burst ?? 200);
+    this.oauth = this.settings.uciCredential === 'oauth'
+      ? new StarfaceOAuthClient({ ...opts.oauth, baseUrl: normalizeBaseUrl(opts.baseUrl), transport: opts.transport, logger: opts.logger })
+      : undefined;
     const cb = opts.callbackServer;
     if (cb) {
       const onTelephony = (c: TelephonyChange): void => {
@@ -112,17 +126,23 @@ export class UciSessionPool extends EventEmitter<Events> {
     const existing = this.sessions.get(login);
     if (existing) return existing;
     const cb = this.opts.callbackServer;
+    // The callback server checks the auth value the PBX appends against the token this session logs in with.
+    const tokenOf = { session: undefined as UciSession | undefined };
     const session = new UciSession({
       baseUrl: this.opts.baseUrl,
       login,
       password: () => this.opts.passwordFor(login),
       transport: this.opts.transport,
-      callback: cb ? cb.register(login) : undefined,
+      callback: cb ? cb.register(login, { expectedAuth: () => tokenOf.session?.authToken }) : undefined,
       settings: this.settings,
       loginGate: this.gate,
       sharedFacts: this.facts,
+      backoff: this.backoffFor(login),
+      oauth: this.oauth,
+      reloginBudget: this.budget,
       logger: this.opts.logger,
     });
+    tokenOf.session = session;
     session.on('status', (status, error) => this.emit('status', login, status, error));
     session.on('userState', (state) => {
       cb?.reconcile(login, state.telephonyState);
@@ -216,6 +236,15 @@ export class UciSessionPool extends EventEmitter<Events> {
     this.closed = true;
     for (const u of this.unsubscribe.splice(0)) u();
     await Promise.all([...this.sessions.keys()].map((l) => this.remove(l)));
+  }
+
+  private backoffFor(login: string): LoginBackoff {
+    let b = this.backoffs.get(login);
+    if (!b) {
+      b = new LoginBackoff({ initialMs: this.settings.backoffInitialMs, maxMs: this.settings.backoffMaxMs, stableMs: this.settings.stableSessionMs });
+      this.backoffs.set(login, b);
+    }
+    return b;
   }
 
   private require(login: string): UciSession {

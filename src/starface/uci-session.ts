@@ -1,21 +1,26 @@
 // One UCI session per user over XML-RPC (reference §3): token in the URL, login, subscribeEvents with the
 // callback coordinates, keepAlive on a timer, getUserState, DND and chat text. Every request of a user runs
 // through one queue, so writes keep their order and never overlap a re-login. A `false`, a fault, an HTML page
-// or an HTTP error means "session lost": log in again, re-subscribe, retry once; then back off.
+// or an HTTP error means "session lost": log in again, re-subscribe, retry once — but logins are paced
+// (login-pacing.ts), and a value the codec cannot write is that write's own error, never a lost session.
 import { EventEmitter } from 'node:events';
 import type { TelephonyState } from '../core/pbx-state.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import type { HttpResponse, HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { uciAuthToken } from './auth.js';
 import type { ObservedPbxFacts } from './capabilities.js';
 import { UciNotConnectedError, UciRequestError, UciUnsupportedError } from './errors.js';
 import type { Semaphore } from './limiter.js';
+import { LoginBackoff, type LoginBudget } from './login-pacing.js';
+import type { StarfaceOAuthClient } from './oauth.js';
 import { resolveSessionSettings, type UciSessionSettings } from './options.js';
 import { fromPbxTelephonyState } from './telephony.js';
+import { callEventVersion, discoverOnce, mayBeMethodFailure, probeChatPresenceSetter, probeMethod, versionOf, type ProbeContext } from './uci-discovery.js';
 import { CHAT_PRESENCE_VALUES, UCI_PARAM, uciEventService, uciRequest, type ChatPresence } from './uci-names.js';
 import {
-  asBoolean, asString, decodeMethodResponse, encodeMethodCall, isStruct, looksLikeHtml, type XmlRpcValue,
-} from './xmlrpc-codec.js';
+  asBoolean, asString, decodeMethodResponse, encodeMethodCall, EncodingError, isStruct, looksLikeHtml, type XmlRpcInput, type XmlRpcStruct, type XmlRpcValue,
+} from './xmlrpc/index.js';
 
 /** Where the PBX delivers call events for this session (from CallbackServer.register). */
 export interface CallbackTarget {
@@ -60,6 +65,13 @@ export interface UciSessionOptions {
    * chat presence setter, the others skip it (hundreds of sessions need not ask the same question).
    */
   sharedFacts?: ObservedPbxFacts;
+  /** The user's login pacing; a pool keeps one per user, so a re-created session goes on with it. */
+  backoff?: LoginBackoff;
+  /** Required when settings.uciCredential is 'oauth': issues the access tokens sent as de.vertico.starface.jwt. */
+  oauth?: StarfaceOAuthClient;
+  /** Re-logins of all sessions of a PBX share this budget (the first login of a session does not take from it). */
+  reloginBudget?: LoginBudget;
+  clock?: Clock;
   logger?: Logger;
 }
 
@@ -70,6 +82,8 @@ export interface UciSessionStats {
   relogins: number;
   loginFailures: number;
   keepAlives: number;
+  /** Writes refused by the codec (e.g. a control character in a text): nothing was sent. */
+  encodingErrors: number;
 }
 
 type Events = {
@@ -84,7 +98,7 @@ export class UciSession extends EventEmitter<Events> {
   readonly login: string;
   readonly settings: UciSessionSettings;
   readonly facts: ObservedPbxFacts;
-  readonly stats: UciSessionStats = { requests: 0, failures: 0, logins: 0, relogins: 0, loginFailures: 0, keepAlives: 0 };
+  readonly stats: UciSessionStats = { requests: 0, failures: 0, logins: 0, relogins: 0, loginFailures: 0, keepAlives: 0, encodingErrors: 0 };
   lastError: string | undefined;
 
   private readonly base: string;
@@ -95,7 +109,8 @@ export class UciSession extends EventEmitter<Events> {
   private queue: Promise<unknown> = Promise.resolve();
   private tickTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private attempt = 0;
+  private readonly backoff: LoginBackoff;
+  private readonly encodingErrorsLogged = new Set<string>();
   private everConnected = false;
   private stopped = false;
   private lastStateReadAt = 0;
@@ -109,6 +124,7 @@ export class UciSession extends EventEmitter<Events> {
     this.facts = opts.sharedFacts ?? {};
     this.base = normalizeBaseUrl(opts.baseUrl);
     this.log = (opts.logger ?? silentLogger).child({ component: 'starface-uci', user: opts.login });
+    this.backoff = opts.backoff ?? new LoginBackoff(loginPacing(this.settings), opts.clock ?? systemClock);
   }
 
   get status(): UciSessionStatus {
@@ -129,6 +145,12 @@ export class UciSession extends EventEmitter<Events> {
     if (this.statusValue !== 'idle') return Promise.resolve(this.statusValue === 'connected');
     this.setStatus('connecting');
     return this.exec(async () => {
+      // A session re-created for the same user goes on with that user's pacing.
+      if (this.backoff.waitMs() > 0) {
+        this.lastError = 'waiting before the next login (paced)';
+        this.scheduleReconnect();
+        return false;
+      }
       const ok = await this.connectNow();
       if (!ok) this.scheduleReconnect();
       return ok;
@@ -143,7 +165,7 @@ export class UciSession extends EventEmitter<Events> {
     await this.exec(async () => {
       if (this.statusValue === 'connected') {
         try {
-          await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'logout'), [], 3_000);
+          await this.rpc(uciRequest(versionOf(this, 'connection'), 'connection', 'logout'), [], 3_000);
         } catch (err) {
           this.log.debug('UCI logout failed (ignored)', { error: (err as Error).message });
         }
@@ -155,7 +177,7 @@ export class UciSession extends EventEmitter<Events> {
   getUserState(): Promise<UciUserState> {
     return this.exec(async () => {
       this.assertConnected();
-      return this.readState(true);
+      return this.readState();
     });
   }
 
@@ -185,10 +207,10 @@ export class UciSession extends EventEmitter<Events> {
       }
       this.assertConnected();
       try {
-        await this.invoke(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [presence]);
+        await this.invoke(uciRequest(versionOf(this, 'userState'), 'userState', 'setChatPresence'), [presence]);
       } catch (err) {
-        // A fault or 404 on a live session: the PBX has no such request (the value was checked above).
-        if (err instanceof UciRequestError && (err.kind === 'fault' || err.details.status === 404)) this.facts.chatPresenceSetter = false;
+        // A method-level failure on a live session: the PBX has no such request (the value was checked above).
+        if (err instanceof UciRequestError && err.details.sessionAlive) this.facts.chatPresenceSetter = false;
         throw err;
       }
       this.facts.chatPresenceSetter = true;
@@ -200,10 +222,10 @@ export class UciSession extends EventEmitter<Events> {
   /** A userState write whose fault is kept as a capability fact (what the PBX refuses), cleared by a success. */
   private async writeUserState(method: string, value: boolean | string, rejected: 'dndWriteRejected' | 'chatMessageWriteRejected'): Promise<void> {
     try {
-      await this.invoke(uciRequest(this.settings.uciApi, 'userState', method), [value]);
+      await this.invoke(uciRequest(versionOf(this, 'userState'), 'userState', method), [value]);
       delete this.facts[rejected];
     } catch (err) {
-      if (err instanceof UciRequestError && err.kind === 'fault') this.facts[rejected] = err.details.faultString ?? err.message;
+      if (err instanceof UciRequestError && err.details.sessionAlive) this.facts[rejected] = err.details.faultString ?? err.message;
       throw err;
     }
   }
@@ -236,38 +258,50 @@ export class UciSession extends EventEmitter<Events> {
   private async connectNow(): Promise<boolean> {
     if (this.stopped) return false;
     const relogin = this.everConnected;
-    const api = this.settings.uciApi;
+    const api = versionOf(this, 'connection');
+    const ctx = this.probeContext();
     try {
       const run = async (): Promise<void> => {
-        const password = await (typeof this.opts.password === 'function' ? this.opts.password() : this.opts.password);
-        if (!password) throw new Error(`no UCI password stored for user ${this.login}; enter it under Connections > STARFACE users`);
-        this.token = uciAuthToken(this.login, password, this.settings.tokenAlgorithm);
+        if (this.settings.uciCredential === 'oauth') {
+          this.token = undefined;
+          await this.oauthToken();
+        } else {
+          const password = await this.password();
+          if (!password) throw new Error(`no UCI password stored for user ${this.login}; enter it under Connections > STARFACE users`);
+          this.token = uciAuthToken(this.login, password, this.settings.tokenAlgorithm);
+        }
         this.cookie = undefined;
+        this.backoff.loginStarted();
         const ok = await this.rpc(uciRequest(api, 'connection', 'login'), []);
         if (ok !== true) {
           throw new UciRequestError('false', 'login', `STARFACE refused the UCI login of user ${this.login} (answered ${JSON.stringify(ok)}): check the password and that the user may use UCI`);
         }
+        this.stats.logins++;
+        if (relogin) this.stats.relogins++;
+        // Discovery and probes run once per PBX (the facts are shared by the pool) and are never fatal by
+        // themselves. Sessions that wait for another's discovery keep their gate slot, so they do not pile up.
+        if (this.settings.discoverServices) await discoverOnce(ctx);
       };
       await (this.opts.loginGate ? this.opts.loginGate.run(run) : run());
-      this.stats.logins++;
-      if (relogin) this.stats.relogins++;
-
-      if (this.settings.discoverServices && this.facts.providedEvents === undefined) await this.discover();
       if (this.opts.callback) {
-        const service = uciEventService(api, 'call');
-        const arg: XmlRpcValue = this.settings.subscribeArgument === 'array' ? [service] : service;
-        const ok = await this.rpc(uciRequest(api, 'service', 'subscribeEvents'), [arg]);
+        const service = uciEventService(callEventVersion(this), 'call');
+        const arg: XmlRpcInput = this.settings.subscribeArgument === 'array' ? [service] : service;
+        const ok = await this.rpc(uciRequest(versionOf(this, 'service'), 'service', 'subscribeEvents'), [arg]);
         if (ok !== true) throw new UciRequestError('false', 'subscribeEvents', `STARFACE refused to subscribe ${service} (answered ${JSON.stringify(ok)})`);
       }
-      await this.readState(false);
-      if (this.settings.chatPresenceSetter === 'probe' && this.facts.chatPresenceSetter === undefined) await this.probeChatPresenceSetter();
+      if (this.facts.userStateReadable !== false) {
+        const got = await probeMethod(ctx, 'userState', 'getUserState', []);
+        this.facts.userStateReadable = got !== undefined;
+        if (got) this.applyState(got.value);
+      }
+      if (this.settings.chatPresenceSetter === 'probe' && this.facts.chatPresenceSetter === undefined) await probeChatPresenceSetter(ctx, this.lastStateValue?.chatPresence);
     } catch (err) {
       this.stats.loginFailures++;
       this.lastError = (err as Error).message;
-      this.log.warn(relogin ? 'UCI re-login failed' : 'UCI login failed', { error: this.lastError });
+      this.log.warn(relogin ? 'UCI re-login failed' : 'UCI login failed', { error: this.lastError, nextLoginInMs: Math.round(this.backoff.waitMs()) });
       return false;
     }
-    this.attempt = 0;
+    this.backoff.connected();
     this.everConnected = true;
     this.lastError = undefined;
     this.setStatus('connected');
@@ -277,82 +311,83 @@ export class UciSession extends EventEmitter<Events> {
     return true;
   }
 
-  private async discover(): Promise<void> {
-    const api = this.settings.uciApi;
-    try {
-      const events = await this.rpc(uciRequest(api, 'service', 'getProvidedEvents'), []);
-      const requests = await this.rpc(uciRequest(api, 'service', 'getProvidedRequests'), []);
-      const version = await this.rpc(uciRequest(api, 'system', 'getServerVersion'), []);
-      this.facts.providedEvents = Array.isArray(events) ? events.map((e) => asString(e)) : [];
-      this.facts.serverVersion = asString(version) || undefined;
-      this.log.debug('STARFACE UCI services', { events: this.facts.providedEvents, requests: Array.isArray(requests) ? requests.map((r) => asString(r)) : [], version: this.facts.serverVersion });
-    } catch (err) {
-      // Discovery is informative only; a PBX without it still works.
-      this.facts.providedEvents = [];
-      this.log.debug('UCI service discovery not available', { error: (err as Error).message });
-    }
-  }
-
-  /** Writes the current presence back once: a fault (or 404) with a live session means "no such request". */
-  private async probeChatPresenceSetter(): Promise<void> {
-    const current = this.lastStateValue?.chatPresence;
-    if (!current || !(CHAT_PRESENCE_VALUES as readonly string[]).includes(current)) return;
-    try {
-      await this.rpc(uciRequest(this.settings.uciApi, 'userState', 'setChatPresence'), [current]);
-      this.facts.chatPresenceSetter = true;
-    } catch (err) {
-      if (!(err instanceof UciRequestError) || !(err.kind === 'fault' || (err.kind === 'http' && err.details.status === 404))) throw err;
-      if (!(await this.stillLoggedIn())) throw err;
-      this.facts.chatPresenceSetter = false;
-    }
-    this.log.debug('chat presence setter probed', { available: this.facts.chatPresenceSetter });
+  private probeContext(): ProbeContext {
+    return {
+      settings: this.settings, facts: this.facts, log: this.log,
+      rpc: (method, params) => this.rpc(method, params),
+      stillLoggedIn: () => this.stillLoggedIn(),
+    };
   }
 
   private async stillLoggedIn(): Promise<boolean> {
     try {
-      return (await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'keepAlive'), [])) === true;
+      return (await this.rpc(uciRequest(versionOf(this, 'connection'), 'connection', 'keepAlive'), [])) === true;
     } catch {
       return false;
     }
   }
 
   /**
-   * A request with recovery: a fault or 404 on a live session is the request's own error (thrown as is);
-   * anything else is a lost session → re-login, re-subscribe, one retry.
+   * A request with recovery: a fault, HTTP error, HTML page or unreadable answer while keepAlive still says
+   * true is the request's own error (thrown, marked sessionAlive: e.g. a method the PBX does not have);
+   * anything else is a lost session → re-login (paced), re-subscribe, one retry.
    */
-  private async invoke(method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
+  private async invoke(method: string, params: XmlRpcInput[]): Promise<XmlRpcValue> {
     try {
       return await this.rpc(method, params);
     } catch (err) {
+      if (err instanceof EncodingError) this.noteEncodingError(method, err);
       if (!(err instanceof UciRequestError)) throw err;
-      const maybeMethodError = err.kind === 'fault' || (err.kind === 'http' && err.details.status === 404);
-      if (maybeMethodError && (await this.stillLoggedIn())) throw err;
+      if (mayBeMethodFailure(err) && (await this.stillLoggedIn())) {
+        err.details.sessionAlive = true;
+        throw err;
+      }
       if (!(await this.recover(err))) throw new UciNotConnectedError(this.login, this.lastError);
       return this.rpc(method, params);
     }
   }
 
+  /** A bug of ours for this one request (nothing was sent): counted, logged once per method, never a lost session. */
+  private noteEncodingError(method: string, err: EncodingError): void {
+    this.stats.encodingErrors++;
+    const name = shortName(method);
+    if (this.encodingErrorsLogged.has(name)) return;
+    this.encodingErrorsLogged.add(name);
+    this.log.error('A UCI request could not be written; nothing was sent (further ones are only counted)', { method: name, error: err.message });
+  }
+
+  /** Logs in again at once if the pacing allows it; otherwise the reconnect timer does when it does. */
   private async recover(cause: Error): Promise<boolean> {
     this.log.info('UCI session lost; logging in again', { reason: cause.message });
     this.setStatus('reconnecting', cause.message);
     this.clearTimers();
+    this.backoff.lost();
+    this.lastError = cause.message;
+    if (this.loginWaitMs() > 0) {
+      this.scheduleReconnect();
+      return false;
+    }
     const ok = await this.connectNow();
     if (!ok) this.scheduleReconnect();
     return ok;
   }
 
-  private scheduleReconnect(): void {
+  /** How long the next re-login must wait: the user's backoff, then a token of the PBX-wide budget. */
+  private loginWaitMs(): number {
+    return this.backoff.waitMs() || (this.opts.reloginBudget?.take() ?? 0);
+  }
+
+  private scheduleReconnect(delay = Math.max(this.backoff.waitMs(), 1)): void {
     if (this.stopped || this.reconnectTimer) return;
     if (this.tickTimer) clearTimeout(this.tickTimer);
     this.tickTimer = undefined;
     this.setStatus('reconnecting', this.lastError);
-    const base = Math.min(this.settings.backoffMaxMs, this.settings.backoffInitialMs * 2 ** Math.min(this.attempt, 20));
-    const delay = base / 2 + Math.random() * (base / 2);
-    this.attempt++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.exec(async () => {
         if (this.stopped || this.statusValue === 'connected') return;
+        const wait = this.loginWaitMs();
+        if (wait > 0) return this.scheduleReconnect(wait);
         if (!(await this.connectNow())) this.scheduleReconnect();
       });
     }, delay);
@@ -373,10 +408,10 @@ export class UciSession extends EventEmitter<Events> {
 
   private async tick(): Promise<void> {
     if (this.stopped || this.statusValue !== 'connected') return;
-    const refresh = this.settings.stateRefreshMs > 0 && Date.now() - this.lastStateReadAt >= this.settings.stateRefreshMs;
+    const refresh = this.settings.stateRefreshMs > 0 && this.facts.userStateReadable !== false && Date.now() - this.lastStateReadAt >= this.settings.stateRefreshMs;
     if (refresh) {
       try {
-        await this.readState(true);
+        await this.readState();
       } catch (err) {
         // readState recovers a lost session itself; what is left is "still reconnecting" (backoff runs)
         // or an error of getUserState on a live session, which the next tick tries again.
@@ -385,7 +420,7 @@ export class UciSession extends EventEmitter<Events> {
       }
     } else {
       try {
-        const ok = await this.rpc(uciRequest(this.settings.uciApi, 'connection', 'keepAlive'), []);
+        const ok = await this.rpc(uciRequest(versionOf(this, 'connection'), 'connection', 'keepAlive'), []);
         this.stats.keepAlives++;
         if (ok !== true) throw new UciRequestError('false', 'keepAlive', 'STARFACE answered keepAlive with false (the server dropped the session)');
       } catch (err) {
@@ -395,11 +430,20 @@ export class UciSession extends EventEmitter<Events> {
     if (this.statusValue === 'connected' && !this.tickTimer) this.scheduleTick();
   }
 
-  /** getUserState; with recovery when called from outside the login sequence. */
-  private async readState(withRecovery: boolean): Promise<UciUserState> {
-    const method = uciRequest(this.settings.uciApi, 'userState', 'getUserState');
-    const value = withRecovery ? await this.invoke(method, []) : await this.rpc(method, []);
-    if (!isStruct(value)) throw new UciRequestError('malformed', method, `STARFACE answered getUserState with ${Array.isArray(value) ? 'an array' : typeof value}, not a struct`);
+  /** getUserState with recovery (outside the login sequence); refused where the PBX offers no getUserState. */
+  private async readState(): Promise<UciUserState> {
+    if (this.facts.userStateReadable === false) {
+      throw new UciUnsupportedError('This STARFACE offers no userState.getUserState: the bridge knows the DND it set itself, and call states from call events only.');
+    }
+    return this.applyState(await this.invoke(uciRequest(versionOf(this, 'userState'), 'userState', 'getUserState'), []));
+  }
+
+  private applyState(value: XmlRpcValue): UciUserState {
+    if (!isStruct(value)) throw new UciRequestError('malformed', 'getUserState', `STARFACE answered getUserState with ${Array.isArray(value) ? 'an array' : typeof value}, not a struct`);
+    return this.stateFrom(value);
+  }
+
+  private stateFrom(value: XmlRpcStruct): UciUserState {
     const key = this.settings.dndStateKeys.find((k) => k in value);
     const pbxDnd = key ? asBoolean(value[key]) : undefined;
     this.facts.dndInUserState = pbxDnd !== undefined;
@@ -430,8 +474,24 @@ export class UciSession extends EventEmitter<Events> {
     return state;
   }
 
-  private requestUrl(isLogin: boolean): string {
-    const q: string[] = [`${UCI_PARAM.auth}=${encodeURIComponent(this.token ?? '').replace(/%3A/gi, ':')}`];
+  /** The UCI token this session logs in with (to check the auth value the PBX appends to callbacks); none with OAuth. */
+  get authToken(): string | undefined {
+    return this.token;
+  }
+
+  private async password(): Promise<string | undefined> {
+    return typeof this.opts.password === 'function' ? this.opts.password() : this.opts.password;
+  }
+
+  private oauthToken(): Promise<string> {
+    if (!this.opts.oauth) throw new Error('uciCredential is "oauth" but the session has no OAuth client.');
+    return this.opts.oauth.accessToken(this.login, () => this.password());
+  }
+
+  private async requestUrl(isLogin: boolean): Promise<string> {
+    const q: string[] = this.settings.uciCredential === 'oauth'
+      ? [`${UCI_PARAM.jwt}=${encodeURIComponent(await this.oauthToken())}`]
+      : [`${UCI_PARAM.auth}=${encodeURIComponent(this.token ?? '').replace(/%3A/gi, ':')}`];
     const cb = this.opts.callback;
     if (cb && (isLogin || this.settings.callbackParams === 'every-request')) {
       q.push(
@@ -445,7 +505,7 @@ export class UciSession extends EventEmitter<Events> {
   }
 
   /** One XML-RPC request; every failure becomes a UciRequestError of a precise kind. */
-  private async rpc(method: string, params: XmlRpcValue[], timeoutMs = this.settings.requestTimeoutMs): Promise<XmlRpcValue> {
+  private async rpc(method: string, params: XmlRpcInput[], timeoutMs = this.settings.requestTimeoutMs): Promise<XmlRpcValue> {
     const isLogin = method.endsWith('.connection.login');
     const headers: Record<string, string> = {
       'content-type': `${this.settings.contentType}; charset=UTF-8`,
@@ -453,11 +513,14 @@ export class UciSession extends EventEmitter<Events> {
       'user-agent': 'PresenceBridge',
     };
     if (this.cookie) headers.cookie = `JSESSIONID=${this.cookie}`;
+    // Outside the transport's try: an EncodingError is this request's own error, not a lost session.
+    const body = encodeMethodCall(method, params);
+    const url = await this.requestUrl(isLogin);
     this.stats.requests++;
     let res: HttpResponse;
     try {
       res = await this.opts.transport.request({
-        url: this.requestUrl(isLogin), method: 'POST', headers, body: encodeMethodCall(method, params), timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES,
+        url, method: 'POST', headers, body, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES,
       });
     } catch (err) {
       this.stats.failures++;
@@ -477,7 +540,7 @@ export class UciSession extends EventEmitter<Events> {
     }
     let decoded;
     try {
-      decoded = await decodeMethodResponse(res.body);
+      decoded = decodeMethodResponse(res.body, { maxBytes: MAX_RESPONSE_BYTES });
     } catch (err) {
       this.stats.failures++;
       throw new UciRequestError('malformed', method, `STARFACE answered ${shortName(method)} with something that is not XML-RPC (${(err as Error).message})`, { status: res.status, cause: err });
@@ -504,4 +567,8 @@ export function normalizeBaseUrl(url: string): string {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`STARFACE address must start with http:// or https:// (got ${u.protocol}).`);
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/(xml-rpc|rest)\/?$/, '').replace(/\/+$/, '')}`;
+}
+
+function loginPacing(s: UciSessionSettings): { initialMs: number; maxMs: number; stableMs: number } {
+  return { initialMs: s.backoffInitialMs, maxMs: s.backoffMaxMs, stableMs: s.stableSessionMs };
 }

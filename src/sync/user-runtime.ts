@@ -37,13 +37,19 @@ export function liveUserState(rt: UserRuntime, entry: JournalEntry | undefined, 
     microsoftId: rt.user.microsoftId,
     teams: rt.presence ? { availability: rt.presence.availability, activity: rt.presence.activity, outOfOffice: rt.presence.outOfOffice } : null,
     row: rt.rowId,
-    pbx: { dnd, chatText: rt.known.chatText ?? null, telephony: rt.telephony },
+    pbx: { dnd, chatText: rt.known.chatText ?? null, telephony: rt.telephony, dndSource: dndSourceOf(dnd, last) },
     teamsSession: entry?.teamsSession ? { availability: entry.teamsSession.availability, activity: entry.teamsSession.activity } : null,
     manualOverride: entry?.manualDnd !== undefined,
     lastChange: rt.lastChange === null ? null : new Date(rt.lastChange).toISOString(),
     error: rt.error,
     failedWrites: rt.failedWrites,
   };
+}
+
+/** Where the board's DND value comes from: the PBX's own report, or the bridge's writes (STARFACE rarely reports DND). */
+function dndSourceOf(dnd: boolean | null, last: UciUserState | undefined): 'pbx' | 'bridge' | 'unknown' {
+  if (last?.dndFrom === 'pbx') return 'pbx';
+  return dnd === null ? 'unknown' : 'bridge';
 }
 
 /** What the rules may ask of this PBX. */

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { md5Hex, restLoginSecret, sha512Hex, uciAuthToken, uciAuthTokenFromHash } from '../../src/starface/auth.js';
 import { StarfaceDirectory } from '../../src/starface/rest-directory.js';
 import { UciSession } from '../../src/starface/uci-session.js';
-import { decodeMethodCall } from '../../src/starface/xmlrpc-codec.js';
+import { decodeMethodCall } from '../../src/starface/xmlrpc/index.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
 import { REFERENCE_USERS } from './starface-reference-users.js';
 import { DEFAULT_BEHAVIOUR } from '../../src/simulators/starface/options.js';

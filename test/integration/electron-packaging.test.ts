@@ -50,7 +50,7 @@ const DECOYS = [
  * Development packages copied into the project to prove they are left out. electron (types and launcher only:
  * no runtime here) is also where electron-builder reads the Electron version from.
  */
-const DEV_DECOY_PACKAGES = ['electron', 'globals', '@types/xmlrpc'];
+const DEV_DECOY_PACKAGES = ['electron', 'globals', 'fast-check'];
 
 interface PackResult { ok: true; asarPath: string; entries: string[]; outDir: string }
 type Outcome = PackResult | { ok: false; skip: string };

@@ -9,7 +9,7 @@ import { createLogger, type RootLogger } from '../../src/platform/logger.js';
 import { CallbackServer } from '../../src/starface/callback-server.js';
 import type { TelephonyChange } from '../../src/starface/telephony.js';
 import { UciSession, type CallbackTarget } from '../../src/starface/uci-session.js';
-import { decodeMethodResponse, encodeMethodCall } from '../../src/starface/xmlrpc-codec.js';
+import { decodeMethodResponse, encodeMethodCall } from '../../src/starface/xmlrpc/index.js';
 import { startStarfaceSimulator } from '../../src/simulators/starface/server.js';
 import { waitFor } from './starface-helpers.js';
 

@@ -1,5 +1,7 @@
 // Shared set-up for the STARFACE tests: a real simulator, a real callback server and real transports on
 // 127.0.0.1 with ephemeral ports; helpers that wait for a condition instead of sleeping.
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpTransport, type HttpRequest, type HttpResponse } from '../../src/platform/http-transport.js';
 
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5_000): Promise<T> {
@@ -41,4 +43,16 @@ export interface SimUserDetail {
   telephonyState: string;
   sessions: { callback: string | null; subscriptions: string[] }[];
   calls: string[];
+}
+
+/** Starts a test counterpart's HTTP server on 127.0.0.1 (ephemeral port); close() also ends kept-alive connections. */
+export async function listenOnLoopback(server: http.Server): Promise<{ url: string; close: () => Promise<void> }> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+  };
 }

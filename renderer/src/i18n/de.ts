@@ -123,6 +123,8 @@ export const de = {
   'board.dndOn': 'DND an',
   'board.dndOff': 'DND aus',
   'board.dndUnknown': 'DND ?',
+  'board.dndFromBridge': 'wie von der Bridge gesetzt',
+  'board.dndFromBridgeHint': 'Diese STARFACE meldet DND nicht zurück: angezeigt ist der DND, den Presence Bridge zuletzt gesetzt hat. Eine DND-Taste am Telefon wird nicht gesehen.',
   'board.tel.idle': 'Frei',
   'board.tel.ringing': 'Klingelt',
   'board.tel.in-call': 'Im Gespräch',

@@ -123,6 +123,8 @@ export const en: Messages = {
   'board.dndOn': 'DND on',
   'board.dndOff': 'DND off',
   'board.dndUnknown': 'DND ?',
+  'board.dndFromBridge': 'as set by the bridge',
+  'board.dndFromBridgeHint': 'This STARFACE does not report DND back: shown is the DND Presence Bridge set last. A DND key pressed on the phone is not seen.',
   'board.tel.idle': 'Idle',
   'board.tel.ringing': 'Ringing',
   'board.tel.in-call': 'In a call',

@@ -92,9 +92,11 @@ export function StatusBoard() {
       render: (u) => (
         <div className="cell-stack">
           <span className="cell-main">
-            <span className={`badge ${u.pbx.dnd === true ? 'badge-dnd' : u.pbx.dnd === false ? 'badge-ok' : 'badge-muted'}`}>
+            <span className={`badge ${u.pbx.dnd === true ? 'badge-dnd' : u.pbx.dnd === false ? 'badge-ok' : 'badge-muted'}`}
+              title={u.pbx.dndSource === 'bridge' ? t('board.dndFromBridgeHint') : undefined}>
               {u.pbx.dnd === true ? t('board.dndOn') : u.pbx.dnd === false ? t('board.dndOff') : t('board.dndUnknown')}
             </span>
+            {u.pbx.dndSource === 'bridge' && <span className="muted">{t('board.dndFromBridge')}</span>}
             {u.pbx.telephony !== 'idle' && <span className="badge badge-call">{t(`board.tel.${u.pbx.telephony}`)}</span>}
           </span>
           <span className="cell-sub" title={u.pbx.chatText ?? ''}>{u.pbx.chatText ?? '–'}</span>
