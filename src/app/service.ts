@@ -7,14 +7,14 @@ import type { BridgeEvent } from '../core/engine-events.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Roster } from '../core/roster.js';
-import {
-  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, missingForSync, settingsMigrations, settingsVersionOf,
-  validateSettings, type Settings, type SettingsInput,
-} from '../core/settings.js';
+import { lostVaultMessage, missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
-import { loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
+import {
+  looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
+} from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
-import { SettingsStore } from '../platform/settings-store.js';
+import { createSettingsStore } from '../platform/product-settings.js';
+import { SettingsStoreError, type SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
 import { checkMicrosoft, checkStarface } from '../sync/checks.js';
 import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from '../sync/connections.js';
@@ -63,6 +63,10 @@ export class EngineHost {
   private closed = false;
   private rosterRefreshTimer: NodeJS.Timeout | undefined;
   private lastRoster: Roster | undefined;
+  /** Login IDs from the last successful STARFACE directory listing (non-numeric logins are only known from it). */
+  private directoryLogins: Set<string> | undefined;
+  /** How many stored password names secrets.status left out (said once in the log per change). */
+  private hiddenPasswordNames = 0;
 
   constructor(
     readonly store: SettingsStore<Settings>,
@@ -192,14 +196,21 @@ export class EngineHost {
   }
 
   validate(draft: SettingsInput): { ok: boolean; issues: { path: string; message: string }[] } {
-    const v = validateSettings(draft);
-    return { ok: v.ok, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
+    const v = this.store.validate(draft);
+    return { ok: v.ok, issues: v.ok ? [] : v.issues.map((i) => ({ path: i.path, message: i.message })) };
   }
 
+  /** Saves the complete settings; invalid or incomplete ones (see SettingsStore.save) come back as issues. */
   async save(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
-    const v = validateSettings(draft);
-    if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })) };
-    const next = await this.store.save(v.settings);
+    let next: Settings;
+    try {
+      next = await this.store.save(draft);
+    } catch (err) {
+      if (err instanceof SettingsStoreError && (err.code === 'invalid' || err.code === 'incomplete')) {
+        return { ok: false, issues: err.issues.map((i) => ({ path: i.path, message: i.message })) };
+      }
+      throw err;
+    }
     await this.applySettings(next);
     return { ok: true, issues: [] };
   }
@@ -251,15 +262,47 @@ export class EngineHost {
 
   // ---- secrets --------------------------------------------------------------------------------------------
 
+  /**
+   * Which secrets exist (never their values). A stored UCI password whose login does not look like a STARFACE
+   * login (e.g. a password stored as a login name by swapped CSV columns in an older version) is not listed: its
+   * name may be a password. The log says how many there are.
+   */
   async secretsStatus(): Promise<{ microsoftClientSecret: boolean; microsoftCertificateKey: boolean; starfaceAdminPassword: boolean; starfaceUserPasswords: string[] }> {
     const names = new Set(await this.secrets.names());
+    const known = this.knownLogins();
     const logins = [...loginsWithPassword(names)];
+    const shown = logins.filter((l) => looksLikeStarfaceLogin(l, known));
+    const hidden = logins.length - shown.length;
+    if (hidden > 0 && hidden !== this.hiddenPasswordNames) {
+      this.logger.warn('Stored STARFACE user passwords under names that are no STARFACE login ID are not listed; import the password list again (login;password)', { count: hidden });
+    }
+    this.hiddenPasswordNames = hidden;
     return {
       microsoftClientSecret: names.has('microsoft.clientSecret'),
       microsoftCertificateKey: names.has('microsoft.certificateKey'),
       starfaceAdminPassword: names.has(STARFACE_ADMIN_PASSWORD_SECRET),
-      starfaceUserPasswords: logins.sort(),
+      starfaceUserPasswords: shown.sort(),
     };
+  }
+
+  /** Logins the PBX is known to have: the last directory listing and the roster. */
+  private knownLogins(): Set<string> {
+    const out = new Set(this.directoryLogins);
+    for (const u of (this.engine?.roster() ?? this.lastRoster)?.users ?? []) out.add(u.login);
+    return out;
+  }
+
+  /** The STARFACE directory's login IDs, read now; undefined when the directory is not configured or reachable. */
+  private async readDirectoryLogins(): Promise<Set<string> | undefined> {
+    const dir = this.conns?.directory;
+    if (!dir) return undefined;
+    try {
+      this.directoryLogins = new Set((await dir.listUsers()).map((u) => u.login));
+      return this.directoryLogins;
+    } catch (err) {
+      this.logger.info('The STARFACE directory could not be read; only numeric login IDs are accepted in the password list', { error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
   }
 
   async setSecret(name: string, value: string): Promise<void> {
@@ -276,7 +319,8 @@ export class EngineHost {
 
   /** The UCI password list (core/uci-credentials.ts: `login;password` lines); passwords never appear in errors. */
   async importStarfaceCsv(csv: string): Promise<{ imported: number; errors: { line: number; message: string }[] }> {
-    const { entries, errors } = parseStarfaceCsv(csv);
+    const knownLogins = await this.readDirectoryLogins();
+    const { entries, errors } = parseStarfaceCsv(csv, knownLogins ? { knownLogins } : {});
     await setSecrets(this.secrets, entries.map((e) => [uciPasswordSecretName(e.login), e.password] as const));
     const imported = entries.length;
     this.logger.info('STARFACE user passwords imported', { imported, errors: errors.length });
@@ -475,15 +519,7 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   if (!dataDir) throw new Error('openEngineHost needs dataDir or settingsFile.');
   const settingsFile = opts.settingsFile ?? path.join(dataDir, 'settings.json');
   const logger = opts.logger ?? createLogger({ file: path.join(dataDir, 'logs', 'presence-bridge.log'), console: opts.logToConsole ?? false });
-  const store = new SettingsStore<Settings>({
-    file: settingsFile,
-    schema: SettingsSchema,
-    version: SETTINGS_VERSION,
-    migrations: settingsMigrations,
-    versionOf: settingsVersionOf,
-    describeIssue: describeSettingsIssue,
-    logger: logger.child({ component: 'settings' }),
-  });
+  const store = createSettingsStore(settingsFile, logger.child({ component: 'settings' }));
   const loaded = await store.load();
   const problems: string[] = [];
   if (loaded.problem) problems.push(loaded.problem.message);
@@ -492,10 +528,22 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   logger.setLevel(settings.log.level as LogLevel);
   for (const p of problems) logger.warn(p);
 
-  const secrets = opts.secrets ?? await openVault({
-    file: opts.vaultFile ?? path.join(dataDir, 'vault.json'),
-    ...(opts.vaultPassphrase ? { passphrase: opts.vaultPassphrase } : {}),
-  });
+  let secrets: SecretStore;
+  if (opts.secrets) {
+    secrets = opts.secrets;
+  } else {
+    const vault = await openVault({
+      file: opts.vaultFile ?? path.join(dataDir, 'vault.json'),
+      ...(opts.vaultPassphrase ? { passphrase: opts.vaultPassphrase } : {}),
+    });
+    // A vault that had to be created although one existed (or the settings rely on stored secrets) is a loss.
+    const lost = lostVaultMessage(vault, settings);
+    if (lost) {
+      problems.push(lost);
+      logger.error(lost);
+    }
+    secrets = vault;
+  }
   const { journal, problems: journalProblems } = await JournalStore.open({
     file: opts.journalFile ?? path.join(dataDir, 'journal.json'),
     onError: (err) => logger.error('Saving the ownership journal failed', { error: err instanceof Error ? err.message : String(err) }),

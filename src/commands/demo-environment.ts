@@ -4,11 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import {
-  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, settingsMigrations, settingsVersionOf, type Settings, type SettingsInput,
-} from '../core/settings.js';
+import type { Settings, SettingsInput } from '../core/settings.js';
 import { STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
-import { SettingsStore } from '../platform/settings-store.js';
+import { createSettingsStore } from '../platform/product-settings.js';
 import { openVault, type SecretStore } from '../platform/vault.js';
 import { startGraphSimulator, type GraphSimulator } from '../simulators/graph/server.js';
 import { startStarfaceSimulator, type StarfaceSimulator, type StarfaceSimBehaviour } from '../simulators/starface/index.js';
@@ -23,6 +21,8 @@ export interface DemoEnvironmentOptions {
   dir?: string;
   /** 'passphrase' (default: works everywhere, random passphrase) or 'auto' (the OS keychain where present). */
   vault?: 'passphrase' | 'auto';
+  /** STARFACE simulator `--profile` presets (real-world PBX variants, docs/starface.md). */
+  starfaceProfiles?: readonly string[];
   starfaceBehaviour?: Partial<StarfaceSimBehaviour>;
   /** Changes to the generated settings (e.g. ownership mode in tests). */
   settings?: (s: SettingsInput) => SettingsInput;
@@ -66,6 +66,7 @@ export async function startDemoEnvironment(opts: DemoEnvironmentOptions = {}): P
   const starface = await startStarfaceSimulator({
     port: opts.starfacePort ?? 0,
     users: opts.users ?? 25,
+    ...(opts.starfaceProfiles ? { profiles: opts.starfaceProfiles } : {}),
     ...(opts.starfaceBehaviour ? { behaviour: opts.starfaceBehaviour } : {}),
   });
   let graph: GraphSimulator;
@@ -93,10 +94,7 @@ export async function startDemoEnvironment(opts: DemoEnvironmentOptions = {}): P
     sync: { enabled: true, pollIntervalSeconds: opts.pollIntervalSeconds ?? 2, ownershipMode: 'respect-manual', restoreOnStop: true },
     ui: { language: 'en' },
   };
-  const store = new SettingsStore<Settings>({
-    file: settingsFile, schema: SettingsSchema, version: SETTINGS_VERSION, migrations: settingsMigrations,
-    versionOf: settingsVersionOf, describeIssue: describeSettingsIssue,
-  });
+  const store = createSettingsStore(settingsFile);
   let settings: Settings;
   let secrets: SecretStore;
   let vaultPassphrase: string | undefined;

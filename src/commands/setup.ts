@@ -174,6 +174,7 @@ export async function main(argv: string[], io: SetupIo = { stdin: process.stdin,
   const assistant = new SetupAssistant(env);
   const lang: Lang = (values.lang as Lang | undefined) ?? (await env.loadSettings()).ui.language;
   if (env.problem) io.stderr.write(`${env.problem.message}\n`);
+  if (env.vaultProblem) io.stderr.write(`${env.vaultProblem}\n`);
 
   // Values from options, files and the environment, applied in both modes.
   try {
@@ -254,7 +255,7 @@ async function runNonInteractive(a: SetupAssistant, steps: SetupStepDefinition[]
         say(tr(lang, `  Der Fingerabdruck ${r.trustOffer.certificate.fingerprint256} ist nicht der erwartete (${want}): Zertifikat NICHT übernommen.`,
           `  The fingerprint ${r.trustOffer.certificate.fingerprint256} is not the expected one (${want}): certificate NOT trusted.`));
       } else {
-        await a.trustCertificate(r.trustOffer.pem);
+        await a.trustCertificate(r.trustOffer.pem, { pin: r.trustOffer.kind === 'pin' });
         say(tr(lang, `  Zertifikat ${r.trustOffer.certificate.fingerprint256} als vertrauenswürdig gespeichert.`, `  Certificate ${r.trustOffer.certificate.fingerprint256} stored as trusted.`));
         r = await a.check(s.id, lang);
       }
@@ -310,7 +311,9 @@ async function runInteractive(a: SetupAssistant, env: FileSetupEnvironment, step
       else options.push(['', tr(lang, 'Angaben ändern und erneut prüfen', 'change values and check again')]);
       if (r.status === 'warn') options.push(['e', tr(lang, 'Angaben ändern', 'change values')]);
       options.push(['p', tr(lang, 'nur erneut prüfen', 'check again only')]);
-      if (r.trustOffer) options.push(['t', tr(lang, 'diesem Zertifikat vertrauen', 'trust this certificate')]);
+      if (r.trustOffer) {
+        options.push(['t', r.trustOffer.kind === 'pin' ? tr(lang, 'diesem Zertifikat vertrauen (Pinning)', 'trust this certificate (pin)') : tr(lang, 'diesem Zertifikat vertrauen', 'trust this certificate')]);
+      }
       if (step.id === 'starface-connection' && !r.ok) options.push(['c', tr(lang, 'CA-Zertifikat aus Datei vertrauen', 'trust a CA certificate from a file')]);
       if (r.needsSignIn) options.push(['a', tr(lang, 'bei Microsoft anmelden (Gerätecode)', 'sign in to Microsoft (device code)')]);
       options.push(['s', tr(lang, 'Schritt überspringen', 'skip this step')], ['q', tr(lang, 'beenden', 'quit')]);
@@ -324,7 +327,7 @@ async function runInteractive(a: SetupAssistant, env: FileSetupEnvironment, step
       ask = false;
       if (choice === 'p') continue;
       if (choice === 't' && r.trustOffer) {
-        await a.trustCertificate(r.trustOffer.pem);
+        await a.trustCertificate(r.trustOffer.pem, { pin: r.trustOffer.kind === 'pin' });
         p.print(tr(lang, `Zertifikat ${r.trustOffer.certificate.fingerprint256} wird jetzt vertraut.`, `Certificate ${r.trustOffer.certificate.fingerprint256} is trusted now.`));
         continue;
       }

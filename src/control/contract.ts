@@ -20,7 +20,7 @@ export type ContractSettings = Settings;
 
 /**
  * Settings as the UI hands them in for validate/save. Only "is an object" is checked here: the engine runs
- * validateSettings (with migrations) and answers { ok: false, issues } for bad fields, rather than dispatch
+ * the settings store's validation (older layouts upgraded) and answers { ok: false, issues } for bad fields, rather than dispatch
  * rejecting the whole request, so the UI can show the issues next to the fields.
  */
 export const SettingsDraftSchema = z.custom<SettingsInput>(
@@ -132,6 +132,8 @@ export const SetupCheckResultSchema = z.object({
       subject: z.string(), issuer: z.string(), validFrom: IsoTime, validTo: IsoTime, fingerprint256: z.string(), selfSigned: z.boolean(), isCa: z.boolean(),
     }),
     pem: z.string(),
+    /** 'pin': trust it by pinning its fingerprint (setup.trustCertificate with pin: true); default 'ca'. */
+    kind: z.enum(['ca', 'pin']).optional(),
   }).optional(),
   /** Delegated reading: an admin sign-in is what is missing (auth.signInInteractive / auth.deviceCode). */
   needsSignIn: z.boolean().optional(),
@@ -163,7 +165,11 @@ export const METHODS = {
     result: z.object({ settings: ContractSettingsSchema, problems: z.array(z.string()) }),
   },
   'settings.validate': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
-  /** Invalid settings → { ok: false, issues }, nothing written. */
+  /**
+   * Replaces all settings with the complete object given (as settings.get returns it, with changes). Invalid
+   * settings, or an object leaving out a value that currently differs from its default → { ok: false, issues },
+   * nothing written.
+   */
   'settings.save': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
   'settings.reset': { params: z.strictObject({ section: z.enum(['rules']) }), result: SettingsOnly },
 
@@ -252,9 +258,9 @@ export const METHODS = {
     params: z.strictObject({ step: SetupStepIdSchema, language: SetupLanguageSchema.optional(), testUser: z.string().max(64).optional() }),
     result: SetupCheckResultSchema,
   },
-  /** Adds a certificate (PEM) to network.extraCaPem unless it is there already. */
+  /** Adds a certificate (PEM) to network.extraCaPem unless it is there already; pin: pins the PBX to it instead. */
   'setup.trustCertificate': {
-    params: z.strictObject({ pem: z.string().min(1).max(100_000) }),
+    params: z.strictObject({ pem: z.string().min(1).max(100_000), pin: z.boolean().optional() }),
     result: z.object({ added: z.boolean() }),
   },
   /** The client secret's expiry date (YYYY-MM-DD); null removes it. */

@@ -55,12 +55,19 @@ export async function dispatch(api: ControlApi, request: unknown, opts: Dispatch
   try {
     result = await fn.call(api, parsed.data);
   } catch (err) {
-    const body = errorBody(method, err, clean);
+    const body = safeErrorBody(method, err, clean);
     log?.warn('control request failed', { method, code: body.code, message: body.message, ms: Date.now() - started });
     return { ok: false, error: body };
   }
 
-  const checked = (spec.result as z.ZodType).safeParse(result);
+  let checked: ReturnType<z.ZodType['safeParse']>;
+  try {
+    checked = (spec.result as z.ZodType).safeParse(result);
+  } catch {
+    // A result that throws when looked at (a getter, a proxy) is no result either.
+    log?.error('engine returned a result that cannot be read', { method });
+    return fail(ERROR_CODES.invalidResult, `The engine returned an unreadable result for ${method}. This is a bug: please report it with the log.`);
+  }
   if (!checked.success) {
     const issues = toIssues(checked.error);
     log?.error('engine returned a result that breaks the control contract', { method, issues });
@@ -81,6 +88,15 @@ function summarize(issues: Issue[]): string {
 }
 
 const CODE_PATTERN = /^[a-z][a-z0-9-]{0,40}$/;
+
+/** errorBody for anything thrown: a value that throws when read (a getter, a proxy) becomes an internal error. */
+function safeErrorBody(method: string, err: unknown, clean: (s: string) => string): { code: string; message: string; issues?: Issue[] } {
+  try {
+    return errorBody(method, err, clean);
+  } catch {
+    return { code: ERROR_CODES.internal, message: `${method} failed unexpectedly: see the log for details.` };
+  }
+}
 
 function errorBody(method: string, err: unknown, clean: (s: string) => string): { code: string; message: string; issues?: Issue[] } {
   if (err instanceof ControlError) {

@@ -90,7 +90,7 @@ export class SetupControl {
         };
       }),
       'setup.check': ({ step, language, testUser }) => guard(() => a.check(step, lang(language), testUser ? { testUser } : {})),
-      'setup.trustCertificate': ({ pem }) => guard(() => a.trustCertificate(pem)),
+      'setup.trustCertificate': ({ pem, pin }) => guard(() => a.trustCertificate(pem, { pin: pin === true })),
       'setup.credentialExpiry': ({ expiresAt }) => guard(async () => {
         await a.setCredentialExpiry(expiresAt);
         await this.watch.check();

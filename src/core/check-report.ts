@@ -9,6 +9,9 @@ export const CheckReportSchema = z.object({
   ok: z.boolean(),
   checks: z.array(z.object({
     id: z.string(),
+    /** Stable result code ('ok', 'microsoft-permission-missing', 'AADSTS7000215', 'tls', …) and its values. */
+    code: z.string(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])),
     label: z.string(),
     ok: z.boolean(),
     message: z.string(),

@@ -39,6 +39,8 @@ export type RestoreStatus = z.output<typeof RestoreStatusSchema>;
 export const SyncStatusSchema = z.object({
   state: SyncStateSchema,
   reason: z.string().optional(),
+  /** Stable code of the reason where known, e.g. 'microsoft-sign-in-unavailable'. */
+  reasonCode: z.string().optional(),
   restore: RestoreStatusSchema.optional(),
   lastSuccessfulSync: IsoTime.optional(),
   since: IsoTime,

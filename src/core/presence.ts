@@ -21,6 +21,16 @@ export const DOCUMENTED_ACTIVITIES = [
   'Offline', 'OffWork', 'OutOfOffice', 'PresenceUnknown', 'Presenting', 'UrgentInterruptionsOnly',
 ] as const;
 
+/**
+ * A user Teams has no presence for: users without a Teams licence and guests answer PresenceUnknown for both
+ * values (reference addendum). The bridge shows them as "no Teams presence" and leaves their PBX alone.
+ */
+export const NO_TEAMS_PRESENCE_ROW_ID = 'no-teams-presence';
+
+export function hasNoTeamsPresence(p: Presence): boolean {
+  return sameValue(p.availability, PRESENCE_UNKNOWN) && sameValue(p.activity, PRESENCE_UNKNOWN);
+}
+
 /** Case- and surrounding-whitespace-insensitive equality of two presence values. */
 export function sameValue(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();

@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { PIN_MISMATCH, PinningHttpsAgent, PinningProxyAgent, pinTable, type PinTable } from './certificate-pins.js';
 
 export interface TransportSettings {
   extraCaPem: string[];        // extra trusted CA certificates (PEM text); added to Node's default roots
@@ -20,6 +21,11 @@ export interface TransportSettings {
   noProxy?: string[];
   /** Default limit for a response body (bytes, after decompression); default 64 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Pinned certificates: "host:port" → SHA-256 fingerprint. Such a server is accepted with exactly that
+   * certificate, whatever its name or issuer, and with no other (see certificate-pins.ts).
+   */
+  pinnedCertificates?: Record<string, string>;
 }
 
 export interface HttpRequest {
@@ -110,7 +116,7 @@ export class HttpTransport {
 
   /** The current effective settings (a copy). */
   get currentSettings(): TransportSettings {
-    return { ...this.settings, extraCaPem: [...this.settings.extraCaPem] };
+    return { ...this.settings, extraCaPem: [...this.settings.extraCaPem], ...(this.settings.pinnedCertificates ? { pinnedCertificates: { ...this.settings.pinnedCertificates } } : {}) };
   }
 
   /** Applies new settings; requests in flight finish on the old agents, new ones use new agents. */
@@ -389,7 +395,8 @@ function normalize(s: TransportSettings): TransportSettings {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`Proxy URL must start with http:// or https:// (got ${u.protocol}).`);
   }
   if (!(s.connectTimeoutMs > 0) || !(s.readTimeoutMs > 0)) throw new Error('Connect and read timeouts must be positive numbers of milliseconds.');
-  return { ...s, extraCaPem: [...s.extraCaPem] };
+  const pins = s.pinnedCertificates ? Object.fromEntries(pinTable(s.pinnedCertificates)) : undefined;
+  return { ...s, extraCaPem: [...s.extraCaPem], ...(pins ? { pinnedCertificates: pins } : {}) };
 }
 
 /** Node's roots plus the extra CAs (the same trust as `ca: [...tls.rootCertificates, ...extra]`), or Node's default. */
@@ -399,19 +406,27 @@ function buildSecureContext(extraCaPem: string[]): tls.SecureContext {
 
 function buildAgents(s: TransportSettings, secureContext: tls.SecureContext): AgentSet {
   const common = { keepAlive: s.keepAlive, keepAliveMsecs: 1_000, scheduling: 'lifo' as const };
+  const pins: PinTable = pinTable(s.pinnedCertificates);
   const set: AgentSet = {
     http: new http.Agent(common),
-    https: new https.Agent({ ...common, secureContext }),
+    https: new PinningHttpsAgent({ ...common, secureContext, checkServerIdentity: identityWithFingerprint }, pins, s.connectTimeoutMs),
   };
   if (s.proxyUrl) {
     set.proxyHttp = new HttpsProxyAgent(s.proxyUrl, common);
     // Used for the TLS connect to an https proxy; the target inside the tunnel gets it with each request.
-    const proxyHttps = new HttpsProxyAgent(s.proxyUrl, { ...common, secureContext });
+    const proxyHttps = new PinningProxyAgent(s.proxyUrl, { ...common, secureContext }, pins, s.connectTimeoutMs);
     // agent-base guesses the protocol from the call stack; make it explicit for https.request's check.
     proxyHttps.protocol = 'https:';
     set.proxyHttps = proxyHttps;
   }
   return set;
+}
+
+/** The usual host name check; a mismatch carries the certificate's fingerprint, so the message can offer a pin. */
+function identityWithFingerprint(host: string, cert: tls.PeerCertificate): Error | undefined {
+  const err = tls.checkServerIdentity(host, cert);
+  if (err && cert.fingerprint256) Object.assign(err, { fingerprint256: cert.fingerprint256 });
+  return err;
 }
 
 function caList(extra: string[]): string[] {
@@ -452,8 +467,11 @@ function classify(
   if (TLS_EXPIRED.has(code)) {
     return new TransportError('tls', `TLS certificate of ${host} is expired or not yet valid (${code}) — renew the server certificate or check this computer's clock.`, url, { cause: err });
   }
+  if (code === PIN_MISMATCH) return new TransportError('tls', err.message, url, { cause: err });
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new TransportError('tls', `TLS certificate of ${host} does not match the host name (${err.message}) — use the host name the certificate was issued for.`, url, { cause: err });
+    const fp = (err as { fingerprint256?: unknown }).fingerprint256;
+    const pin = typeof fp === 'string' ? `, or — if this is the PBX and the STARFACE administration shows the same SHA-256 fingerprint ${fp} — pin its certificate (Connections → STARFACE)` : '';
+    return new TransportError('tls', `TLS certificate of ${host} does not match the host name (${err.message}) — use the host name the certificate was issued for${pin}.`, url, { cause: err });
   }
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'EPROTO' || /certificate|ssl|tls/i.test(code)) {
     return new TransportError('tls', `TLS handshake with ${host} failed (${code || err.message}) — check that the port speaks HTTPS and that the URL scheme (http/https) is right.`, url, { cause: err });

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LogLevelSchema, type LogEntry, type LogLevel } from '../core/log-entry.js';
+import { RepeatLimiter, type RepeatLimitOptions } from './log-repeats.js';
 
 export type { LogEntry, LogLevel };
 
@@ -28,6 +29,8 @@ export interface LoggerOptions {
   maxFiles?: number;         // files kept in total, including the active one; default 5
   ringSize?: number;         // entries kept in memory for the UI; default 2000
   console?: boolean;         // also print human-readable lines to stderr
+  /** Identical lines written in full per window before they are only counted (see log-repeats.ts). */
+  repeats?: RepeatLimitOptions;
 }
 
 export const LOG_LEVELS: readonly LogLevel[] = LogLevelSchema.options;
@@ -186,6 +189,8 @@ class RotatingFile {
 // ---------------------------------------------------------------------------------------------------------
 // Loggers
 
+type Draft = Omit<LogEntry, 'seq'>;
+
 interface Core {
   level: LogLevel;
   seq: number;
@@ -193,6 +198,15 @@ interface Core {
   file?: RotatingFile;
   console: boolean;
   closed: boolean;
+  repeats: RepeatLimiter<Draft>;
+}
+
+/** Numbers the entry and hands it to every sink. */
+function emit(core: Core, draft: Draft): void {
+  const entry: LogEntry = { seq: ++core.seq, ...draft };
+  core.ring.push(entry);
+  if (core.file && !core.closed) core.file.write(`${JSON.stringify(entry)}\n`);
+  if (core.console) process.stderr.write(formatConsole(entry));
 }
 
 type Bindings = { component?: string; user?: string } & Record<string, unknown>;
@@ -224,14 +238,12 @@ class BoundLogger implements Logger {
       // `user`/`component` may come as bindings or as plain fields: either way they are the entry's own
       // columns, so the UI's user filter finds every line about a user.
       const { component, user, ...extra } = { ...this.bindings, ...fields };
-      const merged = extra;
-      const entry: LogEntry = { seq: ++core.seq, time: new Date().toISOString(), level, msg: redactString(String(msg)) };
-      if (component !== undefined) entry.component = String(component);
-      if (user !== undefined) entry.user = String(user);
-      if (Object.keys(merged).length > 0) entry.fields = redact(merged) as Record<string, unknown>;
-      core.ring.push(entry);
-      if (core.file && !core.closed) core.file.write(`${JSON.stringify(entry)}\n`);
-      if (core.console) process.stderr.write(formatConsole(entry));
+      const draft: Draft = { time: new Date().toISOString(), level, msg: redactString(String(msg)) };
+      if (component !== undefined) draft.component = String(component);
+      if (user !== undefined) draft.user = String(user);
+      if (Object.keys(extra).length > 0) draft.fields = redact(extra) as Record<string, unknown>;
+      const key = JSON.stringify([draft.level, draft.component, draft.user, draft.msg, draft.fields]);
+      if (core.repeats.admit(key, draft)) emit(core, draft);
     } catch (err) {
       // Logging must never throw into the caller.
       process.stderr.write(`presence-bridge: log failure: ${(err as Error).message}\n`);
@@ -254,6 +266,7 @@ class Root extends BoundLogger implements RootLogger {
     this.core.level = l;
   }
   async close(): Promise<void> {
+    this.core.repeats.flush();
     this.core.closed = true;
     this.core.file?.close();
   }
@@ -268,6 +281,11 @@ export function createLogger(opts: LoggerOptions = {}): RootLogger {
     ring: new LogRing(opts.ringSize ?? 2000),
     console: opts.console ?? false,
     closed: false,
+    repeats: new RepeatLimiter<Draft>(opts.repeats ?? {}, (sample, repeated) => {
+      // The summary keeps the level, component, user and fields of the line it stands for.
+      const msg = `${sample.msg} — repeated ${repeated.toLocaleString('en-US')} more times ${core.repeats.describeWindow()}`;
+      emit(core, { ...sample, time: new Date().toISOString(), msg, fields: { ...sample.fields, repeated } });
+    }),
   };
   if (opts.file) core.file = new RotatingFile(opts.file, opts.maxFileBytes ?? 5 * 1024 * 1024, Math.max(1, opts.maxFiles ?? 5));
   return new Root(core);

@@ -2,25 +2,17 @@
 // It never resets silently: a file that cannot be parsed or validated is moved aside (kept for the admin) and
 // the load result says where it went and what was wrong; a migrated file keeps its old version as a backup.
 // As a defence, it refuses to save anything that looks like a secret (those belong in the vault).
+// A save replaces the whole settings: an object that leaves out a value which currently differs from its default
+// is refused (naming each such value), so a partial save never silently resets the rest to defaults.
 import { promises as fsp, constants as fsc } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
+import { settingsIssue as issue, type SettingsIssue, type SettingsMigration } from '../core/settings-issues.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type Logger } from './logger.js';
 
-export interface SettingsMigration {
-  /** Version this step migrates from; it produces version from + 1. */
-  from: number;
-  migrate(raw: unknown): unknown;
-}
-
-export interface SettingsIssue {
-  /** Dotted path, e.g. "users.group" ('' for the whole object). */
-  path: string;
-  message: string;
-  /** `${path}: ${message}`, ready to show. */
-  text: string;
-}
+export type { SettingsIssue, SettingsMigration };
 
 export interface SettingsProblem {
   kind: 'corrupt' | 'invalid';
@@ -56,7 +48,7 @@ export interface SettingsStoreOptions<T> {
   logger?: Logger;
 }
 
-export type SettingsStoreErrorCode = 'invalid' | 'secret-field' | 'io';
+export type SettingsStoreErrorCode = 'invalid' | 'incomplete' | 'secret-field' | 'io';
 
 export class SettingsStoreError extends Error {
   override readonly name = 'SettingsStoreError';
@@ -89,9 +81,41 @@ export class SettingsStore<T> {
     return this.opts.defaults ? this.opts.defaults() : this.opts.schema.parse({});
   }
 
-  /** Validates without saving; returns the parsed settings or the readable issues. */
+  /**
+   * Validates without saving: upgrades an older layout (see upgrade), then checks the schema; returns the parsed
+   * settings or the readable issues.
+   */
   validate(value: unknown): { ok: true; settings: T } | { ok: false; issues: SettingsIssue[] } {
-    const r = this.opts.schema.safeParse(value);
+    const up = this.upgrade(value);
+    return up.ok ? this.check(up.value) : up;
+  }
+
+  /**
+   * The migration runner: the raw object's layout version (versionOf), then every step from there to the
+   * current version. Refuses unknown, future and unreachable versions with a readable issue; never throws.
+   */
+  upgrade(raw: unknown): { ok: true; value: unknown; from: number } | { ok: false; issues: SettingsIssue[] } {
+    const current = this.opts.version;
+    const from = this.versionOf(raw);
+    if (from === current) return { ok: true, value: raw, from };
+    const problem = this.versionProblem(from);
+    if (problem) return { ok: false, issues: [problem] };
+    let migrated = raw;
+    try {
+      for (let v = from; v < current; v++) {
+        const step = this.opts.migrations?.find((m) => m.from === v);
+        if (!step) return { ok: false, issues: [issue('version', `is ${from}, and there is no migration from version ${v}`)] };
+        migrated = step.migrate(migrated);
+      }
+    } catch (err) {
+      return { ok: false, issues: issuesFromError(err) ?? [issue('', `could not be migrated from version ${from}: ${(err as Error).message}`)] };
+    }
+    return { ok: true, value: migrated, from };
+  }
+
+  /** The schema check alone; the store owns `version`, so schemas may declare it (with a default) or not at all. */
+  private check(value: unknown): { ok: true; settings: T } | { ok: false; issues: SettingsIssue[] } {
+    const r = this.opts.schema.safeParse(withoutVersion(value));
     return r.success ? { ok: true, settings: r.data } : { ok: false, issues: this.issues(r.error) };
   }
 
@@ -99,12 +123,28 @@ export class SettingsStore<T> {
     return this.serial(() => this.loadNow());
   }
 
-  /** Validates and writes atomically; refuses invalid settings and secret-looking fields (nothing is written). */
+  /**
+   * Validates and writes atomically the complete new settings. Refuses (nothing is written) invalid settings,
+   * secret-looking fields, and an incomplete object: one that leaves out a value whose current value (last load
+   * or save; the file when nothing was loaded yet) differs from the default the save would put in its place.
+   * Optional values are unset by leaving them out.
+   */
   save(value: unknown): Promise<T> {
     return this.serial(async () => {
-      const checked = this.validate(value);
-      if (!checked.ok) {
-        throw new SettingsStoreError('invalid', `Settings not saved — fix these fields: ${checked.issues.map((i) => i.text).join('; ')}`, checked.issues);
+      const up = this.upgrade(value);
+      const checked = up.ok ? this.check(up.value) : up;
+      if (!up.ok || !checked.ok) {
+        const issues = checked.ok ? [] : checked.issues;
+        throw new SettingsStoreError('invalid', `Settings not saved — fix these fields: ${issues.map((i) => i.text).join('; ')}`, issues);
+      }
+      const current = this.last ?? (await this.loadNow()).settings;
+      const leftOut = resetPaths(withoutVersion(up.value), checked.settings, current, '');
+      if (leftOut.length) {
+        throw new SettingsStoreError(
+          'incomplete',
+          `Settings not saved: ${leftOut.join(', ')} left out, and saving would reset ${leftOut.length === 1 ? 'it' : 'them'} to the defaults. Send the complete settings (as loaded) with your changes; nothing was changed.`,
+          leftOut.map((p) => issue(p, 'left out: saving would reset it to its default; send the complete settings (as loaded) with your changes')),
+        );
       }
       await this.write(checked.settings);
       this.last = checked.settings;
@@ -134,24 +174,10 @@ export class SettingsStore<T> {
     }
 
     const current = this.opts.version;
-    const from = this.versionOf(raw);
-    let migrated = raw;
-    if (from !== current) {
-      const problem = this.versionProblem(from);
-      if (problem) return this.invalid([problem]);
-      try {
-        for (let v = from; v < current; v++) {
-          const step = this.opts.migrations?.find((m) => m.from === v);
-          if (!step) return this.invalid([issue('version', `is ${from}, and there is no migration from version ${v}`)]);
-          migrated = step.migrate(migrated);
-        }
-      } catch (err) {
-        return this.invalid(issuesFromError(err) ?? [issue('', `could not be migrated from version ${from}: ${(err as Error).message}`)]);
-      }
-    }
-
-    // The store owns `version`; schemas may declare it (with a default) or not mention it at all.
-    const checked = this.validate(withoutVersion(migrated));
+    const up = this.upgrade(raw);
+    if (!up.ok) return this.invalid(up.issues);
+    const from = up.from;
+    const checked = this.check(up.value);
     if (!checked.ok) return this.invalid(checked.issues);
 
     if (from === current) return this.done({ settings: checked.settings, source: 'file' });
@@ -246,10 +272,6 @@ export class SettingsStore<T> {
   }
 }
 
-function issue(p: string, message: string): SettingsIssue {
-  return { path: p, message, text: p ? `${p}: ${message}` : message };
-}
-
 function defaultIssueMessage(i: z.core.$ZodIssue): string {
   if (i.code === 'invalid_type') return `expected ${i.expected}`;
   return i.message.replace(/^Invalid input:\s*/i, '');
@@ -276,6 +298,30 @@ export function findSecretFields(value: unknown, prefix = '', depth = 0): string
     else found.push(...findSecretFields(v, p, depth + 1));
   }
   return found;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Paths the draft leaves out although the parsed result (defaults filled in) differs from the current value
+ * there. Sections the draft gives are looked into; lists are values (a list given replaces the list).
+ */
+function resetPaths(draft: unknown, parsed: unknown, current: unknown, prefix: string): string[] {
+  if (!isPlainObject(parsed) || !isPlainObject(current)) return [];
+  const out: string[] = [];
+  for (const key of Object.keys(parsed)) {
+    if (prefix === '' && key === 'version') continue;
+    const at = prefix ? `${prefix}.${key}` : key;
+    const given = isPlainObject(draft) ? draft[key] : undefined;
+    if (given === undefined) {
+      if (!isDeepStrictEqual(parsed[key], current[key])) out.push(at);
+    } else if (isPlainObject(given)) {
+      out.push(...resetPaths(given, parsed[key], current[key], at));
+    }
+  }
+  return out;
 }
 
 function withoutVersion(raw: unknown): unknown {

@@ -41,6 +41,7 @@ export type VaultErrorCode =
   | 'wrong-key'            // the key (keychain entry or passphrase) does not open this vault
   | 'tampered'             // the file is damaged or was modified
   | 'unsupported'          // written by a newer version
+  | 'lost'                 // the file was deleted while open, with secrets in it
   | 'invalid-name'
   | 'io';
 
@@ -79,6 +80,17 @@ const VERSION = 1;
 const CIPHER = 'aes-256-gcm';
 const KEY_CHECK_LABEL = 'presence-bridge vault key check v1';
 const SCRYPT_DEFAULT = { N: 2 ** 15, r: 8, p: 1 } as const;
+/**
+ * The only key derivation parameters a vault may carry: what this version writes (N 2^15) and the documented
+ * range around it (N a power of two from 2^14 to 2^17, i.e. 16–128 MiB and well under a second; r 8; p 1; a
+ * 16–64 byte salt). Anything else is not our file, and is refused before any expensive work: a header asking
+ * for N 2^20, r 32 would take 4 GiB and many seconds, only to end in "wrong passphrase".
+ */
+const SCRYPT_ACCEPTED = { minLog2N: 14, maxLog2N: 17, r: 8, p: 1, minSaltBytes: 16, maxSaltBytes: 64 } as const;
+/** Sizes of the AES-256-GCM fields and of the key check (bytes). */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_CHECK_BYTES = 16;
 const MAX_NAME = 200;
 
 interface KdfParams { name: 'scrypt'; salt: string; N: number; r: number; p: number }
@@ -157,10 +169,10 @@ export async function openVault(opts: OpenVaultOptions): Promise<Vault> {
       const key = await keyForExisting(file, parsed, keychain, passphrase);
       // Prove we can read it now rather than on first use; the result is the first cached copy.
       const map = decrypt(file, parsed, key);
-      return new Vault(file, headerOf(parsed), key, stamp === undefined ? undefined : { stamp, map });
+      return new Vault(file, headerOf(parsed), key, { created: false, previousKeyFound: false }, stamp === undefined ? undefined : { stamp, map });
     }
-    const { header, key } = await createKey(file, opts.service ?? DEFAULT_VAULT_SERVICE, opts.keySource ?? 'auto', keychain, passphrase);
-    const vault = new Vault(file, header, key);
+    const { header, key, previousKeyFound } = await createKey(file, opts.service ?? DEFAULT_VAULT_SERVICE, opts.keySource ?? 'auto', keychain, passphrase);
+    const vault = new Vault(file, header, key, { created: true, previousKeyFound });
     await vault.writeMap(new Map());
     return vault;
   });
@@ -187,10 +199,22 @@ export class Vault implements SecretStore {
   private cache?: CachedMap;
   /** The load in progress, shared by concurrent reads (2,000 UCI logins starting at once read it once). */
   private loading?: { stamp: string; promise: Promise<Map<string, string>> };
+  /** How many secrets the file held when last read or written: a deletion with secrets in it is a loss. */
+  private knownCount: number;
+  /** True when openVault found no file and created this vault (first start, or the file was deleted). */
+  readonly created: boolean;
+  /**
+   * True when the file was missing but the OS keychain still held a key for it: a vault existed here and was
+   * deleted or moved. The key is kept (not replaced), so a backup of the file still opens.
+   */
+  readonly previousKeyFound: boolean;
 
   /** @internal created by openVault */
-  constructor(readonly file: string, private readonly header: VaultHeader, private readonly key: Buffer, initial?: CachedMap) {
+  constructor(readonly file: string, private readonly header: VaultHeader, private readonly key: Buffer, origin: { created: boolean; previousKeyFound: boolean }, initial?: CachedMap) {
     this.cache = initial;
+    this.knownCount = initial?.map.size ?? 0;
+    this.created = origin.created;
+    this.previousKeyFound = origin.previousKeyFound;
   }
 
   get keySource(): KeySource {
@@ -263,6 +287,7 @@ export class Vault implements SecretStore {
     // serialised by withLock.
     const stamp = await fileStamp(this.file).catch(() => undefined);
     if (stamp !== undefined) this.cache = { stamp, map: new Map(map) };
+    this.knownCount = map.size;
   }
 
   /** The current secrets; shared with the cache, so callers that change it must copy it first. */
@@ -270,9 +295,13 @@ export class Vault implements SecretStore {
     // The stamp is taken before the content is read: a change in between leaves an older stamp in the cache,
     // which only causes one more load next time — never a stale answer.
     const stamp = await fileStamp(this.file);
-    // Deleted behind our back: treat as empty; the next write recreates it with the same key.
     if (stamp === undefined) {
       this.cache = undefined;
+      // Deleted behind our back. With secrets in it they are lost: say so on every use, never recreate it
+      // silently. An empty vault lost nothing: the next write creates it again with the same key.
+      if (this.knownCount > 0) {
+        throw new VaultError('lost', `The secret vault ${this.file} was deleted while Presence Bridge was running; the ${this.knownCount} secrets it held are lost. Put the file back from a backup, or restart Presence Bridge and enter the secrets again (it lists which ones).`);
+      }
       return new Map();
     }
     if (this.cache?.stamp === stamp) return this.cache.map;
@@ -296,6 +325,7 @@ export class Vault implements SecretStore {
     }
     const map = decrypt(this.file, parsed, this.key);
     this.cache = { stamp, map };
+    this.knownCount = map.size;
     return map;
   }
 }
@@ -339,16 +369,21 @@ async function createKey(
   source: 'auto' | KeySource,
   keychain: KeychainBackend,
   passphrase: string | undefined,
-): Promise<{ header: VaultHeader; key: Buffer }> {
+): Promise<{ header: VaultHeader; key: Buffer; previousKeyFound: boolean }> {
   let keychainProblem: unknown;
   if (source !== 'passphrase') {
     const account = keychainAccountFor(file);
-    const key = crypto.randomBytes(32);
+    const header = (key: Buffer): VaultHeader => ({ format: FORMAT, version: VERSION, keySource: 'keychain', keychain: { service, account }, keyCheck: keyCheckOf(key) });
     try {
+      // A key already stored for this file means its vault was deleted or moved: keep that key (a backup of the
+      // file must still open) and let the caller report the lost secrets.
+      const existing = Buffer.from((await keychain.get(service, account)) ?? '', 'base64');
+      if (existing.length === 32) return { key: existing, header: header(existing), previousKeyFound: true };
+      const key = crypto.randomBytes(32);
       await keychain.set(service, account, key.toString('base64'));
       // Read it back: a keychain that silently drops writes must not leave us with an unopenable vault.
       if ((await keychain.get(service, account)) !== key.toString('base64')) throw new Error('the key read back differs from the key written');
-      return { key, header: { format: FORMAT, version: VERSION, keySource: 'keychain', keychain: { service, account }, keyCheck: keyCheckOf(key) } };
+      return { key, header: header(key), previousKeyFound: false };
     } catch (err) {
       keychainProblem = err;
     }
@@ -356,7 +391,7 @@ async function createKey(
   if (source !== 'keychain' && passphrase) {
     const kdf: KdfParams = { name: 'scrypt', salt: crypto.randomBytes(16).toString('base64'), ...SCRYPT_DEFAULT };
     const key = await deriveKey(passphrase, kdf);
-    return { key, header: { format: FORMAT, version: VERSION, keySource: 'passphrase', kdf, keyCheck: keyCheckOf(key) } };
+    return { key, header: { format: FORMAT, version: VERSION, keySource: 'passphrase', kdf, keyCheck: keyCheckOf(key) }, previousKeyFound: false };
   }
   if (source === 'passphrase') {
     throw new VaultError('passphrase-required', `A passphrase-protected vault was requested for ${file} but no passphrase is set — set the environment variable ${VAULT_PASSPHRASE_ENV}.`);
@@ -405,17 +440,34 @@ function parseVaultFile(file: string, text: string): VaultFile {
   }
   const b64 = (x: unknown): boolean => typeof x === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(x);
   if (o.cipher !== CIPHER || !b64(o.iv) || !b64(o.tag) || !b64(o.data) || !b64(o.keyCheck)) throw damaged(file, 'its fields are incomplete');
+  if (bytes(o.iv!) !== IV_BYTES || bytes(o.tag!) !== TAG_BYTES || bytes(o.keyCheck!) !== KEY_CHECK_BYTES) throw damaged(file, 'its cipher fields have the wrong size');
   if (o.keySource === 'keychain') {
     if (typeof o.keychain?.service !== 'string' || typeof o.keychain.account !== 'string') throw damaged(file, 'its keychain entry name is missing');
   } else if (o.keySource === 'passphrase') {
-    const k = o.kdf;
-    if (!k || k.name !== 'scrypt' || !b64(k.salt) || ![k.N, k.r, k.p].every((n) => Number.isInteger(n) && n > 0) || k.N > 2 ** 20 || k.r > 32 || k.p > 16) {
-      throw damaged(file, 'its key derivation parameters are invalid');
-    }
+    const problem = kdfProblem(o.kdf);
+    if (problem) throw damaged(file, problem);
   } else {
     throw damaged(file, 'its key source is unknown');
   }
   return o as VaultFile;
+}
+
+function bytes(b64: string): number {
+  return Buffer.from(b64, 'base64').length;
+}
+
+/** Why these key derivation parameters are not ones this version accepts (see SCRYPT_ACCEPTED), if they are not. */
+function kdfProblem(k: Partial<KdfParams> | undefined): string | undefined {
+  const a = SCRYPT_ACCEPTED;
+  if (!k || k.name !== 'scrypt' || typeof k.salt !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(k.salt)) return 'its key derivation parameters are missing';
+  const log2N = Number.isInteger(k.N) && k.N! > 0 ? Math.log2(k.N!) : NaN;
+  const saltBytes = bytes(k.salt);
+  if (!Number.isInteger(log2N) || log2N < a.minLog2N || log2N > a.maxLog2N || k.r !== a.r || k.p !== a.p || saltBytes < a.minSaltBytes || saltBytes > a.maxSaltBytes) {
+    const shown = (n: unknown): string => (typeof n === 'number' && Number.isFinite(n) ? String(n) : '?');
+    return `its key derivation parameters (scrypt N=${shown(k.N)}, r=${shown(k.r)}, p=${shown(k.p)}, ${saltBytes}-byte salt) are not ones Presence Bridge writes ` +
+      `(N 2^${a.minLog2N}–2^${a.maxLog2N}, r ${a.r}, p ${a.p}, ${a.minSaltBytes}–${a.maxSaltBytes}-byte salt)`;
+  }
+  return undefined;
 }
 
 function decrypt(file: string, v: VaultFile, key: Buffer): Map<string, string> {
@@ -440,7 +492,7 @@ function decrypt(file: string, v: VaultFile, key: Buffer): Map<string, string> {
 }
 
 function damaged(file: string, why: string): VaultError {
-  return new VaultError('tampered', `The secret vault ${file} cannot be read: ${why}. It was left as it is; restore it from a backup, or move it aside and enter the secrets again.`);
+  return new VaultError('tampered', `The secret vault ${file} is damaged or from another program: ${why}. It was left as it is; restore it from a backup, or move it aside and enter the secrets again.`);
 }
 
 function headerOf(v: VaultHeader): VaultHeader {

@@ -2,18 +2,19 @@
 // value, trust a certificate, import UCI passwords, enter the secret's expiry). The terminal assistant and the
 // engine's control service both drive this, so both behave the same.
 import { X509Certificate } from 'node:crypto';
-import { parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET } from '../core/uci-credentials.js';
+import { MAX_LOGIN_LENGTH, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET } from '../core/uci-credentials.js';
+import { findUnsafeCharacter } from '../core/safe-text.js';
 import { SettingsStoreError } from '../platform/settings-store.js';
 import { VaultError } from '../platform/vault.js';
 import { CLIENT_SECRET_NAME } from '../teams/index.js';
 import type { SetupEnvironment } from './environment.js';
-import { errorText } from './explain.js';
+import { errorText } from '../sync/explain.js';
 import {
   CREDENTIAL_EXPIRY_SECRET, expiryWarnings, parseExpiryDate, readExpiryInputs, type ExpiryInputs, type ExpiryWarning,
 } from './expiry.js';
 import { checkFinalTest } from './final-test.js';
 import { checkMicrosoftApp, checkMicrosoftConsent, signInWithDeviceCode } from './microsoft.js';
-import { checkStarfaceAdmin, checkStarfaceConnection } from './starface.js';
+import { checkStarfaceAdmin, checkStarfaceConnection, starfaceDirectory } from './starface.js';
 import { SETUP_STEPS, localizeStep, setPath, stepDefinition } from './steps.js';
 import { checkUciCredentials, checkUsers, loadDirectories, rosterFrom, storeUciPasswords } from './users.js';
 import { transportFor } from './environment.js';
@@ -149,11 +150,19 @@ export class SetupAssistant {
     }
   }
 
-  /** Adds a certificate (PEM) to the extra trusted CAs, unless the same certificate is there already. */
-  async trustCertificate(pem: string): Promise<{ added: boolean }> {
+  /**
+   * Adds a certificate (PEM) to the extra trusted CAs, unless the same certificate is there already; with `pin`,
+   * pins the PBX to exactly this certificate instead (starface.certificateFingerprint, see TrustOffer).
+   */
+  async trustCertificate(pem: string, opts: { pin?: boolean } = {}): Promise<{ added: boolean }> {
     const fp = pemFingerprint(pem);
     if (!fp) throw new SetupInputError('This is not a PEM certificate (-----BEGIN CERTIFICATE----- …).');
     const current = await this.env.loadSettings();
+    if (opts.pin) {
+      if (current.starface.certificateFingerprint === fp) return { added: false };
+      await this.saveSetting('starface.certificateFingerprint', fp);
+      return { added: true };
+    }
     const have = current.network.extraCaPem.some((p) => (p.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).some((b) => pemFingerprint(b) === fp));
     if (have) return { added: false };
     await this.saveSetting('network.extraCaPem', [...current.network.extraCaPem, pem.trim()]);
@@ -177,15 +186,34 @@ export class SetupAssistant {
 
   /** CSV `login;password` lines into the vault; bad lines are reported with their number (never their content). */
   async importUciCsv(text: string): Promise<{ imported: number; errors: { line: number; message: string }[] }> {
-    const parsed = parseStarfaceCsv(text);
+    const knownLogins = await this.directoryLogins();
+    const parsed = parseStarfaceCsv(text, knownLogins ? { knownLogins } : {});
     const imported = await storeUciPasswords(this.env, parsed.entries);
     return { imported, errors: parsed.errors };
   }
 
+  /** The login IDs of the STARFACE directory, when it is configured and reachable (non-numeric logins need it). */
+  private async directoryLogins(): Promise<Set<string> | undefined> {
+    const settings = await this.env.loadSettings();
+    if (!settings.starface.baseUrl || !settings.starface.adminLogin) return undefined;
+    const transport = transportFor(settings);
+    const dir = starfaceDirectory(settings, transport, this.env);
+    try {
+      return new Set((await dir.listUsers()).map((u) => u.login));
+    } catch {
+      return undefined;
+    } finally {
+      await dir.logout().catch(() => undefined);
+      transport.close();
+    }
+  }
+
+  /** One user's UCI password (the login comes from the roster); the message never repeats what was typed. */
   async setUciPassword(login: string, password: string): Promise<void> {
-    if (!login.trim() || /[\s:*]/.test(login)) throw new SetupInputError(`"${login}" is not a STARFACE login ID.`);
-    if (!password) throw new SetupInputError(`The password of ${login} is empty.`);
-    await storeUciPasswords(this.env, [{ login: login.trim(), password }]);
+    const l = login.trim();
+    if (!l || l.length > MAX_LOGIN_LENGTH || /[\s:*]/.test(l) || findUnsafeCharacter(l)) throw new SetupInputError('This is not a STARFACE login ID: enter the login ID (e.g. 1001), not the password.');
+    if (!password) throw new SetupInputError(`The password of ${l} is empty.`);
+    await storeUciPasswords(this.env, [{ login: l, password }]);
   }
 
   /** Expiry and sign-in warnings for the current settings. */

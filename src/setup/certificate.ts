@@ -109,8 +109,20 @@ export async function analyzeTrust(url: string, currentExtraCa: readonly string[
     }
     lastError = r.error;
   }
+  // Nothing verifies as a CA. A certificate whose only fault is its name (e.g. a self-signed PBX certificate
+  // issued for another host name) can still be pinned; an expired or not yet valid one is not offered, and a
+  // missing issuer is better fixed with the CA certificate (it survives the PBX renewing its certificate).
+  const leaf = chain[0]!;
+  const now = Date.now();
+  if (PINNABLE.has(lastError ?? '') && Date.parse(leaf.validFrom) <= now && now <= Date.parse(leaf.validTo)) {
+    const { pem, ...certificate } = leaf;
+    return { chain, offer: { host, certificate, pem, kind: 'pin' }, reason: lastError };
+  }
   return { chain, reason: lastError };
 }
+
+/** Verification failures a pin may stand in for. */
+const PINNABLE = new Set(['ERR_TLS_CERT_ALTNAME_INVALID']);
 
 /** Human-readable lines for a chain, leaf first. */
 export function chainLines(chain: readonly CertificateInfo[], lang: 'de' | 'en'): string[] {

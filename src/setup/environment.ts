@@ -2,13 +2,11 @@
 // a clock. The terminal assistant opens them from files; the engine hands in its own stores, so both see the
 // same values.
 import path from 'node:path';
-import {
-  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, settingsMigrations, settingsVersionOf,
-  type Settings, type SettingsInput,
-} from '../core/settings.js';
-import { HttpTransport, type TransportSettings } from '../platform/http-transport.js';
+import { lostVaultMessage, type Settings, type SettingsInput } from '../core/settings.js';
+import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
-import { SettingsStore, type SettingsProblem } from '../platform/settings-store.js';
+import { createSettingsStore, transportSettingsFrom } from '../platform/product-settings.js';
+import type { SettingsProblem, SettingsStore } from '../platform/settings-store.js';
 import { openVault, type KeychainBackend, type SecretStore } from '../platform/vault.js';
 import type { MicrosoftAuth } from '../teams/auth.js';
 
@@ -28,17 +26,7 @@ export interface SetupEnvironment {
 }
 
 /** The settings store every part uses for the settings file (same schema, migrations and messages). */
-export function createSettingsStore(file: string, logger: Logger = silentLogger): SettingsStore<Settings> {
-  return new SettingsStore<Settings>({
-    file,
-    schema: SettingsSchema,
-    version: SETTINGS_VERSION,
-    migrations: settingsMigrations,
-    versionOf: settingsVersionOf,
-    describeIssue: describeSettingsIssue,
-    logger,
-  });
-}
+export { createSettingsStore };
 
 /**
  * Files next to the settings file in headless mode: the same vault the engine service opens
@@ -49,14 +37,7 @@ export function setupPaths(settingsFile: string, vaultFile?: string): { settings
   return { settingsFile: abs, vaultFile: path.resolve(vaultFile ?? path.join(path.dirname(abs), 'vault.json')) };
 }
 
-export function transportSettingsFrom(settings: Settings): Partial<TransportSettings> {
-  return {
-    extraCaPem: [...settings.network.extraCaPem],
-    ...(settings.network.proxyUrl ? { proxyUrl: settings.network.proxyUrl } : {}),
-    connectTimeoutMs: settings.network.connectTimeoutMs,
-    readTimeoutMs: settings.network.readTimeoutMs,
-  };
-}
+export { transportSettingsFrom };
 
 /** A transport for one check, built from the current network settings (the caller closes it). */
 export function transportFor(settings: Settings): HttpTransport {
@@ -68,6 +49,8 @@ export interface FileSetupEnvironment extends SetupEnvironment {
   store: SettingsStore<Settings>;
   /** A problem found when loading the settings file (e.g. it was corrupt and moved aside). */
   problem?: SettingsProblem;
+  /** The vault file was missing although secrets were stored (core/settings.ts lostVaultMessage). */
+  vaultProblem?: string;
 }
 
 export interface OpenFileEnvironmentOptions {
@@ -86,11 +69,13 @@ export async function openFileEnvironment(o: OpenFileEnvironmentOptions): Promis
   const store = createSettingsStore(paths.settingsFile, logger);
   const loaded = await store.load();
   const secrets = await openVault({ file: paths.vaultFile, ...(o.passphrase ? { passphrase: o.passphrase } : {}), ...(o.keychain ? { keychain: o.keychain } : {}) });
+  const vaultProblem = lostVaultMessage(secrets, loaded.settings);
   let current = loaded.settings;
   return {
     paths,
     store,
     ...(loaded.problem ? { problem: loaded.problem } : {}),
+    ...(vaultProblem ? { vaultProblem } : {}),
     secrets,
     logger,
     now: o.now ?? (() => new Date()),

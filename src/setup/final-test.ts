@@ -9,7 +9,7 @@ import { MicrosoftAuth } from '../teams/auth.js';
 import { presenceItems } from '../teams/presence-reader.js';
 import { loadAppCredential } from '../teams/index.js';
 import type { SetupEnvironment } from './environment.js';
-import { explainMicrosoftError, explainStarfaceError } from './explain.js';
+import { explainMicrosoftError, explainStarfaceError } from '../sync/explain.js';
 import { setupGraph } from './microsoft.js';
 import { rosterFrom, testUciSession, withDirectories, type Prerequisite } from './users.js';
 import { checkResult, tr, type CheckOptions, type CheckResult, type Lang } from './types.js';
@@ -53,7 +53,7 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
     // 1. Teams presence, with the token sync uses for reading.
     const m = settings.microsoft;
     const auth = env.microsoftAuth?.(settings, transport) ?? new MicrosoftAuth({
-      tenantId: m.tenantId, clientId: m.clientId, authorityHost: m.authorityHost, transport, tokenStore: env.secrets,
+      tenantId: m.tenantId, clientId: m.clientId, authorityHost: m.authorityHost, graphBaseUrl: m.graphBaseUrl, cloud: m.cloud, transport, tokenStore: env.secrets,
       appCredential: await loadAppCredential(env.secrets, m), logger: env.logger,
     });
     if (m.presenceRead === 'delegated') await auth.init();

@@ -13,5 +13,5 @@ export {
 } from './expiry.js';
 export { parseStarfaceCsv, uciPasswordSecretName, loginsWithPassword, type CsvParseResult, type CsvEntry } from '../core/uci-credentials.js';
 export { analyzeTrust, fetchPresentedChain, verifiesWith, describeCertificate, chainLines, type TrustAnalysis, type PresentedCertificate } from './certificate.js';
-export { APP_PERMISSION_NEEDS, DELEGATED_PERMISSION_NEEDS, missingPermissions, decodeTokenClaims, tokenRoles, tokenScopes, consentLink, type PermissionNeed } from './microsoft.js';
-export { explainMicrosoftError, explainStarfaceError, explainTransportError, aadstsCode, type Explanation } from './explain.js';
+export { APP_PERMISSION_NEEDS, DELEGATED_PRESENCE_READ, decodeTokenClaims, tokenRoles, tokenScopes, consentLink, type PermissionNeed } from './microsoft.js';
+export { explainMicrosoftError, explainStarfaceError, explainTransportError, aadstsCode, type Explanation } from '../sync/explain.js';

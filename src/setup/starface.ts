@@ -1,13 +1,16 @@
-// STARFACE checks: the PBX is reachable and trusted (with a certificate offer when it is not), the REST API is
-// there, the callback address the PBX will be told, and the administrator's REST login.
+// The setup assistant's STARFACE steps on the one diagnosis (src/sync/diagnose-starface.ts): the PBX is
+// reachable and trusted (with a certificate offer when it is not), the callback address the PBX will be told,
+// and the administrator's REST login.
 import net from 'node:net';
 import type { Settings } from '../core/settings.js';
 import { STARFACE_ADMIN_PASSWORD_SECRET } from '../core/uci-credentials.js';
 import { TransportError, type HttpTransport } from '../platform/http-transport.js';
 import { StarfaceDirectory } from '../starface/rest-directory.js';
+import { diagnoseStarface } from '../sync/diagnose-starface.js';
+import { explainTransportError } from '../sync/explain.js';
 import { analyzeTrust, chainLines, trustFailureText } from './certificate.js';
 import { transportFor, type SetupEnvironment } from './environment.js';
-import { explainStarfaceError, explainTransportError } from './explain.js';
+import { resultFromFindings } from './from-findings.js';
 import { checkResult, tr, type CheckResult, type Lang } from './types.js';
 
 /** Path prefix of the bridge's callback server (src/starface/callback-server.ts default). */
@@ -55,64 +58,16 @@ export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang)
   const step = 'starface-connection' as const;
   const now = env.now();
   const settings = await env.loadSettings();
-  const base = settings.starface.baseUrl;
-  if (!base) {
-    return checkResult({
-      step, status: 'fail',
-      message: tr(lang, 'Die Adresse der STARFACE fehlt.', 'The STARFACE address is missing.'),
-      fix: tr(lang, 'Tragen Sie die Adresse ohne /rest ein, z. B. https://pbx.example.com.', 'Enter the address without /rest, e.g. https://pbx.example.com.'),
-    }, now);
-  }
   const transport = transportFor(settings);
   try {
-    let status: number;
-    let body: unknown;
-    try {
-      const res = await transport.request({
-        url: `${base}/rest/login`,
-        headers: { accept: 'application/json', 'x-version': '2' },
-        timeoutMs: settings.starface.requestTimeoutMs,
-      });
-      status = res.status;
-      try {
-        body = res.json();
-      } catch {
-        body = undefined;
-      }
-    } catch (err) {
-      if (err instanceof TransportError && err.code === 'tls' && base.startsWith('https:')) return await untrusted(settings, err, lang, now);
-      const e = err instanceof TransportError ? explainTransportError(err, lang) : explainStarfaceError(err, lang);
-      return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
-    }
-    if (status === 404) {
-      return checkResult({
-        step, status: 'fail',
-        message: tr(lang, `Unter ${base}/rest gibt es keine STARFACE-REST-Schnittstelle (HTTP 404).`, `There is no STARFACE REST API at ${base}/rest (HTTP 404).`),
-        fix: tr(lang, 'Tragen Sie die Adresse der Anlage ohne /rest ein. REST gibt es ab STARFACE 6.4.2.12.', 'Enter the PBX address without /rest. REST exists from STARFACE 6.4.2.12.'),
-      }, now);
-    }
-    const nonce = typeof body === 'object' && body !== null ? (body as { nonce?: unknown }).nonce : undefined;
-    if (status !== 200 || typeof nonce !== 'string') {
-      return checkResult({
-        step, status: 'fail',
-        message: tr(lang, `Unter ${base} antwortet keine STARFACE (GET /rest/login: HTTP ${status}${typeof nonce === 'string' ? '' : ', keine Anmeldevorlage'}).`,
-          `No STARFACE answers at ${base} (GET /rest/login: HTTP ${status}${typeof nonce === 'string' ? '' : ', no login template'}).`),
-        fix: tr(lang, 'Prüfen Sie, dass die Adresse auf die STARFACE zeigt (nicht auf einen Proxy oder eine andere Weboberfläche).',
-          'Check that the address points to the PBX (not to a proxy or another web interface).'),
-      }, now);
-    }
-    const towards = await addressesTowards(base);
-    const details = callbackLines(settings, towards, lang);
-    if (base.startsWith('http:')) {
-      return checkResult({
-        step, status: 'warn',
-        message: tr(lang, 'Die STARFACE antwortet – aber unverschlüsselt (http).', 'STARFACE answers – but unencrypted (http).'),
-        fix: tr(lang, 'Verwenden Sie https://: Die UCI-Anmeldedaten stehen bei STARFACE in der Adresse jeder Anfrage.',
-          'Use https://: STARFACE carries the UCI credentials in the address of every request.'),
-        details,
-      }, now);
-    }
-    return checkResult({ step, status: 'ok', message: tr(lang, 'Die STARFACE ist erreichbar und ihr Zertifikat vertrauenswürdig.', 'STARFACE is reachable and its certificate is trusted.'), details }, now);
+    const findings = await diagnoseStarface({ settings, secrets: env.secrets, transport, directory: undefined, lang, scope: 'connection' });
+    const reach = findings.find((f) => f.id === 'connection');
+    const base = settings.starface.baseUrl;
+    // Not trusted: offer the PBX's own certificate when trusting it would make the connection verify.
+    if (reach?.error instanceof TransportError && reach.error.code === 'tls' && base.startsWith('https:')) return await untrusted(settings, reach.error, lang, now);
+    if (findings.some((f) => f.status === 'fail')) return resultFromFindings(step, findings, now, '');
+    const details = callbackLines(settings, await addressesTowards(base), lang);
+    return resultFromFindings(step, findings.filter((f) => f.id === 'connection'), now, reach?.message ?? '', { details });
   } finally {
     transport.close();
   }
@@ -130,6 +85,19 @@ async function untrusted(settings: Settings, err: TransportError, lang: Lang, no
     return checkResult({ step, status: 'fail', message: x.message, fix: x.fix, details: [x.detail, (e as Error).message] }, now);
   }
   const details = [...chainLines(analysis.chain, lang), err.message];
+  if (analysis.offer?.kind === 'pin') {
+    const c = analysis.offer.certificate;
+    return checkResult({
+      step,
+      status: 'fail',
+      message: tr(lang, `Das Zertifikat von ${host} lässt sich nicht auf dem üblichen Weg prüfen (${trustFailureText(analysis.reason, lang)}; Inhaber ${c.subject}, gültig bis ${c.validTo.slice(0, 10)}).`,
+        `The certificate of ${host} cannot be verified the usual way (${trustFailureText(analysis.reason, lang)}; subject ${c.subject}, valid until ${c.validTo.slice(0, 10)}).`),
+      fix: tr(lang, `Vergleichen Sie den SHA-256-Fingerabdruck ${c.fingerprint256} mit dem in der STARFACE-Administration angezeigten. Stimmt er, vertrauen Sie diesem Zertifikat (Pinning): Dann wird von ${host} genau dieses Zertifikat angenommen und kein anderes; bekommt die STARFACE ein neues, pinnen Sie das neue.`,
+        `Compare the SHA-256 fingerprint ${c.fingerprint256} with the one shown in the STARFACE administration. If it matches, trust this certificate (pin it): ${host} is then accepted with exactly this certificate and no other; when the PBX gets a new one, pin the new one.`),
+      details,
+      trustOffer: analysis.offer,
+    }, now);
+  }
   if (analysis.offer) {
     const c = analysis.offer.certificate;
     return checkResult({
@@ -164,15 +132,6 @@ export function starfaceDirectory(settings: Settings, transport: HttpTransport, 
   });
 }
 
-function versionAtLeast(version: string, min: number[]): boolean {
-  const v = version.split('.').map((p) => Number.parseInt(p, 10) || 0);
-  for (let i = 0; i < min.length; i++) {
-    const a = v[i] ?? 0;
-    if (a !== min[i]) return a > min[i]!;
-  }
-  return true;
-}
-
 export async function checkStarfaceAdmin(env: SetupEnvironment, lang: Lang): Promise<CheckResult> {
   const step = 'starface-admin' as const;
   const now = env.now();
@@ -181,51 +140,20 @@ export async function checkStarfaceAdmin(env: SetupEnvironment, lang: Lang): Pro
     return checkResult({ step, status: 'fail', message: tr(lang, 'Die Adresse der STARFACE fehlt.', 'The STARFACE address is missing.'),
       fix: tr(lang, 'Schließen Sie zuerst den Schritt „STARFACE-Adresse" ab.', 'Complete the step "STARFACE address" first.') }, now);
   }
-  const absent: string[] = [];
-  if (!settings.starface.adminLogin) absent.push(tr(lang, 'Login-ID des Administrators', 'administrator login ID'));
-  if (!(await env.secrets.get(STARFACE_ADMIN_PASSWORD_SECRET))) absent.push(tr(lang, 'Kennwort des Administrators', 'administrator password'));
-  if (absent.length) {
-    return checkResult({
-      step, status: 'fail',
-      message: tr(lang, `Es fehlt: ${absent.join(', ')}.`, `Missing: ${absent.join(', ')}.`),
-      fix: tr(lang, 'Tragen Sie Login-ID (z. B. 0001) und Kennwort eines STARFACE-Administrators ein.', 'Enter the login ID (e.g. 0001) and password of a STARFACE administrator.'),
-    }, now);
-  }
   const transport = transportFor(settings);
-  const dir = starfaceDirectory(settings, transport, env);
+  const dir = settings.starface.adminLogin ? starfaceDirectory(settings, transport, env) : undefined;
   try {
-    await dir.login();
-    const users = await dir.listUsers();
-    const version = await dir.serverVersion().catch(() => undefined);
-    const details: string[] = [];
-    let status: CheckResult['status'] = 'ok';
-    let fix: string | undefined;
-    if (version) details.push(tr(lang, `STARFACE-Version: ${version}`, `STARFACE version: ${version}`));
-    if (version && versionAtLeast(version, [9, 0, 0, 9])) {
-      details.push(tr(lang, 'Diese Version hat eine eingebaute „Microsoft Presence Sync": sie muss ausgeschaltet sein (nur ein Abgleich pro Anlage).',
-        'This version has a built-in "Microsoft Presence Sync": it must be switched off (only one sync per PBX).'));
+    const findings = await diagnoseStarface({ settings, secrets: env.secrets, transport, directory: dir, lang, scope: 'admin' });
+    const failed = findings.find((f) => f.status === 'fail');
+    if (failed?.error instanceof TransportError && failed.error.code === 'tls') {
+      return resultFromFindings(step, [{ ...failed, fix: tr(lang, 'Schließen Sie zuerst den Schritt „STARFACE-Adresse und Zertifikat" ab.', 'Complete the step "STARFACE address and certificate" first.') }], now, '');
     }
-    if (version && versionAtLeast(version, [11])) {
-      status = 'warn';
-      fix = tr(lang, 'Ab STARFACE 11 soll die klassische Anmeldung entfallen, die Presence Bridge für UCI nutzt. Prüfen Sie die UCI-Anmeldung im nächsten Schritt.',
-        'From STARFACE 11 the classic login Presence Bridge uses for UCI is announced to go away. Check the UCI login in the next steps.');
-    }
-    return checkResult({
-      step, status,
-      message: tr(lang, `REST-Anmeldung als ${settings.starface.adminLogin} erfolgreich; ${users.length} Benutzer sichtbar.`,
-        `REST login as ${settings.starface.adminLogin} succeeded; ${users.length} users visible.`),
-      ...(fix ? { fix } : {}),
-      details,
-    }, now);
-  } catch (err) {
-    if (err instanceof TransportError && err.code === 'tls') {
-      const e = explainTransportError(err, lang);
-      return checkResult({ step, status: 'fail', message: e.message, fix: tr(lang, 'Schließen Sie zuerst den Schritt „STARFACE-Adresse und Zertifikat" ab.', 'Complete the step "STARFACE address and certificate" first.'), details: [e.detail] }, now);
-    }
-    const e = explainStarfaceError(err, lang);
-    return checkResult({ step, status: 'fail', message: e.message, fix: e.fix, details: [e.detail] }, now);
+    const users = findings.find((f) => f.id === 'users' && f.status !== 'fail');
+    return resultFromFindings(step, findings, now, tr(lang,
+      `REST-Anmeldung als ${settings.starface.adminLogin} erfolgreich; ${users?.params.users ?? 0} Benutzer sichtbar.`,
+      `REST login as ${settings.starface.adminLogin} succeeded; ${users?.params.users ?? 0} users visible.`));
   } finally {
-    await dir.logout();
+    await dir?.logout();
     transport.close();
   }
 }

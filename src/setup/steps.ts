@@ -57,7 +57,19 @@ const MICROSOFT_APP: SetupStepDefinition = {
     { id: 'authorityHost', target: setting('microsoft.authorityHost'), input: 'text', required: false, advanced: true,
       label: { de: 'Anmeldedienst (Authority)', en: 'Sign-in service (authority host)' } },
     { id: 'graphBaseUrl', target: setting('microsoft.graphBaseUrl'), input: 'text', required: false, advanced: true,
-      label: { de: 'Microsoft-Graph-Adresse', en: 'Microsoft Graph address' } },
+      label: { de: 'Microsoft-Graph-Adresse', en: 'Microsoft Graph address' },
+      help: { de: 'https://graph.microsoft.us (GCC High) oder https://dod-graph.microsoft.us (DoD) für die US-Regierungsclouds; 21Vianet (China) hat keine Präsenz-Schnittstelle.',
+        en: 'https://graph.microsoft.us (GCC High) or https://dod-graph.microsoft.us (DoD) for the US Government clouds; 21Vianet (China) has no presence API.' } },
+    { id: 'cloud', target: setting('microsoft.cloud'), input: 'choice', required: false, advanced: true,
+      label: { de: 'Microsoft-Cloud', en: 'Microsoft cloud' },
+      help: { de: '„automatisch" folgt der Graph-Adresse; nur für einen Stellvertreter (Simulator, Gateway) angeben.',
+        en: '"automatic" follows the Graph address; set it only for a stand-in address (simulator, gateway).' },
+      choices: [
+        { value: 'auto', label: { de: 'automatisch (aus der Graph-Adresse)', en: 'automatic (from the Graph address)' } },
+        { value: 'global', label: { de: 'weltweit (auch GCC)', en: 'global (including GCC)' } },
+        { value: 'us-gov', label: { de: 'US-Regierung GCC High', en: 'US Government GCC High' } },
+        { value: 'us-gov-dod', label: { de: 'US-Regierung DoD', en: 'US Government DoD' } },
+      ] },
   ],
 };
 

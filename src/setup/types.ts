@@ -2,18 +2,9 @@
 // steps are data (title, what to do, which fields to ask), and each step checks itself.
 import type { Roster } from '../core/roster.js';
 
-export type Lang = 'de' | 'en';
+import type { Text } from '../core/lang.js';
 
-/** A text in both UI languages. */
-export interface Text {
-  de: string;
-  en: string;
-}
-
-/** Picks the language; a tiny helper so messages stay next to each other in both languages. */
-export function tr(lang: Lang, de: string, en: string): string {
-  return lang === 'de' ? de : en;
-}
+export { tr, type Lang, type Text } from '../core/lang.js';
 
 export const SETUP_STEP_IDS = [
   'microsoft-app',
@@ -98,11 +89,16 @@ export interface CertificateInfo {
   isCa: boolean;
 }
 
-/** "Trust this certificate?" — offered only when trusting it would make the connection verify. */
+/**
+ * "Trust this certificate?" — 'ca' (default): adding it to the extra CAs makes the connection verify. 'pin': no
+ * certificate can do that (e.g. it is issued for another name), so the server's own certificate is offered for
+ * pinning by its SHA-256 fingerprint (starface.certificateFingerprint): exactly that certificate is accepted.
+ */
 export interface TrustOffer {
   host: string;
   certificate: CertificateInfo;
   pem: string;
+  kind?: 'ca' | 'pin';
 }
 
 export interface CheckResult {

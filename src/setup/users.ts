@@ -12,7 +12,7 @@ import { MicrosoftAuth } from '../teams/auth.js';
 import { listDirectoryUsers, type DirectoryUser } from '../teams/directory.js';
 import { loadAppCredential } from '../teams/index.js';
 import { transportFor, type SetupEnvironment } from './environment.js';
-import { explainMicrosoftError, explainStarfaceError, type Explanation } from './explain.js';
+import { explainMicrosoftError, explainStarfaceError, type Explanation } from '../sync/explain.js';
 import { setupGraph } from './microsoft.js';
 import { starfaceDirectory } from './starface.js';
 import { checkResult, tr, type CheckResult, type Lang } from './types.js';
@@ -42,7 +42,7 @@ export async function loadDirectories(env: SetupEnvironment, settings: Settings,
   try {
     if (!m.tenantId || !m.clientId) throw new Error(tr(lang, 'Microsoft ist noch nicht eingerichtet (Mandanten-ID/Client-ID fehlen).', 'Microsoft is not set up yet (tenant ID/client ID missing).'));
     const auth = env.microsoftAuth?.(settings, transport) ?? new MicrosoftAuth({
-      tenantId: m.tenantId, clientId: m.clientId, authorityHost: m.authorityHost, transport,
+      tenantId: m.tenantId, clientId: m.clientId, authorityHost: m.authorityHost, graphBaseUrl: m.graphBaseUrl, cloud: m.cloud, transport,
       appCredential: await loadAppCredential(env.secrets, m), logger: env.logger,
     });
     const msUsers = await listDirectoryUsers(setupGraph(settings, transport, auth.appTokens));

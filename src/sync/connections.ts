@@ -2,10 +2,12 @@
 // clients, the STARFACE REST directory, the callback server and the UCI session pool — and the engine's
 // ports on top of them. A settings change to a connection section rebuilds all of it (service.ts).
 import { missingForSync, type Settings } from '../core/settings.js';
-import { loginsWithPassword, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
+import { loginsWithPassword, STARFACE_ADMIN_PASSWORD_SECRET, STARFACE_OAUTH_CLIENT_SECRET, uciPasswordSecretName } from '../core/uci-credentials.js';
 import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
+import { transportSettingsFrom } from '../platform/product-settings.js';
 import type { SecretStore } from '../platform/vault.js';
+import { callbackCertificate } from '../starface/callback-certificate.js';
 import { CallbackServer } from '../starface/callback-server.js';
 import { localAddressFacing } from '../starface/local-address.js';
 import type { UciSessionSettings } from '../starface/options.js';
@@ -47,13 +49,7 @@ export interface Connections {
 }
 
 export async function openConnections(settings: Settings, secrets: SecretStore, logger: Logger = silentLogger, tuning: ConnectionTuning = {}): Promise<Connections> {
-  const transport = new HttpTransport({
-    extraCaPem: settings.network.extraCaPem,
-    ...(settings.network.proxyUrl ? { proxyUrl: settings.network.proxyUrl } : {}),
-    connectTimeoutMs: settings.network.connectTimeoutMs,
-    readTimeoutMs: settings.network.readTimeoutMs,
-    keepAlive: true,
-  });
+  const transport = new HttpTransport({ ...transportSettingsFrom(settings), keepAlive: true });
   const missing = missingForSync(settings).map((i) => i.text);
   const conns: Connections = { transport, missing, close: async () => undefined };
   const closers: (() => Promise<void> | void)[] = [];
@@ -63,7 +59,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     const auth = new MicrosoftAuth({
       tenantId: ms.tenantId,
       clientId: ms.clientId,
-      authorityHost: ms.authorityHost,
+      authorityHost: ms.authorityHost, graphBaseUrl: ms.graphBaseUrl, cloud: ms.cloud,
       transport,
       tokenStore: secrets,
       appCredential: await loadAppCredential(secrets, ms),
@@ -104,7 +100,13 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     const publicHost = sf.callbackHost || await callbackHostFacing(sf.baseUrl, logger);
     const bind = tuning.callbackBind ?? (isLoopbackHost(publicHost) ? '127.0.0.1' : '0.0.0.0');
     // The PBX is told the callback host with the port the server really bound (callbackPort 0: a free one).
-    const callbacks = new CallbackServer({ host: bind, port: sf.callbackPort, publicHost, logger });
+    // HTTPS (optional): the certificate is made once and kept in the vault; a new one's fingerprint is logged.
+    const cert = sf.callbackTls ? await callbackCertificate(secrets, [publicHost]) : undefined;
+    if (cert?.created) logger.info('New HTTPS certificate for the STARFACE callback server: give its fingerprint to the PBX admin', { fingerprint: cert.fingerprint256 });
+    const callbacks = new CallbackServer({
+      host: bind, port: sf.callbackPort, publicHost, logger, authParam: sf.callbackAuth,
+      ...(cert ? { tls: { key: cert.key, cert: cert.cert } } : {}),
+    });
     await callbacks.start();
     conns.callbacks = callbacks;
     closers.push(() => callbacks.close());
@@ -117,11 +119,14 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
       ...(conns.callbacks ? { callbackServer: conns.callbacks } : {}),
       settings: {
         uciApi: sf.uciApi,
+        uciCredential: sf.uciCredential,
+        tokenAlgorithm: sf.uciAuthAlgorithm,
         keepAliveMs: sf.keepAliveSeconds * 1000,
         requestTimeoutMs: sf.requestTimeoutMs,
         ...tuning.uciSession,
       },
       maxConcurrentLogins: sf.maxConcurrentLogins,
+      oauth: { clientId: sf.oauthClientId, scope: sf.oauthScope, clientSecret: () => secrets.get(STARFACE_OAUTH_CLIENT_SECRET) },
       logger,
     });
     conns.pool = pool;

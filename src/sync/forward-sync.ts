@@ -6,7 +6,7 @@
 import type { KnownPbxState } from '../core/diff.js';
 import { planForward } from '../core/forward.js';
 import { planPbxWrites } from '../core/ownership.js';
-import type { Presence } from '../core/presence.js';
+import { hasNoTeamsPresence, NO_TEAMS_PRESENCE_ROW_ID, type Presence } from '../core/presence.js';
 import { effectiveRows } from '../core/rules.js';
 import type { Settings } from '../core/settings.js';
 import type { SettableCapabilities } from '../core/pbx-state.js';
@@ -130,6 +130,7 @@ export class ForwardSync {
 
   /** One user's presence from a cycle; returns true when the user's apply worker is to run (writes planned). */
   private applyPresence(rt: UserRuntime, presence: Presence, rows: ReturnType<typeof effectiveRows>, caps: SettableCapabilities, now: number): boolean {
+    if (hasNoTeamsPresence(presence)) return this.noTeamsPresence(rt, presence, now);
     const login = rt.user.login;
     const { journal } = this.o;
     const entry = journal.entry(login, now);
@@ -154,5 +155,21 @@ export class ForwardSync {
     if (teamsChanged) rt.lastChange = now;
     if (changed) this.o.userChanged(rt);
     return plan.writes.length > 0 || busy;
+  }
+
+  /**
+   * Issue 14 item 5: no Teams licence, or a guest (PresenceUnknown/PresenceUnknown). Shown as "no Teams
+   * presence"; the Unknown row's rule is not applied, so nothing is written to their PBX.
+   */
+  private noTeamsPresence(rt: UserRuntime, presence: Presence, now: number): false {
+    const changed = rt.rowId !== NO_TEAMS_PRESENCE_ROW_ID || !rt.presence || !hasNoTeamsPresence(rt.presence);
+    rt.presence = presence;
+    rt.rowId = NO_TEAMS_PRESENCE_ROW_ID;
+    rt.desired = undefined;
+    if (changed) {
+      rt.lastChange = now;
+      this.o.userChanged(rt);
+    }
+    return false;
   }
 }

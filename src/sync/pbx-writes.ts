@@ -65,8 +65,12 @@ export interface WriteTarget {
 export class PbxWriter {
   /** Users whose writes this process is making right now (a read meanwhile may predate them). */
   private readonly writing = new Set<string>();
-  /** Intents this process recorded ahead (in a poll cycle) and has not sent yet, with the journal change that holds them. */
-  private readonly unsent = new Map<string, { values: Map<PbxField, PbxWrite['value']>; change: number }>();
+  /**
+   * Writes a poll cycle planned and recorded ahead, not sent yet, with the journal change that holds them.
+   * `recorded`: the fields whose intent this process recorded — a field that already held the same unconfirmed
+   * write (left by a crash) is not among them: that record may have taken effect and is never taken back here.
+   */
+  private readonly unsent = new Map<string, { values: Map<PbxField, PbxWrite['value']>; recorded: Set<PbxField>; change: number }>();
 
   constructor(private readonly o: PbxWriterOptions) {}
 
@@ -91,10 +95,15 @@ export class PbxWriter {
     // Planned again by a later cycle before the worker ran (e.g. the session is still logging in): they stand.
     if (ahead && writes.every((w) => ahead.values.get(w.field) === w.value)) return;
     let next = this.withoutUnsent(login, entry);
-    for (const w of writes) next = recordPbxIntent(next, w, rt.known[w.field], this.o.clock.now());
+    const recorded = new Set<PbxField>();
+    for (const w of writes) {
+      const before = next.pbx[w.field];
+      next = recordPbxIntent(next, w, rt.known[w.field], this.o.clock.now());
+      if (next.pbx[w.field] !== before) recorded.add(w.field);
+    }
     journal.setMicrosoftId(login, rt.user.microsoftId);
     journal.set(login, next);
-    this.unsent.set(login, { values: new Map(writes.map((w) => [w.field, w.value])), change: journal.changeOf(login) });
+    this.unsent.set(login, { values: new Map(writes.map((w) => [w.field, w.value])), recorded, change: journal.changeOf(login) });
   }
 
   /** The entry without the intents recorded ahead and not sent: what the worker plans against. */
@@ -102,7 +111,7 @@ export class PbxWriter {
     const ahead = this.unsent.get(login);
     if (!ahead) return entry;
     let next = entry;
-    for (const field of ahead.values.keys()) next = withdrawPbxWrite(next, field, this.o.clock.now());
+    for (const field of ahead.recorded) next = withdrawPbxWrite(next, field, this.o.clock.now());
     return next;
   }
 
@@ -130,7 +139,7 @@ export class PbxWriter {
     let onDisk: number;
     if (stored && ahead && writes.every((w) => ahead.values.get(w.field) === w.value)) {
       next = stored;
-      for (const field of ahead.values.keys()) if (!writes.some((w) => w.field === field)) next = withdrawPbxWrite(next, field, clock.now());
+      for (const field of ahead.recorded) if (!writes.some((w) => w.field === field)) next = withdrawPbxWrite(next, field, clock.now());
       journal.set(login, next);
       onDisk = ahead.change;
     } else {

@@ -20,6 +20,8 @@ export class SyncStatusReporter {
   readonly counters: SyncCounters = { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0, failedWrites: 0 };
   private syncState: SyncState = 'stopped';
   private reason: string | undefined;
+  /** A stable code for the reason, where one is known (the UI renders it in its language). */
+  private reasonCode: string | undefined;
   private since: number;
   private lastSuccessfulSync: number | undefined;
   private emitTimer: TimerHandle | undefined;
@@ -45,6 +47,7 @@ export class SyncStatusReporter {
       counters: { ...this.counters },
     };
     if (this.reason) s.reason = this.reason;
+    if (this.reason && this.reasonCode) s.reasonCode = this.reasonCode;
     const restore = this.opts.restore?.();
     if (restore) s.restore = restore;
     if (this.lastSuccessfulSync !== undefined) s.lastSuccessfulSync = new Date(this.lastSuccessfulSync).toISOString();
@@ -52,21 +55,28 @@ export class SyncStatusReporter {
   }
 
   /** Emits on every change of state; with throttleReason, a change of the reason alone at most once a second. */
-  set(state: SyncState, reason?: string, opts: { throttleReason?: boolean } = {}): void {
-    if (state === this.syncState && reason === this.reason) return;
+  set(state: SyncState, reason?: string, opts: { throttleReason?: boolean; reasonCode?: string } = {}): void {
+    if (state === this.syncState && reason === this.reason && opts.reasonCode === this.reasonCode) return;
     const sameState = state === this.syncState;
     if (!sameState) this.since = this.opts.clock.now();
     this.syncState = state;
     this.reason = reason;
+    this.reasonCode = opts.reasonCode;
     if (sameState && opts.throttleReason) this.emitSoon();
     else this.emitNow();
   }
 
-  /** A failed cycle: signed out, paused (Graph asked to wait) or degraded. Returns the message. */
+  /**
+   * A failed cycle: signed out, degraded with reasonCode microsoft-sign-in-unavailable (the sign-in service
+   * fails for a moment; tokens are retried within seconds — issue 13 item 2), paused (Graph asked to wait) or
+   * degraded. Returns the message.
+   */
   cycleFailed(err: unknown): string {
     this.counters.errors++;
     const msg = errText(err);
+    const signIn = temporarySignInFailure(err);
     if (hasCause(err, 'NeedsSignInError')) this.set('signed-out', msg);
+    else if (signIn) this.set('degraded', signIn, { reasonCode: 'microsoft-sign-in-unavailable' });
     else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') this.set('paused', msg);
     else this.set('degraded', msg);
     return msg;
@@ -132,6 +142,14 @@ export class SyncStatusReporter {
       this.emitNow();
     }, wait, { unref: true });
   }
+}
+
+/** The message of a temporary sign-in failure (TokenRequestError code microsoft-sign-in-unavailable) among the causes. */
+function temporarySignInFailure(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'microsoft-sign-in-unavailable') return errText(e);
+  }
+  return undefined;
 }
 
 /** Whether the error or one of its causes has this name (the presence reader wraps the real reason). */

@@ -6,16 +6,19 @@
 // A new session is recorded in the journal before setPresence is sent: a request that may have reached
 // Microsoft (timeout, connection reset, unreadable answer, a crash) leaves a session the bridge knows about —
 // the echo guard recognises it and the hang-up clears it. Only an answer that proves the request was refused
-// (a 4xx other than 408, or no request at all) takes the record back. Every failed write is logged at warn
+// (a 4xx other than 408, or no request at all) takes the record back; the presence writer keeps such a session
+// held (GraphAmbiguousWriteError) and refreshes it, so the record stays until it is cleared. A user without a
+// Teams presence (no licence, a guest) gets no session and no retries. Every failed write is logged at warn
 // with user, field and cause and counted, also when the call has ended before a retry.
 import { desiredTeamsSession, type TeamsSessionState } from '../core/desired-state.js';
 import type { TelephonyState } from '../core/pbx-state.js';
+import { hasNoTeamsPresence, type Presence } from '../core/presence.js';
 import { recordTeamsSessionCleared, recordTeamsSessionIntent, recordTeamsSessionSet, type JournalEntry } from '../core/journal.js';
 import { teamsSessionAction } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';
 import { delay, type Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
-import { GraphRequestError, NeedsSignInError, TokenRequestError } from '../teams/errors.js';
+import { GraphAmbiguousWriteError, GraphRequestError, NeedsSignInError, NoTeamsPresenceError, TokenRequestError } from '../teams/errors.js';
 import type { JournalStore } from './journal.js';
 import type { PbxPort, TeamsPort, UciUserState } from './ports.js';
 import { errText, type SyncCounters } from './status-reporter.js';
@@ -26,6 +29,8 @@ const WRITE_WINDOW_MS = 30_000;
 /** The part of a synced user's runtime this direction reads and updates. */
 export interface ReverseRuntime {
   user: { login: string; microsoftId: string };
+  /** The last Teams presence read (a user without a Teams presence cannot get a session). */
+  presence: Presence | null;
   telephony: TelephonyState;
   lastChange: number | null;
   error: string | null;
@@ -171,6 +176,8 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     let action = teamsSessionAction(entry, desired, now, Number.POSITIVE_INFINITY);
     // A session from the journal (earlier run) is not kept alive by this process yet: take it over.
     if (action.kind === 'none' && desired && !this.heldThisRun.has(login)) action = { kind: 'set', session: desired };
+    // Issue 14 item 5: Teams has no presence for this user (no licence, a guest): setPresence cannot work.
+    if (action.kind === 'set' && rt.presence && hasNoTeamsPresence(rt.presence)) return;
     try {
       if (action.kind === 'set' || action.kind === 'refresh') {
         await this.setSession(login, rt.user.microsoftId, action.session);
@@ -187,7 +194,13 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
         return;
       }
     } catch (err) {
-      if (action.kind === 'set' || action.kind === 'refresh') this.writeFailed(login, 'setPresence', err);
+      if (action.kind === 'set' || action.kind === 'refresh') {
+        this.writeFailed(login, 'setPresence', err);
+        // May have taken effect: the record stays, and the presence writer keeps the session held meanwhile.
+        if (err instanceof GraphAmbiguousWriteError) this.heldThisRun.add(login);
+        // Not transient: no retries; the forward read shows the user as "no Teams presence".
+        if (err instanceof NoTeamsPresenceError) return;
+      }
       // Transient Graph failures: try again shortly while the call is still on (or the session still held).
       if (attempt < this.retryAttempts && this.o.isRunning()) {
         await delay(this.o.clock, this.retryBaseMs * 2 ** attempt);
@@ -246,10 +259,11 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
 
 /**
  * Whether a failed setPresence certainly did not take effect: no request was sent (no token, a value Teams does
- * not accept), or Graph answered with a refusal (4xx other than 408 Request Timeout). Anything else — a timeout,
- * a reset connection, a 5xx, an answer that could not be read — may have reached Microsoft.
+ * not accept), or Graph answered with a refusal (4xx other than 408 Request Timeout; 404 = no Teams presence).
+ * Anything else — a timeout, a reset connection, a 5xx, an answer that could not be read
+ * (GraphAmbiguousWriteError) — may have reached Microsoft.
  */
 function provesNotApplied(err: unknown): boolean {
-  if (err instanceof RangeError || err instanceof NeedsSignInError || err instanceof TokenRequestError) return true;
+  if (err instanceof RangeError || err instanceof NeedsSignInError || err instanceof TokenRequestError || err instanceof NoTeamsPresenceError) return true;
   return err instanceof GraphRequestError && err.status >= 400 && err.status < 500 && err.status !== 408;
 }

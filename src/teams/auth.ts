@@ -13,11 +13,13 @@ import {
 import type { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import type { SecretStore } from '../platform/vault.js';
-import { adminConsentUrl, authorityConfig, GRAPH_RESOURCE, type AuthorityConfig } from './authority.js';
+import type { MicrosoftCloudSetting } from '../core/microsoft-clouds.js';
+import { adminConsentUrl, authorityConfig, resolveCloud, type AuthorityConfig, type CloudEndpoints } from './authority.js';
 import { SecretStoreCachePlugin } from './cache-plugin.js';
 import { MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from './errors.js';
 import type { TokenSource } from './graph-client.js';
 import { TransportNetworkModule } from './msal-network.js';
+import { acquireGuarded, DEFAULT_TOKEN_RETRY, isTemporarySignInFailure, RejectedTokenError, RejectedTokens, type TokenRetryPolicy } from './token-guard.js';
 
 export type AuthState = 'signed-out' | 'signing-in' | 'signed-in' | 'needs-sign-in';
 
@@ -52,6 +54,9 @@ export interface MicrosoftAuthOptions {
   clientId: string;
   /** Default https://login.microsoftonline.com; host, host:port or https URL. */
   authorityHost?: string;
+  /** The Graph address and the cloud setting: they decide the app-token scope and the consent scope. */
+  graphBaseUrl?: string;
+  cloud?: MicrosoftCloudSetting;
   transport: HttpTransport;
   /** Where the delegated token cache is persisted (secret 'msal.cache'); without it, the cache is in memory only. */
   tokenStore?: Pick<SecretStore, 'get' | 'set' | 'delete'>;
@@ -61,6 +66,8 @@ export interface MicrosoftAuthOptions {
   delegatedScopes?: string[];
   /** Fixed loopback port for the interactive redirect (register http://localhost:PORT then); default any free port. */
   redirectPort?: number;
+  /** Quick retries when the sign-in service fails for a moment (5xx, 429, no connection). */
+  tokenRetry?: Partial<TokenRetryPolicy>;
   logger?: Logger;
 }
 
@@ -81,7 +88,6 @@ export interface DeviceCodeSignInOptions {
 }
 
 export const DEFAULT_DELEGATED_SCOPES = ['Presence.Read.All'];
-const APP_SCOPES = [`${GRAPH_RESOURCE}/.default`];
 
 const SUCCESS_PAGE = '<!doctype html><meta charset="utf-8"><title>Presence Bridge</title>' +
   '<h1>Signed in</h1><p>You can close this tab and return to Presence Bridge.</p>';
@@ -92,6 +98,9 @@ type StateListener = (state: AuthState, detail?: string) => void;
 
 export class MicrosoftAuth {
   private readonly authority: AuthorityConfig;
+  /** The cloud's endpoints: the login host to use and the Graph resource tokens are for. */
+  readonly cloud: CloudEndpoints;
+  private readonly appScopes: string[];
   private readonly pca: PublicClientApplication;
   private cca: ConfidentialClientApplication | undefined;
   private appCredential: AppCredential | undefined;
@@ -104,15 +113,21 @@ export class MicrosoftAuth {
   private signInRunning = false;
 
   /** Token sources for GraphClient: delegated (signed-in admin) and application. */
-  readonly delegatedTokens: TokenSource = { getToken: (o) => this.getDelegatedToken(o) };
-  readonly appTokens: TokenSource = { getToken: (o) => this.getAppToken(o) };
+  readonly delegatedTokens: TokenSource = { getToken: (o) => this.getDelegatedToken(o), reject: (t) => this.rejected.add(t) };
+  readonly appTokens: TokenSource = { getToken: (o) => this.getAppToken(o), reject: (t) => this.rejected.add(t) };
+  /** Tokens Graph answered 401 to (fingerprints): never handed out again. */
+  private readonly rejected = new RejectedTokens();
+  private readonly tokenRetry: TokenRetryPolicy;
 
   constructor(private readonly opts: MicrosoftAuthOptions) {
     if (!opts.clientId.trim()) throw new MicrosoftConfigError('The application (client) ID is not set: enter it in the Microsoft settings.');
-    this.authority = authorityConfig(opts.authorityHost, opts.tenantId);
+    this.cloud = resolveCloud({ graphBaseUrl: opts.graphBaseUrl, authorityHost: opts.authorityHost, cloud: opts.cloud });
+    this.authority = authorityConfig(this.cloud.authorityHost, opts.tenantId);
+    this.appScopes = [`${this.cloud.graphResource}/.default`];
     this.scopes = [...(opts.delegatedScopes ?? DEFAULT_DELEGATED_SCOPES)];
     this.log = (opts.logger ?? silentLogger).child({ component: 'microsoft-auth' });
     this.appCredential = opts.appCredential;
+    this.tokenRetry = { ...DEFAULT_TOKEN_RETRY, ...opts.tokenRetry };
     this.pca = new PublicClientApplication({
       ...this.baseConfig(),
       cache: opts.tokenStore ? { cachePlugin: new SecretStoreCachePlugin(opts.tokenStore) } : undefined,
@@ -160,7 +175,7 @@ export class MicrosoftAuth {
   }
 
   adminConsentUrl(redirectUri?: string, state?: string): string {
-    return adminConsentUrl({ authorityHost: this.authority.origin, tenantId: this.opts.tenantId, clientId: this.opts.clientId, redirectUri, state });
+    return adminConsentUrl({ authorityHost: this.authority.origin, graphBaseUrl: this.opts.graphBaseUrl, cloud: this.opts.cloud, tenantId: this.opts.tenantId, clientId: this.opts.clientId, redirectUri, state });
   }
 
   // ---- delegated sign-in -------------------------------------------------------------------------------
@@ -302,10 +317,12 @@ export class MicrosoftAuth {
       if (this.currentState === 'signed-in') this.setState('needs-sign-in', 'No saved Microsoft sign-in was found.');
       throw new NeedsSignInError('Sign in to Microsoft first (Settings → Microsoft → Sign in).');
     }
+    const signedIn = account;
     try {
-      const r = await this.pca.acquireTokenSilent({ account, scopes: this.scopes, forceRefresh: o.forceRefresh ?? false });
+      const token = await this.guarded('delegated', o.forceRefresh ?? false, async (fresh) =>
+        (await this.pca.acquireTokenSilent({ account: signedIn, scopes: this.scopes, forceRefresh: fresh })).accessToken);
       if (this.currentState !== 'signed-in' && this.currentState !== 'signing-in') this.setState('signed-in');
-      return r.accessToken;
+      return token;
     } catch (e) {
       if (needsInteraction(e)) {
         const reason = `Microsoft asked for a new sign-in: ${firstLine(errorText(e))}`;
@@ -321,12 +338,21 @@ export class MicrosoftAuth {
   async getAppToken(o: { forceRefresh?: boolean } = {}): Promise<string> {
     const cca = this.confidentialClient();
     try {
-      const r = await cca.acquireTokenByClientCredential({ scopes: APP_SCOPES, skipCache: o.forceRefresh ?? false });
-      if (!r?.accessToken) throw new TokenRequestError('Microsoft returned no application token. Check the app registration.');
-      return r.accessToken;
+      return await this.guarded('application', o.forceRefresh ?? false, async (fresh) => {
+        const r = await cca.acquireTokenByClientCredential({ scopes: this.appScopes, skipCache: fresh });
+        if (!r?.accessToken) throw new TokenRequestError('Microsoft returned no application token. Check the app registration.');
+        return r.accessToken;
+      });
     } catch (e) {
       throw this.readable(e, 'Getting the application token');
     }
+  }
+
+  private guarded(kind: string, forceRefresh: boolean, request: (fresh: boolean) => Promise<string>): Promise<string> {
+    return acquireGuarded(request, {
+      rejected: this.rejected, forceRefresh, policy: this.tokenRetry,
+      onRetry: (e, waitMs, attempt) => this.log.warn('Microsoft sign-in failed for a moment; retrying', { token: kind, attempt, waitMs, error: firstLine(errorText(e)) }),
+    });
   }
 
   async signOut(): Promise<void> {
@@ -400,6 +426,11 @@ export class MicrosoftAuth {
 
   private readable(e: unknown, what: string): unknown {
     if (e instanceof NeedsSignInError || e instanceof SignInAbortedError || e instanceof MicrosoftConfigError || e instanceof TokenRequestError) return e;
+    if (e instanceof RejectedTokenError) return new TokenRequestError(`${what} failed: ${e.message}`, 'rejected_token', { cause: e });
+    if (isTemporarySignInFailure(e)) {
+      return new TokenRequestError(`Microsoft sign-in temporarily failing: ${what.toLowerCase()} failed after quick retries (${e.errorCode}: ${firstLine(e.errorMessage)}). ` +
+        'The bridge tries again on its own; no token that Microsoft Graph rejected is sent meanwhile.', e.errorCode, { cause: e, temporary: true, retryAfterMs: e.retryAfterMs });
+    }
     if (e instanceof AuthError) {
       const hint = hintFor(e);
       return new TokenRequestError(`${what} failed: ${e.errorCode}: ${firstLine(e.errorMessage)}${hint ? ` ${hint}` : ''}`, e.errorCode, { cause: e });

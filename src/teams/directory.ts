@@ -1,5 +1,6 @@
 // The Microsoft directory: every user with the fields needed to match people by e-mail, paged with
 // $top=999 through @odata.nextLink; and an e-mail lookup (mail, then UPN, then SMTP proxy addresses).
+import { GraphAnswerError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
 
 export interface DirectoryUser {
@@ -18,23 +19,31 @@ interface UsersPage {
   '@odata.nextLink'?: unknown;
 }
 
+/** One /users page: its users (entries without an id are skipped) and the next link. GraphAnswerError otherwise. */
+export function readUsersPage(body: unknown): { users: DirectoryUser[]; nextLink: string | undefined } {
+  const page = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as UsersPage;
+  if (!Array.isArray(page.value)) throw new GraphAnswerError('users', 'no "value" list of users');
+  const users: DirectoryUser[] = [];
+  for (const raw of page.value) {
+    const u = toDirectoryUser(raw);
+    if (u) users.push(u);
+  }
+  const link = page['@odata.nextLink'];
+  return { users, nextLink: typeof link === 'string' && link ? link : undefined };
+}
+
 /** Reads all users of the tenant (application permission User.Read.All). */
 export async function listDirectoryUsers(graph: GraphClient, signal?: AbortSignal): Promise<DirectoryUser[]> {
   const users: DirectoryUser[] = [];
   let next: string | undefined = `/users?$select=${USER_SELECT}&$top=${USER_PAGE_SIZE}`;
   const seenLinks = new Set<string>();
   while (next) {
-    const page: UsersPage = await graph.get<UsersPage>(next, signal);
-    if (!Array.isArray(page.value)) throw new Error('Microsoft Graph answered /users without a "value" list; the directory cannot be read.');
-    for (const raw of page.value) {
-      const u = toDirectoryUser(raw);
-      if (u) users.push(u);
-    }
-    const link = page['@odata.nextLink'];
-    next = typeof link === 'string' && link ? link : undefined;
+    const page = readUsersPage(await graph.get<unknown>(next, signal));
+    users.push(...page.users);
+    next = page.nextLink;
     if (next) {
       // A server that hands out the same link twice would otherwise keep us paging forever.
-      if (seenLinks.has(next)) throw new Error('Microsoft Graph returned the same @odata.nextLink twice while listing users.');
+      if (seenLinks.has(next)) throw new GraphAnswerError('users', 'the same @odata.nextLink twice');
       seenLinks.add(next);
     }
   }

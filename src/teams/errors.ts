@@ -24,8 +24,22 @@ export class MicrosoftConfigError extends Error {
 /** Entra ID refused a token request, or could not be reached. */
 export class TokenRequestError extends Error {
   override readonly name = 'TokenRequestError';
-  constructor(message: string, readonly errorCode?: string, options?: { cause?: unknown }) {
+  /**
+   * 'microsoft-sign-in-unavailable': the sign-in service failed for a while (5xx, 429, no connection) even
+   * after quick retries: temporary, try again soon. 'microsoft-token-refused': Entra said no (configuration).
+   */
+  readonly code: 'microsoft-sign-in-unavailable' | 'microsoft-token-refused';
+  constructor(message: string, readonly errorCode?: string, options?: { cause?: unknown; temporary?: boolean; retryAfterMs?: number }) {
     super(message, options);
+    this.code = options?.temporary ? 'microsoft-sign-in-unavailable' : 'microsoft-token-refused';
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  /** For a temporary failure with Retry-After longer than the inline retries: when to try again. */
+  readonly retryAfterMs: number | undefined;
+
+  get temporary(): boolean {
+    return this.code === 'microsoft-sign-in-unavailable';
   }
 }
 
@@ -47,6 +61,37 @@ export class GraphRequestError extends Error {
 
   get isThrottled(): boolean {
     return this.status === 429 || this.status === 503 || this.status === 504;
+  }
+}
+
+/**
+ * A presence write (setPresence, clearPresence) whose outcome is unknown: the request left, but no readable
+ * answer came back (timeout, connection reset, a 2xx with an unreadable body). It may have taken effect, so
+ * whoever keeps track of the bridge's Teams sessions must treat the session as possibly set.
+ */
+export class GraphAmbiguousWriteError extends Error {
+  override readonly name = 'GraphAmbiguousWriteError';
+  readonly code = 'graph-write-ambiguous';
+  constructor(readonly endpoint: string, readonly reason: 'timeout' | 'network' | 'unreadable-answer', detail: string, options?: { cause?: unknown }) {
+    super(`Microsoft Graph ${endpoint}: the outcome is unknown (${detail}); the change may have taken effect and is retried or cleared later.`, options);
+  }
+}
+
+/** setPresence answered 404 for an existing user: Teams has no presence for them (no Teams licence, or a guest). */
+export class NoTeamsPresenceError extends Error {
+  override readonly name = 'NoTeamsPresenceError';
+  readonly code = 'no-teams-presence';
+  constructor(readonly userId: string, options?: { cause?: unknown }) {
+    super('No Teams presence for this user (no Teams licence, or a guest): a STARFACE call cannot be shown in Teams.', options);
+  }
+}
+
+/** Graph answered a read with 2xx but the body is empty, not JSON or not the expected shape. */
+export class GraphAnswerError extends Error {
+  override readonly name = 'GraphAnswerError';
+  readonly code = 'graph-unreadable-answer';
+  constructor(readonly endpoint: string, detail: string) {
+    super(`Microsoft Graph ${endpoint} answered in a form the bridge cannot read: ${detail}. Check that the Graph address points to Microsoft Graph (not to a proxy page).`);
   }
 }
 

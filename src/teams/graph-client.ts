@@ -3,14 +3,15 @@
 //   CallTrace → AuthenticationHandler (SDK: bearer token only for Graph hosts/customHosts over https)
 //             → Throttle (budget, Retry-After gates, backoff, one token refresh on 401) → Transport (final)
 import {
-  AuthenticationHandler, Client, GraphError,
+  AuthenticationHandler, Client, GraphError, ResponseType,
   type AuthenticationProvider, type AuthenticationProviderOptions, type Context, type GraphRequest, type Middleware,
   type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
 import type { HttpTransport } from '../platform/http-transport.js';
 import { TransportError } from '../platform/http-transport.js';
 import type { Logger } from '../platform/logger.js';
-import { GraphRequestError } from './errors.js';
+import { GraphAmbiguousWriteError, GraphRequestError } from './errors.js';
+import { errorFromAnswer, readJsonAnswer, writeOutcome, type RawAnswer } from './graph-answer.js';
 import { backoffMs, GRAPH_PRESENCE_BUDGET, parseRetryAfter, RequestBudget, RetryGates, type BudgetSettings } from './throttle.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
@@ -47,6 +48,8 @@ export class GraphThrottle {
 export interface TokenSource {
   /** A valid access token; `forceRefresh` after Graph rejected the previous one. */
   getToken(opts?: { forceRefresh?: boolean }): Promise<string>;
+  /** Graph answered 401 to this token: never hand it out again (a cached copy must not be sent). */
+  reject?(token: string): void;
 }
 
 export interface GraphClientOptions {
@@ -123,8 +126,13 @@ class ThrottleHandler implements Middleware {
       }
       const res = context.response;
       const status = networkError ? 0 : res?.status ?? 0;
+      if (status === 401) {
+        // The token was revoked or expired early: it must never be sent again, whatever a cache says.
+        const used = /^Bearer\s+(.+)$/i.exec(getHeader(context, 'Authorization') ?? '')?.[1];
+        if (used) this.tokens.reject?.(used);
+      }
       if (status === 401 && !refreshedToken) {
-        // The token may have been revoked or expired early: get a fresh one once, then retry.
+        // Get a fresh token once, then retry.
         refreshedToken = true;
         const token = await this.tokens.getToken({ forceRefresh: true });
         setHeader(context, 'Authorization', `Bearer ${token}`);
@@ -169,6 +177,14 @@ function traceOf(context: Context): CallTrace | undefined {
   return context.middlewareControl?.getMiddlewareOptions(CallTrace) as CallTrace | undefined;
 }
 
+function getHeader(context: Context, name: string): string | undefined {
+  const h = context.options?.headers;
+  if (h instanceof Headers) return h.get(name) ?? undefined;
+  const record = (h ?? {}) as Record<string, string>;
+  const key = Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : record[key];
+}
+
 function setHeader(context: Context, name: string, value: string): void {
   context.options ??= {};
   const h = context.options.headers;
@@ -198,30 +214,58 @@ export class GraphClient {
     });
   }
 
-  async get<T>(pathOrUrl: string, signal?: AbortSignal): Promise<T> {
-    return this.call(pathOrUrl, (r) => r.get() as Promise<T>, signal);
+  /** A read: the answer's JSON body (GraphAnswerError when a 2xx carries none). */
+  async get<T = unknown>(pathOrUrl: string, signal?: AbortSignal): Promise<T> {
+    const { answer, endpoint } = await this.call(pathOrUrl, (r) => r.get(), signal, false);
+    return readJsonAnswer(answer, endpoint) as T;
   }
 
-  async post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    return this.call(path, (r) => r.post(body) as Promise<T>, signal);
+  /** A read by POST (getPresencesByUserId): the answer's JSON body. */
+  async post<T = unknown>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const { answer, endpoint } = await this.call(path, (r) => r.post(body), signal, false);
+    return readJsonAnswer(answer, endpoint) as T;
   }
 
-  private async call<T>(pathOrUrl: string, run: (r: GraphRequest) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const trace = new CallTrace(signal);
-    const request = this.sdk.api(pathOrUrl).middlewareOptions([trace]);
-    const endpoint = endpointGroup(pathOrUrl.startsWith('https://') ? pathOrUrl : `${this.baseUrl}/v1.0${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`).name;
-    try {
-      return await run(request);
-    } catch (e) {
-      throw toReadableError(e, trace, endpoint);
+  /**
+   * A write (setPresence, clearPresence): any 2xx with an empty or JSON body is success, whatever the
+   * Content-Type says. A timeout, a connection reset or an unreadable 2xx throws GraphAmbiguousWriteError.
+   */
+  async write(path: string, body: unknown, signal?: AbortSignal): Promise<void> {
+    const { answer, endpoint } = await this.call(path, (r) => r.post(body), signal, true);
+    if (writeOutcome(answer) === 'unreadable') {
+      throw new GraphAmbiguousWriteError(endpoint, 'unreadable-answer', `HTTP ${answer.status} with a body that is not JSON`);
     }
+  }
+
+  private async call(pathOrUrl: string, run: (r: GraphRequest) => Promise<unknown>, signal: AbortSignal | undefined, isWrite: boolean): Promise<{ answer: RawAnswer; endpoint: string }> {
+    const trace = new CallTrace(signal);
+    // RAW: we read status and body ourselves (the SDK would trust the Content-Type and choke on empty JSON).
+    const request = this.sdk.api(pathOrUrl).middlewareOptions([trace]).responseType(ResponseType.RAW);
+    const endpoint = endpointGroup(pathOrUrl.startsWith('https://') ? pathOrUrl : `${this.baseUrl}/v1.0${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`).name;
+    let res: Response;
+    let text: string;
+    try {
+      res = await run(request) as Response;
+      text = await res.text();
+    } catch (e) {
+      throw toReadableError(e, trace, endpoint, isWrite);
+    }
+    const answer: RawAnswer = { status: res.status, text, contentType: res.headers.get('content-type'), requestId: res.headers.get('request-id') ?? undefined };
+    if (res.status < 200 || res.status > 299) {
+      throw errorFromAnswer(answer, endpoint, trace.retryAfterMs ?? parseRetryAfter(res.headers.get('retry-after')));
+    }
+    return { answer, endpoint };
   }
 }
 
-function toReadableError(e: unknown, trace: CallTrace, endpoint: string): unknown {
-  if (trace.error !== undefined) {
-    const original = trace.error;
+function toReadableError(e: unknown, trace: CallTrace, endpoint: string, isWrite: boolean): unknown {
+  if (trace.error !== undefined || e instanceof TransportError) {
+    const original = trace.error ?? e;
     if (original instanceof TransportError) {
+      // The request may have reached Graph: a write may have taken effect (a refused connection did not).
+      if (isWrite && (original.code === 'timeout' || original.code === 'network')) {
+        return new GraphAmbiguousWriteError(endpoint, original.code, original.message, { cause: original });
+      }
       return new GraphRequestError(0, `network (${original.code})`, original.message, endpoint, undefined, trace.retryAfterMs, { cause: original });
     }
     return original; // NeedsSignInError, TokenRequestError, aborts: already readable

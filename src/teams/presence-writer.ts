@@ -3,7 +3,7 @@
 // release (404 = the session is already gone). Operations for one user run in order.
 import type { Logger } from '../platform/logger.js';
 import { silentLogger } from '../platform/logger.js';
-import { GraphRequestError } from './errors.js';
+import { GraphAmbiguousWriteError, GraphRequestError, NoTeamsPresenceError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
 
 export interface SessionPresence {
@@ -87,18 +87,24 @@ export class PresenceWriter {
       throw new RangeError(`Teams does not accept ${presence.availability}/${presence.activity} as an app presence. ` +
         `Use one of: ${SESSION_PAIRS.map((p) => `${p.availability}/${p.activity}`).join(', ')}.`);
     }
-    await this.opts.graph.post(`/users/${encodeURIComponent(userId)}/presence/setPresence`, {
-      sessionId: this.opts.clientId,
-      availability: pair.availability,
-      activity: pair.activity,
-      expirationDuration: `PT${this.sessionMinutes}M`,
-    }, signal);
+    try {
+      await this.opts.graph.write(`/users/${encodeURIComponent(userId)}/presence/setPresence`, {
+        sessionId: this.opts.clientId,
+        availability: pair.availability,
+        activity: pair.activity,
+        expirationDuration: `PT${this.sessionMinutes}M`,
+      }, signal);
+    } catch (e) {
+      // The user ids come from the directory, so a 404 here means Teams has no presence for the user.
+      if (e instanceof GraphRequestError && e.status === 404) throw new NoTeamsPresenceError(userId, { cause: e });
+      throw e;
+    }
   }
 
   /** clearPresence for our session; 'already-clear' when Graph says there is none (404). */
   async clearPresence(userId: string, signal?: AbortSignal): Promise<'cleared' | 'already-clear'> {
     try {
-      await this.opts.graph.post(`/users/${encodeURIComponent(userId)}/presence/clearPresence`, { sessionId: this.opts.clientId }, signal);
+      await this.opts.graph.write(`/users/${encodeURIComponent(userId)}/presence/clearPresence`, { sessionId: this.opts.clientId }, signal);
       return 'cleared';
     } catch (e) {
       if (e instanceof GraphRequestError && e.status === 404) return 'already-clear';
@@ -106,16 +112,27 @@ export class PresenceWriter {
     }
   }
 
-  /** Sets the session now and keeps it alive until release(). Setting the same presence again only refreshes. */
+  /**
+   * Sets the session now and keeps it alive until release(). Setting the same presence again only refreshes.
+   * When the outcome is unknown (GraphAmbiguousWriteError) the session counts as held, so the keep-alive tries
+   * again soon and release()/close({clear}) still clear it; the error is passed on all the same.
+   */
   hold(userId: string, presence: SessionPresence): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The presence writer is closed.'));
     return this.enqueue(userId, async () => {
-      await this.setPresence(userId, presence);
+      let ambiguous: GraphAmbiguousWriteError | undefined;
+      try {
+        await this.setPresence(userId, presence);
+      } catch (e) {
+        if (!(e instanceof GraphAmbiguousWriteError)) throw e;
+        ambiguous = e;
+      }
       const prev = this.held.get(userId);
       if (prev?.timer) clearTimeout(prev.timer);
       const entry: Held = { presence: canonicalPair(presence)!, timer: undefined, lastSetAt: Date.now() };
       this.held.set(userId, entry);
-      this.schedule(userId, entry, this.refreshEveryMs);
+      this.schedule(userId, entry, ambiguous ? Math.min(this.refreshEveryMs, this.opts.retryAfterFailureMs ?? 15_000) : this.refreshEveryMs);
+      if (ambiguous) throw ambiguous;
     });
   }
 

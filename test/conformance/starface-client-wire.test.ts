@@ -7,7 +7,7 @@ import { StarfaceDirectory } from '../../src/starface/rest-directory.js';
 import { UciSession } from '../../src/starface/uci-session.js';
 import { decodeMethodCall } from '../../src/starface/xmlrpc/index.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
-import { REFERENCE_USERS } from './starface-reference-users.js';
+import { REFERENCE_USERS } from './starface-conformance.js';
 import { DEFAULT_BEHAVIOUR } from '../../src/simulators/starface/options.js';
 import { RecordingTransport } from '../integration/starface-helpers.js';
 

@@ -2,12 +2,10 @@
 // code of the bridge's client: requests are literal XML written from §3.5/§9, answers are checked as text,
 // credentials come from the reference's test vectors (§3.3, §4.2) or are computed here from its formulas.
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BEHAVIOUR } from '../../src/simulators/starface/options.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
-import { REFERENCE_USERS } from './starface-reference-users.js';
+import { callbackTarget, OK_TRUE, REFERENCE_USERS, structNames } from './starface-conformance.js';
 import { md5Hex, restAdSecret, restSecretFromHash, sha512Hex, uciAdToken, uciTokenFromHash } from '../../src/simulators/starface/wire.js';
 
 // §3.3 test vectors (L=123, P=Pass123).
@@ -27,8 +25,6 @@ function restSecret(login: string, nonce: string, password: string): string {
 }
 
 const call = (method: string, params = '<params></params>') => `<?xml version="1.0"?><methodCall><methodName>${method}</methodName>${params}</methodCall>`;
-const OK_TRUE = '<methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>';
-const structNames = (xml: string) => [...xml.matchAll(/<member><name>([^<]*)<\/name>/g)].map((m) => m[1]!);
 const faultOf = (xml: string) => /<fault><value><struct><member><name>faultCode<\/name><value><int>(-?\d+)<\/int><\/value><\/member><member><name>faultString<\/name><value><string>([^<]*)<\/string>/.exec(xml);
 
 async function uci(sim: StarfaceSimulator, query: string, body: string, extra: { contentType?: string; cookie?: string } = {}) {
@@ -79,7 +75,8 @@ describe('simulator wire behaviour (§3, §8, §9)', () => {
   it('getUserState answers the §9 struct: avatarHash, chatPresence, telephonyState, chatPresenceMessage, redirectAlwaysActive', async () => {
     await uci(sim, auth(), call('ucp.v30.requests.connection.login'));
     const r = await uci(sim, auth(), call('ucp.v30.requests.userState.getUserState'));
-    expect(structNames(r.text)).toEqual(expect.arrayContaining(['avatarHash', 'chatPresence', 'telephonyState', 'chatPresenceMessage', 'redirectAlwaysActive']));
+    // Exactly these five by default: every public parser reads them and no DND key (addendum).
+    expect(structNames(r.text)).toEqual(['avatarHash', 'chatPresence', 'telephonyState', 'chatPresenceMessage', 'redirectAlwaysActive']);
     expect(r.text).toContain('<member><name>telephonyState</name><value><string>AVAILABLE</string></value></member>');
     expect(r.text).toContain('<member><name>chatPresence</name><value><string>AVAILABLE</string></value></member>');
     expect(r.text).toContain('<member><name>redirectAlwaysActive</name><value><boolean>0</boolean></value></member>');
@@ -154,18 +151,8 @@ describe('simulator wire behaviour (§3, §8, §9)', () => {
   });
 
   it('delivers receiveCallState to {type}://{host}:{port}{path} + de.vertico.starface.user with the §3.8 struct', async () => {
-    const received: { url: string; body: string }[] = [];
-    const target = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
-      req.on('end', () => {
-        received.push({ url: req.url ?? '', body });
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        res.end(`<?xml version="1.0"?>${OK_TRUE}`);
-      });
-    });
-    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-    const port = (target.address() as AddressInfo).port;
+    const target = await callbackTarget();
+    const { port, received } = target;
     try {
       const cb = `&de.vertico.starface.callback.type=http&de.vertico.starface.callback.host=127.0.0.1&de.vertico.starface.callback.port=${port}&de.vertico.starface.callback.path=${encodeURIComponent('/cti/listener?x=1')}`;
       expect((await uci(sim, auth() + cb, call('ucp.v30.requests.connection.login'))).text).toContain(OK_TRUE);
@@ -186,7 +173,7 @@ describe('simulator wire behaviour (§3, §8, §9)', () => {
       await sim.callbacksIdle();
       expect(received[2]!.body).toContain('<member><name>state</name><value><string>HANGUP</string></value></member>');
     } finally {
-      await new Promise((r) => target.close(r));
+      await target.close();
     }
   });
 

@@ -220,16 +220,16 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
           target: 'starface', ok: false,
           checks: [
             // Ids as the engine's checks (src/sync/checks.ts) send them; 'tls-pinning' is one the page does not know.
-            { id: 'config', label: 'PBX address and administrator', ok: true, message: 'https://pbx.contoso.example, administrator 0001.' },
-            { id: 'tls-pinning', label: 'Certificate trusted', ok: true, message: 'Trusted through the extra CA certificate.' },
-            { id: 'rest-login', label: 'REST login', ok: false, message: 'The PBX refused the login for 0001.', fix: 'Store the administrator password again under STARFACE.' },
+            { id: 'config', code: 'ok', params: {}, label: 'PBX address and administrator', ok: true, message: 'https://pbx.contoso.example, administrator 0001.' },
+            { id: 'tls-pinning', code: 'ok', params: {}, label: 'Certificate trusted', ok: true, message: 'Trusted through the extra CA certificate.' },
+            { id: 'rest-login', code: 'error', params: {}, label: 'REST login', ok: false, message: 'The PBX refused the login for 0001.', fix: 'Store the administrator password again under STARFACE.' },
           ],
         }
         : {
           target: 'microsoft', ok: true,
           checks: [
-            { id: 'app-token', label: 'Application sign-in', ok: true, message: 'Microsoft Entra ID issued an application token.' },
-            { id: 'consent', label: 'Admin consent', ok: true, message: 'Presence.ReadWrite.All and User.Read.All are granted.' },
+            { id: 'app-token', code: 'ok', params: {}, label: 'Application sign-in', ok: true, message: 'Microsoft Entra ID issued an application token.' },
+            { id: 'consent', code: 'ok', params: {}, label: 'Admin consent', ok: true, message: 'Presence.ReadWrite.All and User.Read.All are granted.' },
           ],
         };
       return report;

@@ -61,7 +61,12 @@ describe('kill -9 during a PBX write', () => {
   }, 60_000);
 
   it('during "DND off" (teams-leads, the user had DND on before the bridge): restore switches DND on again', async () => {
-    const ce = await startCrashEnv({ settings: (s: SettingsInput) => ({ ...s, sync: { ...s.sync, ownershipMode: 'teams-leads' } }) });
+    // A DND pressed before the bridge ran can only be put back where STARFACE reports DND (option
+    // userStateDndKey; real PBXs do not, and the simulator's default follows them).
+    const ce = await startCrashEnv({
+      starfaceBehaviour: { userStateDndKey: 'doNotDisturb' },
+      settings: (s: SettingsInput) => ({ ...s, sync: { ...s.sync, ownershipMode: 'teams-leads' } }),
+    });
     try {
       ce.env.starface.pbx.user(U)!.dnd = true;
       ce.before.set(U, ce.pbx(U));

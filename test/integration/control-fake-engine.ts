@@ -101,7 +101,7 @@ export function fakeEngineApi(): FakeEngine {
     'auth.consentUrl': wrap('auth.consentUrl', () => ({ url: 'https://login.microsoftonline.com/common/adminconsent' })),
     'connections.test': wrap('connections.test', ({ target }: { target: 'microsoft' | 'starface' }) => {
       if (target === 'starface') throw new ControlError('not-configured', 'STARFACE URL is missing: enter it on the Connections page.');
-      return { target, ok: true, checks: [{ id: 'token', label: 'Token', ok: true, message: 'Token acquired' }] };
+      return { target, ok: true, checks: [{ id: 'token', code: 'ok', params: {}, label: 'Token', ok: true, message: 'Token acquired' }] };
     }),
     'roster.get': wrap('roster.get', () => ({
       users: [

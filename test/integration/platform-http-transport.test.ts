@@ -5,6 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
 import { HttpTransport, TransportError, describeCaPem } from '../../src/platform/http-transport.js';
 
@@ -477,5 +478,88 @@ describe('HttpTransport through an HTTP CONNECT proxy', () => {
     const t = transport({ proxyUrl: `http://127.0.0.1:${port}` });
     const err = await expectTransportError(t.request({ url: `https://127.0.0.1:${httpsPort}/json` }), 'proxy');
     expect(err.message).toMatch(/Cannot reach proxy http:\/\/127\.0\.0\.1:\d+/);
+  });
+});
+
+describe('HttpTransport with a pinned certificate (issue 14 item 10)', () => {
+  // A self-signed certificate for another name: no CA vouches for it and its name does not match 127.0.0.1.
+  let wrongName: Pems & { fingerprint: string };
+  let server: https.Server;
+  let port: number;
+  const seen: string[] = [];
+  beforeAll(async () => {
+    const p = await generate([{ name: 'commonName', value: 'starface.local' }], {
+      keySize: 2048, algorithm: 'sha256',
+      extensions: [{ name: 'basicConstraints', cA: false }, { name: 'subjectAltName', altNames: [{ type: 2, value: 'starface.local' }] }],
+    });
+    wrongName = { cert: p.cert, key: p.private, fingerprint: new X509Certificate(p.cert).fingerprint256 };
+    server = https.createServer({ cert: wrongName.cert, key: wrongName.key }, (req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      handler(req, res);
+    });
+    port = await listen(server);
+  });
+  afterAll(async () => {
+    await close(server);
+  });
+
+  const pinFor = (p: number, fp: string): Record<string, string> => ({ [`127.0.0.1:${p}`]: fp });
+
+  it('accepts exactly the pinned certificate, whatever its name and issuer', async () => {
+    const t = transport({ pinnedCertificates: pinFor(port, wrongName.fingerprint.replace(/:/g, '').toLowerCase()) });
+    const res = await t.request({ url: `https://127.0.0.1:${port}/json` });
+    expect(res.json()).toEqual({ ok: true, method: 'GET' });
+    // Kept-alive and new connections alike.
+    expect((await t.request({ url: `https://127.0.0.1:${port}/json` })).status).toBe(200);
+    expect((await t.fetch(`https://127.0.0.1:${port}/json`)).status).toBe(200);
+  });
+
+  it('without the pin the same server is refused, and a name mismatch names the fingerprint to pin', async () => {
+    const untrusted = await expectTransportError(transport().request({ url: `https://127.0.0.1:${port}/json` }), 'tls');
+    expect(untrusted.message).toMatch(/not trusted/);
+    const mismatch = await expectTransportError(transport({ extraCaPem: [wrongName.cert] }).request({ url: `https://127.0.0.1:${port}/json` }), 'tls');
+    expect(mismatch.message).toMatch(/does not match the host name/);
+    expect(mismatch.message).toContain(wrongName.fingerprint);
+  });
+
+  it('refuses any other certificate — even one that verifies — with the new fingerprint, before sending a byte', async () => {
+    seen.length = 0;
+    const pinnedElsewhere = 'AB'.repeat(32).match(/../g)!.join(':');
+    const t = transport({ pinnedCertificates: pinFor(port, pinnedElsewhere) });
+    const err = await expectTransportError(t.request({ url: `https://127.0.0.1:${port}/json`, headers: { authorization: 'Bearer secret-token' } }), 'tls');
+    expect(err.message).toContain(`now presents the certificate with SHA-256 fingerprint ${wrongName.fingerprint}`);
+    expect(err.message).toContain(pinnedElsewhere);
+    // The main test server's certificate is trusted through the extra CAs, but a pin decides alone.
+    const trustedButPinned = transport({ extraCaPem: [pems.cert], pinnedCertificates: pinFor(httpsPort, pinnedElsewhere) });
+    await expectTransportError(trustedButPinned.request({ url: `https://127.0.0.1:${httpsPort}/json` }), 'tls');
+    expect(seen).toEqual([]);
+  });
+
+  it('pins per host and port: other servers keep the usual verification', async () => {
+    const t = transport({ extraCaPem: [pems.cert], pinnedCertificates: pinFor(port, wrongName.fingerprint) });
+    expect((await t.request({ url: `https://127.0.0.1:${httpsPort}/json` })).status).toBe(200);
+    expect((await t.request({ url: `https://127.0.0.1:${port}/json` })).status).toBe(200);
+    await expectTransportError(t.request({ url: `https://localhost:${port}/json` }), 'tls');
+  });
+
+  it('honours the pin through an HTTP CONNECT proxy too', async () => {
+    const proxy = startProxy();
+    const proxyPort = await listen(proxy.server);
+    try {
+      const ok = transport({ proxyUrl: `http://127.0.0.1:${proxyPort}`, pinnedCertificates: pinFor(port, wrongName.fingerprint) });
+      expect((await ok.request({ url: `https://127.0.0.1:${port}/json` })).status).toBe(200);
+      seen.length = 0;
+      const wrong = transport({ proxyUrl: `http://127.0.0.1:${proxyPort}`, pinnedCertificates: pinFor(port, 'CD'.repeat(32)) });
+      const err = await expectTransportError(wrong.request({ url: `https://127.0.0.1:${port}/json` }), 'tls');
+      expect(err.message).toContain(wrongName.fingerprint);
+      expect(seen).toEqual([]);
+    } finally {
+      for (const s of proxy.sockets) s.destroy();
+      await close(proxy.server);
+    }
+  });
+
+  it('refuses a pin that is not a SHA-256 fingerprint, with a readable message', () => {
+    expect(() => transport({ pinnedCertificates: { 'pbx:443': 'abc' } })).toThrow(/not a SHA-256 fingerprint/);
   });
 });

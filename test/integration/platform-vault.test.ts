@@ -57,6 +57,18 @@ const missingKeychain = (message = "Couldn't access platform storage: AccessDeni
   set: async () => { throw new Error(message); },
   delete: async () => { throw new Error(message); },
 });
+/** A working keychain in memory (the entries are visible to the test). */
+function memoryKeychain(): { keychain: KeychainBackend; store: Map<string, string> } {
+  const store = new Map<string, string>();
+  return {
+    store,
+    keychain: {
+      get: async (s, a) => store.get(`${s}/${a}`) ?? null,
+      set: async (s, a, v) => { store.set(`${s}/${a}`, v); },
+      delete: async (s, a) => store.delete(`${s}/${a}`),
+    },
+  };
+}
 /** Like a locked Secret Service: reads answer "nothing", writes are refused. */
 const lockedKeychain: KeychainBackend = {
   get: async () => null,
@@ -160,13 +172,49 @@ describe('vault without an OS keychain', () => {
       flipCiphertextByte(file);
       expect((await vaultError(v.get('msal.cache'))).code).toBe('tampered');
 
+      // Deleted while open: the secrets it held are reported lost, never silently replaced by an empty vault.
+      fs.writeFileSync(file, older);
+      expect(await v.get('msal.cache')).toBe('tokens-2');
       fs.rmSync(file);
-      expect(await v.get('msal.cache')).toBeUndefined();
-      await v.set('after', 'deletion');
-      expect(await (await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' })).names()).toEqual(['after']);
+      const lost = await vaultError(v.get('msal.cache'));
+      expect(lost.code).toBe('lost');
+      expect(lost.message).toMatch(/was deleted while Presence Bridge was running; the 2001 secrets it held are lost/);
+      expect((await vaultError(v.set('after', 'deletion'))).code).toBe('lost');
+      expect(fs.existsSync(file)).toBe(false);
     } finally {
       reads.mockRestore();
     }
+  });
+
+  it('an empty vault deleted while open is simply created again on the next write (nothing was lost)', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const v = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    expect(v.created).toBe(true);
+    fs.rmSync(file);
+    expect(await v.names()).toEqual([]);
+    await v.set('after', 'deletion');
+    const again = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    expect(again.created).toBe(false);
+    expect(await again.names()).toEqual(['after']);
+  });
+
+  it('a keychain vault whose file was deleted keeps its key: the new vault says so, and a backup still opens (issue 13 item 7)', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const { keychain, store } = memoryKeychain();
+    const v = await openVault({ file, keychain });
+    await v.set('starface.adminPassword', SECRET);
+    const backup = fs.readFileSync(file);
+    const key = [...store.values()][0];
+    fs.rmSync(file);
+
+    const fresh = await openVault({ file, keychain });
+    expect(fresh.created).toBe(true);
+    expect(fresh.previousKeyFound).toBe(true);
+    expect(await fresh.names()).toEqual([]);
+    expect([...store.values()]).toEqual([key]);
+    // Putting the backup back works: the key was never replaced.
+    fs.writeFileSync(file, backup);
+    expect(await (await openVault({ file, keychain })).get('starface.adminPassword')).toBe(SECRET);
   });
 
   it('takes the passphrase from PRESENCE_BRIDGE_VAULT_PASSPHRASE', async () => {
@@ -227,14 +275,35 @@ describe('vault without an OS keychain', () => {
     expect(await fresh.names()).toEqual([]);
   });
 
+  it('refuses key derivation parameters it never writes (scrypt N=2^20, r=32: 4 GiB) before deriving any key (issue 13 item 6)', async () => {
+    const file = path.join(tmp(), 'secrets.vault');
+    const v = await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' });
+    await v.set('x', SECRET);
+    const good = JSON.parse(fs.readFileSync(file, 'utf8')) as { kdf: { N: number; r: number; p: number; salt: string }; iv: string };
+    const scrypt = vi.spyOn(crypto, 'scrypt');
+    try {
+      for (const kdf of [{ N: 2 ** 20, r: 32 }, { N: 2 ** 15, r: 9 }, { p: 2 }, { N: 3 * 2 ** 14 }, { N: 2 ** 13 }, { salt: 'AA==' }]) {
+        fs.writeFileSync(file, JSON.stringify({ ...good, kdf: { ...good.kdf, ...kdf } }));
+        const err = await vaultError(openVault({ file, keychain: missingKeychain(), passphrase: 'pp' }));
+        expect(err.code, JSON.stringify(kdf)).toBe('tampered');
+        expect(err.message).toMatch(/damaged or from another program/);
+        expect(err.message).not.toMatch(/passphrase does not open/);
+      }
+      fs.writeFileSync(file, JSON.stringify({ ...good, iv: Buffer.alloc(4096).toString('base64') }));
+      expect((await vaultError(openVault({ file, keychain: missingKeychain(), passphrase: 'pp' }))).message).toMatch(/damaged or from another program/);
+      expect(scrypt).not.toHaveBeenCalled();
+    } finally {
+      scrypt.mockRestore();
+    }
+    // The parameters this version writes still open it.
+    fs.writeFileSync(file, JSON.stringify(good));
+    expect(await (await openVault({ file, keychain: missingKeychain(), passphrase: 'pp' })).get('x')).toBe(SECRET);
+    expect(good.kdf).toMatchObject({ N: 2 ** 15, r: 8, p: 1 });
+  });
+
   it('opening a keychain vault while the keychain is locked says so (not "key missing")', async () => {
     const file = path.join(tmp(), 'secrets.vault');
-    const store = new Map<string, string>();
-    const working: KeychainBackend = {
-      get: async (s, a) => store.get(`${s}/${a}`) ?? null,
-      set: async (s, a, v) => { store.set(`${s}/${a}`, v); },
-      delete: async (s, a) => store.delete(`${s}/${a}`),
-    };
+    const { keychain: working } = memoryKeychain();
     const v = await openVault({ file, keychain: working });
     expect(v.keySource).toBe('keychain');
     await v.set('x', SECRET);

@@ -70,9 +70,10 @@ describe('certificate trust offer', () => {
     expect(await verifiesWith(leafUrl, [ca.cert])).toEqual({ ok: true });
   });
 
-  it('never offers a certificate for the wrong host name', async () => {
+  it('never offers a certificate for the wrong host name as a CA; it offers to pin the server\'s own certificate instead', async () => {
     const t = await analyzeTrust(wrongNameUrl, []);
-    expect(t.offer).toBeUndefined();
+    expect(t.offer?.kind).toBe('pin');
+    expect(t.offer?.certificate.fingerprint256).toBe(t.chain[0]?.fingerprint256);
     expect(trustFailureText(t.reason, 'en')).toBe('the certificate is issued for another host name');
   });
 });

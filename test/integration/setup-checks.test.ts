@@ -236,7 +236,7 @@ describe('users, UCI passwords and the final test', () => {
     expect(sf.pbx.aliveSessions('1001')).toHaveLength(0);
   });
 
-  it('final test reads the presence, sets and clears DND and restores the previous value', async () => {
+  it('final test reads the presence, sets and clears DND; where STARFACE does not report DND (the default) it says so', async () => {
     const { a } = await assistantFor(graph, { trustPbx: true });
     await a.importUciCsv('1001;Pass1001\n1002;Pass1002\n');
     graph.setUserPresence('anna.schmidt@example.com', { availability: 'Busy', activity: 'InACall' });
@@ -244,16 +244,30 @@ describe('users, UCI passwords and the final test', () => {
     const r = await a.check('final-test', 'en', { testUser: '1001' });
     expect(r.status).toBe('ok');
     expect(r.details).toContain('Teams presence of 1001 (Anna Schmidt): Busy / InACall → row "Busy – in a call"');
-    expect(r.details).toEqual(expect.arrayContaining(['DND before: off', 'DND set: ok', 'DND cleared: ok', 'DND restored: off']));
+    expect(r.details).toEqual(expect.arrayContaining([
+      'DND before: unknown', 'DND set: ok', 'DND cleared: ok', 'This STARFACE does not report DND back: the writes were accepted, DND is now off.',
+    ]));
     expect(sf.pbx.stats()['ucp.v30.requests.userState.setDoNotDisturbSetting']).toBe(2);
     expect(sf.pbx.user('1001')!.dnd).toBe(false);
+  });
 
-    // A user who had DND on gets it back.
-    sf.pbx.user('1002')!.dnd = true;
-    const r2 = await a.check('final-test', 'de', { testUser: '1002' });
-    expect(r2.status).toBe('ok');
-    expect(r2.details).toContain('DND wiederhergestellt: an');
-    expect(sf.pbx.user('1002')!.dnd).toBe(true);
+  it('final test restores the previous DND where getUserState carries a DND flag (option userStateDndKey)', async () => {
+    sf.setBehaviour({ userStateDndKey: 'doNotDisturb' });
+    try {
+      const { a } = await assistantFor(graph, { trustPbx: true });
+      await a.importUciCsv('1001;Pass1001\n1002;Pass1002\n');
+      const r = await a.check('final-test', 'en', { testUser: '1001' });
+      expect(r.details).toEqual(expect.arrayContaining(['DND before: off', 'DND set: ok', 'DND cleared: ok', 'DND restored: off']));
+      // A user who had DND on gets it back.
+      sf.pbx.user('1002')!.dnd = true;
+      const r2 = await a.check('final-test', 'de', { testUser: '1002' });
+      expect(r2.status).toBe('ok');
+      expect(r2.details).toContain('DND wiederhergestellt: an');
+      expect(sf.pbx.user('1002')!.dnd).toBe(true);
+    } finally {
+      sf.setBehaviour({ userStateDndKey: null });
+      sf.pbx.user('1002')!.dnd = false;
+    }
   });
 
   it('final test refuses a test user who cannot be synced, and says why', async () => {

@@ -43,7 +43,7 @@ describe('presence-bridge sim starface', () => {
     const file = join(dir, 'users.json');
     await writeFile(file, JSON.stringify({ users: [{ login: '1001', password: 'pw', email: 'a@example.com', firstName: 'A', familyName: 'B', groups: ['Support'], admin: true }] }));
     try {
-      const { child, exited, url, stdout } = await startSim(['--port', '0', '--users-file', file, '--tls', '--set', 'userStateDndKey=null']);
+      const { child, exited, url, stdout } = await startSim(['--port', '0', '--users-file', file, '--tls', '--set', 'userStateDndKey=doNotDisturb']);
       expect(url).toMatch(/^https:\/\//);
       expect(stdout()).toMatch(/^CA certificate: .*\.pem$/m);
       child.kill('SIGINT');
@@ -53,9 +53,28 @@ describe('presence-bridge sim starface', () => {
     }
   });
 
+  it('runs with --profile presets (comma list or repeated), prints them, and --set still overrides', async () => {
+    const { child, exited, url, stdout } = await startSim(['--port', '0', '--users', '1', '--profile', 'ad-users,callback-auth-param', '--profile', 'html-500-on-unknown-method', '--set', 'serverVersion=9.1.0.0']);
+    expect(stdout()).toMatch(/^Profiles: ad-users, callback-auth-param, html-500-on-unknown-method$/m);
+    // The listening line stays the last line of the start-up output.
+    expect(stdout().trimEnd().split('\n').pop()).toBe(`STARFACE simulator listening on ${url}`);
+    const profiles = (await (await fetch(`${url}/_sim/profiles`)).json()) as { active: string[] };
+    expect(profiles.active).toEqual(['ad-users', 'callback-auth-param', 'html-500-on-unknown-method']);
+    const options = (await (await fetch(`${url}/_sim/options`)).json()) as Record<string, unknown>;
+    expect(options).toMatchObject({ adUsers: true, callbackAuthParam: true, unknownMethodAnswer: 'html500', serverVersion: '9.1.0.0' });
+    child.kill('SIGTERM');
+    expect((await exited).code).toBe(0);
+  });
+
   it('refuses bad arguments with exit code 2 and a clear message', async () => {
     const cli = sim(['--users', 'many']);
     expect((await cli.exited).code).toBe(2);
     expect(cli.stderr()).toContain('--users must be a whole number');
+    const unknown = sim(['--profile', 'dnd-readable']);
+    expect((await unknown.exited).code).toBe(2);
+    expect(unknown.stderr()).toContain('Unknown STARFACE profile "dnd-readable". Known profiles: v22-userstate-only, no-userstate');
+    const conflict = sim(['--profile', 'no-userstate,v22-userstate-only']);
+    expect((await conflict.exited).code).toBe(2);
+    expect(conflict.stderr()).toContain('cannot be combined');
   });
 });

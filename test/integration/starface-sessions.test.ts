@@ -22,7 +22,8 @@ describe('UciSessionPool with 200 users', () => {
   let callbacks: CallbackServer;
   let pool: UciSessionPool;
   beforeAll(async () => {
-    sim = await startStarfaceSimulator({ users: 200 });
+    // A PBX whose getUserState carries a DND flag (not the default: real PBXs show none), to test reading it back.
+    sim = await startStarfaceSimulator({ users: 200, behaviour: { userStateDndKey: 'doNotDisturb' } });
     transport = new HttpTransport();
     callbacks = new CallbackServer();
     await callbacks.start();
@@ -113,8 +114,7 @@ describe('UciSession under every simulator setting', () => {
     await sim.close();
   });
 
-  it('without a DND flag in getUserState relies on what it wrote, and says so in the capabilities', async () => {
-    sim.setBehaviour({ userStateDndKey: null });
+  it('without a DND flag in getUserState (the default) relies on what it wrote, and says so in the capabilities', async () => {
     const s = open('1001');
     await s.start();
     expect(s.lastState).toMatchObject({ dnd: undefined, dndFrom: 'unknown' });
@@ -234,6 +234,7 @@ describe('UciSession under every simulator setting', () => {
   });
 
   it('re-reads the state on its timer (stateRefreshMs): sees a DND key press and survives a restart on that path', async () => {
+    sim.setBehaviour({ userStateDndKey: 'doNotDisturb' }); // a PBX that reports DND back
     const s = open('1005', { keepAliveMs: 60, stateRefreshMs: 100 });
     const seen: (boolean | undefined)[] = [];
     s.on('userState', (st) => seen.push(st.dnd));

@@ -97,7 +97,8 @@ describe('crash and restart', () => {
   }, 120_000);
 
   it('a DND write recorded ahead of a crash that never reached the PBX is planned again, not taken for the user', async () => {
-    const w = await startSyncWorld({ users: 200, start: false });
+    // Telling "never reached the PBX" from "the user cleared it" needs a PBX that reports DND (option userStateDndKey).
+    const w = await startSyncWorld({ users: 200, start: false, starfaceBehaviour: { userStateDndKey: 'doNotDisturb' } });
     try {
       const journal = w.service.host.journal;
       // 1001: the write-ahead record of "DND on" exists but the PBX call never happened (crash in between).

@@ -4,8 +4,6 @@ import {
   SettingsSchema,
   SettingsValidationError,
   defaultSettings,
-  migrateRawSettings,
-  migrateSettings,
   missingForSync,
   parseSettings,
   settingsMigrations,
@@ -14,6 +12,19 @@ import {
   type SettingsIssue,
 } from '../../src/core/settings.js';
 import { BUILT_IN_ROW_IDS, defaultRuleFor } from '../../src/core/status-rows.js';
+import { createSettingsStore } from '../../src/platform/product-settings.js';
+
+// Migrations run in the settings store's runner only; its validate() upgrades and checks without any file I/O.
+const store = createSettingsStore('/nonexistent/settings.json');
+function migrateSettings(raw: unknown) {
+  const v = store.validate(raw);
+  if (!v.ok) throw new SettingsValidationError(v.issues);
+  return v.settings;
+}
+function upgradeTexts(raw: unknown): string[] {
+  const v = store.validate(raw);
+  return v.ok ? [] : v.issues.map((i) => i.text);
+}
 
 function issuesOf(raw: unknown): SettingsIssue[] {
   const v = validateSettings(raw);
@@ -35,6 +46,7 @@ describe('defaults', () => {
       clientId: '',
       authorityHost: 'https://login.microsoftonline.com',
       graphBaseUrl: 'https://graph.microsoft.com',
+      cloud: 'auto',
       presenceRead: 'application',
       credential: 'secret',
     });
@@ -47,6 +59,12 @@ describe('defaults', () => {
       keepAliveSeconds: 60,
       maxConcurrentLogins: 16,
       requestTimeoutMs: 10_000,
+      uciCredential: 'token',
+      uciAuthAlgorithm: 'sha512',
+      oauthClientId: 'rest-client-headless',
+      oauthScope: 'login',
+      callbackTls: false,
+      callbackAuth: 'when-present',
     });
     expect(s.network).toEqual({ extraCaPem: [], connectTimeoutMs: 10_000, readTimeoutMs: 30_000 });
     expect(s.users).toEqual({ selection: 'all', extraLoginIds: [] });
@@ -368,7 +386,8 @@ describe('migrations', () => {
 
   it('leaves current-version raw settings untouched', () => {
     const raw = { version: 2, sync: { ownershipMode: 'teams-leads' } };
-    expect(migrateRawSettings(raw)).toBe(raw);
+    expect(store.upgrade(raw)).toEqual({ ok: true, value: raw, from: 2 });
+    expect((store.upgrade(raw) as { value: unknown }).value).toBe(raw);
   });
 
   it('the step is usable on its own (generic SettingsStore)', () => {
@@ -378,23 +397,89 @@ describe('migrations', () => {
   });
 
   it('refuses settings from a newer version with a readable message', () => {
-    expect(texts({ version: 3 })).toEqual([
-      'version: is 3: these settings were written by a newer Presence Bridge (this one reads up to 2); update the app',
+    expect(upgradeTexts({ version: 3 })).toEqual([
+      'version: is 3: written by a newer version of the app (this one reads up to 2); update the app',
     ]);
     expect(() => migrateSettings({ version: 3 })).toThrow(SettingsValidationError);
-    expect(() => migrateSettings({ version: 3 })).toThrow(/newer Presence Bridge/);
+    expect(() => migrateSettings({ version: 3 })).toThrow(/newer version of the app/);
+    // The schema alone (drafts in the current layout) names the one version it takes.
+    expect(texts({ version: 3 })).toEqual(['version: must be 2']);
   });
 
   it('refuses a nonsense version', () => {
-    expect(texts({ version: 0 })).toEqual(['version: must be a whole number from 1 to 2']);
-    expect(texts({ version: 1.5 })).toEqual(['version: must be a whole number from 1 to 2']);
+    expect(upgradeTexts({ version: 0 })).toEqual(['version: must be a whole number from 1 to 2']);
+    expect(upgradeTexts({ version: 1.5 })).toEqual(['version: must be a whole number from 1 to 2']);
   });
 
   it('reports invalid v1 values at their v2 path', () => {
-    expect(texts({ version: 1, starfaceUrl: 'pbx.local' })).toEqual(['starface.baseUrl: must be an https:// or http:// URL']);
+    expect(upgradeTexts({ version: 1, starfaceUrl: 'pbx.local' })).toEqual(['starface.baseUrl: must be an https:// or http:// URL']);
   });
 
   it('the schema alone rejects an unmigrated v1 version', () => {
     expect(SettingsSchema.safeParse({ version: 1 }).success).toBe(false);
+  });
+});
+
+describe('texts that reach the PBX refuse control characters and unpaired surrogates (issue 13 item 1)', () => {
+  it('refuses a chat text with a control character, naming the row and the character', () => {
+    expect(texts({ rules: { 'busy-in-call': { chatText: 'Im\u0001 Gespräch' } } })).toEqual([
+      'rules.busy-in-call.chatText: the chat text of the row "Busy – in a call" contains a control character (U+0001) at position 3; remove it (texts are sent to STARFACE as they are)',
+    ]);
+    expect(texts({ rules: { away: { chatText: 'a\u0000b' } } })[0]).toMatch(/^rules\.away\.chatText: the chat text of the row "Away" contains a control character \(U\+0000\) at position 2/);
+  });
+
+  it('refuses line breaks, tabs, DEL, C1 controls and XML non-characters inside a chat text', () => {
+    for (const bad of ['a\nb', 'a\tb', 'a\u007fb', 'a\u0085b', 'a\uFFFEb', 'a\uFFFFb']) {
+      expect(texts({ rules: { busy: { chatText: bad } } }), JSON.stringify(bad)).toHaveLength(1);
+    }
+  });
+
+  it('refuses an unpaired surrogate but accepts emoji (a valid pair) and umlauts', () => {
+    expect(texts({ rules: { busy: { chatText: 'x\uD83D' } } })).toEqual([
+      'rules.busy.chatText: the chat text of the row "Busy" contains an unpaired surrogate (U+D83D) at position 2 — the text is damaged; type it again (texts are sent to STARFACE as they are)',
+    ]);
+    expect(texts({ rules: { busy: { chatText: '\uDC00x' } } })).toHaveLength(1);
+    expect(parseSettings({ rules: { busy: { chatText: 'Beschäftigt 📞 – Grüße' } } }).rules.busy.chatText).toBe('Beschäftigt 📞 – Grüße');
+  });
+
+  it('names a custom row by its label', () => {
+    const row = { id: 'focusing', label: 'Fokuszeit', availability: 'Focusing', rule: { dnd: 'on', chatText: 'Fokus\u0007' } };
+    expect(texts({ customRows: [row] })).toEqual([
+      'customRows.0.rule.chatText: the chat text of the row "Fokuszeit" contains a control character (U+0007) at position 6; remove it (texts are sent to STARFACE as they are)',
+    ]);
+    expect(texts({ customRows: [{ ...row, rule: { chatText: 'ok' }, label: 'Fo\u0001kus' }] })).toEqual([
+      'customRows.0.label: contains a control character (U+0001) at position 3; remove it',
+    ]);
+  });
+
+  it('refuses control characters in the logins and the group name sent to the PBX', () => {
+    expect(texts({ starface: { adminLogin: '0001\u0000' } })).toEqual([
+      'starface.adminLogin: contains a control character (U+0000) at position 5; remove it',
+    ]);
+    expect(texts({ users: { extraLoginIds: ['10\u000101'] } })).toEqual([
+      'users.extraLoginIds.0: contains a control character (U+0001) at position 3; remove it',
+    ]);
+    expect(texts({ users: { selection: 'group', group: 'Sales\u001b' } })).toEqual([
+      'users.group: contains a control character (U+001B) at position 6; remove it',
+    ]);
+    expect(texts({ customRows: [{ id: 'x', label: 'X', availability: 'Busy\u0002', activity: 'Foo' }] })).toEqual([
+      'customRows.0.availability: contains a control character (U+0002) at position 5; remove it',
+    ]);
+  });
+});
+
+describe('addresses never carry credentials (issue 13 item 7)', () => {
+  it('refuses a PBX address with user:password, says where the password belongs and never echoes it', () => {
+    const issues = texts({ starface: { baseUrl: 'https://admin:Geheim-123@pbx.example.com' } });
+    expect(issues).toEqual([
+      'starface.baseUrl: must not contain a user name or password: enter only the PBX address (e.g. https://pbx.example.com); the administrator\'s login ID belongs in starface.adminLogin and the password in the secret vault (Connections → STARFACE → administrator password)',
+    ]);
+    expect(JSON.stringify(issuesOf({ starface: { baseUrl: 'https://admin:Geheim-123@pbx.example.com' } }))).not.toMatch(/Geheim|admin:/);
+    expect(texts({ starface: { baseUrl: 'https://admin@pbx.example.com' } })[0]).toMatch(/^starface\.baseUrl: must not contain a user name or password/);
+  });
+
+  it('refuses credentials in the Microsoft addresses too', () => {
+    expect(texts({ microsoft: { graphBaseUrl: 'https://u:p@graph.microsoft.com' } })).toEqual(['microsoft.graphBaseUrl: must not contain a user name or password']);
+    expect(texts({ microsoft: { authorityHost: 'https://u:p@login.microsoftonline.com' } })).toEqual(['microsoft.authorityHost: must not contain a user name or password']);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -297,5 +297,78 @@ describe('createLogger', () => {
   it('silentLogger accepts everything and returns itself for children', () => {
     silentLogger.info('x', { password: 'p' });
     expect(silentLogger.child({ component: 'c' })).toBe(silentLogger);
+  });
+});
+
+describe('repeated identical messages (issue 13 item 1: one fault must not overwrite the log rotation)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    vi.useRealTimers();
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  function storm(log: RootLogger, lines: number, overMs: number): void {
+    const child = log.child({ component: 'uci', user: '1001' });
+    for (let i = 0; i < lines; i++) {
+      child.warn('UCI session lost; logging in again', { error: 'XML-RPC encoding failed' });
+      if (i % Math.ceil(lines / overMs) === 0) vi.advanceTimersByTime(1);
+    }
+  }
+
+  it('logs the first of 39,625 identical lines in 20 s one by one, then one summary line per minute', async () => {
+    vi.useFakeTimers();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-log-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'bridge.log');
+    const log = createLogger({ file });
+    log.info('bridge started');
+    storm(log, 39_625, 20_000);
+    vi.advanceTimersByTime(60_000);
+    log.info('after the storm');
+    await log.close();
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LogEntry);
+    expect(lines.length).toBeLessThanOrEqual(25);
+    expect(lines[0]?.msg).toBe('bridge started');
+    const summary = lines.find((l) => /repeated/.test(l.msg));
+    expect(summary).toMatchObject({ level: 'warn', component: 'uci', user: '1001' });
+    const shown = lines.filter((l) => l.msg === 'UCI session lost; logging in again').length;
+    expect(summary?.msg).toBe(`UCI session lost; logging in again — repeated ${(39_625 - shown).toLocaleString('en-US')} more times in the last minute`);
+    expect(summary?.fields).toMatchObject({ repeated: 39_625 - shown, error: 'XML-RPC encoding failed' });
+    expect(lines.at(-1)?.msg).toBe('after the storm');
+    // Sequence numbers stay gap-free: a suppressed line takes none.
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+  });
+
+  it('keeps the lines before a storm in the rotated files', async () => {
+    vi.useFakeTimers();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-log-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'bridge.log');
+    const log = createLogger({ file, maxFileBytes: 20_000, maxFiles: 2 });
+    log.error('the first fault: PBX certificate changed');
+    for (let minute = 0; minute < 3; minute++) {
+      storm(log, 20_000, 1_000);
+      vi.advanceTimersByTime(60_000);
+    }
+    await log.close();
+    const all = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
+    expect(all).toContain('the first fault: PBX certificate changed');
+  });
+
+  it('counts messages as identical only with the same level, component, user, text and fields', () => {
+    vi.useFakeTimers();
+    const log = createLogger({ ringSize: 5_000 });
+    for (let i = 0; i < 100; i++) log.child({ user: String(1000 + i) }).warn('write failed', { field: 'dnd' });
+    for (let i = 0; i < 100; i++) log.warn('write failed', { field: 'dnd', user: String(2000 + i) });
+    for (let i = 0; i < 100; i++) log.warn('secret stored', { name: `n${i}` });
+    expect(log.ring.entries()).toHaveLength(300);
+  });
+
+  it('writes a pending summary when the logger closes', async () => {
+    vi.useFakeTimers();
+    const log = createLogger();
+    for (let i = 0; i < 50; i++) log.info('same');
+    await log.close();
+    expect(log.ring.entries().at(-1)?.msg).toMatch(/^same — repeated \d+ more times in the last minute$/);
   });
 });

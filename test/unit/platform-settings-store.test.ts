@@ -195,6 +195,41 @@ describe('SettingsStore.save', () => {
   });
 });
 
+describe('SettingsStore.save of an incomplete object (issue 12 item 2: a partial save must not reset the rest)', () => {
+  it('refuses a save that leaves out values which differ from their defaults, naming them, and changes nothing', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    const s = store(file);
+    await s.save({ server: { url: 'https://pbx.contoso.example', port: 8443 }, users: { selection: 'group', group: 'Sales' }, hasAdminPassword: true, notes: {} });
+    const before = fs.readFileSync(file, 'utf8');
+    const err = await s.save({ users: { selection: 'all' } }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SettingsStoreError);
+    expect((err as SettingsStoreError).code).toBe('incomplete');
+    expect((err as SettingsStoreError).issues.map((i) => i.path)).toEqual(['server', 'hasAdminPassword']);
+    expect((err as SettingsStoreError).issues[0]?.message).toBe('left out: saving would reset it to its default; send the complete settings (as loaded) with your changes');
+    expect((err as SettingsStoreError).message).toMatch(/^Settings not saved: server, hasAdminPassword left out/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(s.current?.server.port).toBe(8443);
+  });
+
+  it('looks inside the sections it is given: a section with a value left out is refused at that value', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    const s = store(file);
+    await s.save({ server: { url: 'https://pbx.contoso.example', port: 8443 } });
+    const err = await s.save({ server: { url: 'https://other.example' } }).then(() => undefined, (e: unknown) => e);
+    expect((err as SettingsStoreError).issues.map((i) => i.path)).toEqual(['server.port']);
+  });
+
+  it('compares with the file on disk when nothing was loaded yet, and accepts what only fills in defaults', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    await store(file).save({ server: { url: 'https://pbx.contoso.example', port: 8443 } });
+    const fresh = store(file);
+    expect((await fresh.save({ users: { selection: 'all' } }).then(() => undefined, (e: unknown) => e) as SettingsStoreError).code).toBe('incomplete');
+    // Optional values are unset by leaving them out; values still at their default may be left out.
+    const saved = await fresh.save({ server: { url: 'https://pbx.contoso.example', port: 8443 }, users: { selection: 'all' } });
+    expect(saved.users).toEqual({ selection: 'all' });
+  });
+});
+
 describe('findSecretFields', () => {
   it('finds secret-looking keys at any depth, ignoring empty and boolean values', () => {
     expect(findSecretFields({ a: { password: 'x', token: '', hasSecret: true }, list: [{ refresh_token: 'r' }], credential: 'secret' })).toEqual(['a.password', 'list.0.refresh_token']);

@@ -3,8 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../src/starface/limiter.js';
-import { uciAuthToken } from '../../src/starface/auth.js';
 import { DEFAULT_BEHAVIOUR, mergeBehaviour } from '../../src/simulators/starface/options.js';
 import { SimPbx } from '../../src/simulators/starface/pbx.js';
 import { buildUsers, generateUsers, loadUsersFile } from '../../src/simulators/starface/users.js';
@@ -24,8 +22,12 @@ describe('generated users', () => {
   it('builds groups from names and precomputes the tokens a PBX compares', () => {
     const { users, groups } = buildUsers(generateUsers(6));
     expect(groups.map((g) => [g.name, g.members.size])).toEqual([['Support', 2], ['Sales', 2], ['Development', 2]]);
-    expect(users[1]!.uciToken).toBe(uciAuthToken('1001', 'Pass1001'));
-    expect(users[1]!.md5Token).toBe(uciAuthToken('1001', 'Pass1001', 'md5'));
+    // Reference §3.3 test vectors (login 123, password Pass123).
+    const [ref] = buildUsers([{ login: '123', password: 'Pass123' }]).users;
+    expect(ref!.uciToken).toBe('123:81d8af78c98b153485f7d48e3437eb735ba37f0f013c5e06ba74536776c5945694e7cde71e2effbed7b5a1d1a4566fadcd847ef4098c234052fdfd288e8b6ced');
+    expect(ref!.md5Token).toBe('97612dc8a4bd8d3aed8419e3b5fea185');
+    expect(ref!.adToken).toBe('MTIzKlBhc3MxMjM=');
+    expect(users[1]!.uciToken).toMatch(/^1001:[0-9a-f]{128}$/);
     expect(() => buildUsers([{ login: '1', password: 'a' }, { login: '1', password: 'b' }])).toThrow(/appears twice/);
     expect(() => buildUsers([{ login: 'a:b', password: 'a' }])).toThrow(/login IDs contain no/);
   });
@@ -118,21 +120,5 @@ describe('SimPbx rules', () => {
     expect(pbx.telephonyState(u)).toBe('UNAVAILABLE');
     expect(() => pbx.placeCall({ from: '+1', to: '+2' })).toThrow(/one side must be on this PBX/);
     expect(() => pbx.hangup('nope')).toThrow(/No call/);
-  });
-});
-
-describe('Semaphore', () => {
-  it('never runs more than its limit at once', async () => {
-    const s = new Semaphore(3);
-    let active = 0;
-    let peak = 0;
-    await Promise.all(Array.from({ length: 20 }, () => s.run(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, 2));
-      active--;
-    })));
-    expect(peak).toBe(3);
-    expect(() => new Semaphore(0)).toThrow();
   });
 });

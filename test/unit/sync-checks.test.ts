@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { formatReport, formatRoster } from '../../src/commands/check.js';
 import { defaultSettings } from '../../src/core/settings.js';
 import { loginsWithPassword } from '../../src/core/uci-credentials.js';
-import { rolesOf } from '../../src/sync/checks.js';
 import { connectionSettingsChanged } from '../../src/sync/connections.js';
 
-const jwt = (claims: unknown): string => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
-
 describe('check helpers', () => {
-  it('reads the roles claim of an application token, and nothing from garbage', () => {
-    expect(rolesOf(jwt({ roles: ['User.Read.All', 'Presence.ReadWrite.All', 7] }))).toEqual(['User.Read.All', 'Presence.ReadWrite.All']);
-    expect(rolesOf(jwt({ scp: 'Presence.Read.All' }))).toEqual([]);
-    expect(rolesOf('not-a-token')).toEqual([]);
-    expect(rolesOf('a.!!!.b')).toEqual([]);
-  });
-
   it('lists the logins with a stored UCI password from the vault names', () => {
     expect([...loginsWithPassword(['microsoft.clientSecret', 'starface.user.1001.password', 'starface.user.ab.c.password', 'starface.adminPassword'])])
       .toEqual(['1001', 'ab.c']);
@@ -32,8 +22,8 @@ describe('check helpers', () => {
     const text = formatReport({
       target: 'starface', ok: false,
       checks: [
-        { id: 'config', label: 'PBX address', ok: true, message: 'https://pbx' },
-        { id: 'rest-login', label: 'REST login', ok: false, message: 'HTTP 400', fix: 'Check the password.' },
+        { id: 'config', code: 'ok', params: {}, label: 'PBX address', ok: true, message: 'https://pbx' },
+        { id: 'rest-login', code: 'http-400', params: {}, label: 'REST login', ok: false, message: 'HTTP 400', fix: 'Check the password.' },
       ],
     });
     expect(text).toBe('STARFACE: PROBLEMS\n  ✓ PBX address: https://pbx\n  ✗ REST login: HTTP 400\n      Fix: Check the password.');

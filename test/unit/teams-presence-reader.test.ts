@@ -2,7 +2,7 @@
 // of answers (the real HTTP path is covered in test/integration/teams-presence.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { GraphClient } from '../../src/teams/graph-client.js';
-import { isOlder, PresenceReader, PresenceReadError, presenceItems } from '../../src/teams/presence-reader.js';
+import { isOlder, PresenceReader, PresenceReadError, presenceItems, sequenceVerdict } from '../../src/teams/presence-reader.js';
 import { GraphRequestError } from '../../src/teams/errors.js';
 
 type Answer = (ids: string[]) => unknown;
@@ -81,6 +81,33 @@ describe('PresenceReader', () => {
     expect(isOlder(p('C'), p('C'))).toBe(false);
     expect(isOlder(p(), p('C'))).toBe(false);
     expect(isOlder(p('A'), undefined)).toBe(false);
+  });
+
+  it('drops one late lower stamp but not a lower one that persists (a reset), and resets the count on a newer one', async () => {
+    let answer = [presence('u', 'Busy', 'Busy', '0500')];
+    const { graph } = scripted(() => ({ value: answer }));
+    const reader = new PresenceReader({ graph, resetAfterReads: 2 });
+    await reader.read(['u']);
+    answer = [presence('u', 'Away', 'Away', '0400')];
+    expect((await reader.read(['u'])).stale).toEqual(['u']);
+    answer = [presence('u', 'Busy', 'InACall', '0501')];
+    expect((await reader.read(['u'])).stale).toEqual([]);
+    answer = [presence('u', 'Away', 'Away', '0001')];
+    expect((await reader.read(['u'])).stale).toEqual(['u']);
+    const r = await reader.read(['u']);
+    expect(r.stale).toEqual([]);
+    expect(r.presences.get('u')).toMatchObject({ availability: 'Away' });
+  });
+
+  it('judges stamps: newer, stale, a width change, a persisting regression', () => {
+    expect(sequenceVerdict('0002', '0001', 0)).toBe('newer');
+    expect(sequenceVerdict('0001', '0001', 0)).toBe('newer');
+    expect(sequenceVerdict(undefined, '0001', 0)).toBe('newer');
+    expect(sequenceVerdict('0001', '0002', 0)).toBe('stale');
+    expect(sequenceVerdict('0001', '0002', 1)).toBe('stale');
+    expect(sequenceVerdict('0001', '0002', 2)).toBe('reset-persisted');
+    expect(sequenceVerdict('99', '0002', 0)).toBe('newer'); // "99" > "0002" as strings: accepted anyway
+    expect(sequenceVerdict('00000001', '0002', 0)).toBe('reset-width');
   });
 
   it('returns what it could read and the retry time when a chunk fails', async () => {

@@ -1,5 +1,6 @@
 import type { Settings } from '../api/types.js';
 import type { Language } from '../i18n/index.js';
+import { NO_TEAMS_PRESENCE_ROW_ID } from '../../../src/core/presence.js';
 import { STATUS_ROWS } from '../../../src/core/status-rows.js';
 
 const builtIn = new Map(STATUS_ROWS.map((r) => [r.id, r]));
@@ -7,6 +8,8 @@ const builtIn = new Map(STATUS_ROWS.map((r) => [r.id, r]));
 /** The label of a status row in the UI language; custom rows carry their own label. */
 export function rowLabel(rowId: string | null, settings: Settings | null, lang: Language): string | null {
   if (rowId === null) return null;
+  // Not a rule row: users without a Teams licence and guests (the engine leaves their PBX alone).
+  if (rowId === NO_TEAMS_PRESENCE_ROW_ID) return lang === 'de' ? 'Keine Teams-Präsenz' : 'No Teams presence';
   const row = builtIn.get(rowId);
   if (row) return row.label[lang];
   const custom = settings?.customRows.find((r) => r.id === rowId);

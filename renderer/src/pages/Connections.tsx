@@ -396,6 +396,13 @@ export function Connections() {
             value={sf.baseUrl}
             onChange={(v) => setSf({ baseUrl: v })}
           />
+          <TextSetting
+            path="starface.certificateFingerprint"
+            label={t('conn.sf.certificateFingerprint')}
+            hint={t('conn.sf.certificateFingerprintHint')}
+            value={sf.certificateFingerprint ?? ''}
+            onChange={(v) => setSf({ certificateFingerprint: v })}
+          />
           <Field label={t('conn.sf.uciApi')}>
             {(p) => (
               <select {...p} value={sf.uciApi} onChange={(e) => setSf({ uciApi: e.target.value as Settings['starface']['uciApi'] })}>

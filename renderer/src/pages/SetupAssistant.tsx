@@ -148,7 +148,7 @@ function RosterPreview({ users }: { users: RosterUser[] }) {
   );
 }
 
-function ResultView({ result, onTrust, busy }: { result: SetupCheckResult; onTrust: (pem: string) => void; busy: boolean }) {
+function ResultView({ result, onTrust, busy }: { result: SetupCheckResult; onTrust: (pem: string, pin: boolean) => void; busy: boolean }) {
   const { t, date } = useI18n();
   const { client, live } = useServices();
   const [copied, setCopied] = useState(false);
@@ -183,7 +183,7 @@ function ResultView({ result, onTrust, busy }: { result: SetupCheckResult; onTru
         <div className="setup-trust">
           <p>{t('setup.trust.text', { host: offer.host, subject: offer.certificate.subject, issuer: offer.certificate.issuer, validTo: date(offer.certificate.validTo) })}</p>
           <p className="mono break">SHA-256 {offer.certificate.fingerprint256}</p>
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => onTrust(offer.pem)}>{t('setup.trust.button')}</button>
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => onTrust(offer.pem, offer.kind === 'pin')}>{t(offer.kind === 'pin' ? 'setup.trust.pin' : 'setup.trust.button')}</button>
         </div>
       )}
       {result.needsSignIn && (
@@ -299,10 +299,10 @@ export function SetupAssistant() {
     }
   };
 
-  const trust = async (pem: string) => {
+  const trust = async (pem: string, pin: boolean) => {
     setChecking(true);
     try {
-      await client.call('setup.trustCertificate', { pem });
+      await client.call('setup.trustCertificate', pin ? { pem, pin } : { pem });
       await settingsStore.load();
     } catch (err) {
       setCheckError(toCallError(err).message);
@@ -454,7 +454,7 @@ export function SetupAssistant() {
             {checkError && <p className="field-error" role="alert">{t('common.error', { message: checkError })}</p>}
           </div>
           <div ref={resultRef}>
-            {result && !checking && <ResultView result={result} busy={checking} onTrust={(pem) => void trust(pem)} />}
+            {result && !checking && <ResultView result={result} busy={checking} onTrust={(pem, pin) => void trust(pem, pin)} />}
             {current === 'final-test' && result?.ok && !checking && <p className="notice notice-info">{t('setup.done')}</p>}
           </div>
         </div>

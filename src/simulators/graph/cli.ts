@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { untilSignal } from '../../platform/signals.js';
+import { GRAPH_PROFILE_NAMES, GRAPH_PROFILES, isGraphProfileName } from './profiles.js';
 import type { GraphSimulatorOptions } from './server.js';
 
-const USAGE = `Usage: presence-bridge sim graph --port P [--tenant-file F] [--users N | --users-file F]
+const USAGE = `Usage: presence-bridge sim graph --port P [--profile NAME] [--tenant-file F] [--users N | --users-file F]
 Options:
+  --profile NAME        a preset of real-world variants (default: default):
+${GRAPH_PROFILE_NAMES.map((n) => `                          ${n}: ${GRAPH_PROFILES[n].summary}`).join('\n')}
   --port P              port to listen on (0 = any free port; default 0)
   --host H              interface to bind (default 127.0.0.1)
   --tenant-file F       tenant JSON: {"tenantId", "apps":[{"clientId","clientSecret","delegated","application"}], "users":[…]}
@@ -26,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       args: argv,
       options: {
         port: { type: 'string' },
+        profile: { type: 'string' },
         host: { type: 'string' },
         'tenant-file': { type: 'string' },
         users: { type: 'string' },
@@ -60,8 +64,13 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError('Give either --tenant-file or --users/--users-file, not both (the tenant file lists its users).');
     }
     if (values.users !== undefined && values['users-file'] !== undefined) throw new UsageError('Give either --users or --users-file, not both.');
+    const profile = values.profile;
+    if (profile !== undefined && !isGraphProfileName(profile)) {
+      throw new UsageError(`--profile must be one of ${GRAPH_PROFILE_NAMES.join(', ')}; got "${String(profile)}".`);
+    }
     opts = {
       port: num('port', 0, 65535) ?? 0,
+      profile: isGraphProfileName(profile) ? profile : undefined,
       host: typeof values.host === 'string' ? values.host : undefined,
       tenantFile: values['tenant-file'] as string | undefined,
       users: num('users', 0, 100_000),
@@ -96,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
   if (sim.tenantFile) console.log(`Tenant file: ${sim.tenantFile}`);
   console.log(`Tenant id: ${sim.tenant.tenantId}`);
   console.log(`Client id: ${sim.app.clientId}`);
+  console.log(`Profile: ${sim.profile.name}`);
   console.log(`Users: ${sim.tenant.users.length}`);
   await stopped;
   await sim.close();

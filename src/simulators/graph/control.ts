@@ -71,7 +71,7 @@ export function parseFaultSpec(input: unknown): z.output<typeof FaultSpecSchema>
   if (!r.success) {
     const i = r.error.issues[0];
     throw new HttpError(400, 'BadRequest', `Invalid fault specification at "${i?.path.join('.') ?? ''}": ${i?.message ?? 'invalid'}. ` +
-      'Keys: throttle {count, retryAfterSeconds, endpoints}, errors {count, status, retryAfterSeconds, endpoints}, latencyMs, revokeTokens, presenceBudget {limit, windowSeconds}.');
+      'Keys: throttle {count, retryAfterSeconds, endpoints}, errors {count, status, retryAfterSeconds, endpoints}, unreadableAnswers {count, body, contentType, endpoints}, resetAfterEffect {count, endpoints}, latencyMs, revokeTokens, presenceBudget {limit, windowSeconds}.');
   }
   return r.data;
 }

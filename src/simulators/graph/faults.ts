@@ -29,6 +29,18 @@ export const FaultSpecSchema = z.object({
     retryAfterSeconds: z.number().min(0).optional(),
     endpoints: Endpoints,
   }).optional(),
+  /**
+   * The next `count` matching Graph requests are carried out, but answered with this body (default an HTML page
+   * of a proxy) and status 200: a client cannot tell whether they took effect.
+   */
+  unreadableAnswers: z.object({
+    count: z.number().int().min(1),
+    body: z.string().default('<html><body>Gateway page</body></html>'),
+    contentType: z.string().default('text/html'),
+    endpoints: Endpoints,
+  }).optional(),
+  /** The next `count` matching Graph requests are carried out, then the connection is reset without an answer. */
+  resetAfterEffect: z.object({ count: z.number().int().min(1), endpoints: Endpoints }).optional(),
   /** Extra delay before every response (Graph and identity endpoints). */
   latencyMs: z.number().min(0).max(120_000).optional(),
   /** Revoke every access and refresh token issued so far. */
@@ -50,9 +62,18 @@ export interface PresenceBudget {
   windowSeconds: number;
 }
 
+export interface AnswerFault {
+  remaining: number;
+  endpoints?: string[];
+  body?: string;
+  contentType?: string;
+}
+
 export class Faults {
   private throttle: CountedFault | undefined;
   private errors: CountedFault | undefined;
+  private unreadable: AnswerFault | undefined;
+  private reset: AnswerFault | undefined;
   latencyMs: number;
 
   constructor(latencyMs = 0) {
@@ -62,12 +83,30 @@ export class Faults {
   apply(spec: z.output<typeof FaultSpecSchema>): void {
     if (spec.throttle) this.throttle = { remaining: spec.throttle.count, status: 429, retryAfterSeconds: spec.throttle.retryAfterSeconds, endpoints: spec.throttle.endpoints };
     if (spec.errors) this.errors = { remaining: spec.errors.count, status: spec.errors.status, retryAfterSeconds: spec.errors.retryAfterSeconds, endpoints: spec.errors.endpoints };
+    if (spec.unreadableAnswers) this.unreadable = { remaining: spec.unreadableAnswers.count, ...spec.unreadableAnswers };
+    if (spec.resetAfterEffect) this.reset = { remaining: spec.resetAfterEffect.count, endpoints: spec.resetAfterEffect.endpoints };
     if (spec.latencyMs !== undefined) this.latencyMs = spec.latencyMs;
+  }
+
+  /** After the request took effect: how to spoil its answer, if a fault is pending for this endpoint. */
+  takeAfterEffect(endpoint: string): { kind: 'reset' } | { kind: 'unreadable'; body: string; contentType: string } | undefined {
+    if (this.reset && this.reset.remaining > 0 && matches(this.reset.endpoints, endpoint)) {
+      this.reset.remaining -= 1;
+      return { kind: 'reset' };
+    }
+    const u = this.unreadable;
+    if (u && u.remaining > 0 && matches(u.endpoints, endpoint)) {
+      u.remaining -= 1;
+      return { kind: 'unreadable', body: u.body ?? '', contentType: u.contentType ?? 'text/html' };
+    }
+    return undefined;
   }
 
   clear(): void {
     this.throttle = undefined;
     this.errors = undefined;
+    this.unreadable = undefined;
+    this.reset = undefined;
     this.latencyMs = 0;
   }
 
@@ -75,8 +114,7 @@ export class Faults {
   take(endpoint: string): { status: number; retryAfterSeconds?: number } | undefined {
     for (const f of [this.throttle, this.errors]) {
       if (!f || f.remaining <= 0) continue;
-      const matches = f.endpoints ? f.endpoints.includes(endpoint) : (GRAPH_ENDPOINTS as readonly string[]).includes(endpoint);
-      if (!matches) continue;
+      if (!matches(f.endpoints, endpoint)) continue;
       f.remaining -= 1;
       return { status: f.status, retryAfterSeconds: f.retryAfterSeconds };
     }
@@ -87,9 +125,15 @@ export class Faults {
     return {
       throttle: this.throttle?.remaining ? { ...this.throttle } : null,
       errors: this.errors?.remaining ? { ...this.errors } : null,
+      unreadableAnswers: this.unreadable?.remaining ? { ...this.unreadable } : null,
+      resetAfterEffect: this.reset?.remaining ? { ...this.reset } : null,
       latencyMs: this.latencyMs,
     };
   }
+}
+
+function matches(endpoints: string[] | undefined, endpoint: string): boolean {
+  return endpoints ? endpoints.includes(endpoint) : (GRAPH_ENDPOINTS as readonly string[]).includes(endpoint);
 }
 
 /** Sliding-window request budget per app (requests made while throttled still count, as Graph documents). */

@@ -172,6 +172,10 @@ export class GraphApi {
     }
     const body = (c.body ?? {}) as Record<string, unknown>;
     if (typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'BadRequest', 'The request body must be a JSON object.');
+    if (!this.world.hasTeams(user)) {
+      // What Graph answers here is not documented; a 404 for a user without a presence is the plainest reading.
+      throw new HttpError(404, 'NotFound', `User '${user.id}' has no Teams presence (no Teams licence, or a guest).`);
+    }
     const state = this.world.state(user.id);
     const now = this.world.now();
     switch (action) {

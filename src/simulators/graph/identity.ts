@@ -4,12 +4,11 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml, oauthError, parseFormBody, sendHtml, sendJson } from './http-util.js';
-import { b64urlJson, publicJwk, signJwt, verifyCertificateAssertion, verifyJwt, type SigningKey } from './jwt.js';
+import { b64urlJson, decodeJwt, publicJwk, signJwt, verifyCertificateAssertion, verifyJwt, type SigningKey } from './jwt.js';
+import { CLOUD_RESOURCE, GRAPH_APP_ID } from './profiles.js';
 import type { SimApp, SimUser } from './tenant.js';
 import type { SimWorld } from './world.js';
 
-export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
-const GRAPH_RESOURCE_IDS = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 export interface IdentityOptions {
@@ -51,6 +50,8 @@ export class Identity {
   private readonly refreshTokens = new Map<string, RefreshGrant>();
   private readonly deviceCodes = new Map<string, DeviceCode>();
   private readonly deviceByUserCode = new Map<string, string>();
+  /** Opaque access tokens (profile opaque-tokens) and their claims. */
+  private readonly opaqueTokens = new Map<string, Record<string, unknown>>();
   /** Tokens issued at or before this time (seconds) are revoked. */
   private revokedBefore = 0;
   readonly grants: Record<string, number> = {};
@@ -61,6 +62,17 @@ export class Identity {
     readonly options: IdentityOptions,
     private readonly baseUrl: () => string,
   ) {}
+
+  /** The Graph resource of the simulated cloud: the audience of every access token. */
+  private get resource(): string {
+    return CLOUD_RESOURCE[this.world.profile.cloud];
+  }
+
+  /** Resource names a scope may carry (the cloud's Graph URL or Graph's app id). */
+  private isGraphResource(name: string): boolean {
+    const n = name.toLowerCase();
+    return n === this.resource || n === GRAPH_APP_ID;
+  }
 
   get tenantId(): string {
     return this.world.tenant.tenantId;
@@ -148,7 +160,7 @@ export class Identity {
     }
     let scopes: ParsedScopes;
     try {
-      scopes = parseScopes(q.get('scope') ?? '');
+      scopes = parseScopes(q.get('scope') ?? '', (n) => this.isGraphResource(n));
       this.consentedScopes(app, scopes);
     } catch (e) {
       const err = e as OAuthFailure;
@@ -186,7 +198,7 @@ export class Identity {
     if (!app) return sendJson(res, 400, oauthError('unauthorized_client', `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`, [700016]));
     let scopes: ParsedScopes;
     try {
-      scopes = parseScopes(form.get('scope') ?? '');
+      scopes = parseScopes(form.get('scope') ?? '', (n) => this.isGraphResource(n));
     } catch (e) {
       return sendJson(res, 400, oauthError((e as OAuthFailure).error, (e as OAuthFailure).message));
     }
@@ -297,7 +309,7 @@ export class Identity {
     if (scopes.filter((s) => !OIDC_SCOPES.has(s.toLowerCase())).length !== 1 || !resource?.toLowerCase().endsWith('/.default')) {
       throw new OAuthFailure('invalid_scope', `AADSTS1002012: The provided value for scope ${scopes.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`, [1002012]);
     }
-    if (!GRAPH_RESOURCE_IDS.includes(resource.slice(0, -'/.default'.length).toLowerCase())) {
+    if (!this.isGraphResource(resource.slice(0, -'/.default'.length))) {
       throw new OAuthFailure('invalid_resource', `AADSTS500011: The resource principal named ${resource} was not found in the tenant.`, [500011]);
     }
     const lifetime = this.options.accessTokenLifetimeSeconds;
@@ -343,7 +355,7 @@ export class Identity {
       this.refreshTokens.delete(rt);
       throw new OAuthFailure('invalid_grant', 'AADSTS700082: The refresh token has expired due to inactivity.', [700082], 'bad_token');
     }
-    const requested = parseScopes(form.get('scope') ?? '');
+    const requested = parseScopes(form.get('scope') ?? '', (n) => this.isGraphResource(n));
     return this.userTokens(app, grant.userId, [...requested.resource, ...requested.oidc, 'offline_access']);
   }
 
@@ -368,7 +380,7 @@ export class Identity {
   private userTokens(app: SimApp, userId: string, requestedScopes: string[]): Record<string, unknown> {
     const user = this.world.userById(userId);
     if (!user) throw new OAuthFailure('invalid_grant', 'AADSTS50034: The user account does not exist in the tenant.', [50034]);
-    const parsed = parseScopes(requestedScopes.join(' '));
+    const parsed = parseScopes(requestedScopes.join(' '), (n) => this.isGraphResource(n));
     const granted = this.consentedScopes(app, parsed);
     const now = Math.floor(Date.now() / 1000);
     const lifetime = this.options.accessTokenLifetimeSeconds;
@@ -414,8 +426,8 @@ export class Identity {
 
   private accessToken(claims: Omit<AccessTokenClaims, 'tid' | 'iat' | 'exp' | 'uti'>): string {
     const now = Math.floor(Date.now() / 1000);
-    return signJwt({
-      aud: GRAPH_RESOURCE,
+    const payload = {
+      aud: this.resource,
       iss: `https://sts.windows.net/${this.tenantId}/`,
       iat: now, nbf: now, exp: now + this.options.accessTokenLifetimeSeconds,
       // Sub-second issue time so a revocation in the same second as issuing is unambiguous.
@@ -424,15 +436,33 @@ export class Identity {
       uti: randomBytes(16).toString('base64url'),
       ver: '1.0',
       ...claims,
-    }, this.key);
+    };
+    if (this.world.profile.accessTokens === 'jwt') return signJwt(payload, this.key);
+    // Opaque: a random reference that only this "Graph" can resolve (as with encrypted or non-JWT tokens).
+    this.pruneOpaque();
+    const token = `EwB${randomBytes(120).toString('base64url')}`;
+    this.opaqueTokens.set(token, payload);
+    return token;
+  }
+
+  private pruneOpaque(): void {
+    const now = Date.now() / 1000;
+    for (const [t, p] of this.opaqueTokens) if (typeof p.exp !== 'number' || p.exp <= now) this.opaqueTokens.delete(t);
+  }
+
+  /** The claims of a token as Graph sees them (a JWT's payload, or an opaque token's record); not verified. */
+  peekClaims(token: string): Record<string, unknown> | undefined {
+    return this.opaqueTokens.get(token) ?? decodeJwt(token)?.payload;
   }
 
   /** Graph-side check of a bearer token: signature, tenant, audience, expiry, revocation. */
   verifyAccessToken(token: string): TokenCheck {
-    const p = verifyJwt(token, this.key);
+    const p = this.opaqueTokens.get(token) ?? verifyJwt(token, this.key);
     if (!p) return { ok: false, message: 'IDX14100: JWT is not well formed or its signature is invalid.' };
     const nowMs = Date.now();
-    if (p.aud !== GRAPH_RESOURCE || p.tid !== this.tenantId) return { ok: false, message: 'Invalid audience or tenant.' };
+    if (p.aud !== this.resource || p.tid !== this.tenantId) {
+      return { ok: false, message: `Invalid audience or tenant: this Graph accepts tokens for ${this.resource} of tenant ${this.tenantId}.` };
+    }
     if (typeof p.exp !== 'number' || p.exp * 1000 <= nowMs) return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
     if (typeof p.iat_ms === 'number' && p.iat_ms / 1000 <= this.revokedBefore) {
       return { ok: false, message: 'The token has been revoked. Sign in again.' };
@@ -452,7 +482,7 @@ class OAuthFailure extends Error {
   }
 }
 
-function parseScopes(scope: string): ParsedScopes {
+function parseScopes(scope: string, isGraphResource: (name: string) => boolean): ParsedScopes {
   const resource: string[] = [];
   const oidc: string[] = [];
   let isDefault = false;
@@ -461,8 +491,7 @@ function parseScopes(scope: string): ParsedScopes {
     let s = raw;
     const slash = raw.lastIndexOf('/');
     if (slash >= 0) {
-      const res = raw.slice(0, slash).toLowerCase();
-      if (!GRAPH_RESOURCE_IDS.includes(res)) {
+      if (!isGraphResource(raw.slice(0, slash))) {
         throw new OAuthFailure('invalid_resource', `AADSTS500011: The resource principal named ${raw.slice(0, slash)} was not found in the tenant.`, [500011]);
       }
       s = raw.slice(slash + 1);

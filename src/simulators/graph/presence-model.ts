@@ -120,16 +120,23 @@ export function currentPresence(state: UserPresenceState, now: number): Aggregat
   return { ...agg, sequence: state.sequence, changed };
 }
 
-// One process-wide counter: sequence numbers only ever grow, for every user.
+// One process-wide counter: sequence numbers only grow, for every user, until restartSequence (a backend reset).
 let sequenceCounter = 0;
-function nextSequence(): number {
+let sequenceWidth = 20;
+export function nextSequence(): number {
   sequenceCounter += 1;
   return sequenceCounter;
 }
 
+/** Simulates a reset of Graph's presence stamps: the counter starts again at `next`, optionally with another width. */
+export function restartSequence(next: number, width = sequenceWidth): void {
+  sequenceCounter = Math.max(0, Math.floor(next) - 1);
+  sequenceWidth = Math.min(40, Math.max(1, Math.floor(width)));
+}
+
 /** The wire form: a lexicographically sortable string stamp (fixed width), as the reference describes. */
 export function formatSequence(seq: number): string {
-  return String(seq).padStart(20, '0');
+  return String(seq).padStart(sequenceWidth, '0');
 }
 
 /** ISO 8601 duration (PTnHnMnS, also PnD) to milliseconds; undefined when malformed. */

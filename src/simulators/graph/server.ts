@@ -14,7 +14,8 @@ import { Faults, PRESENCE_READ_ENDPOINTS, SlidingWindowBudget, type FaultSpec, t
 import { GraphApi } from './graph-api.js';
 import { graphError, HttpError, oauthError, parseJsonBody, readBody, sendJson } from './http-util.js';
 import { Identity } from './identity.js';
-import { decodeJwt, createSigningKey } from './jwt.js';
+import { createSigningKey } from './jwt.js';
+import { GRAPH_PROFILE_NAMES, graphProfile, type GraphProfile, type GraphProfileName } from './profiles.js';
 import {
   generateTenant, generateUsers, parseStarfaceUsers, parseTenant, usersFromStarface,
   type SimApp, type SimTenant, type StarfaceUserLike, type TenantInput,
@@ -52,6 +53,8 @@ export interface GraphSimulatorOptions {
    * (concurrent requests) cannot be told apart on the wire; the grace covers them. Default 20 ms.
    */
   earlyRetryGraceMs?: number;
+  /** A preset of real-world variants (profiles.ts); default 'default'. Changeable at run time with PUT /_sim/profile. */
+  profile?: GraphProfileName;
   /** Called for unexpected handler errors (the request gets a 500; the server keeps running). */
   onError?: (err: unknown) => void;
 }
@@ -86,6 +89,13 @@ export interface GraphSimulator {
   tenant: SimTenant;
   /** The tenant's first app. */
   app: SimApp;
+  /** The profile in effect. */
+  readonly profile: GraphProfile;
+  setProfile(name: GraphProfileName): void;
+  /** Users without a Teams licence under the current profile (ids). */
+  unlicensedUsers(): string[];
+  /** A reset of the presence stamps: they start again at `next` (optionally with another width). */
+  restartSequence(next: number, width?: number): void;
   setUserPresence(idOrEmail: string, presence: OwnPresence): PresenceView;
   presenceOf(idOrEmail: string): PresenceView;
   approveDeviceCode(userCode: string, user?: string): void;
@@ -142,6 +152,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
 
   let baseUrl = '';
   const world = new SimWorld(tenant);
+  world.profile = graphProfile(opts.profile ?? 'default');
   const identity = new Identity(world, createSigningKey(), {
     accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds ?? 3599,
     refreshTokenLifetimeSeconds: opts.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600,
@@ -235,7 +246,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
       }
       endpoint = route.endpoint;
       const token = /^Bearer\s+(.+)$/i.exec(headerValue(req, 'authorization') ?? '')?.[1];
-      const caller = callerOf(token);
+      const caller = callerOf(token ? identity.peekClaims(token) : undefined);
       checkEarly(caller, endpoint, arrivedAt);
 
       const injected = faults.take(endpoint);
@@ -270,8 +281,24 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
 
       const parsedBody = method === 'POST' ? parseJsonBody(body) : undefined;
       const result = route.run({ method, url, body: parsedBody, claims: check.claims });
-      return sendJson(res, result.status, result.body, result.body === undefined ? common
-        : { ...common, 'content-type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' });
+      const spoiled = faults.takeAfterEffect(endpoint);
+      if (spoiled?.kind === 'reset') {
+        record(endpoint, 0); // no answer: 'finish' never fires
+        res.socket?.destroy();
+        return;
+      }
+      if (spoiled) {
+        res.writeHead(200, { ...common, 'content-type': spoiled.contentType, 'content-length': String(Buffer.byteLength(spoiled.body)) });
+        res.end(spoiled.body);
+        return;
+      }
+      if (result.body === undefined) {
+        // The documented empty "200 OK" of the presence writes; some answers still say application/json.
+        const type = world.profile.emptyWriteContentType;
+        return sendJson(res, result.status, undefined, type ? { ...common, 'content-type': type } : common);
+      }
+      return sendJson(res, result.status, result.body,
+        { ...common, 'content-type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' });
     } catch (e) {
       if (e instanceof HttpError) {
         if (isGraph || endpoint === 'unknown' || endpoint === '_sim') {
@@ -331,9 +358,31 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
       }
     }
     if (parts[0] === 'tenant' && parts.length === 1 && method === 'GET') {
-      return sendJson(res, 200, { ...tenant, authority: `${baseUrl}/${tenant.tenantId}`, graphBaseUrl: baseUrl });
+      return sendJson(res, 200, { ...tenant, authority: `${baseUrl}/${tenant.tenantId}`, graphBaseUrl: baseUrl, profile: world.profile.name, unlicensedUsers: unlicensedUsers() });
+    }
+    if (parts[0] === 'sequence' && parts.length === 1 && method === 'PUT') {
+      const b = json() as { next?: unknown; width?: unknown } | undefined;
+      const next = typeof b?.next === 'number' && b.next >= 1 ? b.next : 1;
+      const width = typeof b?.width === 'number' && b.width >= 1 ? b.width : undefined;
+      world.restartSequence(next, width);
+      return sendJson(res, 200, { restarted: true, next, width: width ?? null });
+    }
+    if (parts[0] === 'profile' && parts.length === 1) {
+      if (method === 'PUT') {
+        const b = json() as { name?: unknown } | undefined;
+        const name = typeof b?.name === 'string' ? b.name : '';
+        if (!(GRAPH_PROFILE_NAMES as readonly string[]).includes(name)) {
+          throw new HttpError(400, 'BadRequest', `Expected {"name": one of ${GRAPH_PROFILE_NAMES.join(', ')}}.`);
+        }
+        world.profile = graphProfile(name);
+      }
+      if (method === 'PUT' || method === 'GET') return sendJson(res, 200, { ...world.profile, unlicensedUsers: unlicensedUsers() });
     }
     throw new HttpError(404, 'NotFound', `Unknown control call ${method} /_sim/${rest}. See docs/microsoft.md for the /_sim/ API.`);
+  }
+
+  function unlicensedUsers(): string[] {
+    return world.users.filter((u) => !world.hasTeams(u)).map((u) => u.id);
   }
 
   function applyFaults(input: unknown): void {
@@ -380,6 +429,12 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     tenantFile,
     tenant,
     app: tenant.apps[0]!,
+    get profile() {
+      return world.profile;
+    },
+    setProfile: (name) => { world.profile = graphProfile(name); },
+    unlicensedUsers,
+    restartSequence: (next, width) => world.restartSequence(next, width),
     setUserPresence(idOrEmail, presence) {
       const user = lookup(idOrEmail);
       setOwnPresence(world, user, presence);
@@ -417,9 +472,8 @@ function identityEndpoint(path: string): string | undefined {
 }
 
 /** Which app is calling (from the token, unverified): used only to attribute Retry-After and statistics. */
-function callerOf(token: string | undefined): string {
-  if (!token) return 'anonymous';
-  const appid = decodeJwt(token)?.payload.appid;
+function callerOf(claims: Record<string, unknown> | undefined): string {
+  const appid = claims?.appid;
   return typeof appid === 'string' ? appid.toLowerCase() : 'anonymous';
 }
 

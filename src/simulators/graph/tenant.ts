@@ -26,6 +26,8 @@ const UserSchema = z.object({
   proxyAddresses: z.array(z.string()).default([]),
   givenName: z.string().nullable().optional(),
   surname: z.string().nullable().optional(),
+  /** false = no Teams licence (or a guest): presence is PresenceUnknown and setPresence fails. Unset = the profile decides. */
+  teamsLicensed: z.boolean().optional(),
 });
 
 export const TenantSchema = z.object({

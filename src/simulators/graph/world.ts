@@ -1,8 +1,9 @@
 // The simulator's in-memory world: the tenant's users (indexed for e-mail lookup) and their presence.
 import {
-  currentPresence, formatSequence, newPresenceState,
+  currentPresence, formatSequence, newPresenceState, nextSequence, restartSequence,
   type AggregatedPresence, type UserPresenceState,
 } from './presence-model.js';
+import { GRAPH_PROFILES, type GraphProfile } from './profiles.js';
 import type { SimApp, SimTenant, SimUser } from './tenant.js';
 
 export interface GraphPresence {
@@ -11,7 +12,7 @@ export interface GraphPresence {
   activity: string;
   statusMessage: null;
   outOfOfficeSettings: { message: string | null; isOutOfOffice: boolean };
-  sequenceNumber: string;
+  sequenceNumber: string | null;
 }
 
 export type PresenceListener = (user: SimUser, presence: AggregatedPresence & { sequence: number }) => void;
@@ -21,14 +22,35 @@ export class SimWorld {
   private readonly usersByAddress = new Map<string, SimUser>();
   private readonly presence = new Map<string, UserPresenceState>();
   private readonly listeners = new Set<PresenceListener>();
+  private unlicensed = new Set<string>();
+  private currentProfile: GraphProfile = GRAPH_PROFILES.default;
 
   constructor(readonly tenant: SimTenant, readonly now: () => number = Date.now) {
+    this.profile = GRAPH_PROFILES.default;
     for (const u of tenant.users) {
       this.usersById.set(u.id.toLowerCase(), u);
       // Lookup order mirrors the client's: mail, then UPN, then proxy addresses; first writer wins.
       const keys = [u.mail, u.userPrincipalName, ...u.proxyAddresses.map((p) => p.replace(/^smtp:/i, ''))];
       for (const k of keys) if (k && !this.usersByAddress.has(k.toLowerCase())) this.usersByAddress.set(k.toLowerCase(), u);
     }
+  }
+
+  /** The real-world variant the simulator plays (see profiles.ts). */
+  get profile(): GraphProfile {
+    return this.currentProfile;
+  }
+
+  set profile(p: GraphProfile) {
+    this.currentProfile = p;
+    // A user's licence comes from the tenant file; otherwise the profile decides (every Nth user has none).
+    this.unlicensed = new Set(this.tenant.users
+      .filter((u, i) => u.teamsLicensed === false || (u.teamsLicensed === undefined && p.unlicensedEvery > 0 && i % p.unlicensedEvery === p.unlicensedEvery - 1))
+      .map((u) => u.id.toLowerCase()));
+  }
+
+  /** Users without a Teams licence (and guests) have no Teams presence at all. */
+  hasTeams(user: SimUser): boolean {
+    return !this.unlicensed.has(user.id.toLowerCase());
   }
 
   get users(): SimUser[] {
@@ -67,6 +89,9 @@ export class SimWorld {
   }
 
   graphPresence(user: SimUser): GraphPresence {
+    if (!this.hasTeams(user)) {
+      return { id: user.id, availability: 'PresenceUnknown', activity: 'PresenceUnknown', statusMessage: null, outOfOfficeSettings: { message: null, isOutOfOffice: false }, sequenceNumber: null };
+    }
     const p = this.aggregated(user);
     return {
       id: user.id,
@@ -76,6 +101,12 @@ export class SimWorld {
       outOfOfficeSettings: { message: p.outOfOfficeMessage, isOutOfOffice: p.outOfOffice },
       sequenceNumber: formatSequence(p.sequence),
     };
+  }
+
+  /** A reset of the presence stamps (undocumented, but possible): every user gets a new, lower stamp. */
+  restartSequence(next: number, width?: number): void {
+    restartSequence(next, width);
+    for (const state of this.presence.values()) state.sequence = nextSequence();
   }
 
   /** Call after mutating a user's presence state so listeners hear about it right away. */

@@ -125,7 +125,7 @@ export class CallbackDispatcher {
         await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** (attempt - 1))));
       }
       try {
-        const status = await this.post(target, session.login, body);
+        const status = await this.post(target, session, body);
         if (status >= 200 && status < 300) {
           this.stats.sent++;
           this.pbx.count(`callback ${method}`);
@@ -141,9 +141,15 @@ export class CallbackDispatcher {
     this.log.warn('callback dropped after retries', { login: session.login, target: `${target.type}://${target.host}:${target.port}`, state });
   }
 
-  private post(target: CallbackTarget, login: string, body: string): Promise<number> {
+  /** The callback URL's query: the user (§3.8), and with `callbackAuthParam` the session's token (addendum). */
+  private query(session: SimSession): string {
+    const q = `${Q.user}=${encodeURIComponent(session.login)}`;
+    return this.pbx.behaviour.callbackAuthParam && session.authToken ? `${q}&${Q.auth}=${encodeURIComponent(session.authToken)}` : q;
+  }
+
+  private post(target: CallbackTarget, session: SimSession, body: string): Promise<number> {
     const sep = target.path.includes('?') ? '&' : '?';
-    const path = `${target.path.startsWith('/') ? '' : '/'}${target.path}${sep}${Q.user}=${encodeURIComponent(login)}`;
+    const path = `${target.path.startsWith('/') ? '' : '/'}${target.path}${sep}${this.query(session)}`;
     const secure = target.type === 'https';
     const payload = Buffer.from(body, 'utf8');
     return new Promise((resolve, reject) => {

@@ -7,20 +7,24 @@ import { parseArgs } from 'node:util';
 import { createLogger, isLogLevel } from '../../platform/logger.js';
 import { untilSignal } from '../../platform/signals.js';
 import { DEFAULT_BEHAVIOUR, type StarfaceSimBehaviour } from './options.js';
+import { behaviourFor, parseProfiles, STARFACE_PROFILE_NAMES, type StarfaceProfileName } from './profiles.js';
 import { startStarfaceSimulator } from './server.js';
 import { generateUsers, loadUsersFile, type SimUserInput } from './users.js';
 
 const USAGE = `Usage: presence-bridge sim starface --port P [--host H] [--users N | --users-file F] [--tls]
-                                  [--set option=value ...] [--log-level debug|info|warn|error]
+                                  [--profile name[,name...]] [--set option=value ...] [--log-level debug|info|warn|error]
 
   --port P          port to listen on (0 = any free port)
   --host H          bind address (default 127.0.0.1)
   --users N         generate N users (logins 1001.., password Pass<login>) plus admin 0001 / Pass0001 (default 10)
   --users-file F    users from a JSON file {"users":[{"login","password","email","firstName","familyName","groups":[],"admin":false}]}
   --tls             serve HTTPS with a generated certificate; prints the CA certificate path to trust
-  --set name=value  a behaviour option, e.g. --set userStateDndKey=null --set unknownMethodAnswer=http404
+  --profile LIST    documented real-world PBX variants, combined (comma list or repeated flag):
+${STARFACE_PROFILE_NAMES.map((n) => `                      ${n}`).join('\n')}
+  --set name=value  a behaviour option (applied after the profiles), e.g. --set unknownMethodAnswer=http404
                     options: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`;
 
+/** Reads `--set name=value`: JSON, or a bare word; lists may be comma lists; `userStateDndKey` takes a key or null. */
 function parseSet(items: string[]): Partial<StarfaceSimBehaviour> {
   const out: Record<string, unknown> = {};
   for (const item of items) {
@@ -29,24 +33,25 @@ function parseSet(items: string[]): Partial<StarfaceSimBehaviour> {
     const name = item.slice(0, eq);
     const raw = item.slice(eq + 1);
     if (!(name in DEFAULT_BEHAVIOUR)) throw new Error(`Unknown option "${name}". Known options: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}.`);
+    const def: unknown = DEFAULT_BEHAVIOUR[name as keyof StarfaceSimBehaviour];
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {
       value = raw; // a bare word such as http404
     }
-    const expected = typeof DEFAULT_BEHAVIOUR[name as keyof StarfaceSimBehaviour];
-    if (name === 'uciApis' && typeof value === 'string') value = value.split(',');
-    if (value !== null && typeof value !== expected && !(name === 'userStateDndKey' && value === null)) {
-      throw new Error(`Option ${name} expects a ${expected} (got ${JSON.stringify(value)}).`);
-    }
+    if (name === 'userStateDndKey') value = value === null ? null : raw;
+    else if (Array.isArray(def) && typeof value === 'string') value = value.split(',').filter(Boolean);
+    else if (typeof def === 'string') value = raw;
+    const ok = name === 'userStateDndKey' || (Array.isArray(def) ? Array.isArray(value) : typeof value === typeof def);
+    if (!ok) throw new Error(`Option ${name} expects ${Array.isArray(def) ? 'a list' : `a ${typeof def}`} (got ${JSON.stringify(value)}).`);
     out[name] = value;
   }
   return out as Partial<StarfaceSimBehaviour>;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { port?: string; host?: string; users?: string; 'users-file'?: string; tls?: boolean; set?: string[]; 'log-level'?: string; help?: boolean };
+  let values: { port?: string; host?: string; users?: string; 'users-file'?: string; tls?: boolean; profile?: string[]; set?: string[]; 'log-level'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -56,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         users: { type: 'string' },
         'users-file': { type: 'string' },
         tls: { type: 'boolean' },
+        profile: { type: 'string', multiple: true },
         set: { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -88,9 +94,12 @@ export async function main(argv: string[]): Promise<number> {
 
   let users: SimUserInput[];
   let behaviour: Partial<StarfaceSimBehaviour>;
+  let profiles: StarfaceProfileName[];
   let generatedFile: string | undefined;
   try {
+    profiles = parseProfiles(values.profile ?? []);
     behaviour = parseSet(values.set ?? []);
+    behaviourFor(profiles, behaviour); // refuses a bad combination before anything starts
     if (values['users-file']) {
       users = await loadUsersFile(values['users-file']);
     } else {
@@ -109,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ level, console: true });
   let sim;
   try {
-    sim = await startStarfaceSimulator({ host: values.host, port, tls: values.tls ?? false, users, behaviour, logger });
+    sim = await startStarfaceSimulator({ host: values.host, port, tls: values.tls ?? false, users, profiles, behaviour, logger });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     console.error(e.code === 'EADDRINUSE' ? `Port ${port} is already in use; choose another with --port.` : `Cannot start the simulator: ${e.message}`);
@@ -123,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
   if (sim.caPath) console.log(`CA certificate: ${sim.caPath}`);
   if (generatedFile) console.log(`Users file: ${generatedFile}`);
   console.log(`Users: ${sim.users.length} (admin: ${sim.users.find((u) => u.admin)?.login ?? 'none'}); control API: ${sim.url}/_sim/users`);
+  console.log(`Profiles: ${profiles.length ? profiles.join(', ') : 'none (defaults)'}`);
   console.log(`STARFACE simulator listening on ${sim.url}`);
 
   await stopped;

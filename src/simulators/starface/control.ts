@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallbackDispatcher } from './callbacks.js';
 import { NO_FAULTS, type SimFaults, type StarfaceSimBehaviour } from './options.js';
 import { SimError, type SimCall, type SimPbx } from './pbx.js';
+import { STARFACE_PROFILE_NAMES, STARFACE_PROFILES, type StarfaceProfileName } from './profiles.js';
 import type { SimUser } from './users.js';
 
 class BadRequest extends Error {}
@@ -85,6 +86,12 @@ export interface ControlContext {
   pbx: SimPbx;
   callbacks: CallbackDispatcher;
   setBehaviour(patch: Partial<StarfaceSimBehaviour>): StarfaceSimBehaviour;
+  setProfiles(profiles: string | readonly string[]): StarfaceSimBehaviour;
+  profiles(): readonly StarfaceProfileName[];
+}
+
+function profilesJson(ctx: ControlContext): Record<string, unknown> {
+  return { active: ctx.profiles(), available: STARFACE_PROFILE_NAMES.map((name) => ({ name, models: STARFACE_PROFILES[name].models })) };
 }
 
 export function handleControl(ctx: ControlContext, req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer): void {
@@ -184,7 +191,24 @@ export function handleControl(ctx: ControlContext, req: IncomingMessage, res: Se
       }
     }
 
+    if (a === 'profiles') {
+      if (method === 'GET') return sendJson(res, 200, profilesJson(ctx));
+      if (method === 'POST') {
+        const list = body.profiles;
+        if (!(typeof list === 'string' || (Array.isArray(list) && list.every((p) => typeof p === 'string')))) {
+          throw new BadRequest(`expected {"profiles": ["name", …]} or {"profiles": "a,b"}; known profiles: ${STARFACE_PROFILE_NAMES.join(', ')}`);
+        }
+        try {
+          const behaviour = ctx.setProfiles(list as string | string[]);
+          return sendJson(res, 200, { ...profilesJson(ctx), behaviour });
+        } catch (err) {
+          throw new BadRequest((err as Error).message);
+        }
+      }
+    }
+
     if (a === 'rest-tokens' && b === 'expire' && method === 'POST') return sendJson(res, 200, { expired: pbx.expireRestTokens() });
+    if (a === 'oauth-tokens' && b === 'expire' && method === 'POST') return sendJson(res, 200, { expiredRefreshTokens: pbx.oauth.expireAll() });
 
     sendJson(res, 404, { error: `no control endpoint ${method} ${url.pathname}` });
   } catch (err) {

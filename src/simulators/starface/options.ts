@@ -9,18 +9,39 @@ export interface StarfaceSimBehaviour {
   acceptMd5Tokens: boolean;
   /** Answer to a wrong/unknown UCI token (§3.9 [U]): HTTP 401, a 302 to an HTML login page, or a fault. Default 'http401'. */
   badTokenAnswer: 'http401' | 'html-login' | 'fault';
-  /** Answer to an unknown UCI method (§3.9 [U]): an XML-RPC fault, or an empty HTTP 404 like Apache XML-RPC/xmlrpc.js. Default 'fault'. */
-  unknownMethodAnswer: 'fault' | 'http404';
+  /**
+   * Answer to an unknown UCI method (§3.9 [U]): an XML-RPC fault, an empty HTTP 404 like Apache XML-RPC/xmlrpc.js,
+   * or HTTP 500 with Tomcat's HTML error page. Default 'fault'.
+   */
+  unknownMethodAnswer: 'fault' | 'http404' | 'html500';
+  /** UCI generations in which the `userState` service exists (addendum: public clients only show v22). Default both. */
+  userStateApis: UciGeneration[];
   /** Fault codes (§3.9 [U]; the exception class names are from the Javadoc). */
   faultCodes: { unknownMethod: number; notConnected: number; illegalAccess: number; badArguments: number };
   /** Answer to `connection.login` for a user without the UCI right: `false` or a UciIllegalAccessException fault. Default 'fault'. */
   loginDeniedAnswer: 'false' | 'fault';
-  /** Key of the DND flag in the getUserState struct, or null if the struct has none (§3.7 [U]). Default 'doNotDisturb'. */
+  /**
+   * Key of a DND flag in the getUserState struct, or null for none. Default null: every public parser reads
+   * exactly avatarHash, chatPresence, telephonyState, chatPresenceMessage, redirectAlwaysActive (addendum).
+   */
   userStateDndKey: string | null;
   /** Whether `userState.setChatPresence(String)` exists (§3.7 [U], not found in any source). Default false. */
   chatPresenceSetter: boolean;
   /** Whether `service.subscribeEvents` also takes an array of service names (§3.6 [U]). Default true. */
   subscribeAcceptsArray: boolean;
+  /** Callbacks also carry `de.vertico.starface.auth=<the token the session logged in with>` (addendum). Default false. */
+  callbackAuthParam: boolean;
+  /** Users come from Active Directory: the UCI token is Base64(login*password); SHA-512/MD5 tokens are refused. Default false. */
+  adUsers: boolean;
+  /** Whether `de.vertico.starface.auth` tokens are accepted at all (not with an external identity provider, §3.4). Default true. */
+  legacyUciTokens: boolean;
+  /** STARFACE 10 OAuth (§3.4): token endpoint, JWT in `de.vertico.starface.jwt`, REST Bearer. Default false. */
+  oauth: boolean;
+  /** Client secret `rest-client-headless` must present; '' = none checked (S15 sends none, §11.8 [U]). */
+  oauthClientSecret: string;
+  /** Access and refresh token lifetimes (§3.4: 300 s and 21600 s). */
+  oauthAccessTokenTtlSec: number;
+  oauthRefreshTokenTtlSec: number;
   /** Whether callback coordinates on later requests replace those given at login (§11.6 [U]). Default true. */
   callbackParamsOnEveryRequest: boolean;
   /** Server-side UCI session timeout since the last request (§3.6 [U]). Default 90 s. */
@@ -57,11 +78,19 @@ export const DEFAULT_BEHAVIOUR: Readonly<StarfaceSimBehaviour> = Object.freeze({
   acceptMd5Tokens: false,
   badTokenAnswer: 'http401',
   unknownMethodAnswer: 'fault',
+  userStateApis: ['v30', 'v22'],
   faultCodes: { unknownMethod: 0, notConnected: 1, illegalAccess: 2, badArguments: 3 },
   loginDeniedAnswer: 'fault',
-  userStateDndKey: 'doNotDisturb',
+  userStateDndKey: null,
   chatPresenceSetter: false,
   subscribeAcceptsArray: true,
+  callbackAuthParam: false,
+  adUsers: false,
+  legacyUciTokens: true,
+  oauth: false,
+  oauthClientSecret: '',
+  oauthAccessTokenTtlSec: 300,
+  oauthRefreshTokenTtlSec: 21_600,
   callbackParamsOnEveryRequest: true,
   uciSessionTimeoutMs: 90_000,
   restTokenTtlMs: 4 * 60 * 60 * 1000,
@@ -98,8 +127,12 @@ export const NO_FAULTS: Readonly<SimFaults> = Object.freeze({ delayMs: 0, errorR
 export function mergeBehaviour(base: StarfaceSimBehaviour, patch: Partial<StarfaceSimBehaviour>): StarfaceSimBehaviour {
   const next = { ...base, ...patch, faultCodes: { ...base.faultCodes, ...patch.faultCodes } };
   if (!next.uciApis.length) throw new Error('uciApis needs at least one of "v30", "v22".');
-  for (const v of next.uciApis) if (v !== 'v30' && v !== 'v22') throw new Error(`uciApis: unknown version "${String(v)}".`);
-  for (const k of ['uciSessionTimeoutMs', 'restTokenTtlMs', 'nonceTtlMs', 'callbackTimeoutMs', 'callbackConcurrency'] as const) {
+  for (const k of ['uciApis', 'userStateApis'] as const) {
+    if (!Array.isArray(next[k])) throw new Error(`${k} must be a list of "v30", "v22".`);
+    for (const v of next[k]) if (v !== 'v30' && v !== 'v22') throw new Error(`${k}: unknown version "${String(v)}".`);
+  }
+  if (!['fault', 'http404', 'html500'].includes(next.unknownMethodAnswer)) throw new Error('unknownMethodAnswer must be "fault", "http404" or "html500".');
+  for (const k of ['uciSessionTimeoutMs', 'restTokenTtlMs', 'nonceTtlMs', 'callbackTimeoutMs', 'callbackConcurrency', 'oauthAccessTokenTtlSec', 'oauthRefreshTokenTtlSec'] as const) {
     if (!(typeof next[k] === 'number' && next[k] > 0)) throw new Error(`${k} must be a positive number.`);
   }
   return next;

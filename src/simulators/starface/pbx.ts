@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimGroup, SimUser } from './users.js';
 import type { SimFaults, StarfaceSimBehaviour } from './options.js';
 import { NO_FAULTS } from './options.js';
+import { SimOAuth } from './oauth.js';
 import { sameSecret } from './wire.js';
 
 export interface CallbackTarget {
@@ -22,6 +23,8 @@ export interface SimSession {
   callback?: CallbackTarget;
   /** Event services, e.g. `ucp.v30.events.call`. */
   subscriptions: Set<string>;
+  /** The `de.vertico.starface.auth` token the session logged in with (none for a JWT login). */
+  authToken?: string;
   closed: boolean;
 }
 
@@ -81,6 +84,8 @@ export class SimPbx {
 
   readonly users: SimUser[];
   readonly groups: SimGroup[];
+  /** STARFACE 10 identity provider (used when the `oauth` option is on). */
+  readonly oauth: SimOAuth;
   private readonly byLogin = new Map<string, SimUser>();
   private readonly byId = new Map<number, SimUser>();
   private readonly byMd5 = new Map<string, SimUser>();
@@ -96,8 +101,9 @@ export class SimPbx {
   private readonly counters = new Map<string, number>();
   private readonly legListeners: LegListener[] = [];
 
-  constructor(users: SimUser[], groups: SimGroup[], behaviour: StarfaceSimBehaviour, private readonly now: () => number = Date.now) {
+  constructor(users: SimUser[], groups: SimGroup[], behaviour: StarfaceSimBehaviour, readonly now: () => number = Date.now) {
     this.behaviour = behaviour;
+    this.oauth = new SimOAuth(this);
     this.users = users;
     this.groups = groups;
     for (const u of users) {
@@ -126,8 +132,18 @@ export class SimPbx {
     return this.groups.find((g) => g.name === key || g.internalNumber === key);
   }
 
-  /** Resolves a `de.vertico.starface.auth` token to its user (constant-time compare of the hash part). */
+  /**
+   * Resolves a `de.vertico.starface.auth` token to its user (constant-time compare): `L:sha512…` (or legacy MD5
+   * where accepted), or for Active Directory users `Base64(L*P)`; none at all behind an external identity provider.
+   */
   authenticateUciToken(token: string): SimUser | undefined {
+    if (!this.behaviour.legacyUciTokens) return undefined;
+    if (this.behaviour.adUsers) {
+      const decoded = Buffer.from(token, 'base64').toString('utf8');
+      const star = decoded.indexOf('*');
+      const user = star > 0 ? this.byLogin.get(decoded.slice(0, star)) : undefined;
+      return user && sameSecret(token, user.adToken) ? user : undefined;
+    }
     const colon = token.indexOf(':');
     if (colon > 0) {
       const user = this.byLogin.get(token.slice(0, colon));
@@ -163,7 +179,7 @@ export class SimPbx {
    * `connection.login`: reuses the cookie's session, or a cookie-less client's session with the same callback
    * target (clients without a cookie jar log in again and again), else opens a new one.
    */
-  openSession(login: string, cookieId: string | undefined, callback: CallbackTarget | undefined): SimSession {
+  openSession(login: string, cookieId: string | undefined, callback: CallbackTarget | undefined, authToken?: string): SimSession {
     const now = this.now();
     let s = cookieId ? this.sessions.get(cookieId) : undefined;
     if (s && (s.login !== login || !this.alive(s, now))) s = undefined;
@@ -181,6 +197,7 @@ export class SimPbx {
     }
     s.lastSeen = now;
     if (callback) s.callback = callback;
+    s.authToken = authToken;
     return s;
   }
 

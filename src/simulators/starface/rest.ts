@@ -105,9 +105,9 @@ export function handleRest(pbx: SimPbx, log: Logger, req: IncomingMessage, res: 
     return;
   }
 
-  const caller = pbx.checkRestToken(header(req, 'authtoken'));
+  const caller = pbx.checkRestToken(header(req, 'authtoken')) ?? bearerUser(pbx, req);
   if (!caller) {
-    sendError(res, 401, 'missing, unknown or expired authToken; log in again');
+    sendError(res, 401, pbx.behaviour.oauth ? 'missing, unknown or expired authToken or Bearer token; log in again' : 'missing, unknown or expired authToken; log in again');
     return;
   }
   const forbidden = (): void => sendError(res, 403, 'this resource needs administrative rights');
@@ -200,6 +200,13 @@ export function handleRest(pbx: SimPbx, log: Logger, req: IncomingMessage, res: 
     return;
   }
   sendError(res, 404, `no resource ${method} ${path}`);
+}
+
+/** STARFACE 10: `Authorization: Bearer <access token>` instead of `authToken` (§3.4, §4.1). */
+function bearerUser(pbx: SimPbx, req: IncomingMessage): SimUser | undefined {
+  if (!pbx.behaviour.oauth) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '');
+  return m ? pbx.oauth.verifyAccessToken(m[1]!) : undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

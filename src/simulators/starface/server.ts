@@ -1,5 +1,6 @@
 // Starts the STARFACE PBX simulator in-process (tests, demo, benchmarks) on HTTP or HTTPS: `/xml-rpc` (UCI),
-// `/rest` (admin API), `/_sim/` (control API), `/login.jsp` (the HTML page a PBX shows instead of XML).
+// `/rest` (admin API), `/_sim/` (control API), `/login.jsp` (the HTML page a PBX shows instead of XML), and
+// with the `oauth` option STARFACE 10's token endpoint and OIDC discovery.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +11,10 @@ import { generate } from 'selfsigned';
 import { silentLogger, type Logger } from '../../platform/logger.js';
 import { CallbackDispatcher } from './callbacks.js';
 import { handleControl } from './control.js';
-import { DEFAULT_BEHAVIOUR, mergeBehaviour, type StarfaceSimBehaviour } from './options.js';
+import { handleOAuth } from './oauth.js';
+import { mergeBehaviour, type StarfaceSimBehaviour } from './options.js';
 import { SimPbx } from './pbx.js';
+import { behaviourFor, parseProfiles, type StarfaceProfileName } from './profiles.js';
 import { handleRest } from './rest.js';
 import { handleUci, sendLoginPage } from './uci.js';
 import { buildUsers, generateUsers, type SimUserInput } from './users.js';
@@ -27,7 +30,9 @@ export interface StartStarfaceSimulatorOptions {
   certDir?: string;
   /** Generated users (count, plus admin 0001) or explicit users; default 10 generated users. */
   users?: number | SimUserInput[];
-  /** Named options for behaviour the reference marks unknown (see options.ts). */
+  /** Real-world variants (profiles.ts), e.g. `['ad-users', 'callback-auth-param']` or `'ad-users,callback-auth-param'`. */
+  profiles?: string | readonly string[];
+  /** Named options for behaviour the reference marks unknown (see options.ts); applied after the profiles. */
   behaviour?: Partial<StarfaceSimBehaviour>;
   logger?: Logger;
   /** Largest request body accepted; default 1 MiB. */
@@ -58,6 +63,10 @@ export interface StarfaceSimulator {
   readonly pbx: SimPbx;
   readonly behaviour: StarfaceSimBehaviour;
   setBehaviour(patch: Partial<StarfaceSimBehaviour>): StarfaceSimBehaviour;
+  /** The active profiles. */
+  readonly profiles: readonly StarfaceProfileName[];
+  /** Switches to these profiles: every option back to its default, then the profiles' options. */
+  setProfiles(profiles: string | readonly string[]): StarfaceSimBehaviour;
   /** Resolves when every queued callback has been delivered or dropped. */
   callbacksIdle(): Promise<void>;
   close(): Promise<void>;
@@ -109,7 +118,8 @@ export async function startStarfaceSimulator(opts: StartStarfaceSimulatorOptions
   const log = (opts.logger ?? silentLogger).child({ component: 'starface-sim' });
   const inputs = Array.isArray(opts.users) ? opts.users : generateUsers(opts.users ?? 10);
   const { users, groups } = buildUsers(inputs);
-  const pbx = new SimPbx(users, groups, mergeBehaviour({ ...DEFAULT_BEHAVIOUR }, opts.behaviour ?? {}));
+  let profiles = parseProfiles(opts.profiles ?? []);
+  const pbx = new SimPbx(users, groups, behaviourFor(profiles, opts.behaviour));
   const callbacks = new CallbackDispatcher(pbx, log);
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const setBehaviour = (patch: Partial<StarfaceSimBehaviour>): StarfaceSimBehaviour => {
@@ -117,6 +127,14 @@ export async function startStarfaceSimulator(opts: StartStarfaceSimulatorOptions
     callbacks.reconfigure();
     return pbx.behaviour;
   };
+  const setProfiles = (list: string | readonly string[]): StarfaceSimBehaviour => {
+    const next = parseProfiles(list);
+    pbx.behaviour = behaviourFor(next);
+    profiles = next;
+    callbacks.reconfigure();
+    return pbx.behaviour;
+  };
+  let baseUrl = '';
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     void (async () => {
@@ -129,9 +147,10 @@ export async function startStarfaceSimulator(opts: StartStarfaceSimulatorOptions
       }
       const path = url.pathname;
       if (path.startsWith('/_sim/') || path === '/_sim') {
-        handleControl({ pbx, callbacks, setBehaviour }, req, res, url, body);
+        handleControl({ pbx, callbacks, setBehaviour, setProfiles, profiles: () => profiles }, req, res, url, body);
         return;
       }
+      if (handleOAuth(pbx, req, res, url, body, baseUrl)) return;
       const surface = path === '/xml-rpc' ? 'uci' : path === '/rest' || path.startsWith('/rest/') ? 'rest' : undefined;
       if (surface && pbx.isDown()) {
         res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' });
@@ -196,9 +215,10 @@ export async function startStarfaceSimulator(opts: StartStarfaceSimulatorOptions
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  baseUrl = url;
   const sweeper = setInterval(() => pbx.sweep(), Math.min(5_000, Math.max(250, pbx.behaviour.uciSessionTimeoutMs / 2)));
   sweeper.unref();
-  log.info('STARFACE simulator started', { url, users: users.length, groups: groups.length });
+  log.info('STARFACE simulator started', { url, users: users.length, groups: groups.length, profiles: profiles.join(',') || 'none' });
 
   const creds: SimUserCredentials[] = users.map((u) => ({
     login: u.login, password: u.password, email: u.email, firstName: u.firstName, familyName: u.familyName, groups: [...u.groups], admin: u.admin,
@@ -220,6 +240,10 @@ export async function startStarfaceSimulator(opts: StartStarfaceSimulatorOptions
       return pbx.behaviour;
     },
     setBehaviour,
+    get profiles() {
+      return profiles;
+    },
+    setProfiles,
     callbacksIdle: () => callbacks.idle(),
     close: async () => {
       if (closed) return;

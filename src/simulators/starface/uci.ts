@@ -1,11 +1,13 @@
-// The `/xml-rpc` endpoint (reference §3, §8.3): URL token authentication, `ucp.v30`/`ucp.v22` request
-// dispatch, sessions with a server-side timeout, and the answers a PBX gives (boolean true for void methods,
-// faults for calls without login and for unknown methods, HTTP 401 or an HTML login page for bad tokens).
+// The `/xml-rpc` endpoint (reference §3, §8.3): URL token authentication (classic, Active Directory, or a
+// STARFACE 10 JWT), `ucp.v30`/`ucp.v22` request dispatch with the services each generation offers, sessions
+// with a server-side timeout, and the answers a PBX gives (boolean true for void methods, faults for calls
+// without login, a fault, empty 404 or Tomcat HTML page for unknown methods, HTTP 401 or an HTML login page
+// for bad tokens).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../platform/logger.js';
 import { SimError, type CallbackTarget, type SimPbx, type SimSession } from './pbx.js';
 import type { SimUser } from './users.js';
-import { CHAT_PRESENCES, LOGIN_PAGE_HTML, Q, REQUEST_RE } from './wire.js';
+import { CHAT_PRESENCES, eventService, LOGIN_PAGE_HTML, Q, REQUEST_RE, requestService, tomcatErrorPage, type UciGeneration } from './wire.js';
 import { decodeCall, encodeFault, encodeResponse, WireDateTime, WireParseError, type WireValue } from './xmlrpc.js';
 
 class Fault extends Error {
@@ -17,7 +19,7 @@ class Fault extends Error {
 interface Ctx {
   pbx: SimPbx;
   user: SimUser;
-  api: string;
+  api: UciGeneration;
   session?: SimSession;
   params: WireValue[];
 }
@@ -61,10 +63,15 @@ function str(ctx: Ctx, i: number, name: string): string {
 }
 
 function providedEventServices(pbx: SimPbx): string[] {
-  return pbx.behaviour.uciApis.map((api) => `ucp.${api}.events.call`);
+  return pbx.behaviour.uciApis.map(eventService);
 }
 
 const SERVICES = ['connection', 'service', 'system', 'userState', 'call', 'group', 'redirect', 'callList'];
+
+/** Whether this PBX has the service in that generation (userState may be v22-only or missing: options.ts). */
+function offers(pbx: SimPbx, api: UciGeneration, service: string): boolean {
+  return service !== 'userState' || pbx.behaviour.userStateApis.includes(api);
+}
 
 function subscribe(ctx: Ctx, on: boolean): boolean {
   const arg = ctx.params[0];
@@ -95,7 +102,7 @@ const HANDLERS: Record<string, Handler> = {
   'service.subscribeEvents': (ctx) => subscribe(ctx, true),
   'service.unsubscribeEvents': (ctx) => subscribe(ctx, false),
   'service.getProvidedEvents': (ctx) => providedEventServices(ctx.pbx),
-  'service.getProvidedRequests': (ctx) => SERVICES.map((s) => `ucp.${ctx.api}.requests.${s}`),
+  'service.getProvidedRequests': (ctx) => SERVICES.filter((s) => offers(ctx.pbx, ctx.api, s)).map((s) => requestService(ctx.api, s)),
   'system.getServerVersion': (ctx) => ctx.pbx.behaviour.serverVersion,
   'userState.getUserState': (ctx) => {
     const u = ctx.user;
@@ -156,6 +163,24 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
+function answerUnknownMethod(pbx: SimPbx, res: ServerResponse, method: string): void {
+  switch (pbx.behaviour.unknownMethodAnswer) {
+    case 'http404':
+      res.writeHead(404, { 'Content-Length': 0 });
+      res.end();
+      return;
+    case 'html500': {
+      // The servlet throws; Tomcat answers with its error report page.
+      const body = Buffer.from(tomcatErrorPage(500, 'Internal Server Error', `No such handler: ${method}`), 'utf8');
+      res.writeHead(500, { 'Content-Type': 'text/html;charset=utf-8', 'Content-Language': 'en', 'Content-Length': body.length });
+      res.end(body);
+      return;
+    }
+    default:
+      sendXml(res, encodeFault(pbx.behaviour.faultCodes.unknownMethod, `No such handler: ${method}`));
+  }
+}
+
 function answerBadToken(pbx: SimPbx, res: ServerResponse): void {
   switch (pbx.behaviour.badTokenAnswer) {
     case 'html-login':
@@ -178,10 +203,12 @@ export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, 
   }
   const q = url.searchParams;
   const token = q.get(Q.auth) ?? '';
-  const user = token ? pbx.authenticateUciToken(token) : undefined;
+  const jwt = q.get(Q.jwt) ?? '';
+  // STARFACE 10 (§3.4): an OAuth access token in `jwt` instead of the classic `auth` token.
+  const user = jwt && pbx.behaviour.oauth ? pbx.oauth.verifyAccessToken(jwt) : token ? pbx.authenticateUciToken(token) : undefined;
   if (!user) {
     pbx.count('uci rejected: bad token');
-    log.debug('UCI request with a missing or wrong token', { login: token.split(':')[0] || undefined });
+    log.debug('UCI request with a missing or wrong token', { kind: jwt ? 'jwt' : token ? 'auth' : 'none' });
     answerBadToken(pbx, res);
     return;
   }
@@ -199,18 +226,13 @@ export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, 
   pbx.count(method);
 
   const m = REQUEST_RE.exec(method);
-  const api = m?.[1] ?? '';
+  const api = (m?.[1] ?? '') as UciGeneration;
   const key = m ? `${m[2]}.${m[3]}` : '';
-  const known = m && (pbx.behaviour.uciApis as string[]).includes(api)
+  const known = m && pbx.behaviour.uciApis.includes(api) && offers(pbx, api, m[2]!)
     && (key.startsWith('connection.') ? ['connection.login', 'connection.logout', 'connection.keepAlive'].includes(key)
       : key in HANDLERS && (key !== 'userState.setChatPresence' || pbx.behaviour.chatPresenceSetter));
   if (!known) {
-    if (pbx.behaviour.unknownMethodAnswer === 'http404') {
-      res.writeHead(404, { 'Content-Length': 0 });
-      res.end();
-    } else {
-      sendXml(res, encodeFault(pbx.behaviour.faultCodes.unknownMethod, `No such handler: ${method}`));
-    }
+    answerUnknownMethod(pbx, res, method);
     return;
   }
 
@@ -224,7 +246,7 @@ export async function handleUci(pbx: SimPbx, log: Logger, req: IncomingMessage, 
         else sendXml(res, encodeFault(pbx.behaviour.faultCodes.illegalAccess, 'UciIllegalAccessException: the user is not allowed to use UCI'));
         return;
       }
-      const s = pbx.openSession(user.login, cookieId, callback);
+      const s = pbx.openSession(user.login, cookieId, callback, jwt && pbx.behaviour.oauth ? undefined : token);
       sendXml(res, encodeResponse(true), { 'Set-Cookie': `JSESSIONID=${s.id}; Path=/; HttpOnly` });
       return;
     }

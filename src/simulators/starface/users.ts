@@ -1,9 +1,10 @@
 // Simulated PBX accounts: the users file (`--users-file`), generated users (`--users N`), and the hashes the
 // PBX keeps. Like a real PBX the simulator checks credentials against hex(SHA512(password)); it keeps the
-// plain password only for the ActiveDirectory REST variant and legacy MD5 tokens, which need it.
+// plain password only for what a directory or identity provider would check instead (Active Directory tokens
+// and REST secrets, the OAuth password grant) and for legacy MD5 tokens.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { sha512Hex, uciMd5Token, uciTokenFromHash } from './wire.js';
+import { sha512Hex, uciAdToken, uciMd5Token, uciTokenFromHash } from './wire.js';
 
 export const UsersFileSchema = z.object({
   users: z.array(z.object({
@@ -16,6 +17,8 @@ export const UsersFileSchema = z.object({
     admin: z.boolean().default(false),
     /** Optional: false = the user lacks the UCI right (login refused with UciIllegalAccessException). */
     uci: z.boolean().optional(),
+    /** Optional: false = the user lacks the right "API Zugriff mit OAuth Password Grant" (STARFACE 10, §3.4). */
+    oauth: z.boolean().optional(),
     language: z.string().optional(),
   })).min(1, 'the users file needs at least one user'),
 });
@@ -31,6 +34,7 @@ export interface SimUser {
   language: string;
   admin: boolean;
   uciAllowed: boolean;
+  oauthAllowed: boolean;
   groups: string[];
   /** Kept for the ActiveDirectory REST secret and MD5 tokens only; never returned by REST. */
   password: string;
@@ -38,6 +42,8 @@ export interface SimUser {
   /** Expected `de.vertico.starface.auth` values, precomputed so a request costs one map lookup. */
   uciToken: string;
   md5Token: string;
+  /** The UCI token of an Active Directory user (option adUsers). */
+  adToken: string;
   dnd: boolean;
   chatPresence: string;
   chatPresenceMessage: string;
@@ -76,11 +82,13 @@ export function buildUsers(inputs: SimUserInput[]): { users: SimUser[]; groups: 
       language: u.language ?? 'de',
       admin: u.admin,
       uciAllowed: u.uci ?? true,
+      oauthAllowed: u.oauth ?? true,
       groups: [...new Set(u.groups)],
       password: u.password,
       pwSha512Hex,
       uciToken: uciTokenFromHash(u.login, pwSha512Hex),
       md5Token: uciMd5Token(u.login, u.password),
+      adToken: uciAdToken(u.login, u.password),
       dnd: false,
       chatPresence: 'AVAILABLE',
       chatPresenceMessage: '',

@@ -17,7 +17,6 @@ export const Q = {
 
 /** UCI generations the simulator can serve (§3.1). */
 export type UciGeneration = 'v30' | 'v22';
-export const UCI_GENERATIONS: readonly UciGeneration[] = ['v30', 'v22'];
 
 /** `ucp.<generation>.requests.<service>.<method>` (§3.1). */
 export const REQUEST_RE = /^ucp\.(v\d\d)\.requests\.([A-Za-z]+)\.([A-Za-z]+)$/;
@@ -29,8 +28,6 @@ export const receiveCallState = (gen: UciGeneration): string => `${eventService(
 /** `ChatPresence` constants (§3.7). */
 export const CHAT_PRESENCES = ['AVAILABLE', 'AWAY', 'DO_NOT_DISTURB', 'EXTENDED_AWAY', 'FREE_FOR_CHAT', 'UNAVAILABLE'] as const;
 
-/** The getUserState struct every public parser reads (§9, addendum): no DND key among them. */
-export const USER_STATE_KEYS = ['avatarHash', 'chatPresence', 'telephonyState', 'chatPresenceMessage', 'redirectAlwaysActive'] as const;
 
 // ---- credentials (§3.3, §4.2) -----------------------------------------------------------------------------
 

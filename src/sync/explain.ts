@@ -3,16 +3,46 @@
 import { redactString } from '../platform/logger.js';
 import { TransportError } from '../platform/http-transport.js';
 import { StarfaceAuthError, StarfaceRestError, UciNotConnectedError, UciRequestError } from '../starface/errors.js';
-import { GraphRequestError, MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from '../teams/errors.js';
-import { tr, type Lang } from './types.js';
+import { GraphAnswerError, GraphRequestError, MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from '../teams/errors.js';
+import { tr, type Lang } from '../core/lang.js';
 
+/** What happened and what to do, with a stable code (and params) the UI can render in its own language. */
 export interface Explanation {
   message: string;
   fix: string;
   /** The technical message (redacted), for the details list. */
   detail: string;
-  /** e.g. 'AADSTS7000215', 'http-403', 'tls'. */
-  code?: string;
+  /** e.g. 'AADSTS7000215', 'http-403', 'tls', 'microsoft-permission-missing'; 'error' when nothing more is known. */
+  code: string;
+  params: Record<string, string | number>;
+}
+
+type Draft = Omit<Explanation, 'code' | 'params'> & { code?: string | undefined; params?: Explanation['params'] };
+
+function done(e: Draft): Explanation {
+  return { ...e, code: e.code ?? 'error', params: e.params ?? {} };
+}
+
+/**
+ * Permissions Graph refused (403) or a token lacks: one explanation for the consent step, `check` and the
+ * Connections page alike, with the admin-consent link.
+ */
+export function explainPermissionsMissing(
+  needs: readonly { permission: string; type: 'application' | 'delegated'; why: { de: string; en: string } }[],
+  lang: Lang,
+  consentUrl: string | undefined,
+): Explanation {
+  const list = needs.map((n) => `${n.permission} (${n.type === 'application' ? tr(lang, 'Anwendung', 'application') : tr(lang, 'delegiert', 'delegated')}: ${n.why[lang]})`);
+  const names = needs.map((n) => `${n.permission} (${n.type})`).join(', ');
+  return {
+    code: 'microsoft-permission-missing',
+    params: { permissions: names, ...(consentUrl ? { consentUrl } : {}) },
+    message: tr(lang, `Die Administratorzustimmung fehlt für: ${list.join('; ')}.`, `Admin consent is missing for: ${list.join('; ')}.`),
+    fix: tr(lang,
+      `Tragen Sie die Berechtigungen in der App-Registrierung unter „API-Berechtigungen" ein und erteilen Sie als Globaler Administrator die Zustimmung („Administratorzustimmung für <Mandant> erteilen"${consentUrl ? ` oder ${consentUrl}` : ''}). Eine neue Zustimmung wirkt manchmal erst nach einigen Minuten – dann erneut prüfen.`,
+      `Add the permissions in the app registration under "API permissions", then grant consent as a Global Administrator ("Grant admin consent for <tenant>"${consentUrl ? ` or ${consentUrl}` : ''}). A new consent sometimes takes a few minutes to apply – then check again.`),
+    detail: tr(lang, `Microsoft Graph verweigert den Zugriff (HTTP 403) ohne: ${names}.`, `Microsoft Graph refuses access (HTTP 403) without: ${names}.`),
+  };
 }
 
 export function errorText(err: unknown): string {
@@ -91,7 +121,7 @@ function explainAadsts(code: string, lang: Lang): { message: string; fix: string
   }
 }
 
-export function explainTransportError(err: TransportError, lang: Lang): Explanation {
+function explainTransportErrorDraft(err: TransportError, lang: Lang): Draft {
   const detail = errorText(err);
   const by: Record<TransportError['code'], { message: string; fix: string }> = {
     tls: {
@@ -131,9 +161,9 @@ export function explainTransportError(err: TransportError, lang: Lang): Explanat
 }
 
 /** Errors of Entra ID, MSAL and Microsoft Graph. */
-export function explainMicrosoftError(err: unknown, lang: Lang): Explanation {
+function explainMicrosoftErrorDraft(err: unknown, lang: Lang): Draft {
   const detail = errorText(err);
-  if (err instanceof TransportError) return explainTransportError(err, lang);
+  if (err instanceof TransportError) return explainTransportErrorDraft(err, lang);
   const code = aadstsCode(detail);
   const known = code ? explainAadsts(code, lang) : undefined;
   if (known) return { ...known, detail, code };
@@ -152,6 +182,23 @@ export function explainMicrosoftError(err: unknown, lang: Lang): Explanation {
   }
   if (err instanceof SignInAbortedError) {
     return { message: detail, fix: tr(lang, 'Anmeldung erneut starten und im Browser abschließen.', 'Start the sign-in again and finish it in the browser.'), detail, code: `sign-in-${err.reason}` };
+  }
+  if (err instanceof TokenRequestError && err.temporary) {
+    return {
+      message: tr(lang, 'Die Microsoft-Anmeldung schlägt vorübergehend fehl.', 'Microsoft sign-in temporarily failing.'),
+      fix: tr(lang, 'Etwas warten und erneut prüfen; die Brücke versucht es selbst weiter. Bleibt es, Netz und Proxy prüfen.',
+        'Wait a little and check again; the bridge keeps trying by itself. If it persists, check the network and proxy.'),
+      detail,
+      code: err.code,
+    };
+  }
+  if (err instanceof GraphAnswerError) {
+    return {
+      message: tr(lang, 'Microsoft Graph antwortet in einer Form, die die Brücke nicht lesen kann.', 'Microsoft Graph answers in a form the bridge cannot read.'),
+      fix: tr(lang, 'Prüfen Sie, dass die Graph-Adresse auf Microsoft Graph zeigt (nicht auf eine Proxy-Seite).', 'Check that the Graph address points to Microsoft Graph (not to a proxy page).'),
+      detail,
+      code: err.code,
+    };
   }
   if (err instanceof TokenRequestError && err.errorCode === 'network_error') {
     return {
@@ -212,9 +259,9 @@ export function explainMicrosoftError(err: unknown, lang: Lang): Explanation {
 }
 
 /** Errors of the STARFACE REST directory and UCI sessions. */
-export function explainStarfaceError(err: unknown, lang: Lang): Explanation {
+function explainStarfaceErrorDraft(err: unknown, lang: Lang): Draft {
   const detail = errorText(err);
-  if (err instanceof TransportError) return explainTransportError(err, lang);
+  if (err instanceof TransportError) return explainTransportErrorDraft(err, lang);
   if (err instanceof StarfaceAuthError) {
     const noPassword = err.status === 0;
     return {
@@ -275,7 +322,7 @@ export function explainStarfaceError(err: unknown, lang: Lang): Explanation {
     }
     if (err.kind === 'transport') {
       const cause = err.details.cause;
-      if (cause instanceof TransportError) return { ...explainTransportError(cause, lang), detail };
+      if (cause instanceof TransportError) return { ...explainTransportErrorDraft(cause, lang), detail };
     }
     return {
       message: tr(lang, 'Die UCI-Schnittstelle der STARFACE antwortet nicht wie erwartet.', 'The STARFACE UCI interface does not answer as expected.'),
@@ -294,4 +341,29 @@ export function explainStarfaceError(err: unknown, lang: Lang): Explanation {
     };
   }
   return { message: detail, fix: tr(lang, 'Prüfen Sie die Angaben und versuchen Sie es erneut.', 'Check the values and try again.'), detail };
+}
+
+export function explainTransportError(err: TransportError, lang: Lang): Explanation {
+  return done(explainTransportErrorDraft(err, lang));
+}
+
+/** Errors of Entra ID, MSAL and Microsoft Graph. */
+export function explainMicrosoftError(err: unknown, lang: Lang): Explanation {
+  return done(timeoutDraft(err, lang) ?? explainMicrosoftErrorDraft(err, lang));
+}
+
+/** Errors of the STARFACE REST directory and UCI sessions. */
+export function explainStarfaceError(err: unknown, lang: Lang): Explanation {
+  return done(timeoutDraft(err, lang) ?? explainStarfaceErrorDraft(err, lang));
+}
+
+/** A check that ran past its deadline. */
+function timeoutDraft(err: unknown, lang: Lang): Draft | undefined {
+  if (!(err instanceof Error) || err.name !== 'TimeoutError') return undefined;
+  return {
+    code: 'timeout',
+    message: tr(lang, 'Die Gegenstelle hat nicht rechtzeitig geantwortet.', 'The server did not answer in time.'),
+    fix: tr(lang, 'Prüfen Sie Adresse, Netz und Proxy.', 'Check the address, the network and the proxy.'),
+    detail: errorText(err),
+  };
 }

@@ -1,0 +1,450 @@
+// The settings layout: one zod schema. Every field has a default so `{}` parses to a complete settings object.
+// Settings never hold a secret: passwords, client secrets, certificate keys and the MSAL cache live in the vault
+// (see src/platform/vault.ts for the names). Older layouts are upgraded by settings-v1.ts; messages and the
+// issue type are in settings-issues.ts; src/core/settings.ts is the entry point for everyone else.
+import { z } from 'zod';
+import { MICROSOFT_CLOUD_SETTINGS, unsupportedCloudHost } from './microsoft-clouds.js';
+import { normalizeFingerprint } from './certificate-fingerprint.js';
+import { describeUnsafeCharacter, findUnsafeCharacter } from './safe-text.js';
+import {
+  BUILT_IN_ROW_IDS,
+  CHAT_PRESENCES,
+  DND_ACTIONS,
+  MAX_CHAT_TEXT_LENGTH,
+  STATUS_ROWS,
+  builtInRow,
+  defaultRuleFor,
+  isBuiltInRowId,
+  type BuiltInRowId,
+  type Rule,
+} from './status-rows.js';
+
+/** Version of the layout below. Bump it and append to `settingsMigrations` (settings.ts) when the layout changes. */
+export const SETTINGS_VERSION = 2;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Field helpers (each carries the readable message shown to the admin)
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function stripTrailingSlashes(value: string): string {
+  return value.replace(/\/+$/, '');
+}
+
+const NO_CREDENTIALS = 'must not contain a user name or password';
+
+/**
+ * An URL with one of the given protocols; trailing slashes are removed so callers can append paths. It never
+ * carries credentials (they would sit in the settings file in clear); `credentialsHint` says where they belong.
+ */
+function urlField(protocols: readonly ('http:' | 'https:')[], defaultValue: string, allowEmpty: boolean, credentialsHint?: string) {
+  const what = protocols.length === 1 ? 'an https:// URL' : 'an https:// or http:// URL';
+  return z
+    .string()
+    .trim()
+    .refine((v) => {
+      if (v === '') return allowEmpty;
+      const url = parseUrl(v);
+      return url !== undefined && (protocols as readonly string[]).includes(url.protocol) && url.hostname !== '';
+    }, `must be ${what}`)
+    .refine((v) => {
+      const url = parseUrl(v);
+      return url === undefined || (url.username === '' && url.password === '');
+    }, credentialsHint ? `${NO_CREDENTIALS}: ${credentialsHint}` : NO_CREDENTIALS)
+    .refine((v) => (parseUrl(v)?.search ?? '') === '', 'must not contain a query (?…)')
+    .transform(stripTrailingSlashes)
+    .default(defaultValue);
+}
+
+/** Optional URL: '' and missing both mean "not set". */
+function optionalUrlField(protocols: readonly ('http:' | 'https:')[]) {
+  const what = protocols.length === 1 ? 'an https:// URL' : 'an https:// or http:// URL';
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z
+      .string()
+      .refine((v) => {
+        const url = parseUrl(v);
+        return url !== undefined && (protocols as readonly string[]).includes(url.protocol) && url.hostname !== '';
+      }, `must be ${what}`)
+      .transform(stripTrailingSlashes)
+      .optional(),
+  );
+}
+
+/** 21Vianet has no presence API (and Microsoft Cloud Deutschland is closed): refused with the reason. */
+function supportedCloud(url: string): boolean {
+  const host = parseUrl(url)?.hostname;
+  return host === undefined || unsupportedCloudHost(host) === undefined;
+}
+
+const cloudMessage = {
+  error: (issue: { input?: unknown }): string => unsupportedCloudHost(parseUrl(String(issue.input))?.hostname ?? '') ?? 'is not a supported Microsoft cloud',
+};
+
+function intField(min: number, max: number, defaultValue: number) {
+  return z.number().int().min(min).max(max).default(defaultValue);
+}
+
+function enumField<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
+  return z.enum(values).default(defaultValue as never);
+}
+
+/**
+ * Refuses what a counterpart cannot receive (control characters, unpaired surrogates: see core/safe-text.ts).
+ * Use it on every text that reaches the PBX or Graph; `what` names the field where the path alone does not.
+ */
+function counterpartText(what?: string) {
+  return (v: string, ctx: z.RefinementCtx): void => {
+    const message = unsafeTextMessage(v, what);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
+}
+
+function unsafeTextMessage(v: string, what?: string): string | undefined {
+  const bad = findUnsafeCharacter(v);
+  if (!bad) return undefined;
+  const problem = describeUnsafeCharacter(bad);
+  return what ? `${what} ${problem} (texts are sent to STARFACE as they are)` : problem;
+}
+
+const chatTextOfRow = (label: string): string => `the chat text of the row "${label}"`;
+
+/** Text sent to the PBX (logins, group names): trimmed, no control characters. */
+const pbxText = () => z.string().trim().superRefine(counterpartText());
+
+const loginIdField = pbxText().min(1).max(64).refine((v) => !/[\s,;]/.test(v), 'must be one login ID (no spaces, commas or semicolons)');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules
+
+/**
+ * A rule whose missing fields fall back to the given row's defaults (so `{dnd:'on'}` keeps the row's chat text).
+ * With a row label the chat text is checked here; a custom row checks it itself (its label is a sibling field).
+ */
+function ruleSchema(defaults: Rule, rowLabel?: string) {
+  const chatText = z.string().trim().max(MAX_CHAT_TEXT_LENGTH);
+  return z
+    .object({
+      dnd: z.enum(DND_ACTIONS as readonly ['on', 'off', 'unchanged']).default(defaults.dnd),
+      chatText: (rowLabel === undefined ? chatText : chatText.superRefine(counterpartText(chatTextOfRow(rowLabel)))).default(defaults.chatText),
+      chatPresence: z.enum(CHAT_PRESENCES).optional(),
+      showAsInCall: z.boolean().default(defaults.showAsInCall),
+    })
+    .prefault({});
+}
+
+export const RuleSchema = ruleSchema({ dnd: 'unchanged', chatText: '', showAsInCall: false });
+
+const rulesShape = Object.fromEntries(BUILT_IN_ROW_IDS.map((id) => [id, ruleSchema(defaultRuleFor(id, 'de'), builtInRow(id).label.en)])) as Record<
+  BuiltInRowId,
+  ReturnType<typeof ruleSchema>
+>;
+
+/** Admin-added row for another (availability, activity) pair. activity '*' = any; 'OutOfOffice' = the OOF row. */
+export const CustomRowSchema = z
+  .object({
+    id: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be 1–48 lower-case letters, digits or dashes (e.g. "focusing")'),
+    label: pbxText().min(1).max(80),
+    availability: pbxText()
+      .min(1)
+      .max(64)
+      .refine((v) => v !== '*', 'must be one Teams availability value (e.g. "DoNotDisturb"), not "*"'),
+    activity: pbxText().min(1).max(64).default('*'),
+    rule: RuleSchema,
+  })
+  .superRefine((row, ctx) => {
+    // Named by its label (or id while the label is still empty), like the built-in rows.
+    const message = unsafeTextMessage(row.rule.chatText, chatTextOfRow(row.label || row.id));
+    if (message) ctx.addIssue({ code: 'custom', path: ['rule', 'chatText'], message });
+  });
+export type CustomRow = z.infer<typeof CustomRowSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The schema
+
+export const MicrosoftSettingsSchema = z
+  .object({
+    /** Directory (tenant) ID or verified domain; '' = not configured yet. */
+    tenantId: z
+      .string()
+      .trim()
+      .refine((v) => v === '' || GUID.test(v) || DOMAIN.test(v), 'must be the directory (tenant) ID (a GUID) or a verified domain like contoso.onmicrosoft.com')
+      .default(''),
+    /** Application (client) ID of the app registration in the customer's tenant; '' = not configured yet. */
+    clientId: z
+      .string()
+      .trim()
+      .refine((v) => v === '' || GUID.test(v), 'must be the application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000')
+      .default(''),
+    authorityHost: urlField(['https:'], 'https://login.microsoftonline.com', false).refine(supportedCloud, cloudMessage),
+    graphBaseUrl: urlField(['https:'], 'https://graph.microsoft.com', false).refine(supportedCloud, cloudMessage),
+    /** Which Microsoft cloud: 'auto' derives it from the Graph address (needed only when that is a stand-in). */
+    cloud: enumField(MICROSOFT_CLOUD_SETTINGS, 'auto'),
+    /** Reading presence: app-only (no signed-in admin needed) or delegated (admin signs in, MFA in the browser). */
+    presenceRead: enumField(['delegated', 'application'], 'application'),
+    /** Credential of the confidential client used for writing presence and reading the directory. */
+    credential: enumField(['secret', 'certificate'], 'secret'),
+    /** SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint of the certificate; its private key lives in the vault. */
+    certificateThumbprint: z.preprocess(
+      (v) => (typeof v === 'string' ? (v.replace(/[\s:]/g, '').toUpperCase() || undefined) : v),
+      z
+        .string()
+        .regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/, 'must be the certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hex digits')
+        .optional(),
+    ),
+    /** Loopback port for the interactive (delegated) sign-in redirect; unset = any free port. */
+    redirectPort: z.number().int().min(1).max(65535).optional(),
+  })
+  .prefault({});
+
+export const StarfaceSettingsSchema = z
+  .object({
+    /** PBX address, e.g. https://pbx.example.com; clients append /rest and /xml-rpc. '' = not configured yet. */
+    baseUrl: urlField(['https:', 'http:'], '', true,
+      "enter only the PBX address (e.g. https://pbx.example.com); the administrator's login ID belongs in starface.adminLogin and the password in the secret vault (Connections → STARFACE → administrator password)",
+    ).refine(
+      (v) => !/\/(rest|xml-rpc)$/i.test(v),
+      'must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)',
+    ),
+    /**
+     * SHA-256 fingerprint of the PBX certificate to accept exactly that certificate, whatever its name or issuer
+     * (a self-signed certificate issued for another name); unset = the usual verification. Stored as AB:CD:….
+     */
+    certificateFingerprint: z.preprocess(
+      (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : (normalizeFingerprint(v) ?? v)) : v),
+      z
+        .string()
+        .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'must be the SHA-256 fingerprint of the PBX certificate: 64 hex digits (as the setup assistant and the STARFACE administration show it, e.g. AB:CD:…)')
+        .optional(),
+    ),
+    /** Login ID of the STARFACE administrator used for the REST directory; the password lives in the vault. */
+    adminLogin: pbxText().max(64).default(''),
+    /** UCI protocol generation: method prefix ucp.v30.* (STARFACE 6.4+) or ucp.v22.*. */
+    uciApi: enumField(['v30', 'v22'], 'v30'),
+    /** Address the PBX uses to reach the bridge's callback server; '' = the local address facing the PBX. */
+    callbackHost: z
+      .string()
+      .trim()
+      .refine(
+        (v) => v === '' || (/^[A-Za-z0-9.\-:[\]]+$/.test(v) && (v.match(/:/g) ?? []).length !== 1),
+        'must be a host name or IP address the PBX can reach (no http://, no path, no port — the port is callbackPort)',
+      )
+      .default(''),
+    /** Port of the callback server; 0 = pick a free one. */
+    callbackPort: intField(0, 65535, 0),
+    /** Seconds between UCI keepAlive calls per session (fractions allowed for tests). */
+    keepAliveSeconds: z.number().positive().max(3600).default(60),
+    /** How many UCI logins may run at once (start-up of many users must not flood the PBX). */
+    maxConcurrentLogins: intField(1, 256, 16),
+    /** Timeout of one REST or UCI request. */
+    requestTimeoutMs: intField(100, 120_000, 10_000),
+    /** How UCI sessions prove who they are: the classic token, or OAuth (STARFACE 10+ with an external identity provider). */
+    uciCredential: enumField(['token', 'oauth'], 'token'),
+    /** Classic token: sha512 (6.4.2.19+), md5 (≤ 6.4.2.12), ad-base64 (Active Directory users: Base64(login*password)). */
+    uciAuthAlgorithm: enumField(['sha512', 'md5', 'ad-base64'], 'sha512'),
+    /** OAuth client for uciCredential "oauth"; its secret (if the PBX requires one) lives in the vault. */
+    oauthClientId: z.string().trim().max(200).default('rest-client-headless'),
+    oauthScope: z.string().trim().max(200).default('login'),
+    /** Serve call events over HTTPS with a certificate the bridge generates and keeps (private key in the vault). */
+    callbackTls: z.boolean().default(false),
+    /** Check the de.vertico.starface.auth value the PBX appends to callback URLs: when present, required, off. */
+    callbackAuth: enumField(['when-present', 'required', 'off'], 'when-present'),
+  })
+  .prefault({});
+
+export const NetworkSettingsSchema = z
+  .object({
+    /** Extra trusted CA certificates (PEM text), e.g. the PBX's self-signed CA or a TLS-inspection proxy's CA. */
+    extraCaPem: z
+      .array(z.string().trim().refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate (-----BEGIN CERTIFICATE----- …)'))
+      .default([]),
+    proxyUrl: optionalUrlField(['http:', 'https:']),
+    connectTimeoutMs: intField(100, 120_000, 10_000),
+    readTimeoutMs: intField(100, 600_000, 30_000),
+  })
+  .prefault({});
+
+export const UsersSettingsSchema = z
+  .object({
+    /** All STARFACE users, or the members of one group. */
+    selection: enumField(['all', 'group'], 'all'),
+    /** STARFACE group id or name (matched by id first, then by name); required when selection is 'group'. */
+    group: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), pbxText().max(128).optional()),
+    /** Login IDs synced in addition to the selection (duplicates removed). */
+    extraLoginIds: z
+      .array(loginIdField)
+      .default([])
+      .transform((ids) => [...new Set(ids)]),
+  })
+  .prefault({});
+
+export const ReverseSettingsSchema = z
+  .object({
+    /** Set the Teams presence while a STARFACE call is active. */
+    enabled: z.boolean().default(true),
+    /** Teams state during a call: Busy/InACall, or DoNotDisturb/Presenting. */
+    teamsState: enumField(['busy-inacall', 'dnd-presenting'], 'busy-inacall'),
+    /** Whether a ringing phone already counts as a call. Off: unanswered calls must not flash "busy" in Teams. */
+    ringingCounts: z.boolean().default(false),
+  })
+  .prefault({});
+
+export const SwitchesSchema = z
+  .object({
+    /** Set DND on STARFACE per the rules. */
+    setDnd: z.boolean().default(true),
+    /** Set the chat status (text and, where possible, presence) on STARFACE per the rules. */
+    setChatStatus: z.boolean().default(true),
+    /** Set the telephony state ("show as in call") on STARFACE where the PBX allows it. */
+    setTelephonyState: z.boolean().default(true),
+    reverse: ReverseSettingsSchema,
+  })
+  .prefault({});
+
+export const OWNERSHIP_MODES = ['teams-leads', 'respect-manual'] as const;
+export type OwnershipMode = (typeof OWNERSHIP_MODES)[number];
+
+export const SyncSettingsSchema = z
+  .object({
+    /** Sync running (false = paused by the admin; the bridge restores what it changed when restoreOnStop). */
+    enabled: z.boolean().default(true),
+    /** Presence poll interval; the scheduler stretches it when the user count or a 429 requires it. */
+    pollIntervalSeconds: z.number().min(1).max(300).default(2),
+    /**
+     * 'respect-manual' (default for new installs): a DND the user set on the phone is left alone until the user
+     * clears it — the product's rule "never fight the user". 'teams-leads' overwrites it, like the established
+     * module; installs migrated from version 1 keep that behaviour because they had it.
+     */
+    ownershipMode: enumField(OWNERSHIP_MODES, 'respect-manual'),
+    /** On stop, deselect or quit: put back the DND and chat text the bridge replaced and clear its Teams sessions. */
+    restoreOnStop: z.boolean().default(true),
+    /**
+     * PBX writes in flight at once (per-user order is kept regardless). Each write is one round trip on its own
+     * user's session; with 8 the first apply for 2,000 users trailed the last login by ~5 s, with 32 by ~0.1 s
+     * (npm run bench, 20 ms latency).
+     */
+    applyConcurrency: intField(1, 64, 32),
+    /** Minutes between roster re-evaluations (users, groups, e-mail matching). */
+    rosterRefreshMinutes: z.number().min(1).max(1440).default(10),
+    /** Seconds between refreshes of the bridge's Teams presence session (expires after 5 min; refresh before). */
+    teamsSessionRefreshSeconds: z.number().min(1).max(240).default(180),
+  })
+  .prefault({});
+
+export const UiSettingsSchema = z.object({ language: enumField(['de', 'en'], 'de') }).prefault({});
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LogSettingsSchema = z.object({ level: enumField(LOG_LEVELS, 'info') }).prefault({});
+
+const SettingsObject = z.object({
+  version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
+  microsoft: MicrosoftSettingsSchema,
+  starface: StarfaceSettingsSchema,
+  network: NetworkSettingsSchema,
+  users: UsersSettingsSchema,
+  /** Rule per built-in status row; a missing row or field takes the row's default. */
+  rules: z.object(rulesShape).prefault({}),
+  /** Admin-added rows, matched before built-in rows of the same specificity. */
+  customRows: z.array(CustomRowSchema).default([]),
+  switches: SwitchesSchema,
+  sync: SyncSettingsSchema,
+  ui: UiSettingsSchema,
+  log: LogSettingsSchema,
+});
+
+/** Same lower-cased comparison classify uses. */
+const norm = (v: string): string => v.trim().toLowerCase();
+
+export const SettingsSchema = SettingsObject.superRefine((s, ctx) => {
+  if (s.users.selection === 'group' && !s.users.group) {
+    ctx.addIssue({ code: 'custom', path: ['users', 'group'], message: "required when users.selection is 'group': pick the STARFACE group to sync" });
+  }
+  if (s.starface.certificateFingerprint && !s.starface.baseUrl.startsWith('https:')) {
+    ctx.addIssue({ code: 'custom', path: ['starface', 'certificateFingerprint'], message: 'a pinned certificate needs an https:// PBX address' });
+  }
+  if (s.microsoft.credential === 'certificate' && !s.microsoft.certificateThumbprint) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['microsoft', 'certificateThumbprint'],
+      message: "required when microsoft.credential is 'certificate': enter the thumbprint shown in the app registration",
+    });
+  }
+  const seen = new Map<string, number>();
+  s.customRows.forEach((row, i) => {
+    if (isBuiltInRowId(row.id)) {
+      ctx.addIssue({ code: 'custom', path: ['customRows', i, 'id'], message: `"${row.id}" is a built-in row; choose another id` });
+    }
+    const first = seen.get(row.id);
+    if (first !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['customRows', i, 'id'], message: `"${row.id}" is already used by customRows.${first}` });
+    } else {
+      seen.set(row.id, i);
+    }
+  });
+  const pairs = new Map<string, number>();
+  s.customRows.forEach((row, i) => {
+    const key = `${norm(row.availability)}/${norm(row.activity)}`;
+    const first = pairs.get(key);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customRows', i, 'activity'],
+        message: `${row.availability} / ${row.activity} is already matched by customRows.${first}; edit that row instead`,
+      });
+    } else {
+      pairs.set(key, i);
+    }
+    const builtIn = builtInRowCovering(row.availability, row.activity);
+    if (builtIn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customRows', i, 'activity'],
+        message: `${row.availability} / ${row.activity} is already the built-in row "${builtIn}"; edit that row's rule instead`,
+      });
+    }
+  });
+});
+
+export type Settings = z.output<typeof SettingsSchema>;
+/** What a settings file or the UI may hand in (every field optional). */
+export type SettingsInput = z.input<typeof SettingsSchema>;
+export type Rules = Settings['rules'];
+export type SwitchSettings = Settings['switches'];
+export type SyncSettings = Settings['sync'];
+
+// The status-rows Rule type and the stored rule must stay the same shape.
+const _ruleShapeCheck: Rule = {} as Settings['rules']['available'];
+const _ruleShapeCheckBack: Settings['rules']['available'] = {} as Rule;
+void _ruleShapeCheck;
+void _ruleShapeCheckBack;
+
+/** "availability/activity" (lower case; activity '*' = any, 'outofoffice' = OOF row) → built-in row id. */
+const BUILT_IN_PAIRS: ReadonlyMap<string, string> = new Map(
+  STATUS_ROWS.flatMap((row) => {
+    const acts = row.match.kind === 'exact' ? row.match.activity : row.match.kind === 'oof' ? ['OutOfOffice'] : ['*'];
+    return row.match.availability.flatMap((a) => acts.map((act) => [`${norm(a)}/${norm(act)}`, row.id] as const));
+  }),
+);
+
+/** The built-in row a custom (availability, activity) pair would duplicate, if any. */
+function builtInRowCovering(availability: string, activity: string): string | undefined {
+  return BUILT_IN_PAIRS.get(`${norm(availability)}/${norm(activity)}`);
+}
+
+/** A complete settings object with every default (a fresh object each call). */
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse({});
+}
