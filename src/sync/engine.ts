@@ -435,6 +435,7 @@ export class SyncEngine {
     const result = await this.forward.cycle();
     if (result.at === undefined) return result;
     this.reporter.succeeded(result.at);
+    this.keeper.retryGivenUp();
     this.refreshSyncState(true);
     this.reporter.emitNow();
     return result;

@@ -25,6 +25,9 @@ import { errText, type SyncCounters } from './status-reporter.js';
 
 /** Presence writes count against the Graph budget over this window (scheduler.ts). */
 const WRITE_WINDOW_MS = 30_000;
+/** A user whose retries ran out is tried again after a good poll cycle: at once, then doubling up to this. */
+const GAVE_UP_MAX_DELAY_MS = 300_000;
+const GAVE_UP_FIRST_DELAY_MS = 1_000;
 
 /** The part of a synced user's runtime this direction reads and updates. */
 export interface ReverseRuntime {
@@ -61,6 +64,8 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
   /** Users whose Teams session this process keeps alive (a session from the journal must be taken over). */
   private readonly heldThisRun = new Set<string>();
   private readonly chains = new Map<string, Promise<void>>();
+  /** Users whose retries ran out (Microsoft unreachable): when to try again after a good cycle, and the delay. */
+  private readonly gaveUp = new Map<string, { at: number; delayMs: number }>();
   private readonly writeTimes: number[] = [];
   private readonly retryAttempts: number;
   private readonly retryBaseMs: number;
@@ -89,15 +94,33 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     }
     if (!this.o.isRunning()) return;
     const prev = this.chains.get(login) ?? Promise.resolve();
-    const next = prev.then(() => this.reconcile(login)).catch((err: unknown) => {
-      // Every attempt was logged and counted already; this is the end of the retries.
+    const next = prev.then(() => this.reconcile(login)).then(() => {
+      this.gaveUp.delete(login);
+    }, (err: unknown) => {
+      // Every attempt was logged and counted already; this is the end of the quick retries.
       this.o.counters.errors++;
-      this.o.log.warn('Giving up on the Teams presence for now; the next call event or settings change tries again', { user: login, error: errText(err) });
+      this.o.log.warn('Giving up on the Teams presence for now; tried again once Microsoft answers', { user: login, error: errText(err) });
+      const before = this.gaveUp.get(login);
+      const delayMs = before ? Math.min(GAVE_UP_MAX_DELAY_MS, Math.max(GAVE_UP_FIRST_DELAY_MS, before.delayMs * 2)) : 0;
+      this.gaveUp.set(login, { at: this.o.clock.now() + delayMs, delayMs });
     });
     this.chains.set(login, next);
     void next.then(() => {
       if (this.chains.get(login) === next) this.chains.delete(login);
     });
+  }
+
+  /**
+   * A poll cycle read presence fine, so Microsoft answers again: users whose retries ran out (a session left
+   * set after a hang-up, or none set during a call) are tried again — each at once the first time, then with a
+   * doubling delay while their writes keep failing.
+   */
+  retryGivenUp(): void {
+    const now = this.o.clock.now();
+    for (const [login, g] of this.gaveUp) {
+      if (!this.o.runtime(login)) this.gaveUp.delete(login);
+      else if (g.at <= now && !this.chains.has(login)) this.onTelephony(login);
+    }
   }
 
   /** A state read from the PBX: its telephony view covers calls no event told us about. */
@@ -153,11 +176,13 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
   /** The user left the sync. */
   forget(login: string): void {
     this.pbxBusyHint.delete(login);
+    this.gaveUp.delete(login);
   }
 
   /** The sync stopped: sessions of this run are no longer kept alive by it. */
   reset(): void {
     this.heldThisRun.clear();
+    this.gaveUp.clear();
   }
 
   /** Presence writes in the budget window, including keep-alive refreshes (about one per session per 3.5 min). */

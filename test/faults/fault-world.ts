@@ -14,6 +14,7 @@ import { createEngineService, type EngineServiceOptions } from '../../src/contro
 export const FAULT_TUNING: NonNullable<EngineServiceOptions['tuning']> = {
   ...FAST_TUNING,
   graphRetry: { backoffBaseMs: 50, backoffMaxMs: 200, maxRetries: 1 },
+  tokenRetry: { attempts: 2, baseMs: 50, maxWaitMs: 200 },
   uciSession: { ...FAST_TUNING.uciSession, requestTimeoutMs: 1_500, backoffInitialMs: 100, backoffMaxMs: 500 },
   engine: {
     ...FAST_TUNING.engine,
@@ -119,7 +120,7 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
       await gate.accept();
     },
     async call(method, params = {}) {
-      const reply = await dispatch(w.service.api, { method, params });
+      const reply = await dispatch(fw.service.api, { method, params });
       if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
       return reply.result as never;
     },

@@ -68,4 +68,28 @@ describe.each<PbxFault>(['http503', 'refused'])('PBX unreachable (%s)', (fault) 
       await w.close();
     }
   });
+
+  it('a start while the PBX is down never claims to run, and every user follows Teams as soon as it answers', async () => {
+    const w = await startFaultWorld({ users: 4 });
+    try {
+      const dnd = await bridgeTouchesEveryone(w);
+      // Quit without restore (the values stay), the PBX goes down, the bridge starts again meanwhile.
+      await w.restart({ start: false });
+      await w.pbxDown(fault);
+      const [back, ...stay] = dnd;
+      w.setTeams(back!, 'Available');
+      await w.service.start();
+      await waitFor(() => ['degraded', 'error'].includes(w.service.host.syncStatus().state), 5_000, 'the start says the PBX is down');
+      expect(w.service.host.syncStatus().reason).toBeTruthy();
+      expect(w.pbxUser(back!)).toMatchObject({ dnd: true, chatPresenceMessage: 'Nicht stören' });
+      await w.pbxUp();
+      await waitFor(() => !w.pbxUser(back!).dnd && w.pbxUser(back!).chatPresenceMessage === 'Verfügbar'
+        && stay.every((l) => w.pbxUser(l).dnd), 5_000, 'following Teams once the PBX answers');
+      await waitFor(() => w.service.host.syncStatus().state === 'running', 5_000, 'running');
+      await w.call('sync.stop', { restore: true });
+      expect(w.notBack()).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
 });
