@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../integration/sync-helpers.js';
 import { converged, startCrashEnv, type CrashEnv } from './crash-env.js';
+import { cyclesPass } from './fault-world.js';
 
 const U = '1001';
 
@@ -39,10 +40,10 @@ describe('kill -9 during a Teams presence write', () => {
       await killed;
       // The call ends while the bridge is down; the session it set would say "In a call" for up to 5 minutes.
       ce.env.starface.pbx.hangup(call);
-      await ce.startService();
+      const service = await ce.startService();
       await waitFor(() => ce.env.graph.presenceOf(id).sessions.length === 0, 8_000, 'session cleared');
-      // Two more cycles: the user's own "Available" drives the PBX, not the bridge's session.
-      await new Promise((r) => setTimeout(r, 1_000));
+      // More cycles: the user's own "Available" drives the PBX, not the bridge's session.
+      await cyclesPass(service);
       expect(ce.pbx(U)).toMatchObject({ dnd: false, chatPresenceMessage: 'Verfügbar' });
     } finally {
       await ce.close();
@@ -61,8 +62,7 @@ describe('kill -9 during a Teams presence write', () => {
       const killed = killWhen(child, () => ce.env.graph.presenceOf(id).sessions.length === 0);
       ce.env.starface.pbx.hangup(call);
       await killed;
-      await ce.startService();
-      await new Promise((r) => setTimeout(r, 1_000));
+      await cyclesPass(await ce.startService());
       expect(ce.env.graph.presenceOf(id).sessions).toHaveLength(0);
       expect(ce.pbx(U)).toMatchObject({ dnd: false, chatPresenceMessage: 'Verfügbar' });
     } finally {

@@ -8,7 +8,7 @@ import { NO_FAULTS } from '../../src/simulators/starface/options.js';
 import { expect } from 'vitest';
 import { FAST_TUNING, startSyncWorld, waitFor, type SyncWorld } from '../integration/sync-helpers.js';
 import type { SettingsInput } from '../../src/core/settings.js';
-import { createEngineService, type EngineServiceOptions } from '../../src/control/service.js';
+import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/control/service.js';
 
 /** Short timeouts so a fault costs fractions of a second, not the production 30 s. */
 export const FAULT_TUNING: NonNullable<EngineServiceOptions['tuning']> = {
@@ -164,3 +164,8 @@ export async function bridgeTouchesEveryone(w: FaultWorld): Promise<string[]> {
   return dnd;
 }
 
+/** Waits until the running engine of `service` has finished `n` more poll cycles (instead of a fixed sleep). */
+export async function cyclesPass(service: EngineService, n = 3): Promise<void> {
+  const start = service.host.syncStatus().counters.cycles;
+  await waitFor(() => service.host.syncStatus().counters.cycles >= start + n, 5_000, `${n} more cycles`);
+}

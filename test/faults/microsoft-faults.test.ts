@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../src/control/contract.js';
 import { waitFor } from '../integration/sync-helpers.js';
-import { bridgeTouchesEveryone, startFaultWorld, type FaultWorld } from './fault-world.js';
+import { bridgeTouchesEveryone, cyclesPass, startFaultWorld, type FaultWorld } from './fault-world.js';
 
 const U = '1001';
 /** Microsoft answers again: a few poll cycles (300 ms each) are all the bridge may take. */
@@ -32,8 +32,7 @@ async function available(w: FaultWorld): Promise<void> {
 
 /** Some cycles later the PBX still shows U's own "Available", never the bridge's "In a call" as DND. */
 async function stillFollowsTeams(w: FaultWorld): Promise<void> {
-  const cycles = w.service.host.syncStatus().counters.cycles;
-  await waitFor(() => w.service.host.syncStatus().counters.cycles >= cycles + 3, 5_000, 'three more cycles');
+  await cyclesPass(w.service);
   expect(w.pbxUser(U)).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../src/core/settings.js';
 import { waitFor } from '../integration/sync-helpers.js';
-import { startFaultWorld } from './fault-world.js';
+import { cyclesPass, startFaultWorld } from './fault-world.js';
 
 const U = '1001';
 const shortReads = (s: SettingsInput): SettingsInput => ({ ...s, network: { ...s.network, readTimeoutMs: 500 } });
@@ -28,7 +28,7 @@ describe('ambiguous Teams writes', () => {
       w.env.starface.pbx.hangup(call.id);
       await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 5_000, 'session cleared after the hang-up');
       // A few cycles later the PBX still follows the user's own "Available", not the bridge's "In a call".
-      await new Promise((r) => setTimeout(r, 1_000));
+      await cyclesPass(w.service);
       expect(w.pbxUser(U)).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
 
       // Nothing failed silently: logged with user, field and cause, and counted (overall and for the user).
