@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
+import { NotConfiguredError, NotReadyError } from '../core/errors.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Roster } from '../core/roster.js';
@@ -13,6 +14,7 @@ import {
   looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
 } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
+import { errorText } from '../platform/error-text.js';
 import { createSettingsStore } from '../platform/product-settings.js';
 import { SettingsStoreError, type SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
@@ -436,7 +438,7 @@ export class EngineHost {
         this.engine?.kick();
       }, (err: unknown) => {
         this.deviceCode = undefined;
-        this.logger.warn('Device code sign-in did not complete', { error: err instanceof Error ? err.message : String(err) });
+        this.logger.warn('Device code sign-in did not complete', { error: errorText(err) });
         this.emit({ type: 'auth.changed', data: this.authStatus() });
         if (!answered) reject(err);
       });
@@ -454,18 +456,14 @@ export class EngineHost {
 
   private requireAuth() {
     const auth = this.conns?.auth;
-    if (!auth) {
-      const err = new Error('Microsoft is not configured: enter the tenant ID and the application (client) ID under Connections → Microsoft first.');
-      err.name = 'NotConfigured';
-      throw err;
-    }
+    if (!auth) throw new NotConfiguredError('Microsoft is not configured: enter the tenant ID and the application (client) ID under Connections → Microsoft first.');
     return auth;
   }
 
   // ---- diagnostics ----------------------------------------------------------------------------------------
 
   async testConnection(target: CheckTarget): Promise<CheckReport> {
-    if (!this.conns) throw new Error('The service is not connected yet; try again in a moment.');
+    if (!this.conns) throw new NotReadyError('The service is not connected yet; try again in a moment.');
     const ctx = { settings: this.settings, secrets: this.secrets, conns: this.conns };
     const report = target === 'microsoft' ? await checkMicrosoft(ctx) : await checkStarface(ctx);
     if (target === 'microsoft') {
@@ -546,7 +544,7 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   }
   const { journal, problems: journalProblems } = await JournalStore.open({
     file: opts.journalFile ?? path.join(dataDir, 'journal.json'),
-    onError: (err) => logger.error('Saving the ownership journal failed', { error: err instanceof Error ? err.message : String(err) }),
+    onError: (err) => logger.error('Saving the ownership journal failed', { error: errorText(err) }),
   });
   for (const p of journalProblems) {
     problems.push(p);
