@@ -17,6 +17,7 @@ import type { ApplyOutcome } from './apply-queue.js';
 import type { JournalStore } from './journal.js';
 import { knownFromState, sendPbxWrite } from './pbx-writes.js';
 import type { PbxPort } from './ports.js';
+import { UciNotConnectedError, UciRequestError } from '../starface/errors.js';
 import { errText, type SyncCounters } from './status-reporter.js';
 import type { TeamsSessionKeeper } from './teams-session-keeper.js';
 
@@ -119,7 +120,8 @@ export class Restorer {
     run.at = clock.now();
     const report = this.report();
     if (run.left.size > 0) {
-      for (const login of run.left) if (!run.causes.has(login)) run.causes.set(login, this.o.pbx.isConnected(login) ? 'pbx-write-failed' : 'pbx-unreachable');
+      // No answer at all within the time (the user's restore was still queued or waiting): the PBX did not answer.
+      for (const login of run.left) if (!run.causes.has(login)) run.causes.set(login, 'pbx-unreachable');
       log.warn(result === 'timeout' ? 'Restoring timed out; the users left are restored as soon as the PBX answers' : 'Some users could not be restored; they are restored as soon as the PBX answers', {
         users: run.left.size, of: run.total, reason: this.report()!.reason,
       });
@@ -229,7 +231,7 @@ export class Restorer {
         try {
           await sendPbxWrite(this.o.pbx, login, w);
         } catch (err) {
-          this.run?.causes.set(login, this.o.pbx.isConnected(login) ? 'pbx-write-failed' : 'pbx-unreachable');
+          this.run?.causes.set(login, refusedByPbx(err) ? 'pbx-write-failed' : 'pbx-unreachable');
           counters.failedWrites++;
           log.warn('Restoring a PBX value failed; it is tried again', { user: login, field: w.field, error: errText(err) });
           throw err;
@@ -270,6 +272,16 @@ export class Restorer {
 /** Whether the entry holds a PBX value or a Teams session of the bridge's. */
 export function hasSomethingToRestore(e: JournalEntry | undefined): boolean {
   return e !== undefined && (Object.keys(e.pbx).length > 0 || e.teamsSession !== undefined);
+}
+
+/**
+ * Whether the PBX answered and refused the write (a fault, a false answer, a 4xx), as opposed to not answering
+ * (connection refused or reset, a timeout, HTTP 5xx or a maintenance page, the session not logged in).
+ */
+function refusedByPbx(err: unknown): boolean {
+  if (!(err instanceof UciRequestError)) return !(err instanceof UciNotConnectedError) && !(err instanceof NotConnectedYet);
+  if (err.kind === 'fault' || err.kind === 'false' || err.kind === 'malformed') return true;
+  return err.kind === 'http' && err.details.status !== undefined && err.details.status >= 400 && err.details.status < 500;
 }
 
 /** The reason shown for a restore with users left: the PBX first (it decides whether a phone rings). */
