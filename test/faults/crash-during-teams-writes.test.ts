@@ -28,13 +28,18 @@ describe('kill -9 during a Teams presence write', () => {
     });
   }
 
+  /** The engine runs in a child process; U is available in Teams and the PBX shows it. */
+  async function engineWithUAvailable(ce: CrashEnv): Promise<{ id: string; child: ChildProcess }> {
+    ce.setTeams(U, 'Available');
+    const child = await ce.startChild();
+    await converged(ce, (l) => (l === U ? 'Verfügbar' : 'Offline'));
+    return { id: ce.env.microsoftIdOf(U), child };
+  }
+
   it('during setPresence: the session is cleared after the restart and never turns into DND on the PBX', async () => {
     const ce = await startCrashEnv();
     try {
-      const id = ce.env.microsoftIdOf(U);
-      ce.setTeams(U, 'Available');
-      const child = await ce.startChild();
-      await converged(ce, (l) => (l === U ? 'Verfügbar' : 'Offline'));
+      const { id, child } = await engineWithUAvailable(ce);
       const killed = killWhen(child, () => ce.env.graph.presenceOf(id).sessions.length > 0);
       const call = await placeCall(ce);
       await killed;
@@ -53,10 +58,7 @@ describe('kill -9 during a Teams presence write', () => {
   it('during clearPresence: the session stays gone and the PBX follows Teams', async () => {
     const ce = await startCrashEnv();
     try {
-      const id = ce.env.microsoftIdOf(U);
-      ce.setTeams(U, 'Available');
-      const child = await ce.startChild();
-      await converged(ce, (l) => (l === U ? 'Verfügbar' : 'Offline'));
+      const { id, child } = await engineWithUAvailable(ce);
       const call = await placeCall(ce);
       await waitFor(() => ce.env.graph.presenceOf(id).sessions.length > 0, 5_000, 'session set');
       const killed = killWhen(child, () => ce.env.graph.presenceOf(id).sessions.length === 0);

@@ -2,15 +2,12 @@
 // requests to the PBX, so a test can kill -9 the bridge at the exact moment a given write leaves it: the write
 // reaches the PBX and takes effect, the bridge never hears the answer. Afterwards the bridge runs again in this
 // process on the same files (settings, vault, journal).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../src/commands/demo-environment.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
-import { waitFor } from '../integration/sync-helpers.js';
+import { startEngineChild, waitFor } from '../integration/sync-helpers.js';
 import { FAULT_TUNING, TcpGate } from './fault-world.js';
-
-const CHILD = fileURLToPath(new URL('../integration/sync-engine-child.ts', import.meta.url));
 
 export interface PbxValues {
   dnd: boolean;
@@ -62,17 +59,7 @@ export async function startCrashEnv(opts: Pick<DemoEnvironmentOptions, 'users' |
       env.graph.setUserPresence(env.microsoftIdOf(login), { availability, activity: activity ?? availability });
     },
     startChild() {
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, env.settingsFile, env.vaultFile], {
-        env: { ...process.env, PB_TEST_PASSPHRASE: env.vaultPassphrase ?? '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      children.push(child);
-      let err = '';
-      child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-      return new Promise((resolve, reject) => {
-        child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve(child); });
-        child.once('exit', (code) => reject(new Error(`engine exited early (${code}): ${err}`)));
-      });
+      return startEngineChild(env, children);
     },
     killWhenSent(child, needles) {
       return new Promise((resolve) => {

@@ -1,29 +1,17 @@
 // kill -9 of the engine process in the middle of applying a change, changes while it is down, then a restart:
 // the bridge continues from its journal and converges, with nobody stuck in DND and no Teams session left over.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
 import { recordPbxIntent, recordPbxWrite } from '../../src/core/journal.js';
-import { startSyncWorld, waitFor } from './sync-helpers.js';
+import { startEngineChild, startSyncWorld, waitFor } from './sync-helpers.js';
 
-const CHILD = fileURLToPath(new URL('./sync-engine-child.ts', import.meta.url));
 let env: DemoEnvironment;
 const children: ChildProcess[] = [];
 
 function startEngine(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, env.settingsFile, env.vaultFile], {
-    env: { ...process.env, PB_TEST_PASSPHRASE: env.vaultPassphrase ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve(child); });
-    child.once('exit', (code) => reject(new Error(`engine exited early (${code}): ${err}`)));
-  });
+  return startEngineChild(env, children);
 }
 
 function killHard(child: ChildProcess): Promise<void> {
