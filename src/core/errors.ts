@@ -25,13 +25,18 @@ export const VAULT_ERROR_CODES = [
   'wrong-key',           // the key (keychain entry or passphrase) does not open this vault
   'tampered',            // the file is damaged or was modified
   'unsupported',         // written by a newer version
-  'lost',                // the file was deleted while open, with secrets in it
   'invalid-name',        // not a valid secret name
+  'lost',                // the file was deleted while open, with secrets in it
   'io',                  // the file could not be read or written
 ] as const;
 
-/** The settings store (src/platform/settings-store.ts); 'incomplete': a save leaves out a value that differs from its default; 'io' as for the vault. */
-export const SETTINGS_ERROR_CODES = ['invalid', 'incomplete', 'secret-field', 'io'] as const;
+/** The settings store (src/platform/settings-store.ts); 'io' as for the vault. */
+export const SETTINGS_ERROR_CODES = [
+  'invalid',      // values that do not pass the schema (the issues say which)
+  'incomplete',   // a save that leaves out values the stored settings have
+  'secret-field', // a secret in a field of the settings file
+  'io',
+] as const;
 
 /** The application and the admin's input. */
 export const APP_ERROR_CODES = [
@@ -43,11 +48,13 @@ export const APP_ERROR_CODES = [
 
 /** Microsoft: sign-in, Entra ID tokens, Graph (src/teams). */
 export const MICROSOFT_ERROR_CODES = [
-  'needs-sign-in', 'sign-in-aborted', 'auth-failed', 'graph-request-failed', 'presence-read-failed',
-  // A token request: the sign-in service failed for a while (temporary) / Entra ID refused it (configuration).
-  'microsoft-sign-in-unavailable', 'microsoft-token-refused',
-  // Graph: a presence write whose outcome is unknown; no Teams presence for the user; an unreadable 2xx answer.
-  'graph-write-ambiguous', 'no-teams-presence', 'graph-unreadable-answer',
+  'needs-sign-in', 'sign-in-aborted',
+  'microsoft-sign-in-unavailable', // Entra ID failed for a while (5xx, 429, no connection): temporary
+  'microsoft-token-refused',       // Entra ID said no: the app registration or credential is wrong
+  'graph-request-failed', 'presence-read-failed',
+  'graph-write-ambiguous',         // a presence write got no readable answer: it may have taken effect
+  'no-teams-presence',             // the user has no Teams presence (no licence, or a guest)
+  'graph-unreadable-answer',       // a 2xx read whose body is not what Graph documents
 ] as const;
 
 /** STARFACE: UCI sessions and the REST directory (src/starface). */

@@ -4,6 +4,7 @@
 // render it in its own language) and, for now, the text in the requested language from the one explanation
 // table (explain.ts).
 import type { CheckReport } from '../core/check-report.js';
+import { TimeoutError } from '../core/errors.js';
 import type { Lang } from '../core/lang.js';
 
 export type FindingStatus = 'ok' | 'warn' | 'fail';
@@ -47,14 +48,10 @@ export interface DiagnosisOptions {
   timeoutMs?: number;
 }
 
-export class CheckTimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-}
-
 export async function withTimeout<T>(p: Promise<T>, ms = 20_000, what = 'The request'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckTimeoutError(`${what} did not finish within ${Math.round(ms / 1000)} s.`)), ms);
+    timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${Math.round(ms / 1000)} s.`)), ms);
   });
   try {
     return await Promise.race([p, timeout]);

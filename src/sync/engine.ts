@@ -13,6 +13,7 @@ import { DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
+import { UciUnsupportedError } from '../starface/errors.js';
 import { ApplyQueue, type ApplyOutcome } from './apply-queue.js';
 import { ForwardSync } from './forward-sync.js';
 import type { JournalStore } from './journal.js';
@@ -160,7 +161,7 @@ export class SyncEngine {
       maxAttempts: opts.applyRetry?.maxAttempts ?? 6,
       // A restore is never superseded by a forward item; a forward item is superseded by a restore.
       merge: (older, newer) => (older.kind === 'restore' || newer.kind === 'restore' ? { kind: 'restore' } : newer),
-      isRetryable: (err) => !(err instanceof Error && (err.name === 'UciUnsupportedError' || err.name === 'RangeError')),
+      isRetryable: (err) => !(err instanceof UciUnsupportedError || err instanceof RangeError),
       // A user whose session is still logging in is retried when it connects (onSessionStatus), not on a timer.
       waitsForWake: (err) => err instanceof NotConnectedYet,
       worker: (login, item) => (item.kind === 'forward' ? this.forward.apply(login) : this.restorer.restoreUser(login)),

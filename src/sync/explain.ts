@@ -1,5 +1,6 @@
 // Turns the errors of the Microsoft, STARFACE and network layers into what the assistant says: what happened
 // and what exactly to fix, in the admin's language. The layer's own (English) message stays as a detail line.
+import { TimeoutError } from '../core/errors.js';
 import { errorText } from '../platform/error-text.js';
 import { TransportError } from '../platform/http-transport.js';
 import { StarfaceAuthError, StarfaceRestError, UciNotConnectedError, UciRequestError } from '../starface/errors.js';
@@ -355,7 +356,7 @@ export function explainStarfaceError(err: unknown, lang: Lang): Explanation {
 
 /** A check that ran past its deadline. */
 function timeoutDraft(err: unknown, lang: Lang): Draft | undefined {
-  if (!(err instanceof Error) || err.name !== 'TimeoutError') return undefined;
+  if (!(err instanceof TimeoutError)) return undefined;
   return {
     code: 'timeout',
     message: tr(lang, 'Die Gegenstelle hat nicht rechtzeitig geantwortet.', 'The server did not answer in time.'),

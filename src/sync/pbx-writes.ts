@@ -10,6 +10,7 @@ import { CHAT_PRESENCES, type ChatPresence } from '../core/status-rows.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { JournalStore } from './journal.js';
+import { UciUnsupportedError } from '../starface/errors.js';
 import type { PbxPort, UciUserState } from './ports.js';
 import { errText, type SyncCounters } from './status-reporter.js';
 
@@ -31,11 +32,8 @@ export async function sendPbxWrite(pbx: PbxPort, login: string, w: PbxWrite): Pr
       return pbx.setChatText(login, w.value);
     case 'chatPresence':
       return pbx.setChatPresence(login, w.value);
-    case 'telephonyInCall': {
-      const err = new Error('This STARFACE offers no way to set the telephony state; "show as in call" is ignored.');
-      err.name = 'UciUnsupportedError';
-      throw err;
-    }
+    case 'telephonyInCall':
+      throw new UciUnsupportedError('This STARFACE offers no way to set the telephony state; "show as in call" is ignored.');
   }
 }
 

@@ -3,6 +3,7 @@
 // of 2,000 STARFACE sessions are not connected" counting down during start-up) at most once a second.
 import type { RestoreStatus, SyncState, SyncStatus } from '../core/engine-state.js';
 import type { Clock, TimerHandle } from '../platform/clock.js';
+import { NeedsSignInError, TokenRequestError } from '../teams/errors.js';
 
 const SYNC_REASON_EMIT_MS = 1_000;
 
@@ -75,7 +76,7 @@ export class SyncStatusReporter {
     this.counters.errors++;
     const msg = errText(err);
     const signIn = temporarySignInFailure(err);
-    if (hasCause(err, 'NeedsSignInError')) this.set('signed-out', msg);
+    if (causeOf(err, (e) => e instanceof NeedsSignInError)) this.set('signed-out', msg);
     else if (signIn) this.set('degraded', signIn, { reasonCode: 'microsoft-sign-in-unavailable' });
     else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') this.set('paused', msg);
     else this.set('degraded', msg);
@@ -144,20 +145,18 @@ export class SyncStatusReporter {
   }
 }
 
-/** The message of a temporary sign-in failure (TokenRequestError code microsoft-sign-in-unavailable) among the causes. */
+/** The message of a temporary sign-in failure (TokenRequestError microsoft-sign-in-unavailable) among the causes. */
 function temporarySignInFailure(err: unknown): string | undefined {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 'microsoft-sign-in-unavailable') return errText(e);
-  }
-  return undefined;
+  const e = causeOf(err, (c) => c instanceof TokenRequestError && c.temporary);
+  return e === undefined ? undefined : errText(e);
 }
 
-/** Whether the error or one of its causes has this name (the presence reader wraps the real reason). */
-function hasCause(err: unknown, name: string): boolean {
+/** The error or the first of its causes that matches (the presence reader wraps the real reason). */
+function causeOf(err: unknown, match: (e: unknown) => boolean): unknown {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { name?: unknown }).name === name) return true;
+    if (match(e)) return e;
   }
-  return false;
+  return undefined;
 }
 
 export function errText(err: unknown): string {

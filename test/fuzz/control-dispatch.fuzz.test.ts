@@ -48,7 +48,7 @@ function printable(v: unknown): string {
 const thrown: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything(),
   fc.record({ code: fc.anything(), message: fc.anything() }).map(({ code, message }) => Object.assign(new Error(printable(message)), { code })),
-  // Any string as the code: an engine built against another version may send codes this one does not know.
+  // A code outside the closed set can only come from a cast; dispatch must still answer with a well-formed one.
   fc.tuple(fc.string(), fc.string()).map(([code, message]) => new ControlError(code as ErrorCode, message)),
   fc.constantFrom(...Object.keys(HOSTILE)).map((hostile) => ({ hostile })),
 );

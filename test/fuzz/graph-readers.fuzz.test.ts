@@ -87,7 +87,7 @@ describe('Graph JSON readers on arbitrary input', () => {
       expect(['done', 'unreadable']).toContain(writeOutcome(answer));
       const e = errorFromAnswer(answer, 'setPresence', undefined);
       expect(e).toBeInstanceOf(GraphRequestError);
-      expect(typeof e.code).toBe('string');
+      expect(typeof e.graphCode).toBe('string');
       expect(e.graphMessage.length).toBeLessThanOrEqual(500);
     }), opts);
   }, fuzzTimeoutMs(30_000));

@@ -1,12 +1,12 @@
 // Issue 14 item 7: DND is probably not readable over UCI. The live state says where the board's DND comes from —
 // read from the PBX, or as set by the bridge — so the board can say "DND as set by the bridge". Both simulators
-// over real sockets; the STARFACE simulator switches its DND flag off like most real PBXs.
+// over real sockets. The simulator starts as a PBX that reports DND (its default is the documented one that does
+// not), then switches its DND flag off like most real PBXs.
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
 
 let w: SyncWorld;
 beforeAll(async () => {
-  // The simulator leaves DND out of getUserState by default, like real PBXs: switched on here for the "pbx" case.
   w = await startSyncWorld({ users: 6, starfaceBehaviour: { userStateDndKey: 'doNotDisturb' } });
   await waitFor(() => w.service.host.snapshot().users.filter((u) => u.teams !== null).length >= 6, 30_000, 'first read');
 }, 60_000);

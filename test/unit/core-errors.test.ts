@@ -3,7 +3,7 @@ import { ControlError } from '../../src/control/contract.js';
 import {
   BridgeError, ERROR_CODES, MESSAGE_CODES, NotConfiguredError, NotReadyError, TimeoutError, errorCodeOf, hasErrorCode, isErrorCode, retryAfterOf,
 } from '../../src/core/errors.js';
-import { SettingsValidationError } from '../../src/core/settings.js';
+import { SettingsValidationError } from '../../src/core/settings-issues.js';
 import { errorText } from '../../src/platform/error-text.js';
 import { TransportError } from '../../src/platform/http-transport.js';
 import { SettingsStoreError } from '../../src/platform/settings-store.js';
@@ -12,8 +12,7 @@ import { SetupInputError } from '../../src/setup/index.js';
 import { StarfaceAuthError, StarfaceRestError, UciNotConnectedError, UciRequestError, UciUnsupportedError } from '../../src/starface/errors.js';
 import { EncodingError, XmlRpcParseError } from '../../src/starface/xmlrpc/index.js';
 import {
-  GraphAmbiguousWriteError, GraphAnswerError, GraphRequestError, MicrosoftConfigError, NeedsSignInError, NoTeamsPresenceError,
-  SignInAbortedError, TokenRequestError,
+  GraphAmbiguousWriteError, GraphAnswerError, GraphRequestError, MicrosoftConfigError, NoTeamsPresenceError, NeedsSignInError, SignInAbortedError, TokenRequestError,
 } from '../../src/teams/errors.js';
 import { PresenceReadError, type PresenceReadResult } from '../../src/teams/presence-reader.js';
 
@@ -42,9 +41,9 @@ const EVERY_ERROR: [BridgeError, string][] = [
   [new MicrosoftConfigError('x'), 'not-configured'],
   [new TokenRequestError('x'), 'microsoft-token-refused'],
   [new TokenRequestError('x', undefined, { temporary: true }), 'microsoft-sign-in-unavailable'],
-  [new GraphAmbiguousWriteError('POST setPresence', 'timeout', 'x'), 'graph-write-ambiguous'],
-  [new NoTeamsPresenceError('id'), 'no-teams-presence'],
-  [new GraphAnswerError('getPresencesByUserId', 'x'), 'graph-unreadable-answer'],
+  [new GraphAmbiguousWriteError('POST /setPresence', 'timeout', 'x'), 'graph-write-ambiguous'],
+  [new NoTeamsPresenceError('u1'), 'no-teams-presence'],
+  [new GraphAnswerError('GET /users', 'x'), 'graph-unreadable-answer'],
   [new GraphRequestError(403, 'Forbidden', 'x', 'GET /users'), 'graph-request-failed'],
   [new PresenceReadError(NOTHING_READ, ['a'], new Error('x')), 'presence-read-failed'],
 ];
@@ -72,7 +71,7 @@ describe('error model', () => {
   it('finds a code through wrapping errors (a presence read failing because the sign-in expired)', () => {
     const wrapped = new PresenceReadError(NOTHING_READ, ['a'], new NeedsSignInError());
     expect(hasErrorCode(wrapped, 'needs-sign-in')).toBe(true);
-    expect(hasErrorCode(wrapped, 'auth-failed')).toBe(false);
+    expect(hasErrorCode(wrapped, 'microsoft-token-refused')).toBe(false);
     expect(errorCodeOf(wrapped)).toBe('presence-read-failed');
     expect(hasErrorCode(new Error('x', { cause: new NeedsSignInError() }), 'needs-sign-in')).toBe(true);
   });
