@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ describe('JournalStore', () => {
       journal.set(login, recordPbxWrite(journal.entry(login, 0), { field: 'dnd', value: i % 2 === 0 }, undefined, 0));
     }
     expect(journal.fileWrites).toBe(0);
-    await new Promise((r) => setTimeout(r, 150));
+    await vi.waitFor(() => expect(journal.fileWrites).toBeGreaterThan(0), { timeout: 5_000, interval: 10 });
     expect(journal.fileWrites).toBe(1);
     const saved = JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, unknown> };
     expect(Object.keys(saved.entries)).toHaveLength(2_000);

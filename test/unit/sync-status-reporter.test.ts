@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../src/control/contract.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { SyncStatusReporter } from '../../src/sync/status-reporter.js';
+import { NeedsSignInError, TokenRequestError } from '../../src/teams/errors.js';
 
 function reporter() {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
@@ -47,14 +48,16 @@ describe('sync status reporter', () => {
     expect(r.status().state).toBe('running');
   });
 
-  it('classifies a failed cycle: sign-in needed, Graph asked to wait, or degraded', () => {
+  it('classifies a failed cycle: sign-in needed, sign-in service failing for a moment, Graph asked to wait, or degraded', () => {
     const { r } = reporter();
-    const signIn = Object.assign(new Error('read failed'), { cause: Object.assign(new Error('sign in'), { name: 'NeedsSignInError' }) });
-    r.cycleFailed(signIn);
+    r.cycleFailed(new Error('read failed', { cause: new NeedsSignInError() }));
     expect(r.state).toBe('signed-out');
+    r.cycleFailed(new Error('read failed', { cause: new TokenRequestError('Microsoft sign-in temporarily failing', undefined, { temporary: true }) }));
+    expect(r.status()).toMatchObject({ state: 'degraded', reason: 'Microsoft sign-in temporarily failing', reasonCode: 'microsoft-sign-in-unavailable' });
     r.cycleFailed(Object.assign(new Error('429'), { retryAfterMs: 3_000 }));
     expect(r.state).toBe('paused');
     r.cycleFailed(new Error('boom'));
-    expect(r.status()).toMatchObject({ state: 'degraded', reason: 'boom', counters: { errors: 3 } });
+    expect(r.status()).toMatchObject({ state: 'degraded', reason: 'boom', counters: { errors: 4 } });
+    expect(r.status().reasonCode).toBeUndefined();
   });
 });
