@@ -34,8 +34,8 @@ export type SettingsDraft = SettingsInput;
 // Shared types
 // ---------------------------------------------------------------------------------------------------------
 export {
-  AuthStateSchema, AuthStatusSchema, SyncStateSchema, SyncStatusSchema, UserLiveStateSchema,
-  type AuthState, type AuthStatus, type SyncState, type SyncStatus, type UserLiveState,
+  AuthStateSchema, AuthStatusSchema, RestoreReasonSchema, RestoreStatusSchema, SyncStateSchema, SyncStatusSchema, UserLiveStateSchema,
+  type AuthState, type AuthStatus, type RestoreReason, type RestoreStatus, type SyncState, type SyncStatus, type UserLiveState,
 } from '../core/engine-state.js';
 export {
   CapabilityNameSchema, PbxCapabilitiesSchema, PbxCapabilitiesViewSchema, TelephonyStateSchema,

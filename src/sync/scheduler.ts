@@ -3,6 +3,7 @@
 // clearPresence) of the reverse direction count against the same budget. A cycle costs ceil(N/650) requests,
 // so the interval stretches by itself when N or the write rate requires it, and a 429 pauses the loop for its
 // Retry-After. Cycles never overlap: the next one is scheduled only after the current one has finished.
+import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 
 export const PRESENCE_BUDGET_LIMIT = 1_500;
 export const PRESENCE_BUDGET_WINDOW_MS = 30_000;
@@ -60,7 +61,8 @@ export interface SchedulerOptions {
   onError?: (error: unknown) => void;
   /** Called with the new effective interval whenever it changes (for the UI and logs). */
   onIntervalChange?: (intervalMs: number, reason: string) => void;
-  now?: () => number;
+  /** Time and timers. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface SchedulerStats {
@@ -76,8 +78,8 @@ export interface SchedulerStats {
 export class PollScheduler {
   private baseIntervalMs: number;
   private readonly budget: PresenceBudget;
-  private readonly now: () => number;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private timer: TimerHandle | undefined;
   private current: Promise<void> | undefined;
   private started = false;
   private pausedUntil = 0;
@@ -90,7 +92,7 @@ export class PollScheduler {
   constructor(private readonly opts: SchedulerOptions) {
     this.baseIntervalMs = opts.intervalMs ?? 2_000;
     this.budget = { ...DEFAULT_PRESENCE_BUDGET, ...opts.budget };
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
   }
 
   get isRunning(): boolean {
@@ -107,7 +109,7 @@ export class PollScheduler {
   /** Stops the loop and waits for a cycle in progress to finish. */
   async stop(): Promise<void> {
     this.started = false;
-    if (this.timer) clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     await this.current;
   }
@@ -118,7 +120,7 @@ export class PollScheduler {
 
   /** After a 429/503 with Retry-After: no cycle starts before that time. */
   backOff(retryAfterMs: number): void {
-    const until = this.now() + Math.max(0, retryAfterMs);
+    const until = this.clock.now() + Math.max(0, retryAfterMs);
     if (until > this.pausedUntil) {
       this.pausedUntil = until;
       this.opts.onIntervalChange?.(this.effectiveIntervalMs(), `Microsoft Graph asked to wait ${Math.ceil(retryAfterMs / 1000)} s (429)`);
@@ -146,7 +148,7 @@ export class PollScheduler {
     return {
       ...this.counters,
       effectiveIntervalMs: this.effectiveIntervalMs(),
-      ...(this.pausedUntil > this.now() ? { pausedUntil: this.pausedUntil } : {}),
+      ...(this.pausedUntil > this.clock.now() ? { pausedUntil: this.pausedUntil } : {}),
     };
   }
 
@@ -158,8 +160,8 @@ export class PollScheduler {
 
   private schedule(delayMs: number): void {
     if (!this.started) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.tick();
     }, Math.max(0, delayMs));
@@ -167,7 +169,7 @@ export class PollScheduler {
 
   /** How long to wait from now before the next cycle may start, given its planned start offset. */
   private delayUntilNext(plannedDelayMs: number): number {
-    const now = this.now();
+    const now = this.clock.now();
     let at = now + plannedDelayMs;
     if (this.pausedUntil > at) at = this.pausedUntil;
     // Hard guard: the sliding window must have room for this cycle's reads plus the writes.
@@ -193,7 +195,7 @@ export class PollScheduler {
       this.schedule(wait);
       return;
     }
-    const start = this.now();
+    const start = this.clock.now();
     this.counters.lastStart = start;
     const interval = this.effectiveIntervalMs();
     if (interval !== this.lastInterval) {
@@ -215,7 +217,7 @@ export class PollScheduler {
         try { this.opts.onError?.(err); } catch { /* a listener must not stop the loop */ }
       }
       if (made > 0) this.reads.push({ at: start, count: made });
-      this.counters.lastDurationMs = this.now() - start;
+      this.counters.lastDurationMs = this.clock.now() - start;
     })();
     void this.current.then(() => {
       this.current = undefined;
@@ -226,13 +228,13 @@ export class PollScheduler {
         return;
       }
       // Interval measured from the start of the cycle; a slow cycle is followed at once (but never overlapped).
-      const elapsed = this.now() - start;
+      const elapsed = this.clock.now() - start;
       this.schedule(this.delayUntilNext(Math.max(0, interval - elapsed)));
     });
   }
 
   private pruneReads(): void {
-    const cutoff = this.now() - this.budget.windowMs;
+    const cutoff = this.clock.now() - this.budget.windowMs;
     while (this.reads.length > 0 && this.reads[0]!.at <= cutoff) this.reads.shift();
   }
 }
