@@ -34,8 +34,8 @@ export type SettingsDraft = SettingsInput;
 // Shared types
 // ---------------------------------------------------------------------------------------------------------
 export {
-  AuthStateSchema, AuthStatusSchema, SyncStateSchema, SyncStatusSchema, UserLiveStateSchema,
-  type AuthState, type AuthStatus, type SyncState, type SyncStatus, type UserLiveState,
+  AuthStateSchema, AuthStatusSchema, RestoreReasonSchema, RestoreStatusSchema, SyncStateSchema, SyncStatusSchema, UserLiveStateSchema,
+  type AuthState, type AuthStatus, type RestoreReason, type RestoreStatus, type SyncState, type SyncStatus, type UserLiveState,
 } from '../core/engine-state.js';
 export {
   CapabilityNameSchema, PbxCapabilitiesSchema, PbxCapabilitiesViewSchema, TelephonyStateSchema,
@@ -56,11 +56,11 @@ export function toIssues(error: z.ZodError): Issue[] {
 }
 
 /** Secret names the UI may write. Per-user UCI passwords are `starface.user.<login>.password`. */
-export const FIXED_SECRET_NAMES = ['microsoft.clientSecret', 'microsoft.certificateKey', 'starface.adminPassword'] as const;
+export const FIXED_SECRET_NAMES = ['microsoft.clientSecret', 'microsoft.certificateKey', 'starface.adminPassword', 'starface.oauthClientSecret'] as const;
 export const SecretNameSchema = z.union([
   z.enum(FIXED_SECRET_NAMES),
   z.templateLiteral(['starface.user.', z.string().regex(/^[^\s]+$/), '.password']),
-], { error: 'Unknown secret name: use microsoft.clientSecret, microsoft.certificateKey, starface.adminPassword or starface.user.<login>.password.' });
+], { error: 'Unknown secret name: use microsoft.clientSecret, microsoft.certificateKey, starface.adminPassword, starface.oauthClientSecret or starface.user.<login>.password.' });
 export type SecretName = z.output<typeof SecretNameSchema>;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ import net from 'node:net';
 import type { Settings } from '../core/settings.js';
 import { STARFACE_ADMIN_PASSWORD_SECRET } from '../core/uci-credentials.js';
 import { TransportError, type HttpTransport } from '../platform/http-transport.js';
+import { callbackCertificate } from '../starface/callback-certificate.js';
 import { StarfaceDirectory } from '../starface/rest-directory.js';
+import { callbackHostFacing } from '../sync/connections.js';
 import { diagnoseStarface } from '../sync/diagnose-starface.js';
 import { explainTransportError } from '../sync/explain.js';
 import { analyzeTrust, chainLines, trustFailureText } from './certificate.js';
@@ -33,25 +35,42 @@ export function addressesTowards(baseUrl: string, timeoutMs = 5_000): Promise<{ 
   });
 }
 
-function callbackLines(settings: Settings, towards: { local: string; remote: string } | undefined, lang: Lang): string[] {
+function callbackLines(settings: Settings, towards: { local: string; remote: string } | undefined, lang: Lang, fingerprint: string | undefined): string[] {
   const sf = settings.starface;
   const host = sf.callbackHost || towards?.local || tr(lang, '(Adresse dieses Rechners)', '(this computer\'s address)');
   const port = sf.callbackPort || tr(lang, '<freier Port>', '<free port>');
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   const from = towards?.remote ?? new URL(sf.baseUrl).hostname;
+  const scheme = sf.callbackTls ? 'https' : 'http';
   const lines = [
-    tr(lang, `Rückrufe der STARFACE an Presence Bridge: http://${hostPart}:${port}${CALLBACK_PATH}`,
-      `Callbacks from STARFACE to Presence Bridge: http://${hostPart}:${port}${CALLBACK_PATH}`),
+    tr(lang, `Rückrufe der STARFACE an Presence Bridge: ${scheme}://${hostPart}:${port}${CALLBACK_PATH}`,
+      `Callbacks from STARFACE to Presence Bridge: ${scheme}://${hostPart}:${port}${CALLBACK_PATH}`),
     sf.callbackPort
       ? tr(lang, `Firewall: eingehend TCP ${sf.callbackPort} von ${from} erlauben.`, `Firewall: allow inbound TCP ${sf.callbackPort} from ${from}.`)
       : tr(lang, 'Firewall: Für eine feste Regel einen Rückruf-Port eintragen (z. B. 8765) und eingehend TCP von der STARFACE erlauben.',
         'Firewall: for a fixed rule set a callback port (e.g. 8765) and allow inbound TCP from the PBX.'),
   ];
+  if (fingerprint) {
+    lines.push(tr(lang, `Zertifikat des Rückruf-Servers (HTTPS): SHA-256-Fingerabdruck ${fingerprint}. Geben Sie ihn dem STARFACE-Administrator, damit die Anlage genau diesem Zertifikat vertraut; er bleibt gleich, solange Rückruf-Host und Tresor gleich bleiben.`,
+      `Certificate of the callback server (HTTPS): SHA-256 fingerprint ${fingerprint}. Give it to the PBX admin so the PBX trusts exactly this certificate; it stays the same as long as the callback host and the vault do.`));
+  }
   if (!sf.callbackHost) {
     lines.push(tr(lang, 'Hinter NAT: tragen Sie als Rückruf-Host die Adresse ein, unter der die STARFACE diesen Rechner erreicht.',
       'Behind NAT: enter as callback host the address at which the PBX reaches this computer.'));
   }
   return lines;
+}
+
+/**
+ * With call events over HTTPS: the fingerprint of the certificate the bridge will serve — made now and kept in the
+ * vault if there is none yet for the callback host the engine will use, so the PBX admin can be given it before
+ * the bridge runs.
+ */
+async function callbackFingerprint(env: SetupEnvironment, settings: Settings): Promise<string | undefined> {
+  const sf = settings.starface;
+  if (!sf.callbackTls) return undefined;
+  const host = sf.callbackHost || await callbackHostFacing(sf.baseUrl);
+  return (await callbackCertificate(env.secrets, [host])).fingerprint256;
 }
 
 export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang): Promise<CheckResult> {
@@ -66,7 +85,7 @@ export async function checkStarfaceConnection(env: SetupEnvironment, lang: Lang)
     // Not trusted: offer the PBX's own certificate when trusting it would make the connection verify.
     if (reach?.error instanceof TransportError && reach.error.code === 'tls' && base.startsWith('https:')) return await untrusted(settings, reach.error, lang, now);
     if (findings.some((f) => f.status === 'fail')) return resultFromFindings(step, findings, now, '');
-    const details = callbackLines(settings, await addressesTowards(base), lang);
+    const details = callbackLines(settings, await addressesTowards(base), lang, await callbackFingerprint(env, settings));
     return resultFromFindings(step, findings.filter((f) => f.id === 'connection'), now, reach?.message ?? '', { details });
   } finally {
     transport.close();

@@ -1,5 +1,6 @@
 // The assistant's steps as data: what each step is for, what to do outside Presence Bridge, and which values
 // it asks for. The terminal and the settings window render the same definitions.
+import { STARFACE_OAUTH_CLIENT_SECRET } from '../core/uci-credentials.js';
 import type { LocalizedField, LocalizedStep, Lang, SetupField, SetupStepDefinition, SetupStepId } from './types.js';
 
 const setting = (path: string) => ({ kind: 'setting' as const, path });
@@ -115,6 +116,15 @@ const STARFACE_CONNECTION: SetupStepDefinition = {
     { id: 'uciApi', target: setting('starface.uciApi'), input: 'choice', required: false, advanced: true,
       label: { de: 'UCI-Version', en: 'UCI version' },
       choices: [{ value: 'v30', label: { de: 'v30 (Standard)', en: 'v30 (default)' } }, { value: 'v22', label: { de: 'v22', en: 'v22' } }] },
+    { id: 'callbackAuth', target: setting('starface.callbackAuth'), input: 'choice', required: false, advanced: true,
+      label: { de: 'Anmeldewert der STARFACE an Rückrufen prüfen', en: 'Check the PBX\'s auth value on callbacks' },
+      help: { de: 'Die STARFACE hängt an Rückrufe de.vertico.starface.auth an (das UCI-Token des Benutzers). „Immer verlangen" nur, wenn alle Benutzer mit Token (nicht OAuth) angemeldet sind; dann auch Anrufereignisse über HTTPS.',
+        en: 'The PBX appends de.vertico.starface.auth (the user\'s UCI token) to callbacks. "Always require" only when every user signs in with a token (not OAuth); then also serve call events over HTTPS.' },
+      choices: [
+        { value: 'when-present', label: { de: 'prüfen, wenn vorhanden (Standard)', en: 'check when present (default)' } },
+        { value: 'required', label: { de: 'immer verlangen', en: 'always require' } },
+        { value: 'off', label: { de: 'nicht prüfen', en: 'do not check' } },
+      ] },
   ],
 };
 
@@ -178,6 +188,33 @@ const UCI_CREDENTIALS: SetupStepDefinition = {
   fields: [
     { id: 'uciPasswords', target: { kind: 'uci-passwords' }, input: 'passwords', required: true,
       label: { de: 'UCI-Kennwörter', en: 'UCI passwords' } },
+    { id: 'uciCredential', target: setting('starface.uciCredential'), input: 'choice', required: false, advanced: true,
+      label: { de: 'UCI-Anmeldung', en: 'UCI sign-in' },
+      help: { de: 'OAuth nur für STARFACE 10 mit externem Identitätsanbieter (dort werden klassische Token abgewiesen); die Benutzer brauchen das Recht „API Zugriff mit OAuth Password Grant".',
+        en: 'OAuth only for STARFACE 10 with an external identity provider (which refuses classic tokens); users need the right "API Zugriff mit OAuth Password Grant".' },
+      choices: [
+        { value: 'token', label: { de: 'klassisches UCI-Token (Standard)', en: 'classic UCI token (default)' } },
+        { value: 'oauth', label: { de: 'OAuth (STARFACE 10 mit Identitätsanbieter)', en: 'OAuth (STARFACE 10 with an identity provider)' } },
+      ] },
+    { id: 'uciAuthAlgorithm', target: setting('starface.uciAuthAlgorithm'), input: 'choice', required: false, advanced: true,
+      showIf: { path: 'starface.uciCredential', equals: ['token'] },
+      label: { de: 'UCI-Token', en: 'UCI token' },
+      choices: [
+        { value: 'sha512', label: { de: 'SHA-512 (STARFACE ab 6.4.2.19, Standard)', en: 'SHA-512 (STARFACE 6.4.2.19 and later, default)' } },
+        { value: 'ad-base64', label: { de: 'Active-Directory-Benutzer (Kennwort = AD-Kennwort)', en: 'Active Directory users (password = AD password)' } },
+        { value: 'md5', label: { de: 'MD5 (STARFACE bis 6.4.2.12)', en: 'MD5 (STARFACE up to 6.4.2.12)' } },
+      ] },
+    { id: 'oauthClientSecret', target: secret(STARFACE_OAUTH_CLIENT_SECRET), input: 'secret', required: false, advanced: true,
+      showIf: { path: 'starface.uciCredential', equals: ['oauth'] },
+      label: { de: 'OAuth-Client-Secret der STARFACE', en: 'PBX OAuth client secret' },
+      help: { de: 'STARFACE-Administration → Server → Status → REST-API; leer lassen, wenn die Anlage keines verlangt.',
+        en: 'STARFACE administration → Server → Status → REST-API; leave empty if the PBX requires none.' } },
+    { id: 'oauthClientId', target: setting('starface.oauthClientId'), input: 'text', required: false, advanced: true,
+      showIf: { path: 'starface.uciCredential', equals: ['oauth'] }, placeholder: 'rest-client-headless',
+      label: { de: 'OAuth-Client-ID', en: 'OAuth client ID' } },
+    { id: 'oauthScope', target: setting('starface.oauthScope'), input: 'text', required: false, advanced: true,
+      showIf: { path: 'starface.uciCredential', equals: ['oauth'] }, placeholder: 'login',
+      label: { de: 'OAuth-Scope (manche Anlagen: pbx-login)', en: 'OAuth scope (some PBXs: pbx-login)' } },
   ],
 };
 

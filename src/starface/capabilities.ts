@@ -3,6 +3,7 @@
 import type { PbxCapabilities } from '../core/pbx-state.js';
 import type { UciSessionSettings } from './options.js';
 import type { UciApiVersion } from './uci-names.js';
+import { parseProvided } from './uci-versions.js';
 
 /** Facts one UCI session learnt about the PBX; undefined = not observed yet. */
 export interface ObservedPbxFacts {
@@ -20,15 +21,26 @@ export interface ObservedPbxFacts {
   serverVersion?: string;
 }
 
+/** The PBX's own lists name services, but userState in no generation (a PBX without it, e.g. profile no-userstate). */
+function listsLackUserState(facts: ObservedPbxFacts): boolean {
+  const provided = parseProvided(facts.providedRequests ?? [], 'requests');
+  return provided.size > 0 && !provided.has('userState');
+}
+
+const NO_USER_STATE = 'This STARFACE offers no userState service over UCI (service.getProvidedRequests lists none): the bridge cannot set DND or the chat text here; calls still reach Teams.';
+
 export function deriveCapabilities(settings: Pick<UciSessionSettings, 'dndSource' | 'chatPresenceSetter'>, facts: ObservedPbxFacts): PbxCapabilities {
   const reasons: PbxCapabilities['reasons'] = {};
-  const canSetDnd = !facts.dndWriteRejected;
-  if (!canSetDnd) reasons.canSetDnd = `The PBX rejected userState.setDoNotDisturbSetting: ${facts.dndWriteRejected}`;
-  const canSetChatPresenceMessage = !facts.chatMessageWriteRejected;
-  if (!canSetChatPresenceMessage) reasons.canSetChatPresenceMessage = `The PBX rejected userState.setChatPresenceMessage: ${facts.chatMessageWriteRejected}`;
+  const noUserState = listsLackUserState(facts);
+  const canSetDnd = !noUserState && !facts.dndWriteRejected;
+  if (!canSetDnd) reasons.canSetDnd = noUserState ? NO_USER_STATE : `The PBX rejected userState.setDoNotDisturbSetting: ${facts.dndWriteRejected}`;
+  const canSetChatPresenceMessage = !noUserState && !facts.chatMessageWriteRejected;
+  if (!canSetChatPresenceMessage) reasons.canSetChatPresenceMessage = noUserState ? NO_USER_STATE : `The PBX rejected userState.setChatPresenceMessage: ${facts.chatMessageWriteRejected}`;
 
   let canSetChatPresence = false;
-  if (settings.chatPresenceSetter === 'never') {
+  if (noUserState) {
+    reasons.canSetChatPresence = NO_USER_STATE;
+  } else if (settings.chatPresenceSetter === 'never') {
     reasons.canSetChatPresence = 'Setting the chat presence is switched off (option chatPresenceSetter = "never").';
   } else if (settings.chatPresenceSetter === 'assume') {
     canSetChatPresence = facts.chatPresenceSetter !== false;

@@ -53,23 +53,26 @@ export async function discoverOnce(ctx: ProbeContext): Promise<void> {
   return mine;
 }
 
-/** getProvidedEvents/Requests and the server version; informative only, never fatal by itself. */
+/**
+ * getProvidedEvents/Requests of both generations and the server version; informative only, never fatal by itself.
+ * Both lists are read: a PBX may list only the services of the generation asked (v30's list without userState,
+ * v22's with it), and the union is what the PBX offers.
+ */
 async function discover(ctx: ProbeContext): Promise<void> {
-  const lists: Partial<Record<'events' | 'requests', string[]>> = {};
+  const lists: Record<'events' | 'requests', string[]> = { events: [], requests: [] };
   for (const kind of ['requests', 'events'] as const) {
     const method = kind === 'events' ? 'getProvidedEvents' : 'getProvidedRequests';
     for (const v of [ctx.settings.uciApi, otherVersion(ctx.settings.uciApi)]) {
       try {
         const list = await ctx.rpc(uciRequest(v, 'service', method), []);
-        lists[kind] = Array.isArray(list) ? list.map((e) => asString(e)).filter(Boolean) : [];
-        break;
+        if (Array.isArray(list)) lists[kind].push(...list.map((e) => asString(e)).filter((e) => e && !lists[kind].includes(e)));
       } catch (err) {
         if (!mayBeMethodFailure(err)) throw err;
       }
     }
   }
-  ctx.facts.providedEvents = lists.events ?? [];
-  ctx.facts.providedRequests = lists.requests ?? [];
+  ctx.facts.providedEvents = lists.events;
+  ctx.facts.providedRequests = lists.requests;
   const provided = parseProvided(ctx.facts.providedRequests, 'requests');
   const versions: Record<string, UciApiVersion> = { ...ctx.facts.serviceVersions };
   for (const service of provided.keys()) versions[service] = pickVersion(provided, service, ctx.settings.uciApi);
@@ -86,13 +89,16 @@ async function discover(ctx: ProbeContext): Promise<void> {
 
 /**
  * Calls a userState/… method on a session that just logged in; when it fails on a live session, tries the
- * other generation once (unless the PBX's list settled it), and returns undefined if neither exists.
+ * other generation once (unless the PBX's list settled it), and returns undefined if neither exists — or, without
+ * asking, when the PBX's lists name services but not this one.
  * A failure that is a lost session is thrown (the login fails).
  */
 export async function probeMethod(ctx: ProbeContext, service: string, method: string, params: XmlRpcInput[]): Promise<{ value: XmlRpcValue } | undefined> {
   const first = versionOf(ctx, service);
-  const listed = parseProvided(ctx.facts.providedRequests ?? [], 'requests').has(service);
-  const candidates = listed ? [first] : [first, otherVersion(first)];
+  const provided = parseProvided(ctx.facts.providedRequests ?? [], 'requests');
+  // The PBX's own lists name services but not this one: there is nothing to probe (an empty list decides nothing).
+  if (provided.size > 0 && !provided.has(service)) return undefined;
+  const candidates = provided.has(service) ? [first] : [first, otherVersion(first)];
   let last: unknown;
   for (const v of candidates) {
     try {

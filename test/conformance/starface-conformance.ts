@@ -2,6 +2,7 @@
 // 123, password Pass123; §9: Max Muster), the literal answer `true`, and a plain XML-RPC callback target that
 // records what the PBX posts to it.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SimUserInput } from '../../src/simulators/starface/index.js';
 
@@ -22,9 +23,10 @@ export interface CallbackTarget {
   close(): Promise<void>;
 }
 
-export async function callbackTarget(): Promise<CallbackTarget> {
+/** A plain http target, or https with the given certificate (as the bridge's callback server with starface.callbackTls). */
+export async function callbackTarget(tls?: { key: string; cert: string }): Promise<CallbackTarget> {
   const received: { url: string; body: string }[] = [];
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
     req.on('end', () => {
@@ -32,7 +34,8 @@ export async function callbackTarget(): Promise<CallbackTarget> {
       res.writeHead(200, { 'content-type': 'text/xml' });
       res.end(`<?xml version="1.0"?>${OK_TRUE}`);
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { port: (server.address() as AddressInfo).port, received, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -1,8 +1,10 @@
 // Each `--profile` of the STARFACE simulator against what the reference documents for that real-world variant
 // (§3.3, §3.4, §3.8, §9 and the addendum "what public clients show"). Literal requests, answers read as text;
 // no code of the bridge's client.
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, X509Certificate } from 'node:crypto';
+import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StarfaceSimBehaviour } from '../../src/simulators/starface/options.js';
 import { startStarfaceSimulator, type StarfaceSimulator } from '../../src/simulators/starface/server.js';
 import { callbackTarget, OK_TRUE, REFERENCE_USERS, structNames } from './starface-conformance.js';
 
@@ -130,6 +132,47 @@ describe('html-500-on-unknown-method', () => {
     expect(r.text).toContain('No such handler: ucp.v30.requests.userState.setChatPresence');
     expect(r.text).not.toContain('<methodResponse>');
     expect((await uci(auth(), call('ucp.v30.requests.connection.keepAlive'))).text).toContain(OK_TRUE);
+  });
+});
+
+describe('callbacks over HTTPS (callback.type=https, §11.6 [U]: which certificate a PBX trusts is unknown)', () => {
+  const httpsQuery = (port: number) => callbackQuery(port).replace('callback.type=http', 'callback.type=https');
+  let cert: { key: string; cert: string; fingerprint: string };
+  beforeAll(async () => {
+    // Self-signed, as the bridge makes one for its callback server.
+    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], { keyType: 'ec', algorithm: 'sha256' });
+    cert = { key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256 };
+  });
+
+  async function deliveredWith(behaviour: Partial<StarfaceSimBehaviour>): Promise<string[]> {
+    sim.setBehaviour({ callbackRetries: 0, ...behaviour });
+    const target = await callbackTarget(cert);
+    try {
+      const q = auth() + httpsQuery(target.port);
+      await uci(q, call('ucp.v30.requests.connection.login'));
+      await uci(q, call('ucp.v30.requests.service.subscribeEvents', stringParam('ucp.v30.events.call')));
+      await ringAndHangUp('123');
+      return target.received.map((r) => new URL(r.url, 'https://x').pathname);
+    } finally {
+      await target.close();
+    }
+  }
+
+  it('by default delivers to a self-signed certificate without checking it (as public clients expect of the PBX)', async () => {
+    expect(await deliveredWith({})).toEqual(['/events', '/events', '/events']);
+  });
+
+  it('callbackTrustedFingerprints: delivers only to the certificate with a listed SHA-256 fingerprint (as when the PBX admin entered it)', async () => {
+    const plain = cert.fingerprint.replaceAll(':', '').toLowerCase();
+    expect(await deliveredWith({ callbackTrustedFingerprints: [plain] })).toHaveLength(3);
+    const dropped = sim.pbx.stats();
+    const other = '00'.repeat(32);
+    expect(await deliveredWith({ callbackTrustedFingerprints: [other] })).toEqual([]);
+    expect(sim.pbx.stats()['callback ucp.v30.events.call.receiveCallState']).toBe(dropped['callback ucp.v30.events.call.receiveCallState']);
+  });
+
+  it('callbackVerifyTls without a trusted fingerprint refuses a self-signed certificate', async () => {
+    expect(await deliveredWith({ callbackVerifyTls: true })).toEqual([]);
   });
 });
 

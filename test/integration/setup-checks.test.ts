@@ -9,6 +9,9 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/g
 import { generateTenant, usersFromStarface } from '../../src/simulators/graph/tenant.js';
 import { startStarfaceSimulator, type SimUserInput, type StarfaceSimulator } from '../../src/simulators/starface/index.js';
 import { openFileEnvironment, SetupAssistant, type FileSetupEnvironment } from '../../src/setup/index.js';
+import { openConnections } from '../../src/sync/connections.js';
+import { SecretNameSchema } from '../../src/control/contract.js';
+import { STARFACE_OAUTH_CLIENT_SECRET } from '../../src/core/uci-credentials.js';
 
 const PBX_USERS: SimUserInput[] = [
   { login: '0001', password: 'Admin-Pass', email: 'admin@example.com', firstName: 'Admin', familyName: 'PBX', admin: true },
@@ -163,6 +166,41 @@ describe('STARFACE steps', () => {
     const ok = await a.check('starface-connection', 'en');
     expect(ok.status).toBe('ok');
     expect(ok.details[0]).toMatch(/^Callbacks from STARFACE to Presence Bridge: http:\/\/127\.0\.0\.1:<free port>\/starface\/events\//);
+  });
+
+  it('with call events over HTTPS shows the https callback address and the fingerprint of the certificate the bridge will serve', async () => {
+    const { a, env } = await assistantFor(graph, { trustPbx: true });
+    const s = await env.loadSettings();
+    await env.saveSettings({ ...s, starface: { ...s.starface, callbackTls: true } });
+    const r = await a.check('starface-connection', 'en');
+    expect(r.status).toBe('ok');
+    expect(r.details[0]).toMatch(/^Callbacks from STARFACE to Presence Bridge: https:\/\/127\.0\.0\.1:<free port>\/starface\/events\//);
+    const shown = /SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/.exec(r.details.join('\n'))?.[1];
+    expect(shown).toBeDefined();
+    // The certificate the running bridge serves is the one shown here (kept in the vault).
+    const conns = await openConnections(await env.loadSettings(), env.secrets);
+    try {
+      expect(conns.callbacks!.certificateFingerprint).toBe(shown);
+    } finally {
+      await conns.close();
+    }
+    const de = await a.check('starface-connection', 'de');
+    expect(de.details.join('\n')).toContain(`SHA-256-Fingerabdruck ${shown!}`);
+  });
+
+  it('lets the admin choose how this PBX signs users in (AD token, OAuth with its client secret) and the callback auth check', async () => {
+    const { a, env } = await assistantFor(graph, { trustPbx: true });
+    await a.applyValue('uci-credentials', 'uciAuthAlgorithm', 'ad-base64');
+    await a.applyValue('starface-connection', 'callbackAuth', 'required');
+    expect((await env.loadSettings()).starface).toMatchObject({ uciAuthAlgorithm: 'ad-base64', callbackAuth: 'required' });
+    await expect(a.applyValue('uci-credentials', 'uciAuthAlgorithm', 'sha256')).rejects.toThrow(/choose one of sha512, ad-base64, md5/);
+    await a.applyValue('uci-credentials', 'uciCredential', 'oauth');
+    await a.applyValue('uci-credentials', 'oauthScope', 'pbx-login');
+    await a.applyValue('uci-credentials', 'oauthClientSecret', 'from-the-pbx-admin-ui');
+    expect((await env.loadSettings()).starface).toMatchObject({ uciCredential: 'oauth', oauthScope: 'pbx-login' });
+    expect(await env.secrets.get(STARFACE_OAUTH_CLIENT_SECRET)).toBe('from-the-pbx-admin-ui');
+    // The settings window stores the secret through the control API.
+    expect(SecretNameSchema.safeParse(STARFACE_OAUTH_CLIENT_SECRET).success).toBe(true);
   });
 
   it('reports a wrong address (no REST API) and an unreachable PBX', async () => {

@@ -95,6 +95,24 @@ describe('UCI login with optional methods', () => {
     });
   });
 
+  it('reads the list of every generation: v30 lists no userState, v22 lists it — no session asks v30 userState', async () => {
+    // The profile's PBX answers getProvidedRequests per generation (each lists its own services).
+    sim.setProfiles('v22-userstate-only');
+    try {
+      await withPool({ missing: {} }, async (pool, t) => {
+        pool.setUsers(['1001', '1002', '1003']);
+        expect(await pool.whenStarted()).toEqual({ connected: 3, failed: 0 });
+        await pool.setDnd('1002', true);
+        expect(sim.pbx.user('1002')!.dnd).toBe(true);
+        expect(t.sent.filter((r) => /<methodName>ucp\.v30\.requests\.userState\./.test(r.body))).toEqual([]);
+        expect(asked(t, 'ucp.v22.requests.userState.getUserState')).toBe(3);
+      }, { chatPresenceSetter: 'probe' });
+    } finally {
+      sim.pbx.user('1002')!.dnd = false;
+      sim.setProfiles([]);
+    }
+  });
+
   it('falls back to v22 when the PBX lists nothing and v30 answers HTML 500, once per PBX', async () => {
     const variant: Variant = { missing: { v30: ['userState.getUserState', 'userState.setDoNotDisturbSetting', 'userState.setChatPresence'] }, provided: null };
     await withPool(variant, async (pool, t) => {

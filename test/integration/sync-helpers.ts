@@ -1,5 +1,7 @@
 // Shared set-up of the engine integration tests: both simulators over real sockets (the same environment
 // `presence-bridge demo` runs), the engine service on top, and small helpers to drive and observe both sides.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../src/commands/demo-environment.js';
 import { createLogger, type RootLogger } from '../../src/platform/logger.js';
@@ -85,4 +87,24 @@ export async function startSyncWorld(opts: DemoEnvironmentOptions & { tuning?: E
     },
   };
   return world;
+}
+
+const ENGINE_CHILD = fileURLToPath(new URL('./sync-engine-child.ts', import.meta.url));
+
+/**
+ * The engine service in a child process (sync-engine-child.ts) on the environment's files, so a test can kill -9
+ * it; resolves once it runs. The child is added to `children` (for the test's clean-up).
+ */
+export function startEngineChild(env: DemoEnvironment, children: ChildProcess[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENGINE_CHILD, env.settingsFile, env.vaultFile], {
+    env: { ...process.env, PB_TEST_PASSPHRASE: env.vaultPassphrase ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve(child); });
+    child.once('exit', (code) => reject(new Error(`engine exited early (${code}): ${err}`)));
+  });
 }

@@ -8,7 +8,7 @@ const before = new Map<string, { dnd: boolean; chatPresenceMessage: string }>();
 
 beforeAll(async () => {
   // 1031's DND pressed before the bridge ran can only be respected and put back where STARFACE reports DND
-  // (option userStateDndKey; real PBXs do not — starface-profiles.test.ts covers restore under that default).
+  // (option userStateDndKey; real PBXs do not — sync-starface-profiles.test.ts covers restore under that default).
   w = await startSyncWorld({ users: 200, start: false, starfaceBehaviour: { userStateDndKey: 'doNotDisturb' } });
   // Values the users had before the bridge ever ran: a chat text of their own, and a DND pressed on the phone.
   w.env.starface.pbx.user('1030')!.chatPresenceMessage = 'Mittagspause';

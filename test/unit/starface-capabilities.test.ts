@@ -30,4 +30,15 @@ describe('deriveCapabilities', () => {
     expect(rejected).toMatchObject({ canSetDnd: false, canSetChatPresenceMessage: false });
     expect(rejected.reasons.canSetDnd).toContain('UciIllegalAccessException');
   });
+
+  it('a PBX whose lists name no userState service in any generation: DND and chat text cannot be set, said before any write', () => {
+    const lists = { providedRequests: ['ucp.v30.requests.connection', 'ucp.v30.requests.call', 'ucp.v22.requests.connection'] };
+    const c = deriveCapabilities(probe, lists);
+    expect(c).toMatchObject({ canSetDnd: false, canSetChatPresenceMessage: false, canSetChatPresence: false });
+    expect(c.reasons.canSetDnd).toMatch(/offers no userState service/);
+    expect(c.reasons.canSetChatPresenceMessage).toMatch(/offers no userState service/);
+    // A list naming userState in either generation, or no usable list at all, decides nothing.
+    expect(deriveCapabilities(probe, { providedRequests: [...lists.providedRequests, 'ucp.v22.requests.userState'] }).canSetDnd).toBe(true);
+    expect(deriveCapabilities(probe, { providedRequests: [] }).canSetDnd).toBe(true);
+  });
 });

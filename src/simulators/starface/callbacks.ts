@@ -4,7 +4,10 @@
 // deliveries are in flight at once (per scheme); further requests queue in the agent.
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../platform/logger.js';
+import { fingerprintHex } from './options.js';
 import type { CallbackTarget, SimCall, SimCallLeg, SimPbx, SimSession } from './pbx.js';
 import { eventService, Q, receiveCallState } from './wire.js';
 import { encodeCall, WireDateTime, type WireValue } from './xmlrpc.js';
@@ -22,7 +25,7 @@ export class CallbackDispatcher {
   private httpAgent: http.Agent;
   private httpsAgent: https.Agent;
   private readonly retiredAgents: http.Agent[] = [];
-  private agentConfig = { concurrency: 0, verifyTls: false };
+  private agentConfig = { concurrency: 0, verifyTls: false, trusted: '' };
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
@@ -34,10 +37,11 @@ export class CallbackDispatcher {
     pbx.onLeg((login, call, leg) => this.onLeg(login, call, leg));
   }
 
-  /** Applies changed behaviour options (concurrency, TLS verification). */
+  /** Applies changed behaviour options (concurrency, TLS verification, trusted fingerprints). */
   reconfigure(): void {
     const b = this.pbx.behaviour;
-    if (b.callbackConcurrency === this.agentConfig.concurrency && b.callbackVerifyTls === this.agentConfig.verifyTls) return;
+    if (b.callbackConcurrency === this.agentConfig.concurrency && b.callbackVerifyTls === this.agentConfig.verifyTls
+      && b.callbackTrustedFingerprints.join() === this.agentConfig.trusted) return;
     // Deliveries in flight finish on the old agents (destroy() would cut them); those close with the dispatcher.
     this.retiredAgents.push(this.httpAgent, this.httpsAgent);
     this.httpAgent = this.makeHttpAgent();
@@ -56,14 +60,17 @@ export class CallbackDispatcher {
   }
 
   private makeHttpAgent(): http.Agent {
-    const n = this.pbx.behaviour.callbackConcurrency;
-    this.agentConfig = { concurrency: n, verifyTls: this.pbx.behaviour.callbackVerifyTls };
+    const b = this.pbx.behaviour;
+    const n = b.callbackConcurrency;
+    this.agentConfig = { concurrency: n, verifyTls: b.callbackVerifyTls, trusted: b.callbackTrustedFingerprints.join() };
     return new http.Agent({ keepAlive: true, maxSockets: n, maxTotalSockets: n });
   }
 
   private makeHttpsAgent(): https.Agent {
-    const n = this.pbx.behaviour.callbackConcurrency;
-    return new https.Agent({ keepAlive: true, maxSockets: n, maxTotalSockets: n, rejectUnauthorized: this.pbx.behaviour.callbackVerifyTls });
+    const b = this.pbx.behaviour;
+    const options = { keepAlive: true, maxSockets: b.callbackConcurrency, maxTotalSockets: b.callbackConcurrency, rejectUnauthorized: b.callbackVerifyTls };
+    const trusted = new Set(b.callbackTrustedFingerprints.map(fingerprintHex));
+    return trusted.size ? new TrustedCertificateAgent(options, trusted) : new https.Agent(options);
   }
 
   private onLeg(login: string, call: SimCall, leg: SimCallLeg): void {
@@ -170,5 +177,32 @@ export class CallbackDispatcher {
       req.on('error', reject);
       req.end(payload);
     });
+  }
+}
+
+/**
+ * An https agent that hands a connection to the request only after the server showed a certificate whose SHA-256
+ * fingerprint is trusted (name and issuer are not what is checked), so no event reaches another server.
+ */
+class TrustedCertificateAgent extends https.Agent {
+  constructor(options: https.AgentOptions, private readonly trusted: ReadonlySet<string>) {
+    super(options);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    if (!callback) throw new Error('TrustedCertificateAgent needs the connection callback');
+    const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false, session: undefined });
+    const fail = (err: Error): void => {
+      socket.destroy();
+      callback(err, socket);
+    };
+    socket.once('error', fail);
+    socket.once('secureConnect', () => {
+      socket.removeListener('error', fail);
+      const fp = fingerprintHex(socket.getPeerCertificate().fingerprint256 ?? '');
+      if (this.trusted.has(fp)) callback(null, socket);
+      else fail(new Error(`callback certificate not trusted (SHA-256 ${fp || 'none'})`));
+    });
+    return undefined;
   }
 }

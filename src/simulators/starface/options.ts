@@ -69,6 +69,12 @@ export interface StarfaceSimBehaviour {
   callbackConcurrency: number;
   /** Verify TLS certificates of https callback targets (§11.6 [U]). Default false (bridges often use self-signed certs). */
   callbackVerifyTls: boolean;
+  /**
+   * SHA-256 fingerprints (hex, colons optional) of callback certificates the PBX trusts, as when its admin entered
+   * the bridge's fingerprint: when set, an https callback goes only to a server presenting one of them — whatever
+   * its name or issuer — and to no other. Default [] (see callbackVerifyTls).
+   */
+  callbackTrustedFingerprints: string[];
   /** `system.getServerVersion` and `GET /rest/server/version`. */
   serverVersion: string;
 }
@@ -106,6 +112,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<StarfaceSimBehaviour> = Object.freeze({
   callbackRetries: 2,
   callbackConcurrency: 64,
   callbackVerifyTls: false,
+  callbackTrustedFingerprints: [],
   serverVersion: '9.0.0.9',
 } satisfies StarfaceSimBehaviour);
 
@@ -131,9 +138,18 @@ export function mergeBehaviour(base: StarfaceSimBehaviour, patch: Partial<Starfa
     if (!Array.isArray(next[k])) throw new Error(`${k} must be a list of "v30", "v22".`);
     for (const v of next[k]) if (v !== 'v30' && v !== 'v22') throw new Error(`${k}: unknown version "${String(v)}".`);
   }
+  if (!Array.isArray(next.callbackTrustedFingerprints) || !next.callbackTrustedFingerprints.every((f) => typeof f === 'string' && fingerprintHex(f).length === 64)) {
+    throw new Error('callbackTrustedFingerprints must be a list of SHA-256 fingerprints (64 hex digits, colons optional).');
+  }
   if (!['fault', 'http404', 'html500'].includes(next.unknownMethodAnswer)) throw new Error('unknownMethodAnswer must be "fault", "http404" or "html500".');
   for (const k of ['uciSessionTimeoutMs', 'restTokenTtlMs', 'nonceTtlMs', 'callbackTimeoutMs', 'callbackConcurrency', 'oauthAccessTokenTtlSec', 'oauthRefreshTokenTtlSec'] as const) {
     if (!(typeof next[k] === 'number' && next[k] > 0)) throw new Error(`${k} must be a positive number.`);
   }
   return next;
+}
+
+/** A SHA-256 fingerprint as 64 lower-case hex digits (from `AB:CD:…`, `abcd…` or with spaces); '' when it is none. */
+export function fingerprintHex(f: string): string {
+  const hex = f.replace(/[\s:]/g, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : '';
 }
