@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs as parseArgsOf, type ParseArgsConfig } from 'node:util';
 import { buildEngine } from './engine-build.js';
 import { buildJson, checkTargets, formatMarkdown, formatTable, machineInfo } from './report.js';
 import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
@@ -41,70 +42,77 @@ export const USAGE = `Usage: npm run bench -- [options]
   --markdown           also print the table as Markdown
   --quiet              no progress lines`;
 
+const OPTIONS = {
+  users: { type: 'string' }, duration: { type: 'string' }, reverse: { type: 'string' }, changes: { type: 'string' },
+  calls: { type: 'string' }, latency: { type: 'string' }, 'poll-interval': { type: 'string' }, seed: { type: 'string' },
+  'pbx-http': { type: 'boolean' }, tsx: { type: 'boolean' }, 'cpu-prof': { type: 'string' }, set: { type: 'string', multiple: true },
+  keep: { type: 'boolean' }, 'engine-log': { type: 'string' }, out: { type: 'string' }, markdown: { type: 'boolean' },
+  quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = {
-    users: [...DEFAULT_SCENARIOS], durationSeconds: 60, latencyMs: 20, pollIntervalSeconds: 0.5, seed: 42, pbxTls: true, engineRuntime: 'compiled',
-    out: resolve(HERE, 'results', 'latest.json'), markdown: false, quiet: false, keepFiles: false, settings: {}, engineLogLevel: 'info',
-  };
-  const num = (flag: string, v: string | undefined, min: number, max: number): number => {
-    const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} needs a number from ${min} to ${max} (got ${v ?? 'nothing'}).\n\n${USAGE}`);
+  const defaultProfiles = resolve(HERE, 'results', 'profiles');
+  // --cpu-prof takes an optional folder, which node:util's parser does not know: a bare one gets the default.
+  const args = argv.map((arg, i) => (arg === '--cpu-prof' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? `--cpu-prof=${defaultProfiles}` : arg));
+  let v: ReturnType<typeof parseOptions>;
+  try {
+    v = parseOptions(args);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (v.help) throw new HelpRequested();
+  const num = (flag: string, value: string | undefined, min: number, max: number): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`--${flag} needs a number from ${min} to ${max} (got ${value || 'nothing'}).\n\n${USAGE}`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (name) {
-      case '--users': a.users = [Math.round(num(name, value(), 1, 20_000))]; break;
-      case '--duration': a.durationSeconds = num(name, value(), 1, 3600); break;
-      case '--reverse': a.reverseSeconds = num(name, value(), 1, 3600); break;
-      case '--changes': a.changes = Math.round(num(name, value(), 1, 1_000_000)); break;
-      case '--calls': a.calls = Math.round(num(name, value(), 1, 1_000_000)); break;
-      case '--latency': a.latencyMs = num(name, value(), 0, 10_000); break;
-      case '--poll-interval': a.pollIntervalSeconds = num(name, value(), 0.25, 300); break;
-      case '--seed': a.seed = Math.round(num(name, value(), 0, 2 ** 31)); break;
-      case '--pbx-http': a.pbxTls = false; break;
-      case '--tsx': a.engineRuntime = 'tsx'; break;
-      case '--cpu-prof': {
-        const next = inline ?? (argv[i + 1] && !argv[i + 1]!.startsWith('--') ? argv[++i] : undefined);
-        a.cpuProfileDir = resolve(next ?? resolve(HERE, 'results', 'profiles'));
-        break;
-      }
-      case '--out': {
-        const v = value();
-        if (!v) throw new Error(`--out needs a file name.\n\n${USAGE}`);
-        a.out = resolve(v);
-        break;
-      }
-      case '--markdown': a.markdown = true; break;
-      case '--keep': a.keepFiles = true; break;
-      case '--set': {
-        const v = value() ?? '';
-        const eq = v.indexOf('=');
-        if (eq <= 0) throw new Error(`--set needs PATH=VALUE, e.g. --set sync.applyConcurrency=32 (got "${v}").\n\n${USAGE}`);
-        const raw = v.slice(eq + 1);
-        let parsed: unknown = raw;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          // a plain string
-        }
-        a.settings[v.slice(0, eq)] = parsed;
-        break;
-      }
-      case '--engine-log': {
-        const v = value();
-        if (v !== 'debug' && v !== 'info' && v !== 'warn' && v !== 'error') throw new Error(`--engine-log needs debug, info, warn or error.\n\n${USAGE}`);
-        a.engineLogLevel = v;
-        break;
-      }
-      case '--quiet': a.quiet = true; break;
-      case '--help': case '-h': throw new HelpRequested();
-      default: throw new Error(`Unknown option "${flag}".\n\n${USAGE}`);
-    }
+  const round = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n));
+  if (v['engine-log'] !== undefined && !(['debug', 'info', 'warn', 'error'] as const).includes(v['engine-log'] as 'info')) {
+    throw new Error(`--engine-log needs debug, info, warn or error.\n\n${USAGE}`);
   }
+  if (v.out === '') throw new Error(`--out needs a file name.\n\n${USAGE}`);
+  const settings: Record<string, unknown> = {};
+  for (const pair of v.set ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--set needs PATH=VALUE, e.g. --set sync.applyConcurrency=32 (got "${pair}").\n\n${USAGE}`);
+    const raw = pair.slice(eq + 1);
+    let parsed: unknown = raw;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    settings[pair.slice(0, eq)] = parsed;
+  }
+  const users = round(num('users', v.users, 1, 20_000));
+  const a: BenchArgs = {
+    users: users === undefined ? [...DEFAULT_SCENARIOS] : [users],
+    durationSeconds: num('duration', v.duration, 1, 3600) ?? 60,
+    latencyMs: num('latency', v.latency, 0, 10_000) ?? 20,
+    pollIntervalSeconds: num('poll-interval', v['poll-interval'], 0.25, 300) ?? 0.5,
+    seed: round(num('seed', v.seed, 0, 2 ** 31)) ?? 42,
+    pbxTls: !v['pbx-http'],
+    engineRuntime: v.tsx ? 'tsx' : 'compiled',
+    out: v.out ? resolve(v.out) : resolve(HERE, 'results', 'latest.json'),
+    markdown: v.markdown ?? false,
+    quiet: v.quiet ?? false,
+    keepFiles: v.keep ?? false,
+    settings,
+    engineLogLevel: (v['engine-log'] ?? 'info') as BenchArgs['engineLogLevel'],
+  };
+  const reverse = num('reverse', v.reverse, 1, 3600);
+  if (reverse !== undefined) a.reverseSeconds = reverse;
+  const changes = round(num('changes', v.changes, 1, 1_000_000));
+  if (changes !== undefined) a.changes = changes;
+  const calls = round(num('calls', v.calls, 1, 1_000_000));
+  if (calls !== undefined) a.calls = calls;
+  if (v['cpu-prof'] !== undefined) a.cpuProfileDir = resolve(v['cpu-prof'] || defaultProfiles);
   return a;
+}
+
+function parseOptions(args: string[]) {
+  return parseArgsOf({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
 }
 
 class HelpRequested extends Error {}

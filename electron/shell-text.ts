@@ -1,11 +1,16 @@
 // The few words the shell itself shows (tray menu, tooltip, notifications), in the two UI languages.
 // The settings window has its own translations in renderer/src/i18n.
 
+import type { RestoreReason } from '../src/control/contract.js';
+
 export type ShellLanguage = 'de' | 'en';
 
 export interface ShellText {
   appName: string;
   state: { syncing: string; starting: string; paused: string; signIn: string; notConfigured: string; degraded: string; error: string; credential: string };
+  /** A restore that could not put everyone back (tray status line and tooltip). */
+  notRestored: (left: number, total: number) => string;
+  restoreReason: Record<RestoreReason, string>;
   lastSync: (when: string) => string;
   lastSyncNever: string;
   syncOn: string;
@@ -37,6 +42,12 @@ const en: ShellText = {
     degraded: 'syncing with problems',
     error: 'stopped by an error',
     credential: 'app credential needs attention',
+  },
+  notRestored: (left, total) => `${left} of ${total} users not restored`,
+  restoreReason: {
+    'pbx-unreachable': 'PBX unreachable; restored when it answers again',
+    'pbx-write-failed': 'the PBX refused the change; tried again',
+    'teams-unreachable': 'Microsoft Teams unreachable; tried again',
   },
   lastSync: (when) => `Last successful sync: ${when}`,
   lastSyncNever: 'Last successful sync: never',
@@ -73,6 +84,12 @@ const de: ShellText = {
     degraded: 'synchronisiert mit Problemen',
     error: 'wegen eines Fehlers gestoppt',
     credential: 'App-Anmeldedaten prüfen',
+  },
+  notRestored: (left, total) => `${left} von ${total} Benutzern nicht wiederhergestellt`,
+  restoreReason: {
+    'pbx-unreachable': 'Telefonanlage nicht erreichbar; wird nachgeholt',
+    'pbx-write-failed': 'die Telefonanlage hat die Änderung abgelehnt; wird erneut versucht',
+    'teams-unreachable': 'Microsoft Teams nicht erreichbar; wird erneut versucht',
   },
   lastSync: (when) => `Letzte erfolgreiche Synchronisation: ${when}`,
   lastSyncNever: 'Letzte erfolgreiche Synchronisation: noch keine',

@@ -41,6 +41,11 @@ export function trayView(model: TrayModel, now: Date = new Date()): TrayView {
 /** Precedence: an error stops everything; then what needs the admin; then on/off. */
 function trayState({ sync, auth }: TrayModel, t: ShellText): { icon: TrayIconState; status: string; reason: string | undefined } {
   if (sync?.state === 'error') return { icon: 'error', status: t.state.error, reason: sync.reason };
+  // A restore that left users with values the bridge set (e.g. stop while the PBX was unreachable).
+  const restore = sync?.restore;
+  if (restore && restore.notRestored > 0) {
+    return { icon: 'attention', status: t.notRestored(restore.notRestored, restore.total), reason: restore.reason ? t.restoreReason[restore.reason] : undefined };
+  }
   if (auth?.state === 'not-configured') return { icon: 'attention', status: t.state.notConfigured, reason: auth.message };
   if (sync?.state === 'signed-out' || auth?.state === 'needs-sign-in') return { icon: 'attention', status: t.state.signIn, reason: auth?.message ?? sync?.reason };
   if (auth && auth.appCredential !== 'ok') return { icon: 'attention', status: t.state.credential, reason: auth.message };

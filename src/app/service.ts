@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
+import { NotConfiguredError, NotReadyError } from '../core/errors.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Roster } from '../core/roster.js';
@@ -13,13 +14,16 @@ import {
   looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
 } from '../core/uci-credentials.js';
 import { createLogger, type LogEntry, type LogLevel, type RootLogger } from '../platform/logger.js';
+import { errorText } from '../platform/error-text.js';
 import { createSettingsStore } from '../platform/product-settings.js';
 import { SettingsStoreError, type SettingsStore } from '../platform/settings-store.js';
 import { openVault, setSecrets, type SecretStore } from '../platform/vault.js';
 import { checkMicrosoft, checkStarface } from '../sync/checks.js';
 import { connectionSettingsChanged, openConnections, type ConnectionTuning, type Connections } from '../sync/connections.js';
+import { adoptJournal, connectionOf, switchOf } from '../sync/connection-switch.js';
 import { SyncEngine, type EngineEvent, type SyncEngineOptions } from '../sync/engine.js';
 import { JournalStore } from '../sync/journal.js';
+import { LeftoverRestores, mergeRestore } from '../sync/leftover-restore.js';
 import { directoryPortFrom } from '../sync/ports.js';
 import { buildRoster } from '../sync/roster.js';
 import { loadAppCredential } from '../teams/index.js';
@@ -41,7 +45,7 @@ export interface EngineServiceOptions {
   /** Opens the interactive sign-in URL in the system browser; headless default: print it. */
   openBrowser?: (url: string) => Promise<void>;
   /** Tuning for tests, benchmarks and the demo. */
-  tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'pollIntervalMs'>> };
+  tuning?: ConnectionTuning & { engine?: Partial<Pick<SyncEngineOptions, 'applyRetry' | 'teamsRetry' | 'echoGraceMs' | 'rosterRetryMs' | 'budget' | 'restoreTimeoutMs' | 'restoreRetry' | 'pollIntervalMs'>> };
 }
 
 /** What the control adapter needs; every method is what one contract method does. */
@@ -51,6 +55,8 @@ export class EngineHost {
   private conns: Connections | undefined;
   private engine: SyncEngine | undefined;
   private engineUnsub: (() => void) | undefined;
+  /** Restores of values left on a PBX the settings no longer point at (connection-switch.ts). */
+  private leftovers: LeftoverRestores | undefined;
   private authUnsub: (() => void) | undefined;
   private readonly listeners = new Set<(e: BridgeEvent) => void>();
   private deviceCode: { userCode: string; verificationUri: string; expiresAt: string } | undefined;
@@ -82,6 +88,18 @@ export class EngineHost {
 
   async connect(): Promise<void> {
     const log = this.logger.child({ component: 'service' });
+    // The journal belongs to the configured PBX and tenant; what the bridge left on another PBX is restored
+    // there in the background, by its own sessions.
+    if (this.settings.starface.baseUrl) await adoptJournal(this.journal, connectionOf(this.settings), log);
+    this.leftovers = await LeftoverRestores.start({
+      journalFile: this.journal.file,
+      settings: this.settings,
+      secrets: this.secrets,
+      logger: this.logger,
+      ...(this.opts.tuning?.uciSession ? { uciSession: this.opts.tuning.uciSession } : {}),
+      ...(this.opts.tuning?.engine ? { engine: this.opts.tuning.engine } : {}),
+      changed: () => this.emit({ type: 'state.sync', data: this.syncStatus() }),
+    });
     this.conns = await openConnections(this.settings, this.secrets, this.logger, this.opts.tuning);
     if (this.conns.auth) {
       const auth = this.conns.auth;
@@ -98,7 +116,8 @@ export class EngineHost {
         logger: this.logger,
         ...this.opts.tuning?.engine,
       });
-      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => this.emit(e));
+      // The sync status carries what is left on previous PBXs too.
+      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => this.emit(e.type === 'state.sync' ? { type: 'state.sync', data: this.syncStatus() } : e));
     } else {
       log.warn('Sync cannot start yet: the settings are incomplete', { missing: this.conns.missing });
     }
@@ -110,20 +129,25 @@ export class EngineHost {
       this.engineUnsub?.();
       this.engine = undefined;
     }
+    await this.leftovers?.close();
+    this.leftovers = undefined;
     this.authUnsub?.();
     this.authUnsub = undefined;
     await this.conns?.close();
     this.conns = undefined;
   }
 
-  /** Starts syncing if enabled; with sync off, a journal left by a crash is restored (restoreOnStop). */
+  /**
+   * Starts syncing if enabled. With sync off, restores that are due (a stop with restore or a change of PBX that
+   * could not finish) are finished, and with restoreOnStop a journal left by a crash is restored too.
+   */
   async start(): Promise<void> {
     if (!this.engine) return;
     if (this.settings.sync.enabled) {
       await this.engine.start();
-    } else if (this.settings.sync.restoreOnStop && this.journal.logins().length > 0) {
+    } else if (this.journal.all().some((e) => e.restoreDue) || (this.settings.sync.restoreOnStop && this.journal.logins().length > 0)) {
       this.logger.info('Sync is off; restoring what the bridge changed before it stopped');
-      await this.engine.restoreOnly('sync is off');
+      await this.engine.restoreOnly('sync is off', { all: this.settings.sync.restoreOnStop });
     }
   }
 
@@ -206,7 +230,7 @@ export class EngineHost {
     this.emit({ type: 'settings.changed', data: { settings: next } });
     if (connectionSettingsChanged(prev, next)) {
       this.logger.info('Connection settings changed; reconnecting');
-      await this.rebuild();
+      await this.rebuild(prev);
       return;
     }
     this.engine?.updateSettings(next);
@@ -216,15 +240,24 @@ export class EngineHost {
     }
   }
 
-  /** New connections for new settings; the journal carries over, so nothing is lost or written twice. */
-  private rebuild(): Promise<void> {
+  /**
+   * New connections for new settings; the journal carries over, so nothing is lost or written twice. Before
+   * switching to another PBX or tenant, what the bridge set on the old side is restored through the old
+   * connections; what cannot be (that side is unreachable) is restored there later (connect → adoptJournal).
+   */
+  private rebuild(prev: Settings): Promise<void> {
     this.rebuilding = this.rebuilding.then(async () => {
-      const wasRunning = this.engine?.isRunning ?? false;
+      const switched = switchOf(prev, this.settings);
+      if ((switched.pbx || switched.teams) && this.engine) {
+        this.logger.info('The PBX or the Microsoft tenant changed: restoring what the bridge set on the old side first', switched);
+        await this.engine.stop({ restore: true });
+      }
       await this.disconnect();
       await this.connect();
       this.emit({ type: 'auth.changed', data: this.authStatus() });
-      if (wasRunning || this.settings.sync.enabled) await this.start();
-      else this.emit({ type: 'state.sync', data: this.syncStatus() });
+      // With sync off this still finishes restores that are due (e.g. back on a PBX with values left on it).
+      await this.start();
+      this.emit({ type: 'state.sync', data: this.syncStatus() });
     });
     return this.rebuilding;
   }
@@ -323,27 +356,29 @@ export class EngineHost {
   // ---- sync -----------------------------------------------------------------------------------------------
 
   syncStatus(): SyncStatus {
-    if (this.engine) return this.engine.status();
     const missing = this.conns?.missing ?? [];
-    return {
+    const status: SyncStatus = this.engine?.status() ?? {
       state: missing.length ? 'error' : 'stopped',
       ...(missing.length ? { reason: `Not configured yet: ${missing.join('; ')}` } : {}),
       since: new Date().toISOString(),
       counters: { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 },
     };
+    const restore = mergeRestore(status.restore, this.leftovers?.report());
+    return restore ? { ...status, restore } : status;
   }
 
   async syncStart(): Promise<SyncStatus> {
     if (!this.settings.sync.enabled) await this.persistSyncEnabled(true);
     if (!this.engine) return this.syncStatus();
     await this.engine.start();
-    return this.engine.status();
+    return this.syncStatus();
   }
 
   async syncStop(restore: boolean): Promise<SyncStatus> {
     if (this.settings.sync.enabled) await this.persistSyncEnabled(false);
     if (!this.engine) return this.syncStatus();
-    return this.engine.stop({ restore });
+    await this.engine.stop({ restore });
+    return this.syncStatus();
   }
 
   private async persistSyncEnabled(enabled: boolean): Promise<void> {
@@ -403,7 +438,7 @@ export class EngineHost {
         this.engine?.kick();
       }, (err: unknown) => {
         this.deviceCode = undefined;
-        this.logger.warn('Device code sign-in did not complete', { error: err instanceof Error ? err.message : String(err) });
+        this.logger.warn('Device code sign-in did not complete', { error: errorText(err) });
         this.emit({ type: 'auth.changed', data: this.authStatus() });
         if (!answered) reject(err);
       });
@@ -421,18 +456,14 @@ export class EngineHost {
 
   private requireAuth() {
     const auth = this.conns?.auth;
-    if (!auth) {
-      const err = new Error('Microsoft is not configured: enter the tenant ID and the application (client) ID under Connections → Microsoft first.');
-      err.name = 'NotConfigured';
-      throw err;
-    }
+    if (!auth) throw new NotConfiguredError('Microsoft is not configured: enter the tenant ID and the application (client) ID under Connections → Microsoft first.');
     return auth;
   }
 
   // ---- diagnostics ----------------------------------------------------------------------------------------
 
   async testConnection(target: CheckTarget): Promise<CheckReport> {
-    if (!this.conns) throw new Error('The service is not connected yet; try again in a moment.');
+    if (!this.conns) throw new NotReadyError('The service is not connected yet; try again in a moment.');
     const ctx = { settings: this.settings, secrets: this.secrets, conns: this.conns };
     const report = target === 'microsoft' ? await checkMicrosoft(ctx) : await checkStarface(ctx);
     if (target === 'microsoft') {
@@ -513,7 +544,7 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   }
   const { journal, problems: journalProblems } = await JournalStore.open({
     file: opts.journalFile ?? path.join(dataDir, 'journal.json'),
-    onError: (err) => logger.error('Saving the ownership journal failed', { error: err instanceof Error ? err.message : String(err) }),
+    onError: (err) => logger.error('Saving the ownership journal failed', { error: errorText(err) }),
   });
   for (const p of journalProblems) {
     problems.push(p);

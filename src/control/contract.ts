@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CheckReportSchema, CheckTargetSchema } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
+import { BridgeError, type ErrorCode } from '../core/errors.js';
 import { AuthStatusSchema, SyncStatusSchema, UserLiveStateSchema } from '../core/engine-state.js';
 import { LogEntrySchema, LogLevelSchema } from '../core/log-entry.js';
 import { PbxCapabilitiesViewSchema } from '../core/pbx-state.js';
@@ -33,8 +34,8 @@ export type SettingsDraft = SettingsInput;
 // Shared types
 // ---------------------------------------------------------------------------------------------------------
 export {
-  AuthStateSchema, AuthStatusSchema, SyncStateSchema, SyncStatusSchema, UserLiveStateSchema,
-  type AuthState, type AuthStatus, type SyncState, type SyncStatus, type UserLiveState,
+  AuthStateSchema, AuthStatusSchema, RestoreReasonSchema, RestoreStatusSchema, SyncStateSchema, SyncStatusSchema, UserLiveStateSchema,
+  type AuthState, type AuthStatus, type RestoreReason, type RestoreStatus, type SyncState, type SyncStatus, type UserLiveState,
 } from '../core/engine-state.js';
 export {
   CapabilityNameSchema, PbxCapabilitiesSchema, PbxCapabilitiesViewSchema, TelephonyStateSchema,
@@ -304,7 +305,7 @@ export {
 export const ControlRequestSchema = z.object({ method: z.string(), params: z.unknown() });
 export interface ControlRequest { method: string; params?: unknown }
 
-/** Error codes produced by dispatch itself; the engine may use its own (see ControlError). */
+/** Error codes produced by dispatch itself; the engine's are the rest of ERROR_CODE_LIST (src/core/errors.ts). */
 export const ERROR_CODES = {
   invalidRequest: 'invalid-request',
   unknownMethod: 'unknown-method',
@@ -312,7 +313,10 @@ export const ERROR_CODES = {
   invalidResult: 'invalid-result',
   notImplemented: 'not-implemented',
   internal: 'internal',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
+export {
+  ERROR_CODES as ERROR_CODE_LIST, MESSAGE_CODES, isErrorCode, type ErrorCode, type Message, type MessageCode, type MessageParams,
+} from '../core/errors.js';
 
 export const ControlErrorBodySchema = z.object({
   code: z.string(),
@@ -331,12 +335,12 @@ export type ControlReply<R = unknown> = { ok: true; result: R } | { ok: false; e
  * Throw this from a ControlApi method to give the UI a specific code and a readable message that says what
  * to do (e.g. code 'not-configured'). Messages must never contain a secret; dispatch scrubs them anyway.
  */
-export class ControlError extends Error {
-  readonly code: string;
+export class ControlError extends BridgeError {
+  override readonly name = 'ControlError';
+  readonly code: ErrorCode;
   readonly issues?: Issue[];
-  constructor(code: string, message: string, issues?: Issue[]) {
+  constructor(code: ErrorCode, message: string, issues?: Issue[]) {
     super(message);
-    this.name = 'ControlError';
     this.code = code;
     if (issues) this.issues = issues;
   }
@@ -345,15 +349,8 @@ export class ControlError extends Error {
 // ---------------------------------------------------------------------------------------------------------
 // Server side
 // ---------------------------------------------------------------------------------------------------------
-/**
- * Methods added after the first contract: an engine may leave them out (dispatch then answers with an error),
- * so older engines and test stand-ins keep compiling.
- */
-export const OPTIONAL_METHODS = ['setup.steps', 'setup.check', 'setup.trustCertificate', 'setup.credentialExpiry'] as const;
-export type OptionalMethodName = (typeof OPTIONAL_METHODS)[number];
-export type ControlMethods =
-  & { [M in Exclude<MethodName, OptionalMethodName>]: (params: ParamsOf<M>) => Promise<ResultOf<M>> }
-  & { [M in OptionalMethodName]?: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+/** Every method, required: the engine and the UI ship together, so there is no older engine to allow for. */
+export type ControlMethods = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
 
 /** Implemented by the engine adapter (src/control/service.ts); hosted by dispatch over HTTP or IPC. */
 export interface ControlApi extends ControlMethods {

@@ -3,6 +3,7 @@
 // everything else is the built renderer. See http-guard.ts for why each check exists.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorText } from '../platform/error-text.js';
 import {
   ERROR_CODES, HTTP_API_PREFIX, HTTP_EVENTS_PATH, TOKEN_HASH_PARAM, type ControlApi, type ControlReply,
 } from './contract.js';
@@ -76,7 +77,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log?.error('settings host: request failed unexpectedly', { error: err instanceof Error ? err.message : String(err) });
+      log?.error('settings host: request failed unexpectedly', { error: errorText(err) });
       if (!res.headersSent) sendReply(res, 500, failure(ERROR_CODES.internal, 'The settings host hit an unexpected error: see the log.'));
       else res.destroy();
     });

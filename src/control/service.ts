@@ -3,39 +3,19 @@
 // params and results and scrubs secrets from messages. createEngineService is what the hosts start: the
 // application plus its ControlApi (`presence-bridge run` over HTTP + SSE, the Electron shell over IPC).
 import { openEngineHost, type EngineHost, type EngineServiceOptions } from '../app/service.js';
+import { errorCodeOf } from '../core/errors.js';
+import { errorText } from '../platform/error-text.js';
 import type { RootLogger } from '../platform/logger.js';
 import { ControlError, type ControlApi } from './contract.js';
 import { SetupControl } from './setup-service.js';
 
-/** Maps engine failures to readable control errors (never with a secret; dispatch scrubs anyway). */
+/** Engine failures become control errors with the failure's own code (never with a secret: errorText redacts). */
 async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof ControlError) throw err;
-    const e = err instanceof Error ? err : new Error(String(err));
-    const code = codeFor(e);
-    throw new ControlError(code, e.message || 'The operation failed.');
-  }
-}
-
-function codeFor(e: Error): string {
-  switch (e.name) {
-    case 'NotConfigured':
-    case 'MicrosoftConfigError':
-      return 'not-configured';
-    case 'SignInAbortedError':
-      return 'sign-in-aborted';
-    case 'NeedsSignInError':
-      return 'needs-sign-in';
-    case 'TokenRequestError':
-      return 'auth-failed';
-    case 'VaultError':
-      return 'vault';
-    case 'SettingsStoreError':
-      return 'settings';
-    default:
-      return 'failed';
+    throw new ControlError(errorCodeOf(err), errorText(err) || 'The operation failed.');
   }
 }
 

@@ -7,7 +7,7 @@ import {
   ExpiryWatch, SetupAssistant, appCredentialState, missingForSetup, readExpiryInputs, type SetupEnvironment,
 } from '../setup/index.js';
 import type { EngineHost } from '../app/service.js';
-import type { AuthStatus, ControlMethods, OptionalMethodName } from './contract.js';
+import type { AuthStatus, ControlMethods } from './contract.js';
 
 /** The engine's own stores behind the setup checks: they see (and save) exactly what the engine uses. */
 export function setupEnvironmentFor(host: EngineHost): SetupEnvironment {
@@ -73,7 +73,7 @@ export class SetupControl {
     this.watch.stop();
   }
 
-  methods(guard: Guard): Required<Pick<ControlMethods, OptionalMethodName>> {
+  methods(guard: Guard): Pick<ControlMethods, 'setup.steps' | 'setup.check' | 'setup.trustCertificate' | 'setup.credentialExpiry'> {
     const a = this.assistant;
     const lang = (l: 'de' | 'en' | undefined): 'de' | 'en' => l ?? this.host.settings.ui.language;
     return {

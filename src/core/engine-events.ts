@@ -23,11 +23,11 @@ export type BridgeEvent = { [T in EventType]: { type: T; data: EventDataOf<T> } 
 
 export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
 
-export const BridgeEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('state.user'), data: EVENTS['state.user'] }),
-  z.object({ type: z.literal('state.sync'), data: EVENTS['state.sync'] }),
-  z.object({ type: z.literal('auth.changed'), data: EVENTS['auth.changed'] }),
-  z.object({ type: z.literal('roster.changed'), data: EVENTS['roster.changed'] }),
-  z.object({ type: z.literal('log.entry'), data: EVENTS['log.entry'] }),
-  z.object({ type: z.literal('settings.changed'), data: EVENTS['settings.changed'] }),
-]);
+type EventSchemaOf<T extends EventType> = z.ZodObject<{ type: z.ZodLiteral<T>; data: Events[T] }>;
+type AnyEventSchema = { [T in EventType]: EventSchemaOf<T> }[EventType];
+
+/** `{ type, data }` for every entry of EVENTS: a new event needs only its line in EVENTS. */
+export const BridgeEventSchema = z.discriminatedUnion(
+  'type',
+  EVENT_TYPES.map((type) => z.object({ type: z.literal(type), data: EVENTS[type] })) as unknown as [AnyEventSchema, ...AnyEventSchema[]],
+);

@@ -8,11 +8,41 @@ import { Count, IsoTime } from './schema-primitives.js';
 export const SyncStateSchema = z.enum(['stopped', 'starting', 'running', 'paused', 'signed-out', 'degraded', 'error']);
 export type SyncState = z.output<typeof SyncStateSchema>;
 
+/**
+ * Why users are not restored yet: the PBX did not answer (HTTP 5xx, connection refused, timeout), its UCI login
+ * failed, a write was refused, or Teams could not be reached to clear the bridge's presence session.
+ */
+export const RestoreReasonSchema = z.enum(['pbx-unreachable', 'pbx-write-failed', 'teams-unreachable']);
+export type RestoreReason = z.output<typeof RestoreReasonSchema>;
+
+/**
+ * The outcome of the last restore (stop with restore, a start with sync off, a change of PBX or tenant), kept
+ * current while users are left: they are restored as soon as their PBX answers again, at the latest at the
+ * next start.
+ */
+export const RestoreStatusSchema = z.object({
+  /** Users with something of the bridge's to put back when the restore began. */
+  total: Count,
+  restored: Count,
+  notRestored: Count,
+  /** Login IDs of the users not restored yet (the first 100). */
+  logins: z.array(z.string()),
+  /** Set while users are left. */
+  reason: RestoreReasonSchema.optional(),
+  /** The PBX address they are left on, when it is not the one configured now (after a change of PBX). */
+  pbx: z.string().optional(),
+  /** The same in plain English, e.g. "2 of 3 users not restored: PBX unreachable; …". */
+  message: z.string(),
+  at: IsoTime,
+});
+export type RestoreStatus = z.output<typeof RestoreStatusSchema>;
+
 export const SyncStatusSchema = z.object({
   state: SyncStateSchema,
   reason: z.string().optional(),
   /** Stable code of the reason where known, e.g. 'microsoft-sign-in-unavailable'. */
   reasonCode: z.string().optional(),
+  restore: RestoreStatusSchema.optional(),
   lastSuccessfulSync: IsoTime.optional(),
   since: IsoTime,
   /** The poll interval the bridge keeps and why (absent from engines before issue 17). */
@@ -23,6 +53,8 @@ export const SyncStatusSchema = z.object({
     pbxWrites: Count,
     teamsWrites: Count,
     errors: Count,
+    /** PBX and Teams writes that failed (each one is logged at warn with user, field and cause). */
+    failedWrites: Count.optional(),
   }),
 });
 export type SyncStatus = z.output<typeof SyncStatusSchema>;
@@ -64,5 +96,7 @@ export const UserLiveStateSchema = z.object({
   manualOverride: z.boolean(),
   lastChange: IsoTime.nullable(),
   error: z.string().nullable(),
+  /** Writes for this user (PBX and Teams) that failed since the sync started; each one is in the log. */
+  failedWrites: Count.optional(),
 });
 export type UserLiveState = z.output<typeof UserLiveStateSchema>;

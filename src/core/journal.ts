@@ -3,10 +3,10 @@
 import { z } from 'zod';
 import { sameValue } from './presence.js';
 import type { TeamsSessionState } from './desired-state.js';
-import type { PbxField, PbxWrite } from './diff.js';
+import type { KnownPbxState, PbxField, PbxWrite } from './diff.js';
 import { CHAT_PRESENCES, type ChatPresence } from './status-rows.js';
 
-export interface WrittenValue<T> {
+export interface ConfirmedValue<T> {
   /** What the bridge last wrote. */
   value: T;
   /** When (ms since epoch, from the clock passed in). */
@@ -16,6 +16,20 @@ export interface WrittenValue<T> {
    * own change between two bridge writes becomes the value to restore). Absent = unknown.
    */
   replaced?: T;
+}
+
+export interface WrittenValue<T> extends ConfirmedValue<T> {
+  /**
+   * The write was recorded before it was sent and has not been confirmed since (write-ahead): it may or may not
+   * have taken effect. A read of the PBX settles it (see settlePbxWrites); until then the value counts as
+   * possibly written: restore puts the replaced value back, and the forward direction writes again.
+   */
+  unconfirmed?: true;
+  /**
+   * For an unconfirmed write: the record it replaced (absent: none), which holds again if the write never
+   * happened — itself possibly unconfirmed (a write after a crash over one whose outcome is still unknown).
+   */
+  previous?: ConfirmedValue<T> & { unconfirmed?: true };
 }
 
 export interface PbxJournal {
@@ -35,6 +49,12 @@ export interface ManualOverride {
 export interface TeamsSessionRecord extends TeamsSessionState {
   setAt: number;
   refreshedAt: number;
+  /**
+   * Recorded before setPresence was sent and not confirmed since: the request may have reached Microsoft (a
+   * timeout, an unreadable answer, a crash), so the session may exist. It counts for the echo guard and is
+   * cleared on hang-up like a confirmed one (clearPresence answering 404 is fine).
+   */
+  unconfirmed?: true;
 }
 
 export interface JournalEntry {
@@ -46,6 +66,11 @@ export interface JournalEntry {
   teamsSession?: TeamsSessionRecord;
   /** The last session the bridge cleared, kept briefly so its echo in the next presence read is recognised. */
   teamsCleared?: TeamsSessionState & { at: number };
+  /**
+   * A restore was asked for (stop with restore, a change of PBX) and is not done yet: it is finished at the next
+   * chance, even with sync off and whatever restoreOnStop says.
+   */
+  restoreDue?: true;
   updatedAt: number;
 }
 
@@ -88,6 +113,65 @@ export function recordPbxWrite(entry: JournalEntry, write: PbxWrite, before: Pbx
   return next;
 }
 
+function confirmedPart<T>(w: WrittenValue<T>): ConfirmedValue<T> {
+  return w.replaced === undefined ? { value: w.value, at: w.at } : { value: w.value, at: w.at, replaced: w.replaced };
+}
+
+/**
+ * Records a write the bridge is about to send (write-ahead), unconfirmed until the PBX answers or a read shows
+ * it. The value it replaces is worked out as for a confirmed write; the record it supersedes is kept so a
+ * write that never happened can be taken back exactly (withdrawPbxWrite).
+ */
+export function recordPbxIntent(entry: JournalEntry, write: PbxWrite, before: PbxWrite['value'] | undefined, now: number): JournalEntry {
+  const prev = entry.pbx[write.field] as WrittenValue<PbxWrite['value']> | undefined;
+  // The same write is already recorded and not confirmed (recorded ahead, or left by a crash): it stands.
+  if (prev?.unconfirmed && prev.value === write.value) return entry;
+  const next = recordPbxWrite(entry, write, before, now);
+  const written = { ...(next.pbx[write.field] as WrittenValue<PbxWrite['value']>), unconfirmed: true as const };
+  // An earlier write whose outcome is still unknown may have taken effect: if this one never happens, that one
+  // holds again, still unconfirmed (only one level is kept).
+  if (prev) written.previous = prev.unconfirmed ? { ...confirmedPart(prev), unconfirmed: true } : confirmedPart(prev);
+  return { ...next, pbx: { ...next.pbx, [write.field]: written } };
+}
+
+/** The PBX took the write: the record is a plain, confirmed one. */
+export function confirmPbxWrite(entry: JournalEntry, field: PbxField, now: number): JournalEntry {
+  const w = entry.pbx[field] as WrittenValue<PbxWrite['value']> | undefined;
+  if (!w?.unconfirmed) return entry;
+  return { ...entry, pbx: { ...entry.pbx, [field]: confirmedPart(w) }, updatedAt: now };
+}
+
+/** The write never happened (not sent, or the PBX shows it did not take effect): back to the record before it. */
+export function withdrawPbxWrite(entry: JournalEntry, field: PbxField, now: number): JournalEntry {
+  const w = entry.pbx[field] as WrittenValue<PbxWrite['value']> | undefined;
+  if (!w?.unconfirmed) return entry;
+  const pbx: PbxJournal = { ...entry.pbx };
+  if (w.previous) (pbx as Record<PbxField, ConfirmedValue<unknown>>)[field] = w.previous;
+  else delete pbx[field];
+  return { ...entry, pbx, updatedAt: now };
+}
+
+/** Whether any PBX write of the entry is still unconfirmed. */
+export function hasUnconfirmedWrites(entry: JournalEntry): boolean {
+  return Object.values(entry.pbx).some((w) => (w as WrittenValue<unknown> | undefined)?.unconfirmed === true);
+}
+
+/**
+ * Settles unconfirmed writes against a fresh read of the PBX (`known`; undefined fields stay unconfirmed, e.g. a
+ * DND the PBX does not report): the PBX shows the value → the write took effect; it shows another value → the
+ * write did not take effect (or the user changed it since), and the record before it holds again.
+ */
+export function settlePbxWrites(entry: JournalEntry, known: KnownPbxState, now: number): JournalEntry {
+  let next = entry;
+  for (const [field, w] of Object.entries(entry.pbx) as [PbxField, WrittenValue<unknown>][]) {
+    if (!w?.unconfirmed || field === 'telephonyInCall') continue;
+    const seen = known[field];
+    if (seen === undefined) continue;
+    next = seen === w.value ? confirmPbxWrite(next, field, now) : withdrawPbxWrite(next, field, now);
+  }
+  return next;
+}
+
 /** Forgets what the bridge wrote to a field (after restoring it, or when the user took it over). */
 export function forgetPbxField(entry: JournalEntry, field: PbxField, now: number): JournalEntry {
   const pbx: PbxJournal = { ...entry.pbx };
@@ -108,6 +192,12 @@ export function recordTeamsSessionSet(entry: JournalEntry, session: TeamsSession
   return next;
 }
 
+/** Records a setPresence the bridge is about to send (write-ahead): from now on the session may exist. */
+export function recordTeamsSessionIntent(entry: JournalEntry, session: TeamsSessionState, now: number): JournalEntry {
+  const next = recordTeamsSessionSet(entry, session, now);
+  return { ...next, teamsSession: { ...next.teamsSession!, unconfirmed: true } };
+}
+
 /** Records a successful clearPresence (404 counts as success: the session is gone either way). */
 export function recordTeamsSessionCleared(entry: JournalEntry, now: number): JournalEntry {
   const next: JournalEntry = { ...entry, updatedAt: now };
@@ -126,7 +216,13 @@ export function isJournalEntryEmpty(entry: JournalEntry): boolean {
 // Loading a persisted journal
 
 const time = z.number().finite();
-const written = <T extends z.ZodType>(value: T) => z.object({ value, at: time, replaced: value.optional() });
+const written = <T extends z.ZodType>(value: T) => z.object({
+  value,
+  at: time,
+  replaced: value.optional(),
+  unconfirmed: z.literal(true).optional(),
+  previous: z.object({ value, at: time, replaced: value.optional(), unconfirmed: z.literal(true).optional() }).optional(),
+});
 const sessionState = { availability: z.string(), activity: z.string() };
 
 export const JournalEntrySchema = z.object({
@@ -138,8 +234,9 @@ export const JournalEntrySchema = z.object({
     telephonyInCall: written(z.boolean()).optional(),
   }),
   manualDnd: z.object({ value: z.boolean(), since: time }).optional(),
-  teamsSession: z.object({ ...sessionState, setAt: time, refreshedAt: time }).optional(),
+  teamsSession: z.object({ ...sessionState, setAt: time, refreshedAt: time, unconfirmed: z.literal(true).optional() }).optional(),
   teamsCleared: z.object({ ...sessionState, at: time }).optional(),
+  restoreDue: z.literal(true).optional(),
   updatedAt: time,
 });
 

@@ -16,7 +16,7 @@ import type { OwnershipMode } from './settings.js';
 import { sameValue, type Presence } from './presence.js';
 import type { DesiredPbxState, TeamsSessionState } from './desired-state.js';
 import { diffPbxState, PBX_FIELDS, type KnownPbxState, type PbxField, type PbxWrite } from './diff.js';
-import type { JournalEntry } from './journal.js';
+import { settlePbxWrites, type JournalEntry, type WrittenValue } from './journal.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // DND ownership
@@ -40,7 +40,8 @@ export function dndOwnership(mode: OwnershipMode, entry: JournalEntry, knownDnd:
     delete next.manualDnd;
     return { entry: next, leaveAlone: false };
   }
-  if (knownDnd === undefined) return { entry, leaveAlone: entry.manualDnd !== undefined };
+  // Unknown PBX value, or a DND write of the bridge's whose outcome is not known yet: nothing can be detected.
+  if (knownDnd === undefined || entry.pbx.dnd?.unconfirmed) return { entry, leaveAlone: entry.manualDnd !== undefined };
 
   let next = entry;
   const last = entry.pbx.dnd?.value;
@@ -102,7 +103,11 @@ export interface PbxPlan {
 
 /** The baseline each field is compared with (see the mode description at the top of this file). */
 export function pbxBaseline(mode: OwnershipMode, entry: JournalEntry, known: KnownPbxState): KnownPbxState {
-  const ours = entry.pbx;
+  // A write whose outcome is unknown is no baseline: only a read of the PBX is (unknown → written again).
+  const ours: typeof entry.pbx = {};
+  for (const [field, w] of Object.entries(entry.pbx) as [PbxField, WrittenValue<never>][]) {
+    if (!w.unconfirmed) (ours as Record<PbxField, WrittenValue<never>>)[field] = w;
+  }
   const base: KnownPbxState = {};
   const dnd = known.dnd ?? ours.dnd?.value;
   if (dnd !== undefined) base.dnd = dnd;
@@ -181,7 +186,10 @@ export interface RestorePlan {
  * stay stuck). Targets: the value the bridge replaced; for DND and "in call" an unknown value means off. A chat
  * text or presence whose previous value is unknown is left as is. A DND under manual override is the user's.
  */
-export function restorePlan(entry: JournalEntry, known: KnownPbxState, fields: readonly PbxField[] = PBX_FIELDS): RestorePlan {
+export function restorePlan(unsettled: JournalEntry, known: KnownPbxState, fields: readonly PbxField[] = PBX_FIELDS): RestorePlan {
+  // A write whose outcome is unknown and that the PBX does not show otherwise may have taken effect: it is
+  // restored like a confirmed one (writes are idempotent). Callers settle the stored entry the same way.
+  const entry = settlePbxWrites(unsettled, known, unsettled.updatedAt);
   const pbxWrites: PbxWrite[] = [];
   const leftAsIs: PbxField[] = [];
   for (const field of PBX_FIELDS) {

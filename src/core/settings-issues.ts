@@ -2,6 +2,7 @@
 // (src/platform/settings-store.ts), the engine and the UI all use these types, so an issue reads the same
 // wherever it is shown.
 import type { z } from 'zod';
+import { BridgeError } from './errors.js';
 
 export interface SettingsIssue {
   /** Dotted path of the field, e.g. "starface.baseUrl" ('' for the whole object). */
@@ -69,8 +70,9 @@ export function issuesFromZod(error: z.ZodError): SettingsIssue[] {
 }
 
 /** Thrown by `parseSettings` when settings are invalid; `issues` says what to fix. */
-export class SettingsValidationError extends Error {
+export class SettingsValidationError extends BridgeError {
   override readonly name = 'SettingsValidationError';
+  readonly code = 'invalid';
   constructor(readonly issues: SettingsIssue[]) {
     super(`Invalid settings — fix these fields: ${issues.map((i) => i.text).join('; ')}`);
   }

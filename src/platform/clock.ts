@@ -7,17 +7,27 @@ export type TimerHandle = object;
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** `unref`: the timer alone does not keep the process alive (background work such as write-behind flushes). */
+  setTimeout(fn: () => void, ms: number, opts?: { unref?: boolean }): TimerHandle;
   clearTimeout(handle: TimerHandle | undefined): void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  setTimeout: (fn, ms, opts) => {
+    const t = setTimeout(fn, ms);
+    if (opts?.unref) t.unref();
+    return t;
+  },
   clearTimeout: (h) => {
     if (h !== undefined) clearTimeout(h as ReturnType<typeof setTimeout>);
   },
 };
+
+/** Resolves after `ms` on the given clock (a ManualClock resolves it during advance()). */
+export function delay(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}
 
 /** A clock that only moves when told to; timers fire in due order during advance(). */
 export class ManualClock implements Clock {

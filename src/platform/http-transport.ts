@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { BridgeError, type TRANSPORT_ERROR_CODES } from '../core/errors.js';
 import { PIN_MISMATCH, PinningHttpsAgent, PinningProxyAgent, pinTable, type PinTable } from './certificate-pins.js';
 
 export interface TransportSettings {
@@ -48,9 +49,9 @@ export interface HttpResponse {
   json<T = unknown>(): T;
 }
 
-export type TransportErrorCode = 'timeout' | 'connect' | 'tls' | 'proxy' | 'aborted' | 'too-large' | 'network';
+export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number];
 
-export class TransportError extends Error {
+export class TransportError extends BridgeError {
   override readonly name = 'TransportError';
   /** The request URL without query string and credentials (queries may carry tokens). */
   readonly url: string;

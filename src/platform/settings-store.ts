@@ -8,6 +8,7 @@ import { promises as fsp, constants as fsc } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
+import { BridgeError, type SETTINGS_ERROR_CODES } from '../core/errors.js';
 import { settingsIssue as issue, type SettingsIssue, type SettingsMigration } from '../core/settings-issues.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -48,9 +49,9 @@ export interface SettingsStoreOptions<T> {
   logger?: Logger;
 }
 
-export type SettingsStoreErrorCode = 'invalid' | 'incomplete' | 'secret-field' | 'io';
+export type SettingsStoreErrorCode = (typeof SETTINGS_ERROR_CODES)[number];
 
-export class SettingsStoreError extends Error {
+export class SettingsStoreError extends BridgeError {
   override readonly name = 'SettingsStoreError';
   constructor(readonly code: SettingsStoreErrorCode, message: string, readonly issues: SettingsIssue[] = [], options?: { cause?: unknown }) {
     super(message, options);

@@ -11,6 +11,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
+import { BridgeError, type VAULT_ERROR_CODES } from '../core/errors.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 
 export interface SecretStore {
@@ -34,18 +35,9 @@ export async function setSecrets(store: SecretStore, entries: Iterable<readonly 
   for (const [name, value] of entries) await store.set(name, value);
 }
 
-export type VaultErrorCode =
-  | 'no-keychain'          // no usable keychain and no passphrase (or a keychain vault whose keychain is unreachable)
-  | 'passphrase-required'  // the vault was created with a passphrase and none is given now
-  | 'key-missing'          // the keychain works but holds no key for this vault
-  | 'wrong-key'            // the key (keychain entry or passphrase) does not open this vault
-  | 'tampered'             // the file is damaged or was modified
-  | 'unsupported'          // written by a newer version
-  | 'lost'                 // the file was deleted while open, with secrets in it
-  | 'invalid-name'
-  | 'io';
+export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 
-export class VaultError extends Error {
+export class VaultError extends BridgeError {
   override readonly name = 'VaultError';
   constructor(readonly code: VaultErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

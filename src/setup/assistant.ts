@@ -2,13 +2,14 @@
 // value, trust a certificate, import UCI passwords, enter the secret's expiry). The terminal assistant and the
 // engine's control service both drive this, so both behave the same.
 import { X509Certificate } from 'node:crypto';
+import { BridgeError } from '../core/errors.js';
 import { MAX_LOGIN_LENGTH, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET } from '../core/uci-credentials.js';
 import { findUnsafeCharacter } from '../core/safe-text.js';
+import { errorText } from '../platform/error-text.js';
 import { SettingsStoreError } from '../platform/settings-store.js';
 import { VaultError } from '../platform/vault.js';
 import { CLIENT_SECRET_NAME } from '../teams/index.js';
 import type { SetupEnvironment } from './environment.js';
-import { errorText } from '../sync/explain.js';
 import {
   CREDENTIAL_EXPIRY_SECRET, expiryWarnings, parseExpiryDate, readExpiryInputs, type ExpiryInputs, type ExpiryWarning,
 } from './expiry.js';
@@ -24,8 +25,9 @@ import {
 } from './types.js';
 
 /** A value the admin entered cannot be used; the message says why and what is expected. */
-export class SetupInputError extends Error {
+export class SetupInputError extends BridgeError {
   override readonly name = 'SetupInputError';
+  readonly code = 'invalid-input';
 }
 
 export interface SetupStep extends SetupStepDefinition {

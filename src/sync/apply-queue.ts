@@ -5,6 +5,7 @@
 // - retries with exponential backoff and jitter; a newer item arriving during the backoff wins over the retry;
 // - an attempt that failed for want of something the caller can signal (e.g. a UCI session still logging in)
 //   waits for `wake(key)` instead — the longest backoff is its fallback — so it runs the moment it can.
+import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 
 export type ApplyOutcome =
   | { status: 'done'; attempts: number }
@@ -34,6 +35,8 @@ export interface ApplyQueueOptions<T> {
   merge?: (older: T, newer: T) => T;
   /** Called once per item when it is finished (any outcome), for logging and counters. */
   onOutcome?: (key: string, item: T, outcome: ApplyOutcome) => void;
+  /** Timers for the retry backoff. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface ApplyQueueStats {
@@ -63,7 +66,7 @@ interface KeyState<T> {
   /** Next item for this key (only one: newer ones coalesce into it). */
   next?: Pending<T>;
   /** Retry timer while the last attempt failed and we wait for the backoff. */
-  retryTimer?: NodeJS.Timeout;
+  retryTimer?: TimerHandle;
   /** The retry waits for wake(key) (the timer is only the fallback). */
   waiting?: boolean;
   /** Set while the key sits in the ready list, so it is listed once. */
@@ -71,7 +74,8 @@ interface KeyState<T> {
 }
 
 export class ApplyQueue<T> {
-  private readonly opts: Required<Omit<ApplyQueueOptions<T>, 'merge' | 'onOutcome'>> & Pick<ApplyQueueOptions<T>, 'merge' | 'onOutcome'>;
+  private readonly opts: Required<Omit<ApplyQueueOptions<T>, 'merge' | 'onOutcome' | 'clock'>> & Pick<ApplyQueueOptions<T>, 'merge' | 'onOutcome'>;
+  private readonly clock: Clock;
   private readonly keys = new Map<string, KeyState<T>>();
   /** Keys with a runnable item, in arrival order (fairness across users). */
   private readonly readyList: string[] = [];
@@ -92,6 +96,7 @@ export class ApplyQueue<T> {
       merge: options.merge,
       onOutcome: options.onOutcome,
     };
+    this.clock = options.clock ?? systemClock;
   }
 
   /**
@@ -116,7 +121,7 @@ export class ApplyQueue<T> {
         if (!this.opts.merge) this.finish(key, older.item, older.resolvers, { status: 'superseded' });
         st.next = { item: merged, resolvers: this.opts.merge ? [...older.resolvers, resolve] : [resolve], attempts: 0 };
         if (st.retryTimer) {
-          clearTimeout(st.retryTimer);
+          this.clock.clearTimeout(st.retryTimer);
           st.retryTimer = undefined;
           st.waiting = false;
           this.markReady(key, st);
@@ -136,7 +141,7 @@ export class ApplyQueue<T> {
   wake(key: string): void {
     const st = this.keys.get(key);
     if (!st?.waiting || !st.retryTimer) return;
-    clearTimeout(st.retryTimer);
+    this.clock.clearTimeout(st.retryTimer);
     st.retryTimer = undefined;
     st.waiting = false;
     this.counters.woken++;
@@ -148,7 +153,7 @@ export class ApplyQueue<T> {
   cancel(key: string): void {
     const st = this.keys.get(key);
     if (!st?.next) return;
-    if (st.retryTimer) clearTimeout(st.retryTimer);
+    if (st.retryTimer) this.clock.clearTimeout(st.retryTimer);
     st.retryTimer = undefined;
     st.waiting = false;
     const p = st.next;
@@ -236,13 +241,12 @@ export class ApplyQueue<T> {
       this.counters.retries++;
       st.next = task;
       st.waiting = this.opts.waitsForWake(error);
-      st.retryTimer = setTimeout(() => {
+      st.retryTimer = this.clock.setTimeout(() => {
         st.retryTimer = undefined;
         st.waiting = false;
         this.markReady(key, st);
         this.pump();
-      }, st.waiting ? this.opts.maxDelayMs : this.backoff(task.attempts));
-      st.retryTimer.unref?.();
+      }, st.waiting ? this.opts.maxDelayMs : this.backoff(task.attempts), { unref: true });
     } else {
       this.counters.failed++;
       this.finish(key, task.item, task.resolvers, { status: 'failed', attempts: task.attempts, error });

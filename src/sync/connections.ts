@@ -13,7 +13,7 @@ import { localAddressFacing } from '../starface/local-address.js';
 import type { UciSessionSettings } from '../starface/options.js';
 import { StarfaceDirectory } from '../starface/rest-directory.js';
 import { UciSessionPool } from '../starface/uci-session-pool.js';
-import { MicrosoftAuth } from '../teams/auth.js';
+import { MicrosoftAuth, type MicrosoftAuthOptions } from '../teams/auth.js';
 import type { RetryPolicy } from '../teams/graph-client.js';
 import { createTeamsClients, loadAppCredential, type TeamsClients } from '../teams/index.js';
 import type { BudgetSettings } from '../teams/throttle.js';
@@ -27,6 +27,8 @@ export interface ConnectionTuning {
   uciSession?: Partial<UciSessionSettings>;
   graphRetry?: Partial<RetryPolicy>;
   presenceBudget?: BudgetSettings;
+  /** Retries of a failing token endpoint (tests: milliseconds instead of seconds). */
+  tokenRetry?: MicrosoftAuthOptions['tokenRetry'];
   /** Bind address of the callback server; default 127.0.0.1, or 0.0.0.0 when a callback host is configured. */
   callbackBind?: string;
   /** No callback server (diagnostics next to a running bridge, which holds the callback port). */
@@ -64,6 +66,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
       tokenStore: secrets,
       appCredential: await loadAppCredential(secrets, ms),
       ...(ms.redirectPort ? { redirectPort: ms.redirectPort } : {}),
+      ...(tuning.tokenRetry ? { tokenRetry: tuning.tokenRetry } : {}),
       logger,
     });
     await auth.init();

@@ -174,7 +174,7 @@ export async function diagnoseMicrosoft(input: MicrosoftDiagnosisInput): Promise
         missingNeeds.push(need);
         const e = explainPermissionsMissing([need], lang, safe(() => auth.adminConsentUrl()));
         out.push(finding({ id, code: e.code, params: e.params, status: 'fail', label: probeLabel, message: e.message, fix: e.fix, error: err,
-          details: [tr(lang, `Probe ${what}: verweigert (HTTP 403 ${err.code})`, `Probe ${what}: denied (HTTP 403 ${err.code})`)] }));
+          details: [tr(lang, `Probe ${what}: verweigert (HTTP 403 ${err.graphCode})`, `Probe ${what}: denied (HTTP 403 ${err.graphCode})`)] }));
         return false;
       }
       if (err instanceof NeedsSignInError) throw err;

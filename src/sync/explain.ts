@@ -1,6 +1,6 @@
 // Turns the errors of the Microsoft, STARFACE and network layers into what the assistant says: what happened
 // and what exactly to fix, in the admin's language. The layer's own (English) message stays as a detail line.
-import { redactString } from '../platform/logger.js';
+import { errorText } from '../platform/error-text.js';
 import { TransportError } from '../platform/http-transport.js';
 import { StarfaceAuthError, StarfaceRestError, UciNotConnectedError, UciRequestError } from '../starface/errors.js';
 import { GraphAnswerError, GraphRequestError, MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from '../teams/errors.js';
@@ -43,10 +43,6 @@ export function explainPermissionsMissing(
       `Add the permissions in the app registration under "API permissions", then grant consent as a Global Administrator ("Grant admin consent for <tenant>"${consentUrl ? ` or ${consentUrl}` : ''}). A new consent sometimes takes a few minutes to apply – then check again.`),
     detail: tr(lang, `Microsoft Graph verweigert den Zugriff (HTTP 403) ohne: ${names}.`, `Microsoft Graph refuses access (HTTP 403) without: ${names}.`),
   };
-}
-
-export function errorText(err: unknown): string {
-  return redactString(err instanceof Error ? err.message : String(err));
 }
 
 /** The first AADSTS code in a message, e.g. 'AADSTS7000215'. */
@@ -220,8 +216,8 @@ function explainMicrosoftErrorDraft(err: unknown, lang: Lang): Draft {
     }
     if (err.status === 403) {
       return {
-        message: tr(lang, `Microsoft Graph verweigert den Zugriff (HTTP 403 ${err.code}): der App fehlt eine Berechtigung oder die Zustimmung dazu.`,
-          `Microsoft Graph denied access (HTTP 403 ${err.code}): the app lacks a permission or the consent for it.`),
+        message: tr(lang, `Microsoft Graph verweigert den Zugriff (HTTP 403 ${err.graphCode}): der App fehlt eine Berechtigung oder die Zustimmung dazu.`,
+          `Microsoft Graph denied access (HTTP 403 ${err.graphCode}): the app lacks a permission or the consent for it.`),
         fix: tr(lang, 'Fügen Sie die Berechtigung hinzu und erteilen Sie die Administratorzustimmung (Schritt „Administratorzustimmung").',
           'Add the permission and grant admin consent (step "Admin consent").'),
         detail,

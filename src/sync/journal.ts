@@ -4,23 +4,43 @@
 //   - put back what it changed (stop, deselect, quit with restore),
 //   - continue after a crash without leaving anybody stuck in DND.
 // Persistence is write-behind: changes mark the journal dirty and one atomic write per flush interval saves
-// them all (2,000 users must not mean 2,000 file writes per cycle). The one write that must never be lost —
-// "the bridge is about to switch DND on" — is flushed before it is made (see `flushNow`), and those flushes are
-// group commits: every intent recorded in the same tick, or while a file write is under way, shares the next
-// write (a first apply with hundreds of DND-on writes costs a handful of fsyncs, not one per user).
+// them all (2,000 users must not mean 2,000 file writes per cycle). What must never be lost — "the bridge is
+// about to write this PBX value" (core/journal.ts recordPbxIntent) — is flushed before the write is sent (see
+// `flushNow`), and those flushes are group commits: every intent recorded in the same tick, or while a file
+// write is under way, shares the next write (a first apply with hundreds of writes costs a handful of fsyncs,
+// not one per user).
 import { rename } from 'node:fs/promises';
 import { isJournalEntryEmpty, newJournalEntry, parseJournal, type Journal, type JournalEntry } from '../core/journal.js';
 import { readIfExists, writeFileAtomic } from '../platform/atomic-file.js';
+import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 
 export const JOURNAL_FILE_VERSION = 1;
+
+/**
+ * Which PBX and which Microsoft tenant the entries belong to, and what reaches that PBX again — no secrets: the
+ * UCI passwords stay in the vault (by login). See connection-switch.ts.
+ */
+export interface JournalConnection {
+  /** The PBX the PBX values were written to (its normalised address). */
+  pbx: string;
+  /** The tenant and app registration the Teams sessions belong to. */
+  teams: string;
+  /** The settings sections needed to reach that PBX (starface, network), as they were. */
+  starface: Record<string, unknown>;
+  network: Record<string, unknown>;
+}
 
 interface JournalFile {
   version: number;
   savedAt: string;
+  connection?: JournalConnection;
   entries: Journal;
   /** login → Microsoft object id, so a Teams session can be cleared even after the user left the roster. */
   microsoftIds?: Record<string, string>;
-  /** Users with a DND write recorded ahead of the PBX call that has not been confirmed yet (crash window). */
+  /**
+   * Files of earlier versions: users with a DND write recorded ahead of the PBX call and not confirmed. Read as
+   * an unconfirmed DND record (today every unconfirmed write is marked in its entry); never written.
+   */
   pending?: string[];
 }
 
@@ -30,6 +50,8 @@ export interface JournalOptions {
   flushDelayMs?: number;
   /** Called when a background flush fails (the journal retries on the next change or flush). */
   onError?: (error: unknown) => void;
+  /** Time and the write-behind timer. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface JournalLoadResult {
@@ -41,21 +63,25 @@ export interface JournalLoadResult {
 export class JournalStore {
   private entries = new Map<string, JournalEntry>();
   private readonly ids = new Map<string, string>();
-  private readonly pendingWrites = new Set<string>();
+  private conn: JournalConnection | undefined;
   private dirty = false;
   /** Counts changes; `savedSeq` is the highest count known to be on disk. */
   private changeSeq = 0;
   private savedSeq = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** The change count of each user's last change (what flushNow(login) waits for). */
+  private readonly userSeq = new Map<string, number>();
+  private timer: TimerHandle | undefined;
   private writing: Promise<void> | undefined;
   /** The next group-commit write, still collecting callers (not started). */
   private commit: Promise<void> | undefined;
   private closed = false;
   private writes = 0;
   private readonly flushDelayMs: number;
+  private readonly clock: Clock;
 
   private constructor(private readonly opts: JournalOptions) {
     this.flushDelayMs = opts.flushDelayMs ?? 250;
+    this.clock = opts.clock ?? systemClock;
   }
 
   /** Loads the journal file (missing = empty). A corrupt file is moved aside and reported, never fatal. */
@@ -72,7 +98,7 @@ export class JournalStore {
     }
     const file = raw as Partial<JournalFile> | undefined;
     if (!file || typeof file !== 'object' || file.version !== JOURNAL_FILE_VERSION || typeof file.entries !== 'object') {
-      const aside = `${opts.file}.corrupt-${Date.now()}`;
+      const aside = `${opts.file}.corrupt-${j.clock.now()}`;
       await rename(opts.file, aside).catch(() => undefined);
       problems.push(
         `The ownership journal ${opts.file} was unreadable and was moved to ${aside}. ` +
@@ -80,16 +106,38 @@ export class JournalStore {
       );
       return { journal: j, problems };
     }
+    if (file.connection && typeof file.connection === 'object' && typeof file.connection.pbx === 'string' && typeof file.connection.teams === 'string') {
+      j.conn = file.connection;
+    }
     const { journal, invalid } = parseJournal(file.entries);
     for (const [login, entry] of Object.entries(journal)) j.entries.set(login, entry);
     for (const [login, id] of Object.entries(file.microsoftIds ?? {})) if (typeof id === 'string' && journal[login]) j.ids.set(login, id);
-    for (const login of Array.isArray(file.pending) ? file.pending : []) if (typeof login === 'string' && journal[login]) j.pendingWrites.add(login);
+    for (const login of Array.isArray(file.pending) ? file.pending : []) {
+      const dnd = typeof login === 'string' ? j.entries.get(login)?.pbx.dnd : undefined;
+      if (dnd && !dnd.unconfirmed) j.entries.set(login, { ...j.entries.get(login)!, pbx: { ...j.entries.get(login)!.pbx, dnd: { ...dnd, unconfirmed: true } } });
+    }
     for (const bad of invalid) problems.push(`Ownership journal entry "${bad.key}" was dropped: ${bad.reason}.`);
     return { journal: j, problems };
   }
 
   get(login: string): JournalEntry | undefined {
     return this.entries.get(login);
+  }
+
+  /** The PBX and tenant the entries belong to (undefined: a file from before this was recorded). */
+  get connection(): JournalConnection | undefined {
+    return this.conn;
+  }
+
+  set connection(c: JournalConnection | undefined) {
+    if (JSON.stringify(c) === JSON.stringify(this.conn)) return;
+    this.conn = c;
+    this.markDirty();
+  }
+
+  /** The file this journal is kept in. */
+  get file(): string {
+    return this.opts.file;
   }
 
   /** The user's entry, or a fresh empty one (not stored until `set`). */
@@ -114,21 +162,21 @@ export class JournalStore {
   set(login: string, entry: JournalEntry): void {
     if (this.entries.get(login) === entry) return;
     if (isJournalEntryEmpty(entry) && entry.teamsCleared === undefined) {
-      if (this.entries.delete(login)) this.markDirty();
+      if (this.entries.delete(login)) this.markDirty(login);
       return;
     }
-    if (entry.teamsCleared !== undefined && isJournalEntryEmpty(entry) && Date.now() - entry.teamsCleared.at > 60_000) {
+    if (entry.teamsCleared !== undefined && isJournalEntryEmpty(entry) && this.clock.now() - entry.teamsCleared.at > 60_000) {
       // Only the echo marker is left and it is long past: nothing to keep.
-      if (this.entries.delete(login)) this.markDirty();
+      if (this.entries.delete(login)) this.markDirty(login);
       return;
     }
     this.entries.set(login, entry);
-    this.markDirty();
+    this.markDirty(login);
   }
 
   forget(login: string): void {
     this.ids.delete(login);
-    if (this.entries.delete(login)) this.markDirty();
+    if (this.entries.delete(login)) this.markDirty(login);
   }
 
   /** The Microsoft object id the user had when the bridge last wrote for them. */
@@ -136,36 +184,28 @@ export class JournalStore {
     return this.ids.get(login);
   }
 
-  /**
-   * Marks the user's DND record as written ahead of the PBX call: until confirmed, a restart must check the
-   * PBX (the call may never have happened) instead of taking a difference for the user's own change.
-   */
-  markPending(login: string): void {
-    if (this.pendingWrites.has(login)) return;
-    this.pendingWrites.add(login);
-    this.markDirty();
-  }
-
-  clearPending(login: string): void {
-    if (this.pendingWrites.delete(login)) this.markDirty();
-  }
-
-  isPending(login: string): boolean {
-    return this.pendingWrites.has(login);
-  }
-
   setMicrosoftId(login: string, id: string): void {
     if (this.ids.get(login) === id) return;
     this.ids.set(login, id);
-    if (this.entries.has(login)) this.markDirty();
+    if (this.entries.has(login)) this.markDirty(login);
   }
 
   /**
-   * Resolves once everything changed so far is on disk (rejects if the write fails). Group commit: callers of
-   * the same tick, and callers arriving while a file write is under way, share the next write.
+   * Resolves once everything changed so far — with a login: everything up to that user's last change — is on
+   * disk (rejects if the write fails). Group commit: callers of the same tick, and callers arriving while a file
+   * write is under way, share the next write; a user whose change an earlier write already covered waits for none.
    */
-  async flushNow(): Promise<void> {
-    const target = this.changeSeq;
+  async flushNow(login?: string): Promise<void> {
+    return this.flushUpTo(login === undefined ? this.changeSeq : this.changeOf(login));
+  }
+
+  /** The change count of the user's last change (0: none). */
+  changeOf(login: string): number {
+    return this.userSeq.get(login) ?? 0;
+  }
+
+  /** Resolves once every change up to this count (see changeOf) is on disk. */
+  async flushUpTo(target: number): Promise<void> {
     while (this.savedSeq < target) {
       this.commit ??= this.groupCommit();
       await this.commit;
@@ -187,21 +227,22 @@ export class JournalStore {
     // From here on, a new caller waits for the next commit: its change may miss this one's snapshot.
     this.commit = undefined;
     if (this.timer) {
-      clearTimeout(this.timer);
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (this.dirty) await this.write();
   }
 
-  private markDirty(): void {
+  private markDirty(login?: string): void {
     this.dirty = true;
     this.changeSeq++;
+    if (login !== undefined) this.userSeq.set(login, this.changeSeq);
     this.armTimer();
   }
 
   private armTimer(): void {
     if (this.closed || this.timer) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       if (this.writing) {
         // A write is in progress; run again after it.
@@ -209,8 +250,7 @@ export class JournalStore {
         return;
       }
       void this.write().catch((err: unknown) => this.opts.onError?.(err));
-    }, this.flushDelayMs);
-    this.timer.unref?.();
+    }, this.flushDelayMs, { unref: true });
   }
 
   private markDirtyIfNeeded(): void {
@@ -221,8 +261,10 @@ export class JournalStore {
     this.dirty = false;
     const seq = this.changeSeq;
     const microsoftIds = Object.fromEntries([...this.ids].filter(([login]) => this.entries.has(login)));
-    const pending = [...this.pendingWrites].filter((login) => this.entries.has(login));
-    const body: JournalFile = { version: JOURNAL_FILE_VERSION, savedAt: new Date().toISOString(), entries: Object.fromEntries(this.entries), microsoftIds, pending };
+    const body: JournalFile = {
+      version: JOURNAL_FILE_VERSION, savedAt: new Date(this.clock.now()).toISOString(), ...(this.conn ? { connection: this.conn } : {}),
+      entries: Object.fromEntries(this.entries), microsoftIds,
+    };
     const data = JSON.stringify(body);
     const p = (async () => {
       try {

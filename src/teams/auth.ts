@@ -10,6 +10,7 @@ import {
   LogLevel as MsalLogLevel,
   type AccountInfo, type AuthenticationResult, type Configuration, type DeviceCodeRequest,
 } from '@azure/msal-node';
+import { errorText } from '../platform/error-text.js';
 import type { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import type { SecretStore } from '../platform/vault.js';
@@ -458,11 +459,6 @@ function hintFor(e: AuthError): string {
 
 function summarize(a: AccountInfo): SignedInAccount {
   return { username: a.username, name: a.name, tenantId: a.tenantId, homeAccountId: a.homeAccountId };
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof AuthError) return `${e.errorCode}: ${e.errorMessage}`;
-  return e instanceof Error ? e.message : String(e);
 }
 
 function firstLine(s: string): string {

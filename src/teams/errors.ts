@@ -1,42 +1,45 @@
-// Errors of the Microsoft side, each with a message an admin can act on.
+// Errors of the Microsoft side, each with a message an admin can act on and a code (src/core/errors.ts).
+import { BridgeError, NotConfiguredError } from '../core/errors.js';
 
 /** Delegated sign-in is missing or no longer valid: the admin must sign in again (a state, not a crash). */
-export class NeedsSignInError extends Error {
+export class NeedsSignInError extends BridgeError {
   override readonly name = 'NeedsSignInError';
+  readonly code = 'needs-sign-in';
   constructor(message = 'Sign in to Microsoft again: the saved sign-in is missing or has expired.', options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
 /** The interactive or device-code sign-in was cancelled or timed out. */
-export class SignInAbortedError extends Error {
+export class SignInAbortedError extends BridgeError {
   override readonly name = 'SignInAbortedError';
+  readonly code = 'sign-in-aborted';
   constructor(readonly reason: 'cancelled' | 'timeout', message: string) {
     super(message);
   }
 }
 
 /** Something in the app configuration is missing or wrong (tenant, client id, credential). */
-export class MicrosoftConfigError extends Error {
+export class MicrosoftConfigError extends NotConfiguredError {
   override readonly name = 'MicrosoftConfigError';
 }
 
 /** Entra ID refused a token request, or could not be reached. */
-export class TokenRequestError extends Error {
+export class TokenRequestError extends BridgeError {
   override readonly name = 'TokenRequestError';
   /**
    * 'microsoft-sign-in-unavailable': the sign-in service failed for a while (5xx, 429, no connection) even
-   * after quick retries: temporary, try again soon. 'microsoft-token-refused': Entra said no (configuration).
+   * after quick retries: temporary, try again soon (retryAfterMs: when, if Retry-After was longer than the inline
+   * retries). 'microsoft-token-refused': Entra said no (configuration).
    */
   readonly code: 'microsoft-sign-in-unavailable' | 'microsoft-token-refused';
   constructor(message: string, readonly errorCode?: string, options?: { cause?: unknown; temporary?: boolean; retryAfterMs?: number }) {
-    super(message, options);
+    super(message, {
+      ...(options?.cause !== undefined ? { cause: options.cause } : {}),
+      ...(options?.retryAfterMs !== undefined ? { retryAfterMs: options.retryAfterMs } : {}),
+    });
     this.code = options?.temporary ? 'microsoft-sign-in-unavailable' : 'microsoft-token-refused';
-    this.retryAfterMs = options?.retryAfterMs;
   }
-
-  /** For a temporary failure with Retry-After longer than the inline retries: when to try again. */
-  readonly retryAfterMs: number | undefined;
 
   get temporary(): boolean {
     return this.code === 'microsoft-sign-in-unavailable';
@@ -44,19 +47,24 @@ export class TokenRequestError extends Error {
 }
 
 /** A Microsoft Graph call failed: HTTP status, Graph's error code and message, and what to do about it. */
-export class GraphRequestError extends Error {
+export class GraphRequestError extends BridgeError {
   override readonly name = 'GraphRequestError';
+  readonly code = 'graph-request-failed';
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** Graph's own error code ('Forbidden', 'TooManyRequests', …). */
+    readonly graphCode: string,
     readonly graphMessage: string,
     readonly endpoint: string,
     readonly requestId?: string,
     /** Set for 429/503/504 with Retry-After (or our backoff): how long to wait before calling again. */
-    readonly retryAfterMs?: number,
+    retryAfterMs?: number,
     options?: { cause?: unknown },
   ) {
-    super(describeGraphFailure(status, code, graphMessage, endpoint, retryAfterMs), options);
+    super(describeGraphFailure(status, graphCode, graphMessage, endpoint, retryAfterMs), {
+      ...(options?.cause !== undefined ? { cause: options.cause } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
 
   get isThrottled(): boolean {
@@ -69,7 +77,7 @@ export class GraphRequestError extends Error {
  * answer came back (timeout, connection reset, a 2xx with an unreadable body). It may have taken effect, so
  * whoever keeps track of the bridge's Teams sessions must treat the session as possibly set.
  */
-export class GraphAmbiguousWriteError extends Error {
+export class GraphAmbiguousWriteError extends BridgeError {
   override readonly name = 'GraphAmbiguousWriteError';
   readonly code = 'graph-write-ambiguous';
   constructor(readonly endpoint: string, readonly reason: 'timeout' | 'network' | 'unreadable-answer', detail: string, options?: { cause?: unknown }) {
@@ -78,7 +86,7 @@ export class GraphAmbiguousWriteError extends Error {
 }
 
 /** setPresence answered 404 for an existing user: Teams has no presence for them (no Teams licence, or a guest). */
-export class NoTeamsPresenceError extends Error {
+export class NoTeamsPresenceError extends BridgeError {
   override readonly name = 'NoTeamsPresenceError';
   readonly code = 'no-teams-presence';
   constructor(readonly userId: string, options?: { cause?: unknown }) {
@@ -87,7 +95,7 @@ export class NoTeamsPresenceError extends Error {
 }
 
 /** Graph answered a read with 2xx but the body is empty, not JSON or not the expected shape. */
-export class GraphAnswerError extends Error {
+export class GraphAnswerError extends BridgeError {
   override readonly name = 'GraphAnswerError';
   readonly code = 'graph-unreadable-answer';
   constructor(readonly endpoint: string, detail: string) {

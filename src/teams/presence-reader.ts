@@ -1,10 +1,11 @@
 // Reads the presence of many users with POST /communications/getPresencesByUserId, at most 650 ids per
 // request (so N users cost ceil(N/650) requests). Values are open strings (core/presence normalizes them);
 // sequenceNumber drops data older than what we already have, unless the stamps were evidently reset.
+import { BridgeError, retryAfterOf } from '../core/errors.js';
 import { presenceFromGraph, type Presence } from '../core/presence.js';
 import type { Logger } from '../platform/logger.js';
 import { silentLogger } from '../platform/logger.js';
-import { GraphAnswerError, GraphRequestError } from './errors.js';
+import { GraphAnswerError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
 
 export const MAX_IDS_PER_REQUEST = 650;
@@ -21,13 +22,13 @@ export interface PresenceReadResult {
 }
 
 /** Some chunks failed (after retries); `partial` holds what was read. Carries retryAfterMs for the scheduler. */
-export class PresenceReadError extends Error {
+export class PresenceReadError extends BridgeError {
   override readonly name = 'PresenceReadError';
-  readonly retryAfterMs: number | undefined;
+  readonly code = 'presence-read-failed';
   constructor(readonly partial: PresenceReadResult, readonly failedIds: string[], cause: unknown) {
+    const retryAfterMs = retryAfterOf(cause);
     super(`Reading Teams presence failed for ${failedIds.length} of ${failedIds.length + partial.presences.size} users: ` +
-      `${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.retryAfterMs = cause instanceof GraphRequestError ? cause.retryAfterMs : undefined;
+      `${cause instanceof Error ? cause.message : String(cause)}`, { cause, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
 }
 

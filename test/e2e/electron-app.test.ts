@@ -5,7 +5,7 @@
 // engine against the STARFACE and Microsoft simulators of `presence-bridge demo`. No tenant or PBX needed.
 // Runs where an Electron binary is installed (a desktop with internet: `npx electron --version` fetches it);
 // on the build machines it skips with one line saying why.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -70,11 +70,9 @@ function engineCalls(userData: string): string[] {
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await vi.waitFor(async () => {
+    if (!(await check())) throw new Error(`timed out waiting for: ${what}`);
+  }, { timeout: timeoutMs, interval: 50 });
 }
 
 /** A control request from inside the settings page, through the preload. */

@@ -14,6 +14,7 @@ import { createEngineService, type EngineService } from '../../src/control/servi
 import {
   DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage,
 } from './renderer-harness.js';
+import { waitFor } from '../integration/sync-helpers.js';
 
 if (!HAVE_CHROMIUM) console.log('product e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium).');
 
@@ -26,15 +27,6 @@ interface SimPbxUser { login: string; dnd: boolean; chatPresenceMessage: string;
 interface SimPresence { presence: { availability: string; activity: string }; sessions: { availability: string; activity: string }[] }
 interface SimCall { id: string; phase: string }
 type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await cond()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** A raw HTTP request with full control over Host/Origin (fetch does not let a test forge Host). */
 function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; json: unknown }> {
@@ -148,7 +140,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     await page.locator('.sync-badge', { hasText: 'Running' }).waitFor({ timeout: 15_000 });
     await page.locator('.host').getByText('Service connected').waitFor();
     // Every user has a Teams presence read from the Graph simulator by now.
-    await until(async () => (await api<{ users: { teams: unknown }[] }>('state.snapshot')).users.every((u) => u.teams !== null),
+    await waitFor(async () => (await api<{ users: { teams: unknown }[] }>('state.snapshot')).users.every((u) => u.teams !== null),
       10_000, 'Teams presence for every user');
     await page.getByText('No presence').waitFor({ state: 'detached' });
     await screenshot(page, 'product-board');
@@ -187,7 +179,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     expect((await pbxUser(who.login)).chatPresenceMessage).not.toBe('Bitte später');
 
     await setTeams(who.email, 'Busy', 'Busy');
-    const ms = await until(async () => {
+    const ms = await waitFor(async () => {
       const u = await pbxUser(who.login);
       return u.dnd && u.chatPresenceMessage === 'Bitte später';
     }, 2 * POLL_MS + MARGIN_MS, `DND on and "Bitte später" on the PBX for ${who.login}`);
@@ -234,7 +226,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     const answered = await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/answer`);
     expect(answered.status).toBe(200);
     await row.getByText('In a call', { exact: true }).waitFor({ timeout: 5_000 });
-    await until(async () => (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json.sessions.length === 1,
+    await waitFor(async () => (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json.sessions.length === 1,
       5_000, 'the bridge\'s Teams session');
     const p = (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json;
     expect(p.sessions[0]).toMatchObject({ availability: 'Busy', activity: 'InACall' });
@@ -243,7 +235,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     await screenshot(page, 'product-board-starface-call');
 
     expect((await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/hangup`)).status).toBe(200);
-    await until(async () => (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json.sessions.length === 0,
+    await waitFor(async () => (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json.sessions.length === 0,
       5_000, 'the Teams session cleared after hang-up');
     await row.getByText('In a call', { exact: true }).waitFor({ state: 'detached', timeout: 5_000 });
     await row.getByText('none', { exact: true }).waitFor({ timeout: 5_000 });

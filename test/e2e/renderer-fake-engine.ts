@@ -1,9 +1,9 @@
 // In-test stand-in for the ENGINE behind the control contract, for the renderer's end-to-end tests. The code
 // under test is the renderer (served by the real headless host); the engine is not, so this answers every
 // method from plain data and records the calls. Settings are validated with the real core schema.
-import type {
-  AuthStatus, CheckReport, ControlApi, ControlEvent, LogEntry, PbxCapabilitiesView, Roster, SettingsDraft, SyncStatus,
-  UserLiveState,
+import {
+  ControlError, type AuthStatus, type CheckReport, type ControlApi, type ControlEvent, type LogEntry, type PbxCapabilitiesView,
+  type Roster, type SettingsDraft, type SyncStatus, type UserLiveState,
 } from '../../src/control/contract.js';
 import { defaultSettings, validateSettings, type Settings } from '../../src/core/settings.js';
 
@@ -99,6 +99,11 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
   const record = (method: string, params: unknown) => {
     const safe = method === 'secrets.set' ? { ...(params as object), value: '***' } : method === 'secrets.importStarfaceCsv' ? { csv: '***' } : params;
     calls.push({ method, params: safe });
+  };
+
+  // Not recorded: the calls list shows what the stand-in answered.
+  const notOffered = (method: string): never => {
+    throw new ControlError('not-implemented', `This stand-in does not offer ${method}.`);
   };
 
   const api: FakeEngine = {
@@ -252,6 +257,11 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
       record('log.export', p);
       return { text: logs.map((e) => JSON.stringify(e)).join('\n') + '\n' };
     },
+    // The setup assistant runs against the real engine (setup-assistant.test.ts); this stand-in declines it.
+    'setup.steps': async () => notOffered('setup.steps'),
+    'setup.check': async () => notOffered('setup.check'),
+    'setup.trustCertificate': async () => notOffered('setup.trustCertificate'),
+    'setup.credentialExpiry': async () => notOffered('setup.credentialExpiry'),
   };
   return api;
 }

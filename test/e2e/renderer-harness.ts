@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import type { ControlApi } from '../../src/control/contract.js';
 import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
 import { fakeEngineApi, type FakeEngine, type FakeEngineOptions } from './renderer-fake-engine.js';
@@ -101,16 +101,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Polls until `fn` stops throwing (for state the engine stand-in records asynchronously). */
-export async function eventually<T>(fn: () => T, timeoutMs = 5_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return fn();
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+export function eventually<T>(fn: () => T, timeoutMs = 5_000): Promise<T> {
+  return vi.waitFor(fn, { timeout: timeoutMs, interval: 25 });
 }
 
 export interface RendererSuite {

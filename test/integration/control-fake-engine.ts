@@ -126,6 +126,11 @@ export function fakeEngineApi(): FakeEngine {
       entries: [{ seq: 1, time: FIXED_TIME, level: 'info' as const, msg: 'started' }].slice(0, limit ?? 100),
     })),
     'log.export': wrap('log.export', () => ({ text: '{"seq":1}\n' })),
+    // The setup assistant is tested against the real engine (setup-control.test.ts); this stand-in declines it.
+    'setup.steps': wrap('setup.steps', () => notOffered('setup.steps')),
+    'setup.check': wrap('setup.check', () => notOffered('setup.check')),
+    'setup.trustCertificate': wrap('setup.trustCertificate', () => notOffered('setup.trustCertificate')),
+    'setup.credentialExpiry': wrap('setup.credentialExpiry', () => notOffered('setup.credentialExpiry')),
 
     subscribe(listener) {
       listeners.add(listener);
@@ -140,4 +145,8 @@ export function fakeEngineApi(): FakeEngine {
     calls,
   };
   return api;
+}
+
+function notOffered(method: string): never {
+  throw new ControlError('not-implemented', `This stand-in does not offer ${method}.`);
 }

@@ -1,6 +1,6 @@
 // The renderer's HTTP client against the real headless host over real sockets (Node's fetch stands in for
 // the browser's; both stream the body the same way).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHttpHost, type HttpHost, type HttpHostOptions } from '../../src/control/http-host.js';
 import type { ControlEvent } from '../../src/control/contract.js';
 import { ControlCallError, createHttpClient, type ConnectionState, type HttpClientOptions, type HttpControlClient } from '../../renderer/src/control/http-client.js';
@@ -23,13 +23,8 @@ async function setup(hostOpts: Partial<HttpHostOptions> = {}, clientOpts: Partia
   return { host, api, client };
 }
 
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** vi.waitUntil options: how long a condition may take, polled every few ms. */
+const WAIT = { timeout: 3000, interval: 10 };
 
 const syncEvent = (cycles: number): ControlEvent => ({
   type: 'state.sync',
@@ -69,15 +64,15 @@ describe('HTTP control client', () => {
     client.onConnection((s) => states.push(s));
     const got: ControlEvent[] = [];
     const off = client.subscribe((e) => got.push(e));
-    await until(() => api.listenerCount() === 1);
+    await vi.waitUntil(() => api.listenerCount() === 1, WAIT);
     api.emit(syncEvent(1));
     api.emit({ type: 'log.entry', data: { seq: 1, time: FIXED_TIME, level: 'warn', msg: 'Umlaute äöü' } });
-    await until(() => got.length === 2);
+    await vi.waitUntil(() => got.length === 2, WAIT);
     expect(got[0]).toEqual(syncEvent(1));
     expect(got[1]).toMatchObject({ type: 'log.entry', data: { msg: 'Umlaute äöü' } });
     expect(states).toEqual(['connecting', 'connected']);
     off();
-    await until(() => api.listenerCount() === 0);
+    await vi.waitUntil(() => api.listenerCount() === 0, WAIT);
   });
 
   it('reconnects after the stream drops and keeps delivering', async () => {
@@ -94,12 +89,12 @@ describe('HTTP control client', () => {
     client.onConnection((s) => states.push(s));
     const got: ControlEvent[] = [];
     client.subscribe((e) => got.push(e));
-    await until(() => host.eventStreams() === 1);
+    await vi.waitUntil(() => host.eventStreams() === 1, WAIT);
     cuts[0]!.abort();
-    await until(() => states.includes('disconnected'));
-    await until(() => cuts.length === 2 && host.eventStreams() === 1 && states.at(-1) === 'connected');
+    await vi.waitUntil(() => states.includes('disconnected'), WAIT);
+    await vi.waitUntil(() => cuts.length === 2 && host.eventStreams() === 1 && states.at(-1) === 'connected', WAIT);
     api.emit(syncEvent(2));
-    await until(() => got.length === 1);
+    await vi.waitUntil(() => got.length === 1, WAIT);
     expect(got[0]).toEqual(syncEvent(2));
   });
 
@@ -108,7 +103,7 @@ describe('HTTP control client', () => {
     let connects = 0;
     client.onConnection((s) => { if (s === 'connected') connects++; });
     client.subscribe(() => undefined);
-    await until(() => connects >= 2, 3000);
+    await vi.waitUntil(() => connects >= 2, WAIT);
     expect(host.eventStreams()).toBeLessThanOrEqual(1);
   });
 
@@ -119,7 +114,7 @@ describe('HTTP control client', () => {
     let last: { state: ConnectionState; error?: string } | undefined;
     wrong.onConnection((state, error) => { last = { state, ...(error ? { error } : {}) }; });
     wrong.subscribe(() => undefined);
-    await until(() => last?.state === 'disconnected');
+    await vi.waitUntil(() => last?.state === 'disconnected', WAIT);
     expect(last?.error).toContain('link printed at start');
     await new Promise((r) => setTimeout(r, 100));
     expect(host.eventStreams()).toBe(0);
@@ -139,7 +134,7 @@ describe('HTTP control client', () => {
     clients.push(client);
     const got: ControlEvent[] = [];
     client.subscribe((e) => got.push(e));
-    await until(() => got.length === 1);
+    await vi.waitUntil(() => got.length === 1, WAIT);
     await new Promise((r) => setTimeout(r, 30));
     expect(got).toEqual([syncEvent(7)]);
     await expect(client.call('roster.get', {})).rejects.toMatchObject({ code: 'invalid-result', message: expect.stringContaining('Reload the page') });

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpHost, type HttpHost, type HttpHostOptions } from '../../src/control/http-host.js';
 import { FIXED_TIME, fakeEngineApi, type FakeEngine } from './control-fake-engine.js';
 
@@ -291,13 +291,8 @@ function openEvents(host: HttpHost, headers: Record<string, string> = {}): Promi
   });
 }
 
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** vi.waitUntil options: how long a condition may take, polled every few ms. */
+const WAIT = { timeout: 2000, interval: 10 };
 
 const syncEvent = { type: 'state.sync' as const, data: { state: 'running' as const, since: FIXED_TIME, counters: { cycles: 3, presenceRequests: 1, pbxWrites: 2, teamsWrites: 0, errors: 0 } } };
 
@@ -308,7 +303,7 @@ describe('http host: event stream', () => {
     expect(sse.res.statusCode).toBe(200);
     expect(sse.res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     await sse.waitFor(': connected');
-    await until(() => api.listenerCount() === 1);
+    await vi.waitUntil(() => api.listenerCount() === 1, WAIT);
     api.emit(syncEvent);
     await sse.waitFor('event: state.sync\ndata: ');
     const frame = sse.text().split('\n\n').find((f) => f.includes('event: state.sync'))!;
@@ -322,7 +317,7 @@ describe('http host: event stream', () => {
   it('drops events that break the contract', async () => {
     const { host, api } = await start();
     const sse = await openEvents(host);
-    await until(() => api.listenerCount() === 1);
+    await vi.waitUntil(() => api.listenerCount() === 1, WAIT);
     api.emitRaw({ type: 'state.sync', data: { state: 'bogus' } });
     api.emitRaw({ type: 'made.up', data: {} });
     api.emit({ type: 'log.entry', data: { seq: 7, time: FIXED_TIME, level: 'info', msg: 'after the bad ones' } });
@@ -344,12 +339,12 @@ describe('http host: event stream', () => {
     const { host, api } = await start();
     const a = await openEvents(host);
     const b = await openEvents(host);
-    await until(() => api.listenerCount() === 1);
+    await vi.waitUntil(() => api.listenerCount() === 1, WAIT);
     a.close();
     await new Promise((r) => setTimeout(r, 30));
     expect(api.listenerCount()).toBe(1);
     b.close();
-    await until(() => api.listenerCount() === 0);
+    await vi.waitUntil(() => api.listenerCount() === 0, WAIT);
   });
 
   it('limits the number of concurrent streams', async () => {
@@ -375,16 +370,16 @@ describe('http host: event stream', () => {
       res.on('data', (c: string) => { fastBytes += c.length; fastTail = (fastTail + c).slice(-200); });
     });
     fastReq.end();
-    await until(() => host.eventStreams() === 2);
+    await vi.waitUntil(() => host.eventStreams() === 2, WAIT);
     const big = 'x'.repeat(16 * 1024);
     // 16 MB in total: more than the kernel's socket buffers can hide from the server.
     for (let i = 0; i < 1000 && host.eventStreams() === 2; i++) {
       api.emit({ type: 'log.entry', data: { seq: i, time: FIXED_TIME, level: 'info', msg: big } });
       await new Promise((r) => setImmediate(r));
     }
-    await until(() => host.eventStreams() === 1, 5000);
+    await vi.waitUntil(() => host.eventStreams() === 1, { ...WAIT, timeout: 5000 });
     api.emit({ type: 'log.entry', data: { seq: 9999, time: FIXED_TIME, level: 'info', msg: 'still-alive' } });
-    await until(() => fastTail.includes('still-alive'), 5000);
+    await vi.waitUntil(() => fastTail.includes('still-alive'), { ...WAIT, timeout: 5000 });
     expect(fastBytes).toBeGreaterThan(big.length);
     fastReq.destroy();
     slow.close();

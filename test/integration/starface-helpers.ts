@@ -2,16 +2,16 @@
 // 127.0.0.1 with ephemeral ports; helpers that wait for a condition instead of sleeping.
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { vi } from 'vitest';
 import { HttpTransport, type HttpRequest, type HttpResponse } from '../../src/platform/http-transport.js';
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** The probe's value once it is neither undefined nor false (vi.waitFor polls it). */
+export function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5_000): Promise<T> {
+  return vi.waitFor(async () => {
     const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+    if (v === undefined || v === false) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    return v;
+  }, { timeout: timeoutMs, interval: 10 });
 }
 
 /** The real transport, recording every request it sends (to check wire shapes). */

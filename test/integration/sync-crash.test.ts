@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
-import { recordPbxWrite } from '../../src/core/journal.js';
+import { recordPbxIntent, recordPbxWrite } from '../../src/core/journal.js';
 import { startSyncWorld, waitFor } from './sync-helpers.js';
 
 const CHILD = fileURLToPath(new URL('./sync-engine-child.ts', import.meta.url));
@@ -102,18 +102,16 @@ describe('crash and restart', () => {
     try {
       const journal = w.service.host.journal;
       // 1001: the write-ahead record of "DND on" exists but the PBX call never happened (crash in between).
-      // 1002: the same record without the pending mark: the bridge did set DND and the user cleared it since.
-      for (const login of ['1001', '1002']) {
-        journal.set(login, recordPbxWrite(journal.entry(login, Date.now()), { field: 'dnd', value: true }, false, Date.now()));
-        w.setTeams(login, 'DoNotDisturb');
-      }
-      journal.markPending('1001');
+      // 1002: a confirmed record of the same write: the bridge did set DND and the user cleared it since.
+      for (const login of ['1001', '1002']) w.setTeams(login, 'DoNotDisturb');
+      journal.set('1001', recordPbxIntent(journal.entry('1001', Date.now()), { field: 'dnd', value: true }, false, Date.now()));
+      journal.set('1002', recordPbxWrite(journal.entry('1002', Date.now()), { field: 'dnd', value: true }, false, Date.now()));
       await w.service.start();
       await waitFor(() => w.pbxUser('1001').dnd, 20_000, 'DND written after the restart');
       await waitFor(() => w.service.host.snapshot().users.find((u) => u.login === '1002')?.manualOverride === true, 20_000, 'override for 1002');
       expect(w.pbxUser('1002').dnd).toBe(false);
       expect(w.service.host.snapshot().users.find((u) => u.login === '1001')!.manualOverride).toBe(false);
-      await waitFor(() => !journal.isPending('1001'), 5_000, 'write confirmed');
+      await waitFor(() => journal.get('1001')?.pbx.dnd?.unconfirmed === undefined && journal.get('1001')?.pbx.dnd?.value === true, 5_000, 'write confirmed');
     } finally {
       await w.close();
     }

@@ -6,7 +6,8 @@ import { startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
 
 let w: SyncWorld;
 beforeAll(async () => {
-  w = await startSyncWorld({ users: 6 });
+  // The simulator leaves DND out of getUserState by default, like real PBXs: switched on here for the "pbx" case.
+  w = await startSyncWorld({ users: 6, starfaceBehaviour: { userStateDndKey: 'doNotDisturb' } });
   await waitFor(() => w.service.host.snapshot().users.filter((u) => u.teams !== null).length >= 6, 30_000, 'first read');
 }, 60_000);
 afterAll(() => w?.close());

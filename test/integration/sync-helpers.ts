@@ -1,18 +1,19 @@
 // Shared set-up of the engine integration tests: both simulators over real sockets (the same environment
 // `presence-bridge demo` runs), the engine service on top, and small helpers to drive and observe both sides.
+import { vi } from 'vitest';
 import { startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../src/commands/demo-environment.js';
 import { createLogger, type RootLogger } from '../../src/platform/logger.js';
 import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/control/service.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until `cond` holds (vi.waitFor polls it); resolves with the milliseconds it took. */
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<number> {
   const start = Date.now();
-  for (;;) {
-    if (await cond()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
+  await vi.waitFor(async () => {
+    if (!(await cond())) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+  }, { timeout: timeoutMs, interval: 10 });
+  return Date.now() - start;
 }
 
 /** Waits until `users` users (the PBX admin counts too) show the "Offline" chat text: the first cycle is applied. */

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpTransport } from '../../src/platform/http-transport.js';
 import { openVault } from '../../src/platform/vault.js';
 import { completeSignInAsBrowser } from '../../src/simulators/graph/browser.js';
@@ -77,13 +77,8 @@ async function openTestVault(): Promise<{ file: string; open: () => ReturnType<t
   return { file, open };
 }
 
-async function until(cond: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** vi.waitUntil options: how long a condition may take, polled every few ms. */
+const WAIT = { timeout: 10_000, interval: 50 };
 
 function portIsClosed(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -203,7 +198,7 @@ describe('interactive sign-in (loopback + PKCE, the test plays the browser)', ()
     expect((e as SignInAbortedError).reason).toBe('cancelled');
     expect(auth.state).toBe('signed-out');
     expect(port).toBeGreaterThan(0);
-    await until(() => portIsClosed(port));
+    await vi.waitUntil(() => portIsClosed(port), WAIT);
   });
 
   it('times out with a readable error', async () => {
@@ -226,11 +221,11 @@ describe('device code sign-in', () => {
       timeoutMs: 20_000,
       onCode: (info) => { shown = info; },
     });
-    await until(() => shown !== undefined);
+    await vi.waitUntil(() => shown !== undefined, WAIT);
     expect(shown!.verificationUri).toBe(`${sim.url}/devicelogin`);
     expect(shown!.message).toContain(shown!.userCode);
     // Let the client poll at least once while the code is not yet approved.
-    await until(() => (sim.stats().endpoints.token?.statuses['400'] ?? 0) > pendingBefore);
+    await vi.waitUntil(() => (sim.stats().endpoints.token?.statuses['400'] ?? 0) > pendingBefore, WAIT);
     const approved = await control('POST', `devicecode/${shown!.userCode}/approve`, { user: sim.tenant.users[1]!.mail });
     expect(approved.status).toBe(200);
     const account = await signIn;
@@ -270,7 +265,7 @@ describe('silent renewal, vault-backed cache, revocation and sign-out', () => {
     const first = await auth.getDelegatedToken();
     expect(await graphStatus(first, '/me/presence', shortSim)).toBe(200);
     // This simulator issues 2-second tokens: wait until Graph rejects the first one.
-    await until(async () => (await graphStatus(first, '/me/presence', shortSim)) === 401, 8000);
+    await vi.waitUntil(async () => (await graphStatus(first, '/me/presence', shortSim)) === 401, { ...WAIT, timeout: 8000 });
     const refreshesBefore = shortSim.stats().tokenGrants.refresh_token ?? 0;
     const second = await auth.getDelegatedToken();
     expect(second).not.toBe(first);

@@ -117,9 +117,9 @@ describe('dispatch', () => {
 
   it('scrubs passwords of a CSV import out of error messages', async () => {
     const api = fakeEngineApi();
-    api.failNext('secrets.importStarfaceCsv', new ControlError('bad-csv', 'Line 2 "0002;s3cr3t-pw" has an unknown login'));
+    api.failNext('secrets.importStarfaceCsv', new ControlError('invalid-input', 'Line 2 "0002;s3cr3t-pw" has an unknown login'));
     const reply = await dispatch(api, { method: 'secrets.importStarfaceCsv', params: { csv: 'login;password\n0002;s3cr3t-pw\n' } });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'bad-csv' } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(JSON.stringify(reply)).not.toContain('s3cr3t-pw');
     expect(JSON.stringify(reply)).toContain('0002');
   });

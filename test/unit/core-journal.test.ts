@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { planPbxWrites, restorePlan } from '../../src/core/ownership.js';
 import {
+  confirmPbxWrite,
   forgetPbxField,
+  hasUnconfirmedWrites,
+  settlePbxWrites,
+  recordPbxIntent,
+  withdrawPbxWrite,
   isJournalEntryEmpty,
   newJournalEntry,
   parseJournal,
@@ -63,6 +69,71 @@ describe('recording PBX writes', () => {
     expect(f.pbx).toEqual({ chatText: { value: 'x', at: T0, replaced: 'y' } });
     expect(f.updatedAt).toBe(T0 + 5);
     expect(e.pbx.dnd).toBeDefined();
+  });
+});
+
+describe('write intents (recorded before the write is sent)', () => {
+  const text = (e: JournalEntry) => e.pbx.chatText;
+  // The bridge wrote "Im Gespräch" over the user's "Mittagspause"; now it is about to write "Verfügbar".
+  const earlier = recordPbxWrite(newJournalEntry('1001', T0), { field: 'chatText', value: 'Im Gespräch' }, 'Mittagspause', T0);
+  const intent = recordPbxIntent(earlier, { field: 'chatText', value: 'Verfügbar' }, 'Im Gespräch', T0 + 1);
+
+  it('keeps the value from before the bridge and the record it supersedes', () => {
+    expect(text(intent)).toEqual({
+      value: 'Verfügbar', at: T0 + 1, replaced: 'Mittagspause', unconfirmed: true,
+      previous: { value: 'Im Gespräch', at: T0, replaced: 'Mittagspause' },
+    });
+    expect(hasUnconfirmedWrites(intent)).toBe(true);
+  });
+
+  it('is confirmed by the PBX answer or by a read that shows it', () => {
+    expect(text(confirmPbxWrite(intent, 'chatText', T0 + 2))).toEqual({ value: 'Verfügbar', at: T0 + 1, replaced: 'Mittagspause' });
+    expect(settlePbxWrites(intent, { chatText: 'Verfügbar' }, T0 + 2)).toEqual(confirmPbxWrite(intent, 'chatText', T0 + 2));
+  });
+
+  it('is taken back exactly when it was never sent, or a read shows it did not take effect', () => {
+    expect(text(withdrawPbxWrite(intent, 'chatText', T0 + 2))).toEqual(text(earlier));
+    expect(text(settlePbxWrites(intent, { chatText: 'Im Gespräch' }, T0 + 2))).toEqual(text(earlier));
+    // The first write of a field: nothing to go back to.
+    const first = recordPbxIntent(newJournalEntry('1001', T0), { field: 'dnd', value: true }, false, T0);
+    expect(withdrawPbxWrite(first, 'dnd', T0).pbx.dnd).toBeUndefined();
+  });
+
+  it('over a write whose outcome is unknown, falls back to that one (it may have taken effect), never to nothing', () => {
+    // A crash left "DND on" unconfirmed; after the restart the next cycle plans "DND off".
+    const crashed = recordPbxIntent(newJournalEntry('1001', T0), { field: 'dnd', value: true }, false, T0);
+    const next = recordPbxIntent(crashed, { field: 'dnd', value: false }, undefined, T0 + 1);
+    expect(next.pbx.dnd).toEqual({ value: false, at: T0 + 1, replaced: false, unconfirmed: true, previous: { value: true, at: T0, replaced: false, unconfirmed: true } });
+    const back = withdrawPbxWrite(next, 'dnd', T0 + 2);
+    expect(back.pbx.dnd).toEqual({ value: true, at: T0, replaced: false, unconfirmed: true });
+    // The PBX shows the DND on: it is the bridge's (not the user's), and it is switched off.
+    const plan = planPbxWrites({ mode: 'respect-manual', entry: back, desired: { dnd: false }, known: { dnd: true }, now: T0 + 2 });
+    expect(plan.dndLeftAlone).toBe(false);
+    expect(plan.writes).toEqual([{ field: 'dnd', value: false }]);
+  });
+
+  it('stays unconfirmed while the PBX does not report the field (e.g. DND not readable)', () => {
+    const dnd = recordPbxIntent(newJournalEntry('1001', T0), { field: 'dnd', value: true }, false, T0);
+    expect(settlePbxWrites(dnd, { chatText: 'x' }, T0 + 1)).toBe(dnd);
+  });
+
+  it('after a crash counts as "may have taken effect": restore puts the value from before back, planning writes again', () => {
+    // Nothing read yet (unknown): restore writes the user's own text back.
+    expect(restorePlan(intent, {}).pbxWrites).toEqual([{ field: 'chatText', value: 'Mittagspause' }]);
+    // The PBX shows the intent: taken effect, restored the same way.
+    expect(restorePlan(intent, { chatText: 'Verfügbar' }).pbxWrites).toEqual([{ field: 'chatText', value: 'Mittagspause' }]);
+    // The PBX still shows the earlier write: this one never happened, the earlier one is restored.
+    expect(restorePlan(intent, { chatText: 'Im Gespräch' }).pbxWrites).toEqual([{ field: 'chatText', value: 'Mittagspause' }]);
+    // An unconfirmed value is no baseline: with the PBX value unknown the desired text is written again.
+    const plan = planPbxWrites({ mode: 'respect-manual', entry: intent, desired: { chatText: 'Verfügbar' }, known: {}, now: T0 + 2 });
+    expect(plan.writes).toEqual([{ field: 'chatText', value: 'Verfügbar' }]);
+  });
+
+  it('an unconfirmed DND is never taken for the user\'s own change', () => {
+    const dnd = recordPbxIntent(newJournalEntry('1001', T0), { field: 'dnd', value: true }, false, T0);
+    const plan = planPbxWrites({ mode: 'respect-manual', entry: dnd, desired: { dnd: true }, known: { dnd: false }, now: T0 + 1 });
+    expect(plan.entry.manualDnd).toBeUndefined();
+    expect(plan.writes).toEqual([{ field: 'dnd', value: true }]);
   });
 });
 

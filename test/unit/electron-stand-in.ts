@@ -2,6 +2,7 @@
 // BrowserWindow + WebContents, ipcMain, app with single-instance lock and quit sequence, Notification,
 // powerMonitor, shell, session) and record what was done to them. The Electron binary cannot run on the build
 // machines; with this stand-in the shell's real modules run unchanged in plain Node.
+import { vi } from 'vitest';
 import type { MenuItemSpec } from '../../electron/ports.js';
 
 type Listener = (...args: never[]) => unknown;
@@ -296,14 +297,11 @@ export function electronStandIn(lock = new SingleInstanceLock()): ElectronStandI
   };
 }
 
-/** Waits until `check` holds (polling the event loop), for effects the shell starts without awaiting. */
+/** Waits until `check` holds (a throw counts as "not yet"), for effects the shell starts without awaiting. */
 export async function until(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  const holds = (): boolean => { try { return check(); } catch { return false; } };
-  while (!holds()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await vi.waitFor(() => {
+    if (!check()) throw new Error(`timed out waiting for: ${what}`);
+  }, { timeout: timeoutMs, interval: 5 });
 }
 
 /** Electron's protocol module: privileged schemes must be registered before 'ready', handlers after. */

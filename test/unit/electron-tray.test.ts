@@ -38,6 +38,21 @@ describe('tray view (state → icon and tooltip)', () => {
     expect(trayView({ sync: sync('stopped'), language: 'en' }, NOW).tooltip).toBe('Presence Bridge: sync is off');
   });
 
+  it('shows a stop that could not restore everyone as a problem, with what is left (en and de)', () => {
+    const restore = {
+      total: 3, restored: 1, notRestored: 2, logins: ['1001', '1002'], reason: 'pbx-unreachable' as const, at: '2025-03-04T14:00:00.000Z',
+      message: '2 of 3 users not restored: PBX unreachable; they are restored as soon as the PBX answers again, at the latest at the next start.',
+    };
+    const en = trayView({ sync: sync('stopped', { reason: `stopped; ${restore.message}`, restore }), auth: auth('signed-in'), language: 'en' }, NOW);
+    expect(en.icon).toBe('attention');
+    expect(en.tooltip).toBe('Presence Bridge: 2 of 3 users not restored – PBX unreachable; restored when it answers again');
+    const de = trayView({ sync: sync('stopped', { restore }), auth: auth('signed-in'), language: 'de' }, NOW);
+    expect(de.icon).toBe('attention');
+    expect(de.tooltip).toBe('Presence Bridge: 2 von 3 Benutzern nicht wiederhergestellt – Telefonanlage nicht erreichbar; wird nachgeholt');
+    // Once everybody is back, sync is simply off again.
+    expect(trayView({ sync: sync('stopped', { restore: { ...restore, restored: 3, notRestored: 0, logins: [] } }), auth: auth('signed-in'), language: 'en' }, NOW).icon).toBe('paused');
+  });
+
   it('keeps the tooltip on one line within the Windows limit', () => {
     const long = `line one\nline two ${'x'.repeat(300)}`;
     const { tooltip } = trayView({ sync: sync('error', { reason: long }), language: 'en' }, NOW);

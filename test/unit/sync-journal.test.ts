@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forgetPbxField, recordPbxWrite } from '../../src/core/journal.js';
+import { forgetPbxField, recordPbxIntent, recordPbxWrite } from '../../src/core/journal.js';
 import { JournalStore } from '../../src/sync/journal.js';
 
 let dir: string;
@@ -57,17 +57,16 @@ describe('JournalStore', () => {
     await journal.close();
   });
 
-  it('DND-on intents recorded one after another share one write (group commit); each is on disk when its flush resolves', async () => {
+  it('write intents recorded one after another share one write (group commit); each is on disk when its flush resolves', async () => {
     const file = join(dir, 'journal.json');
     const { journal } = await JournalStore.open({ file, flushDelayMs: 10_000 });
     // Like an apply batch: each worker records its intent and waits for the flush before writing to the PBX.
     const flushed: string[] = [];
     const workers = Array.from({ length: 8 }, (_, i) => String(1001 + i)).map((login) => {
-      journal.set(login, recordPbxWrite(journal.entry(login, 0), { field: 'dnd', value: true }, false, 0));
-      journal.markPending(login);
+      journal.set(login, recordPbxIntent(journal.entry(login, 0), { field: 'dnd', value: true }, false, 0));
       return journal.flushNow().then(async () => {
-        const saved = JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, unknown>; pending: string[] };
-        if (saved.entries[login] && saved.pending.includes(login)) flushed.push(login);
+        const saved = JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, { pbx: { dnd?: { unconfirmed?: boolean } } }> };
+        if (saved.entries[login]?.pbx.dnd?.unconfirmed) flushed.push(login);
       });
     });
     await Promise.all(workers);

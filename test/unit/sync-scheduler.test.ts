@@ -1,17 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PollScheduler, requestsPerCycle } from '../../src/sync/scheduler.js';
+import { GraphRequestError } from '../../src/teams/errors.js';
 
+// The scheduler runs on fake timers: time moves only when a test advances it, so intervals, Retry-After pauses
+// and budget windows are exact and cost no real waiting.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
+const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+/** A budget so large that it never widens the short intervals these tests use. */
+const ROOMY = { limit: 1_000_000 };
 
 let sched: PollScheduler | undefined;
-afterEach(async () => { await sched?.stop(); sched = undefined; });
+beforeEach(() => { vi.useFakeTimers(); });
+afterEach(async () => {
+  const stopping = sched?.stop();
+  await vi.runOnlyPendingTimersAsync();
+  await stopping;
+  sched = undefined;
+  vi.useRealTimers();
+});
 
 describe('budget arithmetic', () => {
   it('costs ceil(N/650) requests per cycle', () => {
@@ -31,6 +38,7 @@ describe('PollScheduler', () => {
     sched = new PollScheduler({
       intervalMs: 20,
       users: () => 10,
+      budget: ROOMY, // the loop's mechanics, not the budget (at 1,500 per 30 s a 20 ms interval would be widened)
       runCycle: async () => {
         active++;
         peak = Math.max(peak, active);
@@ -40,8 +48,9 @@ describe('PollScheduler', () => {
       },
     });
     sched.start();
-    await until(() => starts.length >= 5);
+    await advance(300);
     await sched.stop();
+    expect(starts.length).toBeGreaterThanOrEqual(5);
     expect(peak).toBe(1);
     expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(78); // waited for the slow cycle
     expect(starts[3]! - starts[2]!).toBeGreaterThanOrEqual(15);
@@ -52,13 +61,15 @@ describe('PollScheduler', () => {
     sched = new PollScheduler({
       intervalMs: 10,
       users: () => 10,
+      budget: ROOMY,
       runCycle: async () => {
         starts.push(Date.now());
-        if (starts.length === 2) throw Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 250 });
+        if (starts.length === 2) throw new GraphRequestError(429, 'TooManyRequests', 'Too many requests', 'getPresencesByUserId', undefined, 250);
       },
     });
     sched.start();
-    await until(() => starts.length >= 4);
+    await advance(500);
+    expect(starts.length).toBeGreaterThanOrEqual(4);
     expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(245);
     expect(starts[3]! - starts[2]!).toBeLessThan(200);
     expect(sched.stats().failedCycles).toBe(1);
@@ -75,7 +86,7 @@ describe('PollScheduler', () => {
       runCycle: async () => { cycles.push({ at: Date.now(), count: 3 }); },
     });
     sched.start();
-    await sleep(1_300);
+    await advance(1_300);
     await sched.stop();
     expect(cycles.length).toBeGreaterThanOrEqual(6);
     for (const c of cycles) {
@@ -91,12 +102,12 @@ describe('PollScheduler', () => {
     sched = new PollScheduler({
       intervalMs: 0,
       users: () => 650, // 1 request per cycle
-      writesInWindow: () => 8,
+      otherRequests: () => ({ writes: 8, refreshes: 0 }),
       budget: { limit: 10, windowMs, sharePercent: 100 },
       runCycle: async () => { cycles++; },
     });
     sched.start();
-    await sleep(windowMs * 2 + 50);
+    await advance(windowMs * 2 + 50);
     await sched.stop();
     // 10 − 8 writes leaves 2 reads per window → at most ~6 cycles in 2+ windows.
     expect(cycles).toBeGreaterThanOrEqual(2);
@@ -107,9 +118,11 @@ describe('PollScheduler', () => {
     let cycles = 0;
     sched = new PollScheduler({ intervalMs: 60_000, users: () => 1, runCycle: async () => { cycles++; } });
     sched.start();
-    await until(() => cycles === 1);
+    await advance(0);
+    expect(cycles).toBe(1);
     sched.triggerSoon();
-    await until(() => cycles === 2, 1_000);
+    await advance(1_000); // far less than the 60 s interval
+    expect(cycles).toBe(2);
   });
 
   it('stop() waits for the cycle in progress and no cycle starts afterwards', async () => {
@@ -121,10 +134,16 @@ describe('PollScheduler', () => {
       runCycle: async () => { cycles++; await sleep(50); finished = true; },
     });
     sched.start();
-    await until(() => cycles === 1);
-    await sched.stop();
+    await advance(0);
+    expect(cycles).toBe(1);
+    let stopped = false;
+    const stopping = sched.stop().then(() => { stopped = true; });
+    await advance(10);
+    expect(stopped).toBe(false); // the cycle is still running
+    await advance(40);
+    await stopping;
     expect(finished).toBe(true);
-    await sleep(30);
+    await advance(1_000);
     expect(cycles).toBe(1);
   });
 });

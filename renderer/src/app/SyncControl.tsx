@@ -70,6 +70,15 @@ export function SyncControl() {
         <span className="switch-state" aria-hidden="true">{sync ? (on ? t('sync.on') : t('sync.off')) : '?'}</span>
       </button>
       {error && <p className="sync-failure" role="alert">{error}</p>}
+      {sync?.restore && sync.restore.notRestored > 0 && (
+        <p className="sync-not-restored" role="status" title={sync.restore.message}>
+          {t('sync.notRestored', {
+            left: sync.restore.notRestored,
+            total: sync.restore.total,
+            reason: t(`sync.restoreReason.${sync.restore.reason ?? 'pbx-unreachable'}`),
+          })}
+        </p>
+      )}
       <Dialog
         open={askStop}
         title={t('sync.stopTitle')}

@@ -60,6 +60,8 @@ export function hostErrorText(message: string, t: Translate): EngineText {
 export function syncReasonText(reason: string, t: Translate): EngineText {
   if (reason === 'stopped') return translated(t('sync.reason.stopped'), reason);
   if (reason === 'stopped; values restored') return translated(t('sync.reason.stoppedRestored'), reason);
+  const left = /^stopped; (\d+) of (\d+) users not restored: /.exec(reason);
+  if (left) return translated(t('sync.reason.stoppedNotRestored', { left: left[1]!, total: left[2]! }), reason);
   const down = /^(\d+) of (\d+) STARFACE sessions are not connected(?: \((.*)\))?; they log in again on their own\.$/s.exec(reason);
   if (down) {
     // The example error comes from the PBX as it is: kept, in brackets.

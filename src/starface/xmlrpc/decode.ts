@@ -4,11 +4,13 @@
 // limit, any DOCTYPE (so no entity expansion), and struct members named __proto__/constructor/prototype.
 // Structs decode into null-prototype objects. Every failure is one error type: XmlRpcParseError.
 import { SaxesParser } from 'saxes';
+import { BridgeError } from '../../core/errors.js';
 import { DROPPED_MEMBERS, type DecodedCall, type DecodedResponse, type XmlRpcStruct, type XmlRpcValue } from './values.js';
 
 /** A body that is not a well-formed XML-RPC message of the expected kind (the only error the decoder throws). */
-export class XmlRpcParseError extends Error {
+export class XmlRpcParseError extends BridgeError {
   override readonly name = 'XmlRpcParseError';
+  readonly code = 'uci-request-failed';
 }
 
 export interface DecodeLimits {

@@ -1,11 +1,13 @@
 // Strict XML-RPC writer (reference §2, §3.5): UTF-8, no DOCTYPE, only characters XML 1.0 can carry. A value
 // that cannot be written faithfully (a control character, an unpaired surrogate, NaN, null, a cycle) is a
 // programming error of that one request: EncodingError, thrown before anything is sent.
+import { BridgeError } from '../../core/errors.js';
 import type { XmlRpcFault, XmlRpcInput } from './values.js';
 
 /** A value the codec refuses to write; `path` says where (e.g. `params[0].text`), never the value itself. */
-export class EncodingError extends Error {
+export class EncodingError extends BridgeError {
   override readonly name = 'EncodingError';
+  readonly code = 'uci-request-failed';
   constructor(readonly path: string, problem: string) {
     super(`Cannot write ${path} as XML-RPC: ${problem}.`);
   }
