@@ -34,12 +34,6 @@ export class ChangeDebouncer {
     return true;
   }
 
-  /** The user left the sync (or the engine stopped). */
-  forget(login?: string): void {
-    if (login === undefined) this.pending.clear();
-    else this.pending.delete(login);
-  }
-
   get waiting(): number {
     return this.pending.size;
   }

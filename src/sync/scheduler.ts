@@ -34,13 +34,6 @@ export interface SchedulerOptions {
   onDecision?: (decision: PollDecision) => void;
   /** Time and timers. Default: the system clock. */
   clock?: Clock;
-  // Until the engine split (h1) lands, the engine still passes these; removed with its wiring (issue 17).
-  /** @deprecated presence writes incl. refreshes in the window: use otherRequests. */
-  writesInWindow?: () => number;
-  /** @deprecated use onDecision. */
-  onIntervalChange?: (intervalMs: number, reason: string) => void;
-  /** @deprecated use clock. */
-  now?: () => number;
 }
 
 export interface SchedulerStats {
@@ -68,8 +61,7 @@ export class PollScheduler {
 
   constructor(private readonly opts: SchedulerOptions) {
     this.baseIntervalMs = opts.intervalMs ?? 2_000;
-    const now = opts.now;
-    this.clock = opts.clock ?? (now ? { ...systemClock, now } : systemClock);
+    this.clock = opts.clock ?? systemClock;
     this.planner = new PresenceBudgetPlanner(opts.budget, () => this.clock.now());
   }
 
@@ -151,7 +143,6 @@ export class PollScheduler {
   }
 
   private other(): OtherPresenceRequests {
-    if (!this.opts.otherRequests && this.opts.writesInWindow) return { writes: this.opts.writesInWindow(), refreshes: 0 };
     return this.opts.otherRequests?.() ?? NO_OTHER_REQUESTS;
   }
 
@@ -168,7 +159,6 @@ export class PollScheduler {
       this.lastDecisionKey = key;
       try {
         this.opts.onDecision?.(d);
-        this.opts.onIntervalChange?.(d.intervalMs, d.reasonCode);
       } catch {
         // a listener must not stop the loop
       }
@@ -210,7 +200,11 @@ export class PollScheduler {
       } catch (err) {
         this.counters.failedCycles++;
         const retryAfterMs = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-        if (typeof retryAfterMs === 'number') this.planner.pause(retryAfterMs);
+        if (typeof retryAfterMs === 'number') {
+          // A 429 widens the interval (once per burst, also when the Graph client reported it already).
+          if (answeredStatus(err, 429)) this.planner.throttled(retryAfterMs);
+          else this.planner.pause(retryAfterMs);
+        }
         try { this.opts.onError?.(err); } catch { /* a listener must not stop the loop */ }
       }
       // Counted whether the cycle succeeded or not: Graph counts every request it received.
@@ -231,4 +225,12 @@ export class PollScheduler {
       this.schedule(this.delayUntilNext(Math.max(0, this.publish().intervalMs - elapsed)));
     });
   }
+}
+
+/** Whether the error or one of its causes is an HTTP answer with this status (the presence reader wraps it). */
+function answeredStatus(err: unknown, status: number): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { status?: unknown }).status === status) return true;
+  }
+  return false;
 }

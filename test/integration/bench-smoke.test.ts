@@ -68,9 +68,9 @@ describe('benchmark harness', () => {
     // What the PBX carries: one UCI session per synced user.
     expect(s.pbxSide.sessions).toBe(20);
     expect(s.keepAliveSeconds).toBeGreaterThan(0);
-    // Issue 17: the poll interval the engine kept, and why, from its sync status (the engine reports it once
-    // its wiring lands after the engine split; until then the figures are null).
-    expect(s.poll.configuredMs).toBe(1000);
+    // Issue 17: the poll interval the engine kept, and why, from its sync status.
+    expect(s.poll).toMatchObject({ configuredMs: 1000, effectiveMs: 1000, reasonCodes: ['poll-configured'], ceilingPercent: 25 });
+    expect(s.poll.sharePercentMax).toBeGreaterThan(0);
     expect(s.loadAverage.startText).toMatch(/^\d+\.\d\d, \d+\.\d\d, \d+\.\d\d$/);
 
     const targets = s.targets as Array<{ name: string; target: string; pass: boolean | null }>;
