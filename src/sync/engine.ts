@@ -181,7 +181,8 @@ export class SyncEngine {
       onError: (err) => this.log.warn('Sync cycle failed', { error: this.reporter.cycleFailed(err) }),
       onDecision: (d) => {
         this.log.info('Poll interval', { intervalMs: d.intervalMs, reasonCode: d.reasonCode, ...d.params });
-        if (this.running) this.reporter.emitNow();
+        // Every cycle sends the status; a pause for Retry-After has no cycle, so it goes out now.
+        if (this.running && d.pausedUntil !== undefined) this.reporter.emitNow();
       },
       clock,
     });

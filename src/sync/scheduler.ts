@@ -30,7 +30,7 @@ export interface SchedulerOptions {
   budget?: Partial<PresenceBudgetSettings>;
   /** Called when a cycle throws. */
   onError?: (error: unknown) => void;
-  /** Called when the interval or its reason changes (for the log; the status reads pollStatus()). */
+  /** Called when the interval or its reason changes (for the log; the status reads pollStatus()); not for slow cycles. */
   onDecision?: (decision: PollDecision) => void;
   /** Time and timers. Default: the system clock. */
   clock?: Clock;
@@ -154,7 +154,9 @@ export class PollScheduler {
   /** Tells onDecision when the interval or its reason changed. */
   private publish(): PollDecision {
     const d = this.decision();
-    const key = `${d.reasonCode}:${d.intervalMs}:${d.pausedUntil ?? 0}`;
+    // A cycle now and then slower than the interval is no news for the log (the status shows it anyway).
+    const reason = d.reasonCode === 'poll-slow-cycle' ? 'poll-configured' : d.reasonCode;
+    const key = `${reason}:${d.intervalMs}:${d.pausedUntil ?? 0}`;
     if (key !== this.lastDecisionKey) {
       this.lastDecisionKey = key;
       try {
