@@ -13,7 +13,7 @@ const USAGE = `Usage: presence-bridge demo [--users N] [--port P] [--starface-po
   --port P            settings page port on 127.0.0.1 (default: any free port)
   --starface-port P   STARFACE simulator port (default: any free port)
   --graph-port P      Microsoft Graph + Entra ID simulator port (default: any free port)
-  --poll-interval S   Teams presence poll interval in seconds (default 2)`;
+  --poll-interval S   Teams presence poll interval in seconds, 0.25 to 300 (default 2)`;
 
 /** Copy-paste lines that change a Teams presence and place a STARFACE call in the simulators. */
 export function tryItLines(env: DemoEnvironment): string[] {
@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     starfacePort = parsePort(values['starface-port'], '--starface-port');
     graphPort = parsePort(values['graph-port'], '--graph-port');
     pollIntervalSeconds = values['poll-interval'] === undefined ? 2 : Number(values['poll-interval']);
-    if (!(pollIntervalSeconds >= 1 && pollIntervalSeconds <= 300)) throw new Error(`--poll-interval must be 1 to 300 seconds (got "${values['poll-interval']}").`);
+    if (!(pollIntervalSeconds >= 0.25 && pollIntervalSeconds <= 300)) throw new Error(`--poll-interval must be 0.25 to 300 seconds (got "${values['poll-interval']}").`);
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;

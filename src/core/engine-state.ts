@@ -2,6 +2,7 @@
 // live state. The control contract (src/control/contract.ts) hands these to the UI as they are.
 import { z } from 'zod';
 import { TelephonyStateSchema } from './pbx-state.js';
+import { PollStatusSchema } from './poll-status.js';
 import { Count, IsoTime } from './schema-primitives.js';
 
 export const SyncStateSchema = z.enum(['stopped', 'starting', 'running', 'paused', 'signed-out', 'degraded', 'error']);
@@ -44,6 +45,8 @@ export const SyncStatusSchema = z.object({
   restore: RestoreStatusSchema.optional(),
   lastSuccessfulSync: IsoTime.optional(),
   since: IsoTime,
+  /** The poll interval the bridge keeps and why (absent from engines before issue 17). */
+  poll: PollStatusSchema.optional(),
   counters: z.object({
     cycles: Count,
     presenceRequests: Count,

@@ -321,8 +321,27 @@ export const SyncSettingsSchema = z
   .object({
     /** Sync running (false = paused by the admin; the bridge restores what it changed when restoreOnStop). */
     enabled: z.boolean().default(true),
-    /** Presence poll interval; the scheduler stretches it when the user count or a 429 requires it. */
-    pollIntervalSeconds: z.number().min(1).max(300).default(2),
+    /**
+     * Presence poll interval (0.25 s to 300 s); the scheduler widens it when the presence budget share below
+     * or a 429 from Microsoft requires it, and says why in the sync status.
+     */
+    pollIntervalSeconds: z.number().min(0.25).max(300).default(2),
+    /**
+     * The tenant's presence budget: requests per 30 s per app per tenant. The presence API pages say 1,500,
+     * Microsoft's current service-limits page lists a higher figure; which one Graph enforces is not confirmed,
+     * so the documented 1,500 is the default (issue 17; reference: graph-msal-electron.md §2.1).
+     */
+    presenceRequestsPer30Seconds: intField(100, 100_000, 1_500),
+    /**
+     * Ceiling for the bridge's share of that budget in percent — its reads, presence writes and session
+     * refreshes together — so the tenant's other apps keep the rest. The poll interval widens to stay below it.
+     */
+    presenceBudgetSharePercent: z.number().min(1).max(100).default(25),
+    /**
+     * Cycles a changed Teams status must hold before the PBX follows it; 0 = off. With 1, a status that
+     * flickers back within one cycle causes no PBX write, at the cost of one poll interval of latency.
+     */
+    debounceCycles: intField(0, 10, 0),
     /**
      * 'respect-manual' (default for new installs): a DND the user set on the phone is left alone until the user
      * clears it — the product's rule "never fight the user". 'teams-leads' overwrites it, like the established

@@ -77,7 +77,8 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
       clientId: ms.clientId,
       graphBaseUrl: ms.graphBaseUrl,
       presenceRead: ms.presenceRead,
-      ...(tuning.presenceBudget ? { presenceBudget: tuning.presenceBudget } : {}),
+      // Graph's limit for the tenant's app as a hard guard; the poll scheduler keeps the bridge to its share of it.
+      presenceBudget: tuning.presenceBudget ?? { limit: settings.sync.presenceRequestsPer30Seconds, windowSeconds: 30 },
       ...(tuning.graphRetry ? { retry: tuning.graphRetry } : {}),
       writer: { refreshEveryMs: settings.sync.teamsSessionRefreshSeconds * 1000 },
       logger,
@@ -141,7 +142,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     const teams = conns.teams;
     conns.ports = {
       pbx: pbxPortFrom(conns.pool, conns.callbacks),
-      teams: teamsPortFrom(teams.reader, teams.writer),
+      teams: teamsPortFrom(teams.reader, teams.writer, teams.throttle),
       directory: directoryPortFrom(conns.directory, (signal) => teams.listUsers(signal), async () => loginsWithPassword(await secrets.names())),
     };
   }
@@ -161,7 +162,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
 
 /** The settings sections whose change needs new connections (everything else is applied live). */
 export function connectionSettingsChanged(a: Settings, b: Settings): boolean {
-  const pick = (s: Settings) => JSON.stringify([s.microsoft, s.starface, s.network, s.sync.teamsSessionRefreshSeconds, s.sync.applyConcurrency]);
+  const pick = (s: Settings) => JSON.stringify([s.microsoft, s.starface, s.network, s.sync.teamsSessionRefreshSeconds, s.sync.applyConcurrency, s.sync.presenceRequestsPer30Seconds]);
   return pick(a) !== pick(b);
 }
 

@@ -55,7 +55,7 @@ export interface SyncEngineOptions {
   restoreTimeoutMs?: number;
   /** Background retries of a restore with users left, while the sync is stopped. Default 5 s doubling to 5 min. */
   restoreRetry?: { baseDelayMs?: number; maxDelayMs?: number };
-  /** Poll interval below the settings' 1 s minimum (tests and benchmarks only). */
+  /** Poll interval below the settings' 0.25 s minimum (tests only). */
   pollIntervalMs?: number;
 }
 
@@ -106,7 +106,10 @@ export class SyncEngine {
     this.rosterRetryMs = opts.rosterRetryMs ?? 15_000;
     this.pollIntervalOverride = opts.pollIntervalMs;
     const clock = this.clock;
-    this.reporter = new SyncStatusReporter({ clock, emit: (data) => this.emit({ type: 'state.sync', data }), restore: () => this.restorer.report() });
+    this.reporter = new SyncStatusReporter({
+      clock, emit: (data) => this.emit({ type: 'state.sync', data }), restore: () => this.restorer.report(),
+      poll: () => (this.running ? this.scheduler.pollStatus() : undefined),
+    });
     this.counters = this.reporter.counters;
     const parts = { pbx: this.pbx, journal: this.journal, clock, log: this.log, counters: this.counters };
     this.keeper = new TeamsSessionKeeper({
@@ -171,17 +174,24 @@ export class SyncEngine {
     this.scheduler = new PollScheduler({
       intervalMs: opts.pollIntervalMs ?? opts.settings.sync.pollIntervalSeconds * 1000,
       users: () => this.users.size,
-      writesInWindow: () => this.keeper.writesInWindow(),
-      budget: opts.budget,
+      // Issue 17: the bridge's share of the tenant's presence budget covers reads, writes and refreshes.
+      otherRequests: () => this.keeper.presenceRequestsInWindow(this.settings.sync.teamsSessionRefreshSeconds * 1000),
+      budget: { ...budgetOf(opts.settings), ...opts.budget },
       runCycle: () => this.cycle(),
       onError: (err) => this.log.warn('Sync cycle failed', { error: this.reporter.cycleFailed(err) }),
-      onIntervalChange: (ms, reason) => this.log.info('Poll interval', { intervalMs: ms, reason }),
+      onDecision: (d) => {
+        this.log.info('Poll interval', { intervalMs: d.intervalMs, reasonCode: d.reasonCode, ...d.params });
+        // Every cycle sends the status; a pause for Retry-After has no cycle, so it goes out now.
+        if (this.running && d.pausedUntil !== undefined) this.reporter.emitNow();
+      },
       clock,
     });
     this.unsubscribe.push(
       this.pbx.onUserState((s) => this.onUserState(s)),
       this.pbx.onTelephony((c) => this.keeper.onTelephony(c.login)),
       this.pbx.onStatus((login, status, error) => this.onSessionStatus(login, status, error)),
+      // A 429 on any presence call (also one the Graph client retried itself) widens the poll interval.
+      this.teams.onThrottled?.((retryAfterMs) => this.scheduler.throttled(retryAfterMs)) ?? ((): void => undefined),
     );
   }
 
@@ -270,6 +280,8 @@ export class SyncEngine {
     if (prev.sync.pollIntervalSeconds !== next.sync.pollIntervalSeconds && this.pollIntervalOverride === undefined) {
       this.scheduler.setIntervalMs(next.sync.pollIntervalSeconds * 1000);
     }
+    if (prev.sync.presenceBudgetSharePercent !== next.sync.presenceBudgetSharePercent
+      || prev.sync.presenceRequestsPer30Seconds !== next.sync.presenceRequestsPer30Seconds) this.scheduler.configureBudget(budgetOf(next));
     if (JSON.stringify(prev.users) !== JSON.stringify(next.users)) void this.refreshRoster().catch(() => undefined);
     if (JSON.stringify(prev.switches.reverse) !== JSON.stringify(next.switches.reverse)) {
       for (const login of this.users.keys()) this.keeper.onTelephony(login);
@@ -526,4 +538,9 @@ export class SyncEngine {
 function stoppedReason(report: RestoreStatus | undefined, restoreAsked: boolean): string {
   if (!restoreAsked) return 'stopped';
   return report?.notRestored ? `stopped; ${report.message}` : 'stopped; values restored';
+}
+
+/** The presence budget and the bridge's share of it, from the settings (issue 17). */
+function budgetOf(s: Settings): Partial<PresenceBudget> {
+  return { limit: s.sync.presenceRequestsPer30Seconds, windowMs: 30_000, sharePercent: s.sync.presenceBudgetSharePercent };
 }

@@ -12,6 +12,7 @@ import type { Settings } from '../core/settings.js';
 import type { SettableCapabilities } from '../core/pbx-state.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { ChangeDebouncer } from './debounce.js';
 import type { JournalStore } from './journal.js';
 import { knownFromState, type PbxWriter } from './pbx-writes.js';
 import type { PbxPort, PresenceBatch, TeamsPort, UciUserState } from './ports.js';
@@ -39,7 +40,11 @@ export interface ForwardSyncOptions {
 }
 
 export class ForwardSync {
-  constructor(private readonly o: ForwardSyncOptions) {}
+  private readonly debounce: ChangeDebouncer;
+
+  constructor(private readonly o: ForwardSyncOptions) {
+    this.debounce = new ChangeDebouncer(() => o.settings().sync.debounceCycles);
+  }
 
   /**
    * One poll cycle. Returns its cost and when presence was read (absent: nobody to read); throws when the read
@@ -135,6 +140,9 @@ export class ForwardSync {
     const { journal } = this.o;
     const entry = journal.entry(login, now);
     const plan = planForward({ presence, settings: this.o.settings(), rows, caps, entry, known: rt.known, now, echoGraceMs: this.o.echoGraceMs });
+    // Issue 17 item 2 (sync.debounceCycles, default off): a changed desired state waits; one that flickers back
+    // in time is dropped without a PBX write. The board shows the new Teams presence meanwhile.
+    if (!plan.echo && this.debounce.hold(login, plan.desired, rt.desired)) return this.held(rt, presence, now);
     // While a write for the user is queued or running, journal and known state may be mid-update (a DND
     // recorded ahead of its PBX call): ownership is then decided by the apply worker, never by the cycle.
     const busy = this.o.busy(login);
@@ -155,6 +163,18 @@ export class ForwardSync {
     if (teamsChanged) rt.lastChange = now;
     if (changed) this.o.userChanged(rt);
     return plan.writes.length > 0 || busy;
+  }
+
+  /** A change the debounce holds back: only the presence the board shows moves on. */
+  private held(rt: UserRuntime, presence: Presence, now: number): boolean {
+    const teamsChanged = !rt.presence || rt.presence.availability !== presence.availability || rt.presence.activity !== presence.activity
+      || rt.presence.outOfOffice !== presence.outOfOffice;
+    rt.presence = presence;
+    if (teamsChanged) {
+      rt.lastChange = now;
+      this.o.userChanged(rt);
+    }
+    return this.o.busy(rt.user.login);
   }
 
   /**

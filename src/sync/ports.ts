@@ -11,6 +11,7 @@ import type { TelephonyChange } from '../starface/telephony.js';
 import type { UciSessionPool } from '../starface/uci-session-pool.js';
 import type { UciSessionStatus, UciUserState } from '../starface/uci-session.js';
 import type { DirectoryUser } from '../teams/directory.js';
+import type { GraphThrottle } from '../teams/graph-client.js';
 import type { PresenceReader } from '../teams/presence-reader.js';
 import type { PresenceWriter } from '../teams/presence-writer.js';
 import type { DirectoryPbxGroup, DirectoryPbxUser } from './roster.js';
@@ -53,6 +54,8 @@ export interface TeamsPort {
   holdSession(microsoftId: string, session: TeamsSessionState): Promise<void>;
   /** Clears the session (404 = already clear counts as success). */
   clearSession(microsoftId: string): Promise<void>;
+  /** Graph answered a presence call with 429 (also one retried inline): the poll interval widens. */
+  onThrottled?(fn: (retryAfterMs: number) => void): () => void;
 }
 
 /** Everything the roster needs, loaded fresh on each evaluation. */
@@ -103,8 +106,9 @@ export function pbxPortFrom(pool: UciSessionPool, callbacks: CallbackServer | un
   };
 }
 
-export function teamsPortFrom(reader: PresenceReader, writer: PresenceWriter): TeamsPort {
+export function teamsPortFrom(reader: PresenceReader, writer: PresenceWriter, throttle?: GraphThrottle): TeamsPort {
   return {
+    ...(throttle ? { onThrottled: (fn: (ms: number) => void) => throttle.onThrottled((e) => { if (e.presence) fn(e.waitMs); }) } : {}),
     readPresence: async (ids, signal) => {
       const r = await reader.read(ids, signal);
       return { presences: r.presences, requests: r.requests };

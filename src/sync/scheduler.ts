@@ -1,46 +1,16 @@
-// The poll loop of the Teams → STARFACE direction.
-// Graph allows 1,500 presence requests per 30 s per app per tenant, and presence writes (setPresence,
-// clearPresence) of the reverse direction count against the same budget. A cycle costs ceil(N/650) requests,
-// so the interval stretches by itself when N or the write rate requires it, and a 429 pauses the loop for its
-// Retry-After. Cycles never overlap: the next one is scheduled only after the current one has finished.
+// The poll loop of the Teams → STARFACE direction. A cycle costs ceil(N/650) presence requests; the interval is
+// the configured one (down to 0.25 s), widened by the presence-budget planner (presence-budget.ts) so the
+// bridge's reads, presence writes and session refreshes stay under its share of the tenant's Graph budget, and
+// after a 429 until Graph has been quiet for a while. A Retry-After pauses the loop. Cycles never overlap: the
+// next one is scheduled only after the current one has finished. The status says why the interval is what it is.
+import type { PollStatus } from '../core/poll-status.js';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
+import {
+  PresenceBudgetPlanner, requestsPerCycle, type OtherPresenceRequests, type PollDecision, type PresenceBudgetSettings,
+} from './presence-budget.js';
 
-export const PRESENCE_BUDGET_LIMIT = 1_500;
-export const PRESENCE_BUDGET_WINDOW_MS = 30_000;
-export const PRESENCE_IDS_PER_REQUEST = 650;
-
-export interface PresenceBudget {
-  /** Requests allowed per window. Default 1,500. */
-  limit: number;
-  /** Default 30 s. */
-  windowMs: number;
-  /** Share of the limit this engine plans to use (other installs of the same app share the budget). Default 0.9. */
-  safety: number;
-}
-
-export const DEFAULT_PRESENCE_BUDGET: PresenceBudget = {
-  limit: PRESENCE_BUDGET_LIMIT,
-  windowMs: PRESENCE_BUDGET_WINDOW_MS,
-  safety: 0.9,
-};
-
-/** Presence read requests one cycle costs for `users` matched users. */
-export function requestsPerCycle(users: number): number {
-  return users <= 0 ? 0 : Math.ceil(users / PRESENCE_IDS_PER_REQUEST);
-}
-
-/**
- * The shortest interval that keeps reads plus the observed writes under the planned share of the budget.
- * Writes get at least a tenth of the budget reserved, so a burst of calls always finds room.
- */
-export function minimumIntervalMs(users: number, writesPerWindow: number, budget: PresenceBudget = DEFAULT_PRESENCE_BUDGET): number {
-  const reads = requestsPerCycle(users);
-  if (reads === 0) return 0;
-  const planned = budget.limit * budget.safety;
-  const reserve = Math.max(writesPerWindow, budget.limit * 0.1);
-  const forReads = Math.max(1, planned - reserve);
-  return Math.ceil((budget.windowMs * reads) / forReads);
-}
+export { PRESENCE_IDS_PER_REQUEST, requestsPerCycle } from './presence-budget.js';
+export type PresenceBudget = PresenceBudgetSettings;
 
 export interface CycleResult {
   /** Requests the cycle actually made (default: requestsPerCycle(users())). */
@@ -52,15 +22,16 @@ export interface SchedulerOptions {
   intervalMs?: number;
   /** One poll cycle. May throw; an error with a numeric `retryAfterMs` pauses the loop that long. */
   runCycle: () => Promise<CycleResult | void>;
-  /** Number of matched users (drives ceil(N/650)). */
+  /** Number of synced users (drives ceil(N/650)). */
   users: () => number;
-  /** Presence writes made in the last budget window (reverse direction). Default 0. */
-  writesInWindow?: () => number;
-  budget?: Partial<PresenceBudget>;
+  /** Presence writes and session refreshes of the bridge in the last budget window. Default none. */
+  otherRequests?: () => OtherPresenceRequests;
+  /** The tenant's budget and the bridge's share of it (settings.sync.presence*). */
+  budget?: Partial<PresenceBudgetSettings>;
   /** Called when a cycle throws. */
   onError?: (error: unknown) => void;
-  /** Called with the new effective interval whenever it changes (for the UI and logs). */
-  onIntervalChange?: (intervalMs: number, reason: string) => void;
+  /** Called when the interval or its reason changes (for the log; the status reads pollStatus()); not for slow cycles. */
+  onDecision?: (decision: PollDecision) => void;
   /** Time and timers. Default: the system clock. */
   clock?: Clock;
 }
@@ -75,24 +46,23 @@ export interface SchedulerStats {
   pausedUntil?: number;
 }
 
+const NO_OTHER_REQUESTS: OtherPresenceRequests = { writes: 0, refreshes: 0 };
+
 export class PollScheduler {
   private baseIntervalMs: number;
-  private readonly budget: PresenceBudget;
+  private readonly planner: PresenceBudgetPlanner;
   private readonly clock: Clock;
   private timer: TimerHandle | undefined;
   private current: Promise<void> | undefined;
   private started = false;
-  private pausedUntil = 0;
   private triggerPending = false;
-  /** (time, count) of read requests in the current budget window. */
-  private readonly reads: { at: number; count: number }[] = [];
-  private lastInterval = 0;
+  private lastDecisionKey = '';
   private readonly counters = { cycles: 0, failedCycles: 0, lastStart: undefined as number | undefined, lastDurationMs: undefined as number | undefined };
 
   constructor(private readonly opts: SchedulerOptions) {
     this.baseIntervalMs = opts.intervalMs ?? 2_000;
-    this.budget = { ...DEFAULT_PRESENCE_BUDGET, ...opts.budget };
     this.clock = opts.clock ?? systemClock;
+    this.planner = new PresenceBudgetPlanner(opts.budget, () => this.clock.now());
   }
 
   get isRunning(): boolean {
@@ -116,16 +86,25 @@ export class PollScheduler {
 
   setIntervalMs(ms: number): void {
     this.baseIntervalMs = Math.max(0, ms);
+    this.publish();
   }
 
-  /** After a 429/503 with Retry-After: no cycle starts before that time. */
+  /** New budget settings (limit or share changed in the settings). */
+  configureBudget(budget: Partial<PresenceBudgetSettings>): void {
+    this.planner.configure(budget);
+    this.publish();
+  }
+
+  /** Graph answered a presence call with 429: pause for Retry-After and widen the interval. */
+  throttled(retryAfterMs: number): void {
+    this.planner.throttled(retryAfterMs);
+    this.afterPause();
+  }
+
+  /** A Retry-After without a 429 (e.g. 503): pause only. */
   backOff(retryAfterMs: number): void {
-    const until = this.clock.now() + Math.max(0, retryAfterMs);
-    if (until > this.pausedUntil) {
-      this.pausedUntil = until;
-      this.opts.onIntervalChange?.(this.effectiveIntervalMs(), `Microsoft Graph asked to wait ${Math.ceil(retryAfterMs / 1000)} s (429)`);
-    }
-    if (this.started && !this.current) this.schedule(this.delayUntilNext(0));
+    this.planner.pause(retryAfterMs);
+    this.afterPause();
   }
 
   /** Runs a cycle as soon as allowed (e.g. after a settings change), without breaking the budget or overlapping. */
@@ -138,24 +117,55 @@ export class PollScheduler {
     this.schedule(this.delayUntilNext(0));
   }
 
-  /** The interval the loop currently keeps: the configured one, stretched for the budget. */
+  /** The interval the loop keeps now and why. */
+  decision(): PollDecision {
+    return this.planner.decide({ configuredMs: this.baseIntervalMs, users: this.opts.users(), other: this.other(), lastCycleMs: this.counters.lastDurationMs });
+  }
+
+  /** The decision in the sync status's shape. */
+  pollStatus(): PollStatus {
+    const { pausedUntil, ...d } = this.decision();
+    return { ...d, ...(pausedUntil ? { pausedUntil: new Date(pausedUntil).toISOString() } : {}) };
+  }
+
   effectiveIntervalMs(): number {
-    const writes = this.opts.writesInWindow?.() ?? 0;
-    return Math.max(this.baseIntervalMs, minimumIntervalMs(this.opts.users(), writes, this.budget));
+    return this.decision().intervalMs;
   }
 
   stats(): SchedulerStats {
-    return {
-      ...this.counters,
-      effectiveIntervalMs: this.effectiveIntervalMs(),
-      ...(this.pausedUntil > this.clock.now() ? { pausedUntil: this.pausedUntil } : {}),
-    };
+    const paused = this.planner.pausedUntilMs();
+    return { ...this.counters, effectiveIntervalMs: this.effectiveIntervalMs(), ...(paused ? { pausedUntil: paused } : {}) };
   }
 
   /** Read requests counted in the current window (for tests and the UI). */
   readsInWindow(): number {
-    this.pruneReads();
-    return this.reads.reduce((s, r) => s + r.count, 0);
+    return this.planner.readsInWindow();
+  }
+
+  private other(): OtherPresenceRequests {
+    return this.opts.otherRequests?.() ?? NO_OTHER_REQUESTS;
+  }
+
+  private afterPause(): void {
+    this.publish();
+    if (this.started && !this.current) this.schedule(this.delayUntilNext(0));
+  }
+
+  /** Tells onDecision when the interval or its reason changed. */
+  private publish(): PollDecision {
+    const d = this.decision();
+    // A cycle now and then slower than the interval is no news for the log (the status shows it anyway).
+    const reason = d.reasonCode === 'poll-slow-cycle' ? 'poll-configured' : d.reasonCode;
+    const key = `${reason}:${d.intervalMs}:${d.pausedUntil ?? 0}`;
+    if (key !== this.lastDecisionKey) {
+      this.lastDecisionKey = key;
+      try {
+        this.opts.onDecision?.(d);
+      } catch {
+        // a listener must not stop the loop
+      }
+    }
+    return d;
   }
 
   private schedule(delayMs: number): void {
@@ -167,25 +177,9 @@ export class PollScheduler {
     }, Math.max(0, delayMs));
   }
 
-  /** How long to wait from now before the next cycle may start, given its planned start offset. */
+  /** How long to wait from now before the next cycle may start: the planned delay, Retry-After, window room. */
   private delayUntilNext(plannedDelayMs: number): number {
-    const now = this.clock.now();
-    let at = now + plannedDelayMs;
-    if (this.pausedUntil > at) at = this.pausedUntil;
-    // Hard guard: the sliding window must have room for this cycle's reads plus the writes.
-    const need = requestsPerCycle(this.opts.users());
-    if (need > 0) {
-      const cap = Math.floor(this.budget.limit * this.budget.safety) - (this.opts.writesInWindow?.() ?? 0);
-      this.pruneReads();
-      let used = this.reads.reduce((s, r) => s + r.count, 0);
-      for (const r of this.reads) {
-        if (used + need <= cap) break;
-        // Wait until this entry leaves the window.
-        at = Math.max(at, r.at + this.budget.windowMs + 1);
-        used -= r.count;
-      }
-    }
-    return at - now;
+    return Math.max(plannedDelayMs, this.planner.roomDelayMs(requestsPerCycle(this.opts.users()), this.other()));
   }
 
   private tick(): void {
@@ -197,12 +191,7 @@ export class PollScheduler {
     }
     const start = this.clock.now();
     this.counters.lastStart = start;
-    const interval = this.effectiveIntervalMs();
-    if (interval !== this.lastInterval) {
-      const stretched = interval > this.baseIntervalMs;
-      this.opts.onIntervalChange?.(interval, stretched ? 'stretched to stay within the Microsoft Graph presence budget' : 'configured interval');
-      this.lastInterval = interval;
-    }
+    this.publish();
     const planned = requestsPerCycle(this.opts.users());
     this.current = (async () => {
       let made = planned;
@@ -213,10 +202,15 @@ export class PollScheduler {
       } catch (err) {
         this.counters.failedCycles++;
         const retryAfterMs = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-        if (typeof retryAfterMs === 'number') this.backOff(retryAfterMs);
+        if (typeof retryAfterMs === 'number') {
+          // A 429 widens the interval (once per burst, also when the Graph client reported it already).
+          if (answeredStatus(err, 429)) this.planner.throttled(retryAfterMs);
+          else this.planner.pause(retryAfterMs);
+        }
         try { this.opts.onError?.(err); } catch { /* a listener must not stop the loop */ }
       }
-      if (made > 0) this.reads.push({ at: start, count: made });
+      // Counted whether the cycle succeeded or not: Graph counts every request it received.
+      this.planner.noteReads(made, start);
       this.counters.lastDurationMs = this.clock.now() - start;
     })();
     void this.current.then(() => {
@@ -227,14 +221,18 @@ export class PollScheduler {
         this.schedule(this.delayUntilNext(0));
         return;
       }
-      // Interval measured from the start of the cycle; a slow cycle is followed at once (but never overlapped).
+      // Interval (as decided now, after what this cycle met) measured from the start of the cycle; a slow cycle
+      // is followed at once, but never overlapped.
       const elapsed = this.clock.now() - start;
-      this.schedule(this.delayUntilNext(Math.max(0, interval - elapsed)));
+      this.schedule(this.delayUntilNext(Math.max(0, this.publish().intervalMs - elapsed)));
     });
   }
+}
 
-  private pruneReads(): void {
-    const cutoff = this.clock.now() - this.budget.windowMs;
-    while (this.reads.length > 0 && this.reads[0]!.at <= cutoff) this.reads.shift();
+/** Whether the error or one of its causes is an HTTP answer with this status (the presence reader wraps it). */
+function answeredStatus(err: unknown, status: number): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { status?: unknown }).status === status) return true;
   }
+  return false;
 }

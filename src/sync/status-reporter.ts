@@ -2,6 +2,7 @@
 // health of the users' UCI sessions. Changes of state go out at once; a change of the reason alone (e.g. "1,200
 // of 2,000 STARFACE sessions are not connected" counting down during start-up) at most once a second.
 import type { RestoreStatus, SyncState, SyncStatus } from '../core/engine-state.js';
+import type { PollStatus } from '../core/poll-status.js';
 import type { Clock, TimerHandle } from '../platform/clock.js';
 import { NeedsSignInError, TokenRequestError } from '../teams/errors.js';
 
@@ -15,6 +16,8 @@ export interface StatusReporterOptions {
   emit: (status: SyncStatus) => void;
   /** The outcome of the last restore, if any (shown with the status). */
   restore?: () => RestoreStatus | undefined;
+  /** The poll interval kept and why, while the sync runs (issue 17). */
+  poll?: () => PollStatus | undefined;
 }
 
 export class SyncStatusReporter {
@@ -51,6 +54,8 @@ export class SyncStatusReporter {
     if (this.reason && this.reasonCode) s.reasonCode = this.reasonCode;
     const restore = this.opts.restore?.();
     if (restore) s.restore = restore;
+    const poll = this.opts.poll?.();
+    if (poll) s.poll = poll;
     if (this.lastSuccessfulSync !== undefined) s.lastSuccessfulSync = new Date(this.lastSuccessfulSync).toISOString();
     return s;
   }

@@ -185,11 +185,14 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     this.gaveUp.clear();
   }
 
-  /** Presence writes in the budget window, including keep-alive refreshes (about one per session per 3.5 min). */
-  writesInWindow(): number {
-    const cutoff = this.o.clock.now() - WRITE_WINDOW_MS;
+  /**
+   * Presence requests of this direction in the budget window (issue 17: they share the poll's budget): the
+   * writes made, and the refreshes of the held sessions (one per session per `refreshEveryMs`).
+   */
+  presenceRequestsInWindow(refreshEveryMs: number, windowMs = WRITE_WINDOW_MS): { writes: number; refreshes: number } {
+    const cutoff = this.o.clock.now() - windowMs;
     while (this.writeTimes.length && this.writeTimes[0]! < cutoff) this.writeTimes.shift();
-    return this.writeTimes.length + Math.ceil(this.heldThisRun.size * (WRITE_WINDOW_MS / 210_000));
+    return { writes: this.writeTimes.length, refreshes: Math.ceil(this.heldThisRun.size * (windowMs / Math.max(1_000, refreshEveryMs))) };
   }
 
   private async reconcile(login: string, attempt = 0): Promise<void> {

@@ -38,11 +38,38 @@ export class GraphThrottle {
   readonly presenceBudget: RequestBudget;
   readonly gates = new RetryGates();
   policy: RetryPolicy;
+  private readonly throttledListeners = new Set<(e: ThrottledEvent) => void>();
 
   constructor(opts: { presenceBudget?: BudgetSettings; retry?: Partial<RetryPolicy> } = {}) {
     this.presenceBudget = new RequestBudget(opts.presenceBudget ?? GRAPH_PRESENCE_BUDGET);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
   }
+
+  /** Every 429 Graph answers, also the ones retried inline (the poll scheduler widens its interval on them). */
+  onThrottled(fn: (e: ThrottledEvent) => void): () => void {
+    this.throttledListeners.add(fn);
+    return () => this.throttledListeners.delete(fn);
+  }
+
+  noteThrottled(e: ThrottledEvent): void {
+    for (const fn of this.throttledListeners) {
+      try {
+        fn(e);
+      } catch {
+        // a listener must not break a Graph call
+      }
+    }
+  }
+}
+
+export interface ThrottledEvent {
+  /** Endpoint group, e.g. 'presence-read' or 'presence-write'. */
+  group: string;
+  /** Whether the group counts against the presence budget. */
+  presence: boolean;
+  /** The wait before the next call: Retry-After, or our backoff when Graph gave none. */
+  waitMs: number;
+  retryAfterFromServer: boolean;
 }
 
 export interface TokenSource {
@@ -144,6 +171,7 @@ class ThrottleHandler implements Middleware {
       const retryAfter = res && !networkError ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
       const wait = retryAfter ?? backoffMs(attempt + 1, policy.backoffBaseMs, policy.backoffMaxMs);
       this.throttle.gates.block(group, wait);
+      if (status === 429) this.throttle.noteThrottled({ group, presence, waitMs: wait, retryAfterFromServer: retryAfter !== undefined });
       if (attempt >= policy.maxRetries || wait > policy.maxInlineWaitMs) {
         if (trace) trace.retryAfterMs = wait;
         if (networkError) throw networkError;

@@ -89,7 +89,7 @@ describe('renderer: engine messages in the page language', () => {
     expect(byPath['microsoft.clientId']?.text).toBe(de('v.guid'));
     expect(byPath['starface.callbackPort']?.text).toBe('Höchstens 65535.');
     expect(byPath['users.group']?.text).toBe(de('v.group'));
-    expect(byPath['sync.pollIntervalSeconds']?.text).toBe('Mindestens 1.');
+    expect(byPath['sync.pollIntervalSeconds']?.text).toBe('Mindestens 0,25.'); // German decimal comma
     expect(issueText('must be a whole number', de).text).toBe('Bitte eine ganze Zahl eingeben.');
     // Every message the schema produced here was recognised (none left in English).
     for (const [path, m] of Object.entries(byPath)) expect(m.detail, `${path}: ${m.text}`).toBeDefined();

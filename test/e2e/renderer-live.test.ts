@@ -186,4 +186,23 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer live views (Chromium, real headless ho
     await expect.poll(() => sw.getAttribute('aria-checked')).toBe('true');
     await eventually(() => expect(suite.engine().callsOf('sync.start')).toHaveLength(1));
   });
+
+  it('sync state: says why the bridge reads Teams as often as it does (issue 17), in the page language', async () => {
+    const page = await suite.start({ users: 12 });
+    await page.getByText('Anna Müller 0', { exact: true }).waitFor(); // the live event stream is up
+    const base = {
+      state: 'running' as const, since: '2025-03-14T08:00:00.000Z', lastSuccessfulSync: '2025-03-14T08:00:00.000Z',
+      counters: { cycles: 12, presenceRequests: 48, pbxWrites: 40, teamsWrites: 2, errors: 0 },
+    };
+    suite.engine().emit({ type: 'state.sync', data: { ...base, poll: {
+      intervalMs: 356, configuredMs: 250, reasonCode: 'poll-budget-share', sharePercent: 22.4, ceilingPercent: 25,
+      params: { configuredMs: 250, intervalMs: 356, ceilingPercent: 25, limit: 1500, windowSeconds: 30, readsPerCycle: 4, readsPerWindow: 337.1, writes: 0, refreshes: 0 },
+    } } });
+    await page.locator('.sync-poll', { hasText: 'Liest Teams alle 0,36 s statt 0,25 s, um unter 25 % des Microsoft-Statusbudgets zu bleiben' }).waitFor();
+    suite.engine().emit({ type: 'state.sync', data: { ...base, poll: {
+      intervalMs: 1000, configuredMs: 500, reasonCode: 'poll-throttled', sharePercent: 16, ceilingPercent: 25, pausedUntil: '2025-03-14T08:00:03.000Z',
+      params: { retryAfterMs: 3000, factor: 2, intervalMs: 1000 },
+    } } });
+    await page.locator('.sync-poll', { hasText: 'Microsoft bittet um Pause (429): liest Teams alle 1 s' }).waitFor();
+  });
 });

@@ -30,7 +30,7 @@ describe('benchmark harness', () => {
     await runBench(args);
 
     const json = JSON.parse(await readFile(out, 'utf8')) as {
-      machine: { nproc: number; node: string };
+      machine: { nproc: number; node: string; loadAverage: string };
       scenarios: Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
     };
     expect(json.machine.nproc).toBeGreaterThan(0);
@@ -65,9 +65,22 @@ describe('benchmark harness', () => {
     expect(s.resources.cpuSecondsPerMinute).toBeGreaterThan(0);
     expect(s.engine.stopMs).toBeGreaterThan(0);
 
-    const names = (s.targets as Array<{ name: string; pass: boolean }>).map((t) => t.name);
-    expect(names).toEqual([
+    // What the PBX carries: one UCI session per synced user.
+    expect(s.pbxSide.sessions).toBe(20);
+    expect(s.keepAliveSeconds).toBeGreaterThan(0);
+    // Issue 17: the poll interval the engine kept, and why, from its sync status.
+    expect(s.poll).toMatchObject({ configuredMs: 1000, effectiveMs: 1000, reasonCodes: ['poll-configured'], ceilingPercent: 25 });
+    expect(s.poll.sharePercentMax).toBeGreaterThan(0);
+    expect(s.loadAverage.startText).toMatch(/^\d+\.\d\d, \d+\.\d\d, \d+\.\d\d$/);
+
+    const targets = s.targets as Array<{ name: string; target: string; pass: boolean | null }>;
+    expect(targets.map((t) => t.name)).toEqual([
       'Teams → STARFACE p95', 'STARFACE → Teams p95', 'presence requests per cycle', 'PBX writes in idle cycles', 'start-up', 'engine RSS (steady max)',
+      'UCI keepAlive per minute', 'engine CPU per minute (steady)',
     ]);
+    // Issue 17's targets at ≤ 2,000 users; the keep-alive figure needs a run of one keep-alive period.
+    expect(targets.map((t) => t.target).slice(0, 6)).toEqual(['≤ 1500 ms', '≤ 250 ms', '= ceil(N/650) = 1', '= 0', '≤ 10000 ms', '≤ 250 MB']);
+    expect(targets[6]!.pass).toBeNull();
+    expect(json.machine.loadAverage).toMatch(/^\d+\.\d\d, /);
   }, 120_000);
 });

@@ -25,7 +25,8 @@ function graphSim(method: string, url: string, ca: string, body?: unknown): Prom
 
 describe('presence-bridge demo', () => {
   it('starts the simulators and the engine, prints the URLs and working /_sim/ lines, and stops on SIGINT', async () => {
-    const cli = startCli(['demo', '--users', '6', '--port', '0', '--poll-interval', '1']);
+    // The shortest poll interval the product allows (issue 17): demo and settings must both accept it.
+    const cli = startCli(['demo', '--users', '6', '--port', '0', '--poll-interval', '0.25']);
     procs.push(cli);
     const [, pageUrl] = await cli.waitForLine(/Presence Bridge settings page: (\S+)/, 60_000);
     const [, sfUrl] = await cli.waitForLine(/STARFACE simulator: (\S+)/);
@@ -66,5 +67,12 @@ describe('presence-bridge demo', () => {
     procs.push(cli);
     expect((await cli.exited).code).toBe(2);
     expect(cli.stderr()).toContain('--users must be a whole number');
+  }, 20_000);
+
+  it('refuses a poll interval below 0.25 s, naming the range', async () => {
+    const cli = startCli(['demo', '--poll-interval', '0.2']);
+    procs.push(cli);
+    expect((await cli.exited).code).toBe(2);
+    expect(cli.stderr()).toContain('--poll-interval must be 0.25 to 300 seconds (got "0.2")');
   }, 20_000);
 });

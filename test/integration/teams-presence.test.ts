@@ -147,12 +147,17 @@ describe('presence reader', () => {
     const c = clients();
     const ids = sim.tenant.users.map((u) => u.id);
     await control('POST', 'faults', { throttle: { count: 3, retryAfterSeconds: 1, endpoints: ['getPresencesByUserId'] } });
+    // Every 429 is reported, also the ones retried inline, so the poll scheduler can widen its interval.
+    const throttled: unknown[] = [];
+    const unsubscribe = c.throttle.onThrottled((e) => throttled.push(e));
     const t0 = Date.now();
     const result = await c.reader.read(ids);
     const elapsed = Date.now() - t0;
+    unsubscribe();
     const s = await stats();
     expect(result.presences.size).toBe(N);
     expect(s.endpoints.getPresencesByUserId!.statuses['429']).toBe(3);
+    expect(throttled).toEqual(Array.from({ length: 3 }, () => ({ group: 'presence-read', presence: true, waitMs: 1000, retryAfterFromServer: true })));
     // Four requests were in flight together, so only the client-side record can tell what was sent when.
     expect(assertRetryAfterHonoured(transport.log, '/v1.0/communications/getPresencesByUserId')).toBeGreaterThan(0);
     expect(elapsed).toBeGreaterThanOrEqual(1000);

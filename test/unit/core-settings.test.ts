@@ -83,6 +83,9 @@ describe('defaults', () => {
       applyConcurrency: 32,
       rosterRefreshMinutes: 10,
       teamsSessionRefreshSeconds: 180,
+      presenceRequestsPer30Seconds: 1_500,
+      presenceBudgetSharePercent: 25,
+      debounceCycles: 0,
     });
     expect(s.ui).toEqual({ language: 'de' });
     expect(s.log).toEqual({ level: 'info' });
@@ -181,7 +184,10 @@ describe('field validation gives readable issues', () => {
     [{ users: { extraLoginIds: [''] } }, 'users.extraLoginIds.0: must not be empty'],
     [{ switches: { setDnd: 'yes' } }, 'switches.setDnd: must be true or false'],
     [{ switches: { reverse: { teamsState: 'away' } } }, 'switches.reverse.teamsState: must be one of "busy-inacall", "dnd-presenting"'],
-    [{ sync: { pollIntervalSeconds: 0.5 } }, 'sync.pollIntervalSeconds: must be at least 1'],
+    [{ sync: { pollIntervalSeconds: 0.2 } }, 'sync.pollIntervalSeconds: must be at least 0.25'],
+    [{ sync: { presenceBudgetSharePercent: 0 } }, 'sync.presenceBudgetSharePercent: must be at least 1'],
+    [{ sync: { presenceRequestsPer30Seconds: 1500.5 } }, 'sync.presenceRequestsPer30Seconds: must be a whole number'],
+    [{ sync: { debounceCycles: 11 } }, 'sync.debounceCycles: must be at most 10'],
     [{ sync: { ownershipMode: 'mine' } }, 'sync.ownershipMode: must be one of "teams-leads", "respect-manual"'],
     [{ sync: { teamsSessionRefreshSeconds: 300 } }, 'sync.teamsSessionRefreshSeconds: must be at most 240'],
     [{ sync: { applyConcurrency: 0 } }, 'sync.applyConcurrency: must be at least 1'],
@@ -222,6 +228,11 @@ describe('field validation gives readable issues', () => {
 
   it('accepts fractional keep-alive seconds (short keep-alives in tests)', () => {
     expect(parseSettings({ starface: { keepAliveSeconds: 0.2 } }).starface.keepAliveSeconds).toBe(0.2);
+  });
+
+  it('accepts poll intervals down to a quarter of a second (issue 17)', () => {
+    expect(parseSettings({ sync: { pollIntervalSeconds: 0.25 } }).sync.pollIntervalSeconds).toBe(0.25);
+    expect(parseSettings({ sync: { pollIntervalSeconds: 0.5 } }).sync.pollIntervalSeconds).toBe(0.5);
   });
 });
 

@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PollScheduler, minimumIntervalMs, requestsPerCycle } from '../../src/sync/scheduler.js';
+import { PollScheduler, requestsPerCycle } from '../../src/sync/scheduler.js';
 import { GraphRequestError } from '../../src/teams/errors.js';
 
 // The scheduler runs on fake timers: time moves only when a test advances it, so intervals, Retry-After pauses
 // and budget windows are exact and cost no real waiting.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+/** A budget so large that it never widens the short intervals these tests use. */
+const ROOMY = { limit: 1_000_000 };
 
 let sched: PollScheduler | undefined;
 beforeEach(() => { vi.useFakeTimers(); });
@@ -25,18 +28,6 @@ describe('budget arithmetic', () => {
     expect(requestsPerCycle(651)).toBe(2);
     expect(requestsPerCycle(2_000)).toBe(4);
   });
-
-  it('keeps the default 2 s for 2,000 users and stretches only when the budget needs it', () => {
-    // 2,000 users: 4 requests per cycle; 2 s → 60 requests / 30 s, far below 1,500.
-    expect(minimumIntervalMs(2_000, 0)).toBeLessThan(2_000);
-    // 650,000 users: 1,000 requests per cycle → must stretch far beyond 2 s.
-    const ms = minimumIntervalMs(650_000, 0);
-    expect(ms).toBeGreaterThan(2_000);
-    const cyclesPerWindow = 30_000 / ms;
-    expect(cyclesPerWindow * 1_000 + 150).toBeLessThanOrEqual(1_500);
-    // Heavy writes leave less room for reads.
-    expect(minimumIntervalMs(650_000, 900)).toBeGreaterThan(ms);
-  });
 });
 
 describe('PollScheduler', () => {
@@ -47,6 +38,7 @@ describe('PollScheduler', () => {
     sched = new PollScheduler({
       intervalMs: 20,
       users: () => 10,
+      budget: ROOMY, // the loop's mechanics, not the budget (at 1,500 per 30 s a 20 ms interval would be widened)
       runCycle: async () => {
         active++;
         peak = Math.max(peak, active);
@@ -69,6 +61,7 @@ describe('PollScheduler', () => {
     sched = new PollScheduler({
       intervalMs: 10,
       users: () => 10,
+      budget: ROOMY,
       runCycle: async () => {
         starts.push(Date.now());
         if (starts.length === 2) throw new GraphRequestError(429, 'TooManyRequests', 'Too many requests', 'getPresencesByUserId', undefined, 250);
@@ -89,7 +82,7 @@ describe('PollScheduler', () => {
     sched = new PollScheduler({
       intervalMs: 0,
       users: () => 650 * 3, // 3 requests per cycle
-      budget: { limit, windowMs, safety: 1 },
+      budget: { limit, windowMs, sharePercent: 100 },
       runCycle: async () => { cycles.push({ at: Date.now(), count: 3 }); },
     });
     sched.start();
@@ -109,8 +102,8 @@ describe('PollScheduler', () => {
     sched = new PollScheduler({
       intervalMs: 0,
       users: () => 650, // 1 request per cycle
-      writesInWindow: () => 8,
-      budget: { limit: 10, windowMs, safety: 1 },
+      otherRequests: () => ({ writes: 8, refreshes: 0 }),
+      budget: { limit: 10, windowMs, sharePercent: 100 },
       runCycle: async () => { cycles++; },
     });
     sched.start();

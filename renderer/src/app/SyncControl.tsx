@@ -5,13 +5,15 @@ import { Dialog } from '../components/Dialog.js';
 import { syncReasonText } from '../i18n/engine-text.js';
 import { useI18n } from '../i18n/index.js';
 import { useLive, useServices, useSettingsState } from './context.js';
+import { pollText } from './poll-text.js';
 
 /** States in which the bridge counts as "on" for the switch (it is trying to sync). */
 const ON_STATES: readonly SyncState[] = ['starting', 'running', 'paused', 'signed-out', 'degraded', 'error'];
 
 /** Sync state with its reason, the time of the last good cycle, and the on/off switch. */
 export function SyncControl() {
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   const { client, live } = useServices();
   const { sync: lastSync, syncKnown, connection } = useLive();
   const { saved } = useSettingsState();
@@ -49,6 +51,7 @@ export function SyncControl() {
           {sync ? t(`sync.state.${sync.state}`) : unknownText}
         </span>
         {reason && <span className="sync-reason" title={reason.detail ?? reason.text}>{reason.text}</span>}
+        {sync?.poll && on && <span className="sync-poll" data-reason={sync.poll.reasonCode}>{pollText(sync.poll, i18n)}</span>}
         {sync?.lastSuccessfulSync && !sync.reason && (
           <span className="sync-last">{t('sync.lastSuccess', { time: dateTime(sync.lastSuccessfulSync) })}</span>
         )}

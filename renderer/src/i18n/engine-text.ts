@@ -210,7 +210,8 @@ export function issueText(message: string, t: Translate): EngineText {
   if (fixed) return translated(t(fixed), message);
   for (const [re, key] of ISSUE_TEMPLATES) {
     const m = re.exec(message);
-    if (m) return translated(t(key, { n: m[1]! }), message);
+    // A decimal limit (e.g. the 0.25 s poll interval) in the page's notation: "0,25" in German.
+    if (m) return translated(t(key, { n: m[1]!.replace('.', t('vs.decimalSeparator')) }), message);
   }
   const oneOf = /^must be one of (.+)$/s.exec(message);
   if (oneOf) return translated(t('vs.oneOf', { values: oneOf[1]! }), message);

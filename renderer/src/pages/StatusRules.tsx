@@ -414,9 +414,9 @@ export function StatusRules() {
               <input
                 {...p}
                 type="number"
-                min={1}
+                min={0.25}
                 max={300}
-                step={1}
+                step={0.25}
                 className="input-short"
                 value={Number.isFinite(draft.sync.pollIntervalSeconds) ? draft.sync.pollIntervalSeconds : ''}
                 onChange={(e) => setSync((s) => ({ ...s, pollIntervalSeconds: e.target.value === '' ? Number.NaN : Number(e.target.value) }))}

@@ -88,7 +88,7 @@ export function checkSettings(s: Settings, t: Translate): Issue[] {
   });
 
   const poll = s.sync.pollIntervalSeconds;
-  if (!Number.isFinite(poll) || poll < 1 || poll > 300) add('sync.pollIntervalSeconds', t('v.poll'));
+  if (!Number.isFinite(poll) || poll < 0.25 || poll > 300) add('sync.pollIntervalSeconds', t('v.poll'));
   return out;
 }
 
