@@ -24,13 +24,13 @@ async function clippedLabels(page: Page): Promise<{ seen: string[]; clipped: str
   return page.locator('[data-testid=row-label]').evaluateAll((els) => {
     const seen: string[] = [];
     const clipped: string[] = [];
-    for (const el of els as HTMLElement[]) {
-      seen.push(el.innerText);
+    for (const el of els) {
+      seen.push(el.textContent ?? '');
       const cell = el.parentElement!.getBoundingClientRect();
       const row = el.closest('[role=row]')!.getBoundingClientRect();
       const r = el.getBoundingClientRect();
       const fits = el.scrollWidth <= el.clientWidth + 1 && r.right <= cell.right + 1 && r.bottom <= row.bottom + 1 && r.top >= row.top - 1;
-      if (!fits) clipped.push(el.innerText);
+      if (!fits) clipped.push(el.textContent ?? '');
     }
     return { seen, clipped };
   });
