@@ -359,7 +359,11 @@ export class EngineHost {
     const missing = this.conns?.missing ?? [];
     const status: SyncStatus = this.engine?.status() ?? {
       state: missing.length ? 'error' : 'stopped',
-      ...(missing.length ? { reason: `Not configured yet: ${missing.join('; ')}` } : {}),
+      ...(missing.length ? {
+        reason: `Not configured yet: ${missing.join('; ')}`,
+        reasonCode: 'sync-not-configured' as const,
+        reasonParams: { fields: (this.conns?.missingPaths ?? []).join(', ') },
+      } : {}),
       since: new Date().toISOString(),
       counters: { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 },
     };

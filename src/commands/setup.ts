@@ -280,7 +280,7 @@ async function trustFile(a: SetupAssistant, file: string, lang: Lang, say: (t?: 
 
 async function importCsv(a: SetupAssistant, file: string, lang: Lang, say: (t?: string) => void): Promise<void> {
   const r = await a.importUciCsv(await readText(file, '--uci-csv'));
-  say(tr(lang, `${file}: ${r.imported} UCI-Kennwörter gespeichert.`, `${file}: ${r.imported} UCI passwords stored.`));
+  say(tr(lang, `${file}: ${r.imported} UCI-Passwörter gespeichert.`, `${file}: ${r.imported} UCI passwords stored.`));
   for (const e of r.errors) say(tr(lang, `  Zeile ${e.line}: ${e.message}`, `  line ${e.line}: ${e.message}`));
 }
 
@@ -418,7 +418,7 @@ async function runInteractive(a: SetupAssistant, env: FileSetupEnvironment, step
     return o && (o.status === 'ok' || o.status === 'warn');
   });
   p.print(passed
-    ? tr(lang, 'Einrichtung abgeschlossen. Starten Sie den Abgleich mit „presence-bridge run --config …" bzw. in der App.', 'Setup complete. Start syncing with "presence-bridge run --config …" or in the app.')
+    ? tr(lang, 'Einrichtung abgeschlossen. Starten Sie die Synchronisierung mit „presence-bridge run --config …" bzw. in der App.', 'Setup complete. Start syncing with "presence-bridge run --config …" or in the app.')
     : tr(lang, 'Noch nicht alle Schritte bestanden – starten Sie den Assistenten später erneut.', 'Not every step passed yet – run the assistant again later.'));
   return passed ? 0 : 1;
 }
@@ -504,7 +504,7 @@ async function askUciPasswords(a: SetupAssistant, lang: Lang, p: Prompter): Prom
   const have = loginsWithPassword(await a.env.secrets.names());
   const missing = users.filter((u) => u.microsoftId && !have.has(u.login));
   if (missing.length === 0) return;
-  const yes = (await p.ask(tr(lang, `${missing.length} Benutzer ohne UCI-Kennwort. Jetzt einzeln eingeben? (j/N) `, `${missing.length} users without a UCI password. Enter them one by one now? (y/N) `))).toLowerCase();
+  const yes = (await p.ask(tr(lang, `${missing.length} Benutzer ohne UCI-Passwort. Jetzt einzeln eingeben? (j/N) `, `${missing.length} users without a UCI password. Enter them one by one now? (y/N) `))).toLowerCase();
   if (yes !== 'j' && yes !== 'y' && yes !== 'ja' && yes !== 'yes') return;
   for (const u of missing) {
     const pw = await p.ask(`  ${u.login}${u.displayName ? ` ${u.displayName}` : ''} (${tr(lang, 'Enter = überspringen', 'Enter = skip')}): `, { secret: true });
@@ -520,7 +520,7 @@ async function askTestUser(a: SetupAssistant, lang: Lang, p: Prompter, preset: s
     // The check below explains what is wrong with the directory.
   }
   if (matched.length) {
-    p.print(tr(lang, '  Abgleichbare Benutzer:', '  Syncable users:'));
+    p.print(tr(lang, '  Synchronisierbare Benutzer:', '  Syncable users:'));
     for (const u of matched.slice(0, 10)) p.print(`    ${u.login}${u.displayName ? ` ${u.displayName}` : ''} <${u.email}>`);
     if (matched.length > 10) p.print(tr(lang, `    … und ${matched.length - 10} weitere`, `    … and ${matched.length - 10} more`));
   }

@@ -4,7 +4,10 @@
 // message can still be quoted to support or found in the log. Free-form messages (errors from the PBX or Graph,
 // ...) are shown as they are: guessing at them would only make them less exact.
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
-import type { MessageKey, Translate } from './core.js';
+import type { Message } from '../../../src/core/errors.js';
+import type { SyncStatus } from '../../../src/core/engine-state.js';
+import { renderMessage } from '../../../src/core/messages/index.js';
+import type { I18n, MessageKey, Translate } from './core.js';
 
 export interface EngineText {
   /** What to show, in the page's language where the message was recognised. */
@@ -55,23 +58,32 @@ export function hostErrorText(message: string, t: Translate): EngineText {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Sync reasons (SyncStatus.reason)
+// Coded messages (src/core/messages): rendered from the code in the page's language, the counterpart's own words
+// (a PBX or Microsoft error) as the detail.
 
-export function syncReasonText(reason: string, t: Translate): EngineText {
-  if (reason === 'stopped') return translated(t('sync.reason.stopped'), reason);
-  if (reason === 'stopped; values restored') return translated(t('sync.reason.stoppedRestored'), reason);
-  const left = /^stopped; (\d+) of (\d+) users not restored: /.exec(reason);
-  if (left) return translated(t('sync.reason.stoppedNotRestored', { left: left[1]!, total: left[2]! }), reason);
-  const down = /^(\d+) of (\d+) STARFACE sessions are not connected(?: \((.*)\))?; they log in again on their own\.$/s.exec(reason);
-  if (down) {
-    // The example error comes from the PBX as it is: kept, in brackets.
-    const example = down[3] ? ` (${down[3]})` : '';
-    return translated(t('sync.reason.sessionsDown', { down: down[1]!, total: down[2]!, example }), reason);
+/** A coded message in the page's language: settings paths as their field labels, numbers in its notation. */
+export function codedText(msg: Message, i18n: Pick<I18n, 'lang' | 't' | 'number'>): EngineText {
+  const text = renderMessage(i18n.lang, msg, {
+    param: (name, value) => {
+      if (name === 'fields' && typeof value === 'string') {
+        return value.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? i18n.t(FIELD_LABEL[path]) : path)).join(', ');
+      }
+      return typeof value === 'number' ? i18n.number(value) : String(value);
+    },
+  });
+  return msg.detail ? { text, detail: msg.detail } : { text };
+}
+
+/** Why the sync is in its state: from the code; an engine without codes sends plain text, shown as it is. */
+export function syncReasonText(sync: Pick<SyncStatus, 'reason' | 'reasonCode' | 'reasonParams' | 'reasonDetail'>, i18n: Pick<I18n, 'lang' | 't' | 'number'>): EngineText | null {
+  if (sync.reasonCode) {
+    return codedText({
+      code: sync.reasonCode,
+      ...(sync.reasonParams ? { params: sync.reasonParams } : {}),
+      ...(sync.reasonDetail ? { detail: sync.reasonDetail } : {}),
+    }, i18n);
   }
-  const missing = /^Not configured yet: (.+)$/s.exec(reason);
-  const fields = missing ? notSetFields(missing[1]!, t) : null;
-  if (fields) return translated(t('sync.reason.notConfigured', { items: fields }), reason);
-  return { text: reason };
+  return sync.reason ? { text: sync.reason } : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
