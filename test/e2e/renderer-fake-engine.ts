@@ -55,7 +55,7 @@ export function makeUser(i: number): UserLiveState {
     microsoftId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
     teams: { availability, activity, outOfOffice: i % 23 === 5 },
     row,
-    pbx: { dnd, chatText: dnd ? 'Im Gespräch (MS Teams)' : 'Verfügbar', telephony: i % 17 === 3 ? 'in-call' : 'idle' },
+    pbx: { dnd, chatText: dnd ? 'Im Anruf (MS Teams)' : 'Verfügbar', telephony: i % 17 === 3 ? 'in-call' : 'idle' },
     teamsSession: i % 17 === 3 ? { availability: 'Busy', activity: 'InACall' } : null,
     manualOverride: i % 29 === 7,
     lastChange: new Date(Date.parse(T0) + i * 1000).toISOString(),
