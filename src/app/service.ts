@@ -26,6 +26,7 @@ import { JournalStore } from '../sync/journal.js';
 import { LeftoverRestores, mergeRestore } from '../sync/leftover-restore.js';
 import { directoryPortFrom } from '../sync/ports.js';
 import { buildRoster } from '../sync/roster.js';
+import { capabilityReasons } from '../starface/index.js';
 import { loadAppCredential } from '../teams/index.js';
 
 export interface EngineServiceOptions {
@@ -497,7 +498,7 @@ export class EngineHost {
       users: this.engine?.liveUsers() ?? [],
       capabilities: this.engine?.capabilities() ?? {
         canSetDnd: true, canSetChatPresenceMessage: true, canSetChatPresence: false, canSetTelephonyState: false,
-        reasons: { canSetChatPresence: 'Not known yet: no UCI session has logged in.', canSetTelephonyState: 'STARFACE derives the telephony state from real calls; UCI has no request to set it.' },
+        ...capabilityReasons({ canSetChatPresence: { code: 'cap-chat-presence-unknown' }, canSetTelephonyState: { code: 'cap-telephony-derived' } }),
       },
     };
   }

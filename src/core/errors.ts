@@ -4,7 +4,7 @@
 //
 // The codes are also message codes: with status reasons (and, next, settings issues, capability reasons and
 // check results) they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
-import { STATUS_REASON_CODES, type StatusReasonCode } from './messages/codes.js';
+import { CAPABILITY_REASON_CODES, STATUS_REASON_CODES, type CapabilityReasonCode, type StatusReasonCode } from './messages/codes.js';
 
 /** Codes of the control dispatch and its hosts (src/control, electron/). */
 export const CONTROL_ERROR_CODES = [
@@ -72,10 +72,10 @@ export const ERROR_CODES: readonly ErrorCode[] = [...new Set<ErrorCode>([
   ...APP_ERROR_CODES, ...MICROSOFT_ERROR_CODES, ...STARFACE_ERROR_CODES,
 ])];
 
-/** Every code the UI renders: the error codes and the status reasons (src/core/messages/codes.ts); each has a
+/** Every code the UI renders: the error codes, the status and capability reasons (src/core/messages/codes.ts); each has a
  * text in German and English (src/core/messages/de.ts, en.ts). */
-export type MessageCode = ErrorCode | StatusReasonCode;
-export const MESSAGE_CODES: readonly MessageCode[] = [...ERROR_CODES, ...STATUS_REASON_CODES];
+export type MessageCode = ErrorCode | StatusReasonCode | CapabilityReasonCode;
+export const MESSAGE_CODES: readonly MessageCode[] = [...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES];
 export type MessageParams = Readonly<Record<string, string | number | boolean>>;
 export interface Message {
   code: MessageCode;

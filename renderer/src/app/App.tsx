@@ -31,8 +31,7 @@ function HostIndicator() {
  * notes from loading the settings (e.g. a corrupt file moved aside) until dismissed or saved over.
  */
 function Banners() {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t } = useI18n();
   const { settings } = useServices();
   const { connection, connectionError, sync, syncKnown, auth } = useLive();
   const { problems } = useSettingsState();
@@ -47,7 +46,7 @@ function Banners() {
   } else {
     // A reason from before a lost connection may be outdated: only a current state is explained.
     if (syncKnown && sync?.reason && (sync.state === 'degraded' || sync.state === 'error' || sync.state === 'signed-out' || sync.state === 'paused')) {
-      const reason = syncReasonText(sync, i18n) ?? { text: sync.reason };
+      const reason = syncReasonText(sync, t) ?? { text: sync.reason };
       items.push(
         <p key="sync" className={`notice ${sync.state === 'error' ? 'notice-error' : 'notice-warn'}`}>
           <strong>{t(`sync.state.${sync.state}`)}:</strong> <span title={reason.detail}>{reason.text}</span>

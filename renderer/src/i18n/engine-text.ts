@@ -4,10 +4,10 @@
 // message can still be quoted to support or found in the log. Free-form messages (errors from the PBX or Graph,
 // ...) are shown as they are: guessing at them would only make them less exact.
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
-import type { Message } from '../../../src/core/errors.js';
+import { isMessageCode, type Message } from '../../../src/core/errors.js';
 import type { SyncStatus } from '../../../src/core/engine-state.js';
-import { renderMessage } from '../../../src/core/messages/index.js';
-import type { I18n, MessageKey, Translate } from './core.js';
+import type { PbxCapabilitiesView } from '../../../src/core/pbx-state.js';
+import type { MessageKey, Translate } from './core.js';
 
 export interface EngineText {
   /** What to show, in the page's language where the message was recognised. */
@@ -61,27 +61,28 @@ export function hostErrorText(message: string, t: Translate): EngineText {
 // Coded messages (src/core/messages): rendered from the code in the page's language, the counterpart's own words
 // (a PBX or Microsoft error) as the detail.
 
-/** A coded message in the page's language: settings paths as their field labels, numbers in its notation. */
-export function codedText(msg: Message, i18n: Pick<I18n, 'lang' | 't' | 'number'>): EngineText {
-  const text = renderMessage(i18n.lang, msg, {
-    param: (name, value) => {
-      if (name === 'fields' && typeof value === 'string') {
-        return value.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? i18n.t(FIELD_LABEL[path]) : path)).join(', ');
-      }
-      return typeof value === 'number' ? i18n.number(value) : String(value);
-    },
-  });
-  return msg.detail ? { text, detail: msg.detail } : { text };
+/** A coded message in the page's language: settings paths as their field labels; unknown codes (a newer engine)
+ * show the detail or the code. */
+export function codedText(msg: Message, t: Translate): EngineText {
+  const params: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(msg.params ?? {})) {
+    params[name] = name === 'fields' && typeof value === 'string'
+      ? value.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? t(FIELD_LABEL[path]) : path)).join(', ')
+      : typeof value === 'boolean' ? String(value) : value;
+  }
+  const known = isMessageCode(msg.code);
+  const text = known ? t(`msg.${msg.code}`, params) : (msg.detail ?? msg.code);
+  return msg.detail && known ? { text, detail: msg.detail } : { text };
 }
 
 /** Why the sync is in its state: from the code; an engine without codes sends plain text, shown as it is. */
-export function syncReasonText(sync: Pick<SyncStatus, 'reason' | 'reasonCode' | 'reasonParams' | 'reasonDetail'>, i18n: Pick<I18n, 'lang' | 't' | 'number'>): EngineText | null {
+export function syncReasonText(sync: Pick<SyncStatus, 'reason' | 'reasonCode' | 'reasonParams' | 'reasonDetail'>, t: Translate): EngineText | null {
   if (sync.reasonCode) {
     return codedText({
       code: sync.reasonCode,
       ...(sync.reasonParams ? { params: sync.reasonParams } : {}),
       ...(sync.reasonDetail ? { detail: sync.reasonDetail } : {}),
-    }, i18n);
+    }, t);
   }
   return sync.reason ? { text: sync.reason } : null;
 }
@@ -132,8 +133,12 @@ const CAPABILITY_TEXT: Readonly<Record<string, MessageKey>> = {
   canSetTelephonyState: 'cap.canSetTelephonyState',
 };
 
-/** Why the PBX cannot do something: the localized reason for the capability, the engine's words as detail. */
-export function capabilityReasonText(name: string, reason: string | undefined, t: Translate): EngineText {
+/** Why the PBX cannot do something: from the engine's code; an engine without codes gets the page's text for the
+ * capability, its words as the detail. */
+export function capabilityReasonText(name: string, caps: Pick<PbxCapabilitiesView, 'reasons' | 'reasonCodes'>, t: Translate): EngineText {
+  const coded = caps.reasonCodes?.[name as keyof PbxCapabilitiesView['reasons']];
+  if (coded) return codedText(coded, t);
+  const reason = caps.reasons[name as keyof PbxCapabilitiesView['reasons']];
   const key = CAPABILITY_TEXT[name];
   if (!key) return { text: reason || t('rules.notSupported') };
   return reason ? translated(t(key), reason) : { text: t(key) };

@@ -21,7 +21,7 @@ type Capability = 'canSetDnd' | 'canSetChatPresenceMessage' | 'canSetChatPresenc
  */
 function capability(caps: PbxCapabilitiesView | null, name: Capability, t: Translate): { ok: boolean; reason?: EngineText } {
   if (!caps || caps[name]) return { ok: true };
-  return { ok: false, reason: capabilityReasonText(name, caps.reasons[name], t) };
+  return { ok: false, reason: capabilityReasonText(name, caps, t) };
 }
 
 /** Tooltip of a control the PBX cannot serve: the reason, then the host's words. */

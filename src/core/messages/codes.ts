@@ -17,7 +17,27 @@ export const STATUS_REASON_PARAMS = {
 export type StatusReasonCode = keyof typeof STATUS_REASON_PARAMS;
 export const STATUS_REASON_CODES = Object.keys(STATUS_REASON_PARAMS) as StatusReasonCode[];
 
+/** Why the PBX cannot do something (PbxCapabilities.reasonCodes); detail: the PBX's fault, where it sent one. */
+export const CAPABILITY_REASON_PARAMS = {
+  'cap-no-user-state': [],
+  'cap-dnd-write-rejected': [],
+  'cap-chat-message-write-rejected': [],
+  'cap-chat-presence-off': [],
+  'cap-chat-presence-assumed-missing': [],
+  'cap-chat-presence-missing': [],
+  'cap-chat-presence-unknown': [],
+  'cap-dnd-source-written': [],
+  'cap-dnd-no-get-user-state': [],
+  'cap-dnd-unknown': [],
+  'cap-dnd-not-in-user-state': [],
+  'cap-telephony-derived': [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type CapabilityReasonCode = keyof typeof CAPABILITY_REASON_PARAMS;
+export const CAPABILITY_REASON_CODES = Object.keys(CAPABILITY_REASON_PARAMS) as CapabilityReasonCode[];
+
 /** Params of every non-error code (error codes have none: their details go to `detail`). */
 export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   ...STATUS_REASON_PARAMS,
+  ...CAPABILITY_REASON_PARAMS,
 };

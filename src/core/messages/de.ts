@@ -66,4 +66,17 @@ export const de: Readonly<Record<MessageCode, string>> = {
   'sessions-down': '{down} von {total} STARFACE-Sitzungen sind nicht verbunden; sie melden sich selbst wieder an',
   'roster-load-failed': 'Das Laden der Benutzerverzeichnisse ist fehlgeschlagen',
   'roster-load-failed-stale': 'Das Laden der Benutzerverzeichnisse ist fehlgeschlagen (die zuletzt bekannten Benutzer werden verwendet)',
+  // PBX capabilities
+  'cap-no-user-state': 'Diese STARFACE bietet über UCI keinen userState-Dienst: Die Bridge kann hier weder „Nicht stören“ noch den Chat-Statustext setzen; Anrufe erreichen Teams trotzdem.',
+  'cap-dnd-write-rejected': 'Die STARFACE hat das Setzen von „Nicht stören“ abgelehnt.',
+  'cap-chat-message-write-rejected': 'Die STARFACE hat das Setzen des Chat-Statustexts abgelehnt.',
+  'cap-chat-presence-off': 'Das Setzen der Chat-Präsenz ist abgeschaltet (Option chatPresenceSetter = „never“).',
+  'cap-chat-presence-assumed-missing': 'Die STARFACE kennt userState.setChatPresence nicht, obwohl es als vorhanden angenommen wurde.',
+  'cap-chat-presence-missing': 'Diese STARFACE kann die Chat-Präsenz über UCI nicht setzen; nur der Chat-Statustext lässt sich setzen.',
+  'cap-chat-presence-unknown': 'Noch nicht bekannt: Noch keine UCI-Sitzung hat sich angemeldet und das Setzen der Chat-Präsenz geprüft.',
+  'cap-dnd-source-written': '„Nicht stören“ wird aus dem genommen, was die Bridge gesetzt hat (Option dndSource = „written“).',
+  'cap-dnd-no-get-user-state': 'Diese STARFACE bietet kein userState.getUserState: Die Übersicht zeigt „Nicht stören“, wie die Bridge es gesetzt hat; eine am Telefon gedrückte Taste wird nicht gesehen.',
+  'cap-dnd-unknown': 'Noch nicht bekannt: Noch keine UCI-Sitzung hat einen Benutzerstatus gelesen.',
+  'cap-dnd-not-in-user-state': 'Der Benutzerstatus dieser STARFACE enthält kein „Nicht stören“; die Bridge verlässt sich auf den zuletzt gesetzten Wert, eine am Telefon gedrückte Taste wird nicht gesehen.',
+  'cap-telephony-derived': 'Die STARFACE leitet den Telefoniestatus („Im Gespräch“) aus echten Gesprächen ab; über UCI lässt er sich nicht setzen.',
 };

@@ -66,4 +66,17 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'sessions-down': '{down} of {total} STARFACE sessions are not connected; they log in again on their own',
   'roster-load-failed': 'Loading the user directories failed',
   'roster-load-failed-stale': 'Loading the user directories failed (using the last known users)',
+  // PBX capabilities
+  'cap-no-user-state': 'This STARFACE offers no userState service over UCI (service.getProvidedRequests lists none): the bridge cannot set DND or the chat text here; calls still reach Teams.',
+  'cap-dnd-write-rejected': 'The PBX rejected userState.setDoNotDisturbSetting',
+  'cap-chat-message-write-rejected': 'The PBX rejected userState.setChatPresenceMessage',
+  'cap-chat-presence-off': 'Setting the chat presence is switched off (option chatPresenceSetter = "never").',
+  'cap-chat-presence-assumed-missing': 'The PBX does not know userState.setChatPresence although it was assumed to exist.',
+  'cap-chat-presence-missing': 'This STARFACE offers no UCI request to set the chat presence (userState.setChatPresence is unknown to it); only the status text can be set.',
+  'cap-chat-presence-unknown': 'Not known yet: no UCI session has logged in to test userState.setChatPresence.',
+  'cap-dnd-source-written': 'DND is taken from what the bridge wrote (option dndSource = "written").',
+  'cap-dnd-no-get-user-state': 'This STARFACE offers no userState.getUserState: the board shows DND as set by the bridge, and a DND key pressed on the phone is not seen.',
+  'cap-dnd-unknown': 'Not known yet: no UCI session has read a user state.',
+  'cap-dnd-not-in-user-state': 'getUserState of this STARFACE carries no DND flag; the bridge relies on the DND value it wrote last, so a DND key pressed on the phone is not seen.',
+  'cap-telephony-derived': 'STARFACE derives the telephony state ("in a call") from real calls; UCI has no request to set it.',
 };

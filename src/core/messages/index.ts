@@ -5,7 +5,9 @@ import { de } from './de.js';
 import { en } from './en.js';
 
 export const MESSAGE_TABLES: Readonly<Record<Lang, Readonly<Record<MessageCode, string>>>> = { de, en };
-export { MESSAGE_PARAMS, STATUS_REASON_CODES, type StatusReasonCode } from './codes.js';
+export {
+  CAPABILITY_REASON_CODES, MESSAGE_PARAMS, STATUS_REASON_CODES, type CapabilityReasonCode, type StatusReasonCode,
+} from './codes.js';
 
 /** The {names} a text refers to. */
 export function placeholdersOf(text: string): string[] {
