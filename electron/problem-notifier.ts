@@ -3,6 +3,7 @@
 // problem is announced once when it appears, not on every state update.
 import type { AuthStatus, SyncStatus } from '../src/control/contract.js';
 import { shellText, type ShellLanguage } from './shell-text.js';
+import { syncReason } from './tray-state.js';
 import type { NotificationConstructor } from './ports.js';
 
 export type ProblemKey = 'sign-in' | 'sync-error' | 'credential-invalid' | 'credential-expiring' | 'credential-missing';
@@ -28,7 +29,7 @@ export function problemsOf(model: ProblemModel): Problem[] {
     out.push({ key: 'sign-in', title: t.signInTitle, body: t.signInBody });
   }
   if (model.sync?.state === 'error') {
-    out.push({ key: 'sync-error', title: t.errorTitle, body: t.errorBody(model.sync.reason) });
+    out.push({ key: 'sync-error', title: t.errorTitle, body: t.errorBody(syncReason(model.sync, model.language)) });
   }
   const cred = model.auth?.appCredential;
   // A missing credential is part of first-time setup unless sync is on and needs it.

@@ -1,6 +1,7 @@
 // What the tray shows for a given engine state: one of four icons and a one-line tooltip. Pure, so every
 // combination of sync and auth state can be checked without a tray.
 import type { AuthStatus, SyncStatus } from '../src/control/contract.js';
+import { renderMessage } from '../src/core/messages/index.js';
 import { shellText, type ShellLanguage, type ShellText } from './shell-text.js';
 
 export type TrayIconState = 'syncing' | 'paused' | 'attention' | 'error';
@@ -39,7 +40,8 @@ export function trayView(model: TrayModel, now: Date = new Date()): TrayView {
 }
 
 /** Precedence: an error stops everything; then what needs the admin; then on/off. */
-function trayState({ sync, auth }: TrayModel, t: ShellText): { icon: TrayIconState; status: string; reason: string | undefined } {
+function trayState({ sync: raw, auth, language }: TrayModel, t: ShellText): { icon: TrayIconState; status: string; reason: string | undefined } {
+  const sync = raw ? { ...raw, reason: syncReason(raw, language) } : undefined;
   if (sync?.state === 'error') return { icon: 'error', status: t.state.error, reason: sync.reason };
   // A restore that left users with values the bridge set (e.g. stop while the PBX was unreachable).
   const restore = sync?.restore;
@@ -54,6 +56,12 @@ function trayState({ sync, auth }: TrayModel, t: ShellText): { icon: TrayIconSta
     return { icon: 'syncing', status: sync.state === 'starting' ? t.state.starting : t.state.syncing, reason: undefined };
   }
   return { icon: 'paused', status: t.state.paused, reason: undefined };
+}
+
+/** The sync reason in the tray's language, from its code (an engine without codes: its words). */
+export function syncReason(sync: SyncStatus, language: ShellLanguage): string | undefined {
+  if (!sync.reasonCode) return sync.reason;
+  return renderMessage(language, { code: sync.reasonCode, ...(sync.reasonParams ? { params: sync.reasonParams } : {}) });
 }
 
 export function lastSyncLine(model: TrayModel, now: Date = new Date()): string {

@@ -27,6 +27,7 @@ import { JournalStore } from '../sync/journal.js';
 import { LeftoverRestores, mergeRestore } from '../sync/leftover-restore.js';
 import { directoryPortFrom } from '../sync/ports.js';
 import { buildRoster } from '../sync/roster.js';
+import { capabilityReasons } from '../starface/index.js';
 import { loadAppCredential } from '../teams/index.js';
 
 export interface EngineServiceOptions {
@@ -365,7 +366,11 @@ export class EngineHost {
     const missing = this.conns?.missing ?? [];
     const status: SyncStatus = this.engine?.status() ?? {
       state: missing.length ? 'error' : 'stopped',
-      ...(missing.length ? { reason: `Not configured yet: ${missing.join('; ')}` } : {}),
+      ...(missing.length ? {
+        reason: `Not configured yet: ${missing.join('; ')}`,
+        reasonCode: 'sync-not-configured' as const,
+        reasonParams: { fields: (this.conns?.missingPaths ?? []).join(', ') },
+      } : {}),
       since: new Date().toISOString(),
       counters: { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0 },
     };
@@ -499,7 +504,7 @@ export class EngineHost {
       users: this.engine?.liveUsers() ?? [],
       capabilities: this.engine?.capabilities() ?? {
         canSetDnd: true, canSetChatPresenceMessage: true, canSetChatPresence: false, canSetTelephonyState: false,
-        reasons: { canSetChatPresence: 'Not known yet: no UCI session has logged in.', canSetTelephonyState: 'STARFACE derives the telephony state from real calls; UCI has no request to set it.' },
+        ...capabilityReasons({ canSetChatPresence: { code: 'cap-chat-presence-unknown' }, canSetTelephonyState: { code: 'cap-telephony-derived' } }),
       },
     };
   }

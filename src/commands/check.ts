@@ -1,17 +1,62 @@
 // `presence-bridge check --config <settings.json>`: tests both connections, the permissions (admin consent
 // included), the roster and its conflicts, and prints what to fix. Exit code 0 only when nothing is wrong.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckReport, Roster } from '../control/contract.js';
 import { createLogger } from '../platform/logger.js';
 import { createEngineService, type EngineService } from '../control/service.js';
+import { badLang, cliLang, type Lang } from './cli-lang.js';
 
-const USAGE = `Usage: presence-bridge check --config <settings.json> [--vault <vault.json>] [--allow-conflicts] [--json]
+const USAGE: Record<Lang, string> = {
+  en: `Usage: presence-bridge check --config <settings.json> [--vault <vault.json>] [--allow-conflicts] [--json] [--lang de|en]
 
+  --config F         the settings file (required; create it with "presence-bridge setup --config F")
+  --vault F          the secret vault (default: vault.json next to the settings file)
   --allow-conflicts  users that cannot be synced (shared e-mail, no Microsoft account, …) do not fail the check
-  --json             print the reports as JSON instead of text
+                     (default: they do)
+  --json             print the reports as JSON instead of text (default: text)
+  --lang L           language of these texts, de or en (default: the settings' UI language, else LC_ALL/LC_MESSAGES/LANG)
+  --help, -h         this text
 
-Exit code: 0 = everything works; 1 = something needs fixing (see the "Fix:" lines); 2 = wrong arguments.`;
+The check changes nothing on either side and does not disturb a running bridge. The vault's key comes from
+the OS keychain, or from PRESENCE_BRIDGE_VAULT_PASSPHRASE on servers without a keychain.
+
+Exit code: 0 = everything works; 1 = something needs fixing (see the "Fix:" lines), or the settings file or
+the vault is missing or unreadable; 2 = wrong arguments.`,
+  de: `Aufruf: presence-bridge check --config <settings.json> [--vault <vault.json>] [--allow-conflicts] [--json] [--lang de|en]
+
+  --config F         die Einstellungsdatei (Pflicht; anlegen mit "presence-bridge setup --config F")
+  --vault F          der Tresor für Geheimnisse (Standard: vault.json neben der Einstellungsdatei)
+  --allow-conflicts  Benutzer, die nicht synchronisiert werden können (gemeinsame E-Mail-Adresse, kein
+                     Microsoft-Konto, …), lassen die Prüfung nicht scheitern (Standard: sie tun es)
+  --json             die Berichte als JSON statt als Text ausgeben (Standard: Text)
+  --lang L           Sprache dieser Texte, de oder en (Standard: die Sprache der Einstellungen, sonst LC_ALL/LC_MESSAGES/LANG)
+  --help, -h         dieser Text
+
+Die Prüfung ändert auf keiner Seite etwas und stört eine laufende Bridge nicht. Der Schlüssel des Tresors kommt
+aus dem Schlüsselbund des Betriebssystems oder auf Servern ohne Schlüsselbund aus PRESENCE_BRIDGE_VAULT_PASSPHRASE.
+
+Exit-Code: 0 = alles funktioniert; 1 = etwas muss behoben werden (siehe die Zeilen "Fix:"/"Abhilfe:") oder
+die Einstellungsdatei oder der Tresor fehlt oder ist unlesbar; 2 = falsche Argumente.`,
+};
+
+/** Every option `check` takes (the help test checks each one is documented). */
+export const OPTIONS = {
+  config: { type: 'string' }, vault: { type: 'string' }, 'allow-conflicts': { type: 'boolean' }, json: { type: 'boolean' },
+  lang: { type: 'string' },
+} as const;
+
+export function usage(lang: Lang): string {
+  return USAGE[lang];
+}
+
+/** The settings file does not exist: say so and point to the assistant that creates it. */
+export function missingSettingsText(file: string, lang: Lang): string {
+  return lang === 'de'
+    ? `✗ Die Einstellungsdatei ${file} gibt es nicht.\n  Richten Sie die Bridge zuerst ein: presence-bridge setup --config ${file}`
+    : `✗ The settings file ${file} does not exist.\n  Set the bridge up first: presence-bridge setup --config ${file}`;
+}
 
 const REASON_TEXT: Record<string, string> = {
   'duplicate-email': 'shared e-mail address',
@@ -42,16 +87,24 @@ export function formatRoster(roster: Roster, problems: string[]): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { config?: string; vault?: string; 'allow-conflicts'?: boolean; json?: boolean };
+  let values: { config?: string; vault?: string; 'allow-conflicts'?: boolean; json?: boolean; lang?: string };
+  const lang = cliLang(argv);
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string' }, vault: { type: 'string' }, 'allow-conflicts': { type: 'boolean' }, json: { type: 'boolean' } },
+      options: OPTIONS,
     }));
-    if (!values.config) throw new Error('--config <settings.json> is required.');
+    const bad = badLang(values.lang, lang);
+    if (bad) throw new Error(bad);
+    if (!values.config) throw new Error(lang === 'de' ? '--config <settings.json> fehlt.' : '--config <settings.json> is required.');
   } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    console.error(`${(err as Error).message}\n\n${USAGE[lang]}`);
     return 2;
+  }
+  // Without this, the store would start from defaults and report "no client ID" instead of the real cause.
+  if (!existsSync(path.resolve(values.config))) {
+    console.error(missingSettingsText(values.config, lang));
+    return 1;
   }
 
   // The check must not disturb a running bridge: its own log stays in memory, nothing is started.

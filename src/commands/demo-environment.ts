@@ -128,3 +128,73 @@ export async function startDemoEnvironment(opts: DemoEnvironmentOptions = {}): P
     },
   };
 }
+
+export interface DemoPerson {
+  login: string;
+  email: string;
+  firstName: string;
+  familyName: string;
+}
+
+export interface LivelyMix {
+  /** Left Available and off the phone, for the printed try-it lines. */
+  person: DemoPerson;
+  /** Ids of the calls running from the start (call-1, call-2). */
+  callIds: string[];
+  /** The id the printed curl lines use for the next call. */
+  nextCallId: string;
+  summary: { de: string; en: string };
+}
+
+/** Teams states people start in (own Teams client state; availability null = signed out). */
+const MIX: { availability: string | null; activity?: string; de: string; en: string }[] = [
+  { availability: 'Busy', activity: 'InAMeeting', de: 'In einer Besprechung', en: 'In a meeting' },
+  { availability: 'DoNotDisturb', activity: 'Presenting', de: 'Präsentiert', en: 'Presenting' },
+  { availability: 'Away', activity: 'Away', de: 'Abwesend', en: 'Away' },
+  { availability: 'BeRightBack', activity: 'BeRightBack', de: 'Bin gleich zurück', en: 'Be right back' },
+  { availability: 'Busy', activity: 'InACall', de: 'Im Anruf (Teams)', en: 'In a call (Teams)' },
+  { availability: 'DoNotDisturb', activity: 'DoNotDisturb', de: 'Bitte nicht stören', en: 'Do not disturb' },
+  { availability: null, de: 'Offline', en: 'Offline' },
+];
+
+/**
+ * A demo that starts quiet shows nothing: put some people into Teams meetings, presentations, away…, and
+ * start up to two answered PBX calls (an external caller, and two colleagues with each other). The first
+ * person stays Available and off the phone for the printed lines. Call ids are call-1, call-2, ….
+ */
+export function startLivelyMix(env: DemoEnvironment): LivelyMix {
+  const people = env.starface.users.filter((u) => !u.admin);
+  const person = people[0] ?? env.starface.admin;
+  const others = people.slice(1);
+  const callIds: string[] = [];
+  const notes: { de: string; en: string }[] = [];
+  const pbx = env.starface.pbx;
+  const call = (from: string, to: string): void => {
+    const id = `call-${callIds.length + 1}`;
+    pbx.answer(pbx.placeCall({ from, to, callId: id }).id);
+    callIds.push(id);
+  };
+  const take = (): (typeof others)[number] | undefined => others.shift();
+  const a = take();
+  if (a) {
+    call('+4972112345', a.login);
+    notes.push({ de: `${a.login} telefoniert mit einem externen Anrufer`, en: `${a.login} is on a call with an outside caller` });
+  }
+  const [b, c] = [take(), take()];
+  if (b && c) {
+    call(b.login, c.login);
+    notes.push({ de: `${b.login} telefoniert mit ${c.login}`, en: `${b.login} is on a call with ${c.login}` });
+  } else if (b) others.unshift(b);
+  for (const state of MIX) {
+    const u = take();
+    if (!u) break;
+    env.graph.setUserPresence(u.email, { availability: state.availability, ...(state.activity ? { activity: state.activity } : {}) });
+    notes.push({ de: `${u.login} ${state.de}`, en: `${u.login} ${state.en}` });
+  }
+  return {
+    person,
+    callIds,
+    nextCallId: `call-${callIds.length + 1}`,
+    summary: { de: notes.map((n) => n.de).join(', ') || 'alle verfügbar', en: notes.map((n) => n.en).join(', ') || 'everyone available' },
+  };
+}

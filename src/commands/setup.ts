@@ -12,20 +12,23 @@ import {
   type CheckResult, type FileSetupEnvironment, type Lang, type SetupField, type SetupStepDefinition, type SetupStepId,
 } from '../setup/index.js';
 import { InputClosedError, Prompter } from './setup-prompter.js';
+import { badLang, cliLang } from './cli-lang.js';
 
-export const USAGE = `Usage: presence-bridge setup --config <settings.json> [options]
+const USAGE: Record<Lang, string> = {
+  en: `Usage: presence-bridge setup --config <settings.json> [options]
 
 Walks through the setup step by step, checks each step and says what to fix:
   ${SETUP_STEPS.map((s) => s.id).join(', ')}
 
-  --config F             settings file (created if missing); the vault is vault.json next to it, as for run
-  --vault F              another vault file
-  --lang de|en           language of the assistant (default: the settings' UI language)
-  --only S1,S2           run only these steps          --skip S1,S2   leave these steps out
-  --advanced             also ask rarely needed values (authority host, Graph address, UCI version)
-  --non-interactive      no questions: apply the values below, run every check, print the results
+  --config F             settings file (required; created if missing); the vault is vault.json next to it, as for run
+  --vault F              another vault file (default: vault.json next to the settings file)
+  --lang de|en           language of the assistant (default: the settings' UI language, else LC_ALL/LC_MESSAGES/LANG)
+  --only S1,S2           run only these steps (default: all)    --skip S1,S2   leave these steps out (default: none)
+  --advanced             also ask rarely needed values (authority host, Graph address, UCI version; default: off)
+  --non-interactive      no questions: apply the values below, run every check, print the results (default: ask)
+  --help, -h             this text
 
-Values (also defaults for the interactive questions):
+Values (also defaults for the interactive questions; without them the settings' current values are kept):
   --tenant-id ID --client-id ID --credential secret|certificate --presence-read application|delegated
   --secret-expires YYYY-MM-DD --thumbprint HEX --certificate-file F (PEM: private key, ideally with the certificate)
   --authority-host URL --graph-base-url URL
@@ -42,9 +45,47 @@ Secrets never go on the command line (process lists are readable); they come fro
   PRESENCE_BRIDGE_STARFACE_ADMIN_PASSWORD  the STARFACE administrator's password
   PRESENCE_BRIDGE_VAULT_PASSPHRASE         vault passphrase where no OS keychain exists
 
-Exit code: 0 every check passed, 1 a check failed or was skipped, 2 wrong usage.`;
+Exit code: 0 every check passed, 1 a check failed or was skipped (or the settings/vault could not be opened), 2 wrong usage.`,
+  de: `Aufruf: presence-bridge setup --config <settings.json> [Optionen]
 
-const OPTIONS = {
+Führt Schritt für Schritt durch die Einrichtung, prüft jeden Schritt und sagt, was zu beheben ist:
+  ${SETUP_STEPS.map((s) => s.id).join(', ')}
+
+  --config F             Einstellungsdatei (Pflicht; wird angelegt, wenn sie fehlt); der Tresor ist vault.json daneben, wie bei run
+  --vault F              ein anderer Tresor (Standard: vault.json neben der Einstellungsdatei)
+  --lang de|en           Sprache des Assistenten (Standard: die Sprache der Einstellungen, sonst LC_ALL/LC_MESSAGES/LANG)
+  --only S1,S2           nur diese Schritte (Standard: alle)    --skip S1,S2   diese Schritte auslassen (Standard: keine)
+  --advanced             auch selten nötige Werte abfragen (Authority-Host, Graph-Adresse, UCI-Version; Standard: aus)
+  --non-interactive      keine Fragen: die Werte unten übernehmen, alle Prüfungen ausführen, Ergebnisse ausgeben (Standard: fragen)
+  --help, -h             dieser Text
+
+Werte (auch Vorgaben für die Fragen; ohne sie bleiben die Werte der Einstellungen):
+  --tenant-id ID --client-id ID --credential secret|certificate --presence-read application|delegated
+  --secret-expires JJJJ-MM-TT --thumbprint HEX --certificate-file F (PEM: privater Schlüssel, am besten mit Zertifikat)
+  --authority-host URL --graph-base-url URL
+  --starface-url URL --callback-host H --callback-port P --uci-api v30|v22 --starface-admin LOGIN
+  --selection all|group --group NAME --extra-logins L1,L2
+  --uci-csv F            UCI-Passwörter importieren (Zeilen login;passwort)
+  --ca-file F            den CA-Zertifikaten in dieser PEM-Datei vertrauen (mehrfach möglich)
+  --trust-certificate    das Zertifikat der Telefonanlage annehmen, wenn ihm nicht vertraut wird (ohne Fragen)
+  --trust-fingerprint FP ...aber nur, wenn sein SHA-256-Fingerabdruck FP ist
+  --test-user LOGIN      Benutzer für den Abschlusstest (Standard: der erste zugeordnete Benutzer)
+
+Geheimnisse stehen nie auf der Kommandozeile (Prozesslisten sind lesbar); sie kommen aus der Umgebung:
+  PRESENCE_BRIDGE_CLIENT_SECRET            der geheime Clientschlüssel der App (der Wert, nicht die ID)
+  PRESENCE_BRIDGE_STARFACE_ADMIN_PASSWORD  das Passwort des STARFACE-Administrators
+  PRESENCE_BRIDGE_VAULT_PASSPHRASE         Passwort des Tresors, wo es keinen Schlüsselbund gibt
+
+Exit-Code: 0 alle Prüfungen bestanden, 1 eine Prüfung gescheitert oder übersprungen (oder Einstellungen/Tresor
+nicht zu öffnen), 2 falscher Aufruf.`,
+};
+
+export function usage(lang: Lang): string {
+  return USAGE[lang];
+}
+
+/** Every option `setup` takes (the help test checks each one is documented). */
+export const OPTIONS = {
   config: { type: 'string' },
   vault: { type: 'string' },
   lang: { type: 'string' },
@@ -143,12 +184,14 @@ export async function main(argv: string[], io: SetupIo = { stdin: process.stdin,
     io.stdout.write(`${text}\n`);
   };
   let values: Values;
+  const usageLang = cliLang(argv, io.env);
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
-    if (!values.config) throw new UsageError('--config <settings.json> is required.');
-    if (values.lang !== undefined && values.lang !== 'de' && values.lang !== 'en') throw new UsageError('--lang must be de or en.');
+    if (!values.config) throw new UsageError(usageLang === 'de' ? '--config <settings.json> fehlt.' : '--config <settings.json> is required.');
+    const bad = badLang(values.lang, usageLang);
+    if (bad) throw new UsageError(bad);
   } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    io.stderr.write(`${(err as Error).message}\n\n${USAGE[usageLang]}\n`);
     return 2;
   }
   let only: SetupStepId[];
@@ -242,7 +285,7 @@ async function trustFile(a: SetupAssistant, file: string, lang: Lang, say: (t?: 
 
 async function importCsv(a: SetupAssistant, file: string, lang: Lang, say: (t?: string) => void): Promise<void> {
   const r = await a.importUciCsv(await readText(file, '--uci-csv'));
-  say(tr(lang, `${file}: ${r.imported} UCI-Kennwörter gespeichert.`, `${file}: ${r.imported} UCI passwords stored.`));
+  say(tr(lang, `${file}: ${r.imported} UCI-Passwörter gespeichert.`, `${file}: ${r.imported} UCI passwords stored.`));
   for (const e of r.errors) say(tr(lang, `  Zeile ${e.line}: ${e.message}`, `  line ${e.line}: ${e.message}`));
 }
 
@@ -380,7 +423,7 @@ async function runInteractive(a: SetupAssistant, env: FileSetupEnvironment, step
     return o && (o.status === 'ok' || o.status === 'warn');
   });
   p.print(passed
-    ? tr(lang, 'Einrichtung abgeschlossen. Starten Sie den Abgleich mit „presence-bridge run --config …" bzw. in der App.', 'Setup complete. Start syncing with "presence-bridge run --config …" or in the app.')
+    ? tr(lang, 'Einrichtung abgeschlossen. Starten Sie die Synchronisierung mit „presence-bridge run --config …" bzw. in der App.', 'Setup complete. Start syncing with "presence-bridge run --config …" or in the app.')
     : tr(lang, 'Noch nicht alle Schritte bestanden – starten Sie den Assistenten später erneut.', 'Not every step passed yet – run the assistant again later.'));
   return passed ? 0 : 1;
 }
@@ -466,7 +509,7 @@ async function askUciPasswords(a: SetupAssistant, lang: Lang, p: Prompter): Prom
   const have = loginsWithPassword(await a.env.secrets.names());
   const missing = users.filter((u) => u.microsoftId && !have.has(u.login));
   if (missing.length === 0) return;
-  const yes = (await p.ask(tr(lang, `${missing.length} Benutzer ohne UCI-Kennwort. Jetzt einzeln eingeben? (j/N) `, `${missing.length} users without a UCI password. Enter them one by one now? (y/N) `))).toLowerCase();
+  const yes = (await p.ask(tr(lang, `${missing.length} Benutzer ohne UCI-Passwort. Jetzt einzeln eingeben? (j/N) `, `${missing.length} users without a UCI password. Enter them one by one now? (y/N) `))).toLowerCase();
   if (yes !== 'j' && yes !== 'y' && yes !== 'ja' && yes !== 'yes') return;
   for (const u of missing) {
     const pw = await p.ask(`  ${u.login}${u.displayName ? ` ${u.displayName}` : ''} (${tr(lang, 'Enter = überspringen', 'Enter = skip')}): `, { secret: true });
@@ -482,7 +525,7 @@ async function askTestUser(a: SetupAssistant, lang: Lang, p: Prompter, preset: s
     // The check below explains what is wrong with the directory.
   }
   if (matched.length) {
-    p.print(tr(lang, '  Abgleichbare Benutzer:', '  Syncable users:'));
+    p.print(tr(lang, '  Synchronisierbare Benutzer:', '  Syncable users:'));
     for (const u of matched.slice(0, 10)) p.print(`    ${u.login}${u.displayName ? ` ${u.displayName}` : ''} <${u.email}>`);
     if (matched.length > 10) p.print(tr(lang, `    … und ${matched.length - 10} weitere`, `    … and ${matched.length - 10} more`));
   }

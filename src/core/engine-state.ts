@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { TelephonyStateSchema } from './pbx-state.js';
 import { PollStatusSchema } from './poll-status.js';
 import { Count, IsoTime } from './schema-primitives.js';
+import { isMessageCode, type MessageCode } from './errors.js';
 
 export const SyncStateSchema = z.enum(['stopped', 'starting', 'running', 'paused', 'signed-out', 'degraded', 'error']);
 export type SyncState = z.output<typeof SyncStateSchema>;
@@ -39,9 +40,13 @@ export type RestoreStatus = z.output<typeof RestoreStatusSchema>;
 
 export const SyncStatusSchema = z.object({
   state: SyncStateSchema,
+  /** The reason in plain English (logs, CLI, older UIs), made from reasonCode's text and the detail. */
   reason: z.string().optional(),
-  /** Stable code of the reason where known, e.g. 'microsoft-sign-in-unavailable'. */
-  reasonCode: z.string().optional(),
+  /** Code of the reason (src/core/messages): the UI renders it with reasonParams in its language. */
+  reasonCode: z.custom<MessageCode>(isMessageCode, 'unknown message code').optional(),
+  reasonParams: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** The counterpart's own words behind the reason (a PBX or Microsoft error), shown as a detail. */
+  reasonDetail: z.string().optional(),
   restore: RestoreStatusSchema.optional(),
   lastSuccessfulSync: IsoTime.optional(),
   since: IsoTime,

@@ -2,9 +2,9 @@
 // a BridgeError whose `code` comes from the closed set below. Code that reacts to a failure asks for the code
 // (hasErrorCode, retryAfterOf), never for an error's name or shape; the UI gets the code with the message.
 //
-// The codes are also message codes: the next step gives status reasons, settings issues, capability reasons and
-// check results a `{ code, params }` too, which the renderer turns into text in the admin's language. Those
-// codes join MESSAGE_CODES; an error is then shown the same way as any other message.
+// The codes are also message codes: with status reasons (and, next, settings issues, capability reasons and
+// check results) they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
+import { CAPABILITY_REASON_CODES, STATUS_REASON_CODES, type CapabilityReasonCode, type StatusReasonCode } from './messages/codes.js';
 
 /** Codes of the control dispatch and its hosts (src/control, electron/). */
 export const CONTROL_ERROR_CODES = [
@@ -72,15 +72,20 @@ export const ERROR_CODES: readonly ErrorCode[] = [...new Set<ErrorCode>([
   ...APP_ERROR_CODES, ...MICROSOFT_ERROR_CODES, ...STARFACE_ERROR_CODES,
 ])];
 
-/** Every code the UI renders. Today the error codes; status reasons, settings issues, capability reasons and
- * check results join here when they carry `{ code, params }` instead of sentences. */
-export const MESSAGE_CODES: readonly MessageCode[] = ERROR_CODES;
-export type MessageCode = ErrorCode;
-/** The values a message's text refers to ({ login: 'jdoe', seconds: 30 }); never a secret. */
+/** Every code the UI renders: the error codes, the status and capability reasons (src/core/messages/codes.ts); each has a
+ * text in German and English (src/core/messages/de.ts, en.ts). */
+export type MessageCode = ErrorCode | StatusReasonCode | CapabilityReasonCode;
+export const MESSAGE_CODES: readonly MessageCode[] = [...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES];
 export type MessageParams = Readonly<Record<string, string | number | boolean>>;
 export interface Message {
   code: MessageCode;
   params?: MessageParams;
+  /** The counterpart's own words (a PBX or Microsoft error, redacted), shown small or as a tooltip; optional. */
+  detail?: string;
+}
+
+export function isMessageCode(value: unknown): value is MessageCode {
+  return typeof value === 'string' && (MESSAGE_CODES as readonly string[]).includes(value);
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

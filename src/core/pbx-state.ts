@@ -1,6 +1,7 @@
 // What the engine knows about the PBX side: a user's telephony state (from call events) and what this PBX
 // lets the bridge do (derived by src/starface/capabilities.ts, shown by the UI with the reason).
 import { z } from 'zod';
+import { MessageSchema } from './messages/schema.js';
 
 export const TelephonyStateSchema = z.enum(['idle', 'ringing', 'in-call']);
 export type TelephonyState = z.output<typeof TelephonyStateSchema>;
@@ -22,6 +23,8 @@ export const PbxCapabilitiesSchema = z.object({
   dndReadable: z.boolean(),
   /** capability name (e.g. 'canSetTelephonyState') → why it is false (or not yet known). */
   reasons: z.partialRecord(CapabilityNameSchema, z.string()),
+  /** The same as codes (src/core/messages): the UI renders them in its language. Absent from older engines. */
+  reasonCodes: z.partialRecord(CapabilityNameSchema, MessageSchema).optional(),
 });
 export type PbxCapabilities = z.output<typeof PbxCapabilitiesSchema>;
 

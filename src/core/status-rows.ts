@@ -1,5 +1,8 @@
 // The status table from ../shared/design/status-rows.md: one row per Teams status, each with a default rule for
 // STARFACE. Row ids are stable: they are the keys of `settings.rules`, so never rename one (add a migration).
+// Labels are the words the Teams client shows (teams-names.ts, docs/glossary.md), not the older module's wording.
+
+import { OUT_OF_OFFICE_NAME, activityName, availabilityName } from './teams-names.js';
 
 export type Language = 'de' | 'en';
 export const LANGUAGES: readonly Language[] = ['de', 'en'];
@@ -81,8 +84,6 @@ const BUSY = ['Busy', 'BusyIdle'] as const;
 
 interface RowSpec {
   id: BuiltInRowId;
-  en: string;
-  de: string;
   match: RowMatch;
   dnd: DndAction;
   textDe: string;
@@ -93,43 +94,47 @@ interface RowSpec {
 
 // Exactly the table of status-rows.md, in its order (the UI shows rows in this order).
 const SPECS: readonly RowSpec[] = [
-  { id: 'available', en: 'Available', de: 'Verfügbar', match: { kind: 'any', availability: AVAILABLE }, dnd: 'off',
+  { id: 'available', match: { kind: 'any', availability: AVAILABLE }, dnd: 'off',
     textDe: 'Verfügbar', textEn: 'Available' },
-  { id: 'available-oof', en: 'Available – out of office', de: 'Verfügbar – Außer Haus', match: { kind: 'oof', availability: AVAILABLE },
+  { id: 'available-oof', match: { kind: 'oof', availability: AVAILABLE },
     dnd: 'off', textDe: 'Verfügbar – Außer Haus', textEn: 'Available – out of office' },
-  { id: 'busy', en: 'Busy', de: 'Beschäftigt', match: { kind: 'any', availability: BUSY }, dnd: 'unchanged',
+  { id: 'busy', match: { kind: 'any', availability: BUSY }, dnd: 'unchanged',
     textDe: 'Beschäftigt', textEn: 'Busy' },
-  { id: 'busy-in-call', en: 'Busy – in a call', de: 'Beschäftigt – Im Gespräch', match: { kind: 'exact', availability: BUSY, activity: ['InACall'] },
-    dnd: 'on', textDe: 'Im Gespräch (MS Teams)', textEn: 'In a call (MS Teams)', showAsInCall: true },
-  { id: 'busy-in-conference-call', en: 'Busy – in a conference call', de: 'Beschäftigt – In einer Telefonkonferenz',
-    match: { kind: 'exact', availability: BUSY, activity: ['InAConferenceCall'] }, dnd: 'on',
+  { id: 'busy-in-call', match: { kind: 'exact', availability: BUSY, activity: ['InACall'] },
+    dnd: 'on', textDe: 'Im Anruf (MS Teams)', textEn: 'In a call (MS Teams)', showAsInCall: true },
+  { id: 'busy-in-conference-call', match: { kind: 'exact', availability: BUSY, activity: ['InAConferenceCall'] }, dnd: 'on',
     textDe: 'In einer Telefonkonferenz (MS Teams)', textEn: 'In a conference call (MS Teams)', showAsInCall: true, isNew: true },
-  { id: 'busy-in-meeting', en: 'Busy – in a meeting', de: 'Beschäftigt – In einem Meeting', match: { kind: 'exact', availability: BUSY, activity: ['InAMeeting'] },
-    dnd: 'on', textDe: 'Beschäftigt – In einem Meeting', textEn: 'Busy – in a meeting' },
-  { id: 'busy-oof', en: 'Busy – out of office', de: 'Beschäftigt – Außer Haus', match: { kind: 'oof', availability: BUSY }, dnd: 'on',
+  { id: 'busy-in-meeting', match: { kind: 'exact', availability: BUSY, activity: ['InAMeeting'] },
+    dnd: 'on', textDe: 'Beschäftigt – In einer Besprechung', textEn: 'Busy – in a meeting' },
+  { id: 'busy-oof', match: { kind: 'oof', availability: BUSY }, dnd: 'on',
     textDe: 'Beschäftigt – Außer Haus', textEn: 'Busy – out of office' },
-  { id: 'dnd', en: 'Do not disturb', de: 'Bitte nicht stören', match: { kind: 'any', availability: ['DoNotDisturb'] }, dnd: 'on',
+  { id: 'dnd', match: { kind: 'any', availability: ['DoNotDisturb'] }, dnd: 'on',
     textDe: 'Nicht stören', textEn: 'Do not disturb' },
-  { id: 'dnd-presenting', en: 'Do not disturb – presenting', de: 'Bitte nicht stören – In einer Präsentation',
-    match: { kind: 'exact', availability: ['DoNotDisturb'], activity: ['Presenting'] }, dnd: 'on',
-    textDe: 'Nicht stören – In einer Präsentation', textEn: 'Do not disturb – presenting', showAsInCall: true },
-  { id: 'dnd-urgent-only', en: 'Do not disturb – urgent only', de: 'Nur dringende Unterbrechungen',
-    match: { kind: 'exact', availability: ['DoNotDisturb'], activity: ['UrgentInterruptionsOnly'] }, dnd: 'on',
+  { id: 'dnd-presenting', match: { kind: 'exact', availability: ['DoNotDisturb'], activity: ['Presenting'] }, dnd: 'on',
+    textDe: 'Nicht stören – Präsentiert', textEn: 'Do not disturb – presenting', showAsInCall: true },
+  { id: 'dnd-urgent-only', match: { kind: 'exact', availability: ['DoNotDisturb'], activity: ['UrgentInterruptionsOnly'] }, dnd: 'on',
     textDe: 'Nur dringende Unterbrechungen', textEn: 'Urgent interruptions only', isNew: true },
-  { id: 'away', en: 'Away', de: 'Abwesend', match: { kind: 'any', availability: ['Away'] }, dnd: 'off', textDe: 'Abwesend', textEn: 'Away' },
-  { id: 'away-oof', en: 'Away – out of office', de: 'Abwesend – Außer Haus', match: { kind: 'oof', availability: ['Away'] }, dnd: 'off',
+  { id: 'away', match: { kind: 'any', availability: ['Away'] }, dnd: 'off', textDe: 'Abwesend', textEn: 'Away' },
+  { id: 'away-oof', match: { kind: 'oof', availability: ['Away'] }, dnd: 'off',
     textDe: 'Abwesend – Außer Haus', textEn: 'Away – out of office' },
-  { id: 'be-right-back', en: 'Be right back', de: 'Bin gleich zurück', match: { kind: 'any', availability: ['BeRightBack'] }, dnd: 'off',
+  { id: 'be-right-back', match: { kind: 'any', availability: ['BeRightBack'] }, dnd: 'off',
     textDe: 'Bin gleich zurück', textEn: 'Be right back' },
-  { id: 'offline', en: 'Offline', de: 'Offline', match: { kind: 'any', availability: ['Offline'] }, dnd: 'off', textDe: 'Offline', textEn: 'Offline' },
-  { id: 'offline-oof', en: 'Offline – out of office', de: 'Offline – Außer Haus', match: { kind: 'oof', availability: ['Offline'] }, dnd: 'off',
+  { id: 'offline', match: { kind: 'any', availability: ['Offline'] }, dnd: 'off', textDe: 'Offline', textEn: 'Offline' },
+  { id: 'offline-oof', match: { kind: 'oof', availability: ['Offline'] }, dnd: 'off',
     textDe: 'Offline – Außer Haus', textEn: 'Offline – out of office' },
-  { id: 'offline-unknown', en: 'Offline – unknown', de: 'Offline – Unbekannt',
-    match: { kind: 'exact', availability: ['Offline'], activity: ['PresenceUnknown'] }, dnd: 'unchanged',
+  { id: 'offline-unknown', match: { kind: 'exact', availability: ['Offline'], activity: ['PresenceUnknown'] }, dnd: 'unchanged',
     textDe: 'Offline – Unbekannt', textEn: 'Offline – unknown' },
-  { id: 'unknown', en: 'Unknown', de: 'Unbekannt', match: { kind: 'any', availability: ['PresenceUnknown'] }, dnd: 'unchanged',
+  { id: 'unknown', match: { kind: 'any', availability: ['PresenceUnknown'] }, dnd: 'unchanged',
     textDe: 'Unbekannt', textEn: 'Unknown' },
 ];
+
+/** A row's label in Teams' own words: "Beschäftigt – Im Anruf", "Nicht stören – Präsentiert". */
+function rowName(match: RowMatch, lang: Language): string {
+  const base = availabilityName(match.availability[0]!, lang);
+  const detail = match.kind === 'oof' ? OUT_OF_OFFICE_NAME[lang] : match.kind === 'exact' ? activityName(match.activity[0]!, lang) : '';
+  if (detail === '') return base;
+  return `${base} – ${lang === 'en' ? detail.charAt(0).toLowerCase() + detail.slice(1) : detail}`;
+}
 
 function freezeRow(row: StatusRow): StatusRow {
   Object.freeze(row.label);
@@ -144,7 +149,7 @@ export const STATUS_ROWS: readonly StatusRow[] = Object.freeze(
   SPECS.map((s) =>
     freezeRow({
       id: s.id,
-      label: { en: s.en, de: s.de },
+      label: { en: rowName(s.match, 'en'), de: rowName(s.match, 'de') },
       match: s.match,
       defaultRule: { dnd: s.dnd, chatText: s.textDe, showAsInCall: s.showAsInCall ?? false },
       defaultChatText: { de: s.textDe, en: s.textEn },

@@ -256,7 +256,7 @@ export function missingForSetup(settings: import('../core/settings.js').Settings
   }
   const sf = settings.starface;
   if (!sf.baseUrl) out.push(tr(lang, 'STARFACE: Adresse', 'STARFACE: address'));
-  if (!sf.adminLogin || !names.has(STARFACE_ADMIN_PASSWORD_SECRET)) out.push(tr(lang, 'STARFACE: Administrator-Login und Kennwort', 'STARFACE: administrator login and password'));
-  if (![...names].some((n) => /^starface\.user\..+\.password$/.test(n))) out.push(tr(lang, 'STARFACE: UCI-Kennwörter der Benutzer', 'STARFACE: users\' UCI passwords'));
+  if (!sf.adminLogin || !names.has(STARFACE_ADMIN_PASSWORD_SECRET)) out.push(tr(lang, 'STARFACE: Administrator-Login und Passwort', 'STARFACE: administrator login and password'));
+  if (![...names].some((n) => /^starface\.user\..+\.password$/.test(n))) out.push(tr(lang, 'STARFACE: UCI-Passwörter der Benutzer', 'STARFACE: users\' UCI passwords'));
   return out;
 }

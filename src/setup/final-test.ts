@@ -37,7 +37,7 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
         step, status: 'fail',
         message: wanted
           ? tr(lang, `Der Testbenutzer ${wanted} ist nicht in der Benutzerauswahl.`, `The test user ${wanted} is not in the user selection.`)
-          : tr(lang, 'Es gibt noch keinen abgleichbaren Benutzer für den Test.', 'There is no syncable user to test with yet.'),
+          : tr(lang, 'Es gibt noch keinen synchronisierbaren Benutzer für den Test.', 'There is no syncable user to test with yet.'),
         fix: tr(lang, 'Wählen Sie einen Benutzer, der in der Vorschau „wird abgeglichen" zeigt.', 'Choose a user the preview shows as "will be synced".'),
       }, now);
     }

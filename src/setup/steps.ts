@@ -100,7 +100,7 @@ const STARFACE_CONNECTION: SetupStepDefinition = {
   },
   instructions: [
     { de: 'Adresse der Anlage ohne /rest oder /xml-rpc, am besten https://.', en: 'PBX address without /rest or /xml-rpc, preferably https://.' },
-    { de: 'Eine eingebaute oder andere Microsoft-Status-Synchronisation der STARFACE ausschalten: nur ein Abgleich pro Anlage.',
+    { de: 'Eine eingebaute oder andere Microsoft-Status-Synchronisierung der STARFACE ausschalten: nur eine Synchronisierung pro Anlage.',
       en: 'Switch off any built-in or other Microsoft presence sync of the PBX: only one sync per PBX.' },
     { de: 'Firewall: eingehend TCP auf dem Rückruf-Port von der STARFACE zu diesem Rechner erlauben.',
       en: 'Firewall: allow inbound TCP on the callback port from the PBX to this computer.' },
@@ -136,14 +136,14 @@ const STARFACE_ADMIN: SetupStepDefinition = {
     en: 'With an administrator account Presence Bridge reads users, e-mail addresses and groups over REST.',
   },
   instructions: [
-    { de: 'Login-ID (z. B. 0001) und Kennwort eines STARFACE-Administrators; ein eigenes Konto für Presence Bridge ist empfehlenswert.',
+    { de: 'Login-ID (z. B. 0001) und Passwort eines STARFACE-Administrators; ein eigenes Konto für Presence Bridge ist empfehlenswert.',
       en: 'Login ID (e.g. 0001) and password of a STARFACE administrator; a dedicated account for Presence Bridge is a good idea.' },
   ],
   fields: [
     { id: 'adminLogin', target: setting('starface.adminLogin'), input: 'text', required: true, placeholder: '0001',
       label: { de: 'Login-ID des Administrators', en: 'Administrator login ID' } },
     { id: 'adminPassword', target: secret('starface.adminPassword'), input: 'secret', required: true,
-      label: { de: 'Kennwort des Administrators', en: 'Administrator password' } },
+      label: { de: 'Passwort des Administrators', en: 'Administrator password' } },
   ],
 };
 
@@ -174,20 +174,20 @@ const USERS: SetupStepDefinition = {
 
 const UCI_CREDENTIALS: SetupStepDefinition = {
   id: 'uci-credentials',
-  title: { de: 'UCI-Kennwörter der Benutzer', en: 'Users\' UCI passwords' },
+  title: { de: 'UCI-Passwörter der Benutzer', en: 'Users\' UCI passwords' },
   summary: {
-    de: 'UCI handelt immer für den angemeldeten Benutzer: Presence Bridge braucht das STARFACE-Kennwort jedes abgeglichenen Benutzers.',
+    de: 'UCI handelt immer für den angemeldeten Benutzer: Presence Bridge braucht das STARFACE-Passwort jedes synchronisierten Benutzers.',
     en: 'UCI always acts for the logged-in user: Presence Bridge needs the STARFACE password of every synced user.',
   },
   instructions: [
-    { de: 'Kennwörter einzeln eingeben oder als CSV-Datei importieren: eine Zeile „login;password" pro Benutzer (Kopfzeile optional, Trennzeichen ; oder ,).',
+    { de: 'Passwörter einzeln eingeben oder als CSV-Datei importieren: eine Zeile „login;password" pro Benutzer (Kopfzeile optional, Trennzeichen ; oder ,).',
       en: 'Enter passwords one by one or import a CSV file: one line "login;password" per user (header optional, separator ; or ,).' },
-    { de: 'Die CSV-Datei nach dem Import löschen – die Kennwörter liegen dann nur im verschlüsselten Tresor.',
+    { de: 'Die CSV-Datei nach dem Import löschen – die Passwörter liegen dann nur im verschlüsselten Tresor.',
       en: 'Delete the CSV file after the import – the passwords then live only in the encrypted vault.' },
   ],
   fields: [
     { id: 'uciPasswords', target: { kind: 'uci-passwords' }, input: 'passwords', required: true,
-      label: { de: 'UCI-Kennwörter', en: 'UCI passwords' } },
+      label: { de: 'UCI-Passwörter', en: 'UCI passwords' } },
     { id: 'uciCredential', target: setting('starface.uciCredential'), input: 'choice', required: false, advanced: true,
       label: { de: 'UCI-Anmeldung', en: 'UCI sign-in' },
       help: { de: 'OAuth nur für STARFACE 10 mit externem Identitätsanbieter (dort werden klassische Token abgewiesen); die Benutzer brauchen das Recht „API Zugriff mit OAuth Password Grant".',
@@ -201,7 +201,7 @@ const UCI_CREDENTIALS: SetupStepDefinition = {
       label: { de: 'UCI-Token', en: 'UCI token' },
       choices: [
         { value: 'sha512', label: { de: 'SHA-512 (STARFACE ab 6.4.2.19, Standard)', en: 'SHA-512 (STARFACE 6.4.2.19 and later, default)' } },
-        { value: 'ad-base64', label: { de: 'Active-Directory-Benutzer (Kennwort = AD-Kennwort)', en: 'Active Directory users (password = AD password)' } },
+        { value: 'ad-base64', label: { de: 'Active-Directory-Benutzer (Passwort = AD-Passwort)', en: 'Active Directory users (password = AD password)' } },
         { value: 'md5', label: { de: 'MD5 (STARFACE bis 6.4.2.12)', en: 'MD5 (STARFACE up to 6.4.2.12)' } },
       ] },
     { id: 'oauthClientSecret', target: secret(STARFACE_OAUTH_CLIENT_SECRET), input: 'secret', required: false, advanced: true,

@@ -66,7 +66,7 @@ const REASONS: Record<NonNullable<RosterUser['reason']>, { de: string; en: strin
   'no-email': { de: 'keine E-Mail-Adresse in der STARFACE', en: 'no e-mail address in STARFACE' },
   'duplicate-email': { de: 'E-Mail-Adresse nicht eindeutig', en: 'e-mail address not unique' },
   'no-microsoft-account': { de: 'kein Microsoft-Konto mit dieser Adresse', en: 'no Microsoft account with this address' },
-  'no-uci-password': { de: 'kein UCI-Kennwort gespeichert', en: 'no UCI password stored' },
+  'no-uci-password': { de: 'kein UCI-Passwort gespeichert', en: 'no UCI password stored' },
 };
 
 export function rosterLine(u: RosterUser, lang: Lang): string {
@@ -153,7 +153,7 @@ export async function checkUsers(env: SetupEnvironment, lang: Lang): Promise<Che
     }
     const pendingPasswords = roster.users.filter((u) => u.reason === 'no-uci-password').length;
     const notes: string[] = [];
-    if (pendingPasswords) notes.push(tr(lang, `${pendingPasswords} Benutzer brauchen noch ihr UCI-Kennwort (nächster Schritt).`, `${pendingPasswords} users still need their UCI password (next step).`));
+    if (pendingPasswords) notes.push(tr(lang, `${pendingPasswords} Benutzer brauchen noch ihr UCI-Passwort (nächster Schritt).`, `${pendingPasswords} users still need their UCI password (next step).`));
     return checkResult({
       step,
       status: hardConflicts.length ? 'warn' : 'ok',
@@ -232,15 +232,15 @@ export async function checkUciCredentials(env: SetupEnvironment, lang: Lang): Pr
     const okCount = toTest.length - failures.length;
     const details = capped([
       ...failures.sort((a, b) => a.login.localeCompare(b.login)).map((f) => tr(lang, `${f.login}: Anmeldung fehlgeschlagen – ${f.why}`, `${f.login}: login failed – ${f.why}`)),
-      ...missing.map((u) => tr(lang, `${u.login}: kein Kennwort gespeichert`, `${u.login}: no password stored`)),
+      ...missing.map((u) => tr(lang, `${u.login}: kein Passwort gespeichert`, `${u.login}: no password stored`)),
     ], lang);
     const untested = relevant.length - missing.length - toTest.length;
-    if (untested > 0) details.push(tr(lang, `${untested} weitere Benutzer mit Kennwort wurden nicht getestet (höchstens ${MAX_UCI_LOGIN_TESTS} pro Prüfung).`, `${untested} more users with a password were not tested (at most ${MAX_UCI_LOGIN_TESTS} per check).`));
+    if (untested > 0) details.push(tr(lang, `${untested} weitere Benutzer mit Passwort wurden nicht getestet (höchstens ${MAX_UCI_LOGIN_TESTS} pro Prüfung).`, `${untested} more users with a password were not tested (at most ${MAX_UCI_LOGIN_TESTS} per check).`));
     const message = tr(lang,
-      `UCI-Anmeldung: ${okCount} von ${relevant.length} Benutzern erfolgreich${failures.length ? `, ${failures.length} abgelehnt` : ''}${missing.length ? `, ${missing.length} ohne Kennwort` : ''}.`,
+      `UCI-Anmeldung: ${okCount} von ${relevant.length} Benutzern erfolgreich${failures.length ? `, ${failures.length} abgelehnt` : ''}${missing.length ? `, ${missing.length} ohne Passwort` : ''}.`,
       `UCI login: ${okCount} of ${relevant.length} users succeeded${failures.length ? `, ${failures.length} refused` : ''}${missing.length ? `, ${missing.length} without a password` : ''}.`);
     const fix = tr(lang,
-      'Tragen Sie die fehlenden oder falschen Kennwörter ein (einzeln oder als CSV-Datei login;password). Wird ein richtiges Kennwort abgelehnt, prüfen Sie die UCI-Rechte des Benutzers in der STARFACE.',
+      'Tragen Sie die fehlenden oder falschen Passwörter ein (einzeln oder als CSV-Datei login;password). Wird ein richtiges Passwort abgelehnt, prüfen Sie die UCI-Rechte des Benutzers in der STARFACE.',
       'Enter the missing or wrong passwords (one by one or as a CSV file login;password). If a correct password is refused, check the user\'s UCI rights on STARFACE.');
     const status: CheckResult['status'] = okCount === 0 ? 'fail' : failures.length || missing.length ? 'warn' : 'ok';
     // The roster comes along so the UI can list who still needs a password.

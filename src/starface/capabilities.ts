@@ -1,6 +1,8 @@
 // What this PBX lets the bridge do, as data: the UI disables what is missing and shows the reason.
 // Derived from the settings and from what the UCI sessions observed on the real PBX.
-import type { PbxCapabilities } from '../core/pbx-state.js';
+import type { Message } from '../core/errors.js';
+import { renderMessage, type CapabilityReasonCode } from '../core/messages/index.js';
+import type { CapabilityName, PbxCapabilities } from '../core/pbx-state.js';
 import type { UciSessionSettings } from './options.js';
 import type { UciApiVersion } from './uci-names.js';
 import { parseProvided } from './uci-versions.js';
@@ -27,56 +29,57 @@ function listsLackUserState(facts: ObservedPbxFacts): boolean {
   return provided.size > 0 && !provided.has('userState');
 }
 
-const NO_USER_STATE = 'This STARFACE offers no userState service over UCI (service.getProvidedRequests lists none): the bridge cannot set DND or the chat text here; calls still reach Teams.';
-
 export function deriveCapabilities(settings: Pick<UciSessionSettings, 'dndSource' | 'chatPresenceSetter'>, facts: ObservedPbxFacts): PbxCapabilities {
-  const reasons: PbxCapabilities['reasons'] = {};
+  const codes: Partial<Record<CapabilityName, Message>> = {};
+  const why = (name: CapabilityName, code: CapabilityReasonCode, detail?: string) => {
+    codes[name] = detail ? { code, detail } : { code };
+  };
   const noUserState = listsLackUserState(facts);
   const canSetDnd = !noUserState && !facts.dndWriteRejected;
-  if (!canSetDnd) reasons.canSetDnd = noUserState ? NO_USER_STATE : `The PBX rejected userState.setDoNotDisturbSetting: ${facts.dndWriteRejected}`;
+  if (!canSetDnd) why('canSetDnd', noUserState ? 'cap-no-user-state' : 'cap-dnd-write-rejected', facts.dndWriteRejected);
   const canSetChatPresenceMessage = !noUserState && !facts.chatMessageWriteRejected;
-  if (!canSetChatPresenceMessage) reasons.canSetChatPresenceMessage = noUserState ? NO_USER_STATE : `The PBX rejected userState.setChatPresenceMessage: ${facts.chatMessageWriteRejected}`;
+  if (!canSetChatPresenceMessage) why('canSetChatPresenceMessage', noUserState ? 'cap-no-user-state' : 'cap-chat-message-write-rejected', facts.chatMessageWriteRejected);
 
   let canSetChatPresence = false;
   if (noUserState) {
-    reasons.canSetChatPresence = NO_USER_STATE;
+    why('canSetChatPresence', 'cap-no-user-state');
   } else if (settings.chatPresenceSetter === 'never') {
-    reasons.canSetChatPresence = 'Setting the chat presence is switched off (option chatPresenceSetter = "never").';
+    why('canSetChatPresence', 'cap-chat-presence-off');
   } else if (settings.chatPresenceSetter === 'assume') {
     canSetChatPresence = facts.chatPresenceSetter !== false;
-    if (!canSetChatPresence) reasons.canSetChatPresence = 'The PBX does not know userState.setChatPresence although it was assumed to exist.';
+    if (!canSetChatPresence) why('canSetChatPresence', 'cap-chat-presence-assumed-missing');
   } else if (facts.chatPresenceSetter === true) {
     canSetChatPresence = true;
   } else if (facts.chatPresenceSetter === false) {
-    reasons.canSetChatPresence = 'This STARFACE offers no UCI request to set the chat presence (userState.setChatPresence is unknown to it); only the status text can be set.';
+    why('canSetChatPresence', 'cap-chat-presence-missing');
   } else {
-    reasons.canSetChatPresence = 'Not known yet: no UCI session has logged in to test userState.setChatPresence.';
+    why('canSetChatPresence', 'cap-chat-presence-unknown');
   }
 
   let dndReadable: boolean;
   if (settings.dndSource === 'written') {
     dndReadable = false;
-    reasons.dndReadable = 'DND is taken from what the bridge wrote (option dndSource = "written").';
+    why('dndReadable', 'cap-dnd-source-written');
   } else if (facts.userStateReadable === false) {
     dndReadable = false;
-    reasons.dndReadable = 'This STARFACE offers no userState.getUserState: the board shows DND as set by the bridge, and a DND key pressed on the phone is not seen.';
+    why('dndReadable', 'cap-dnd-no-get-user-state');
   } else if (facts.dndInUserState === undefined) {
     dndReadable = false;
-    reasons.dndReadable = 'Not known yet: no UCI session has read a user state.';
+    why('dndReadable', 'cap-dnd-unknown');
   } else {
     dndReadable = facts.dndInUserState;
-    if (!dndReadable) reasons.dndReadable = 'getUserState of this STARFACE carries no DND flag; the bridge relies on the DND value it wrote last, so a DND key pressed on the phone is not seen.';
+    if (!dndReadable) why('dndReadable', 'cap-dnd-not-in-user-state');
   }
+  why('canSetTelephonyState', 'cap-telephony-derived');
 
-  return {
-    canSetDnd,
-    canSetChatPresenceMessage,
-    canSetChatPresence,
-    canSetTelephonyState: false,
-    dndReadable,
-    reasons: {
-      ...reasons,
-      canSetTelephonyState: 'STARFACE derives the telephony state ("in a call") from real calls; UCI has no request to set it.',
-    },
-  };
+  return { canSetDnd, canSetChatPresenceMessage, canSetChatPresence, canSetTelephonyState: false, dndReadable, ...capabilityReasons(codes) };
+}
+
+/** The reasons as codes (for the UI) and as plain English from the same table (logs, older UIs). */
+export function capabilityReasons(codes: Partial<Record<CapabilityName, Message>>): Pick<PbxCapabilities, 'reasons' | 'reasonCodes'> {
+  const reasons: PbxCapabilities['reasons'] = {};
+  for (const [name, msg] of Object.entries(codes) as [CapabilityName, Message][]) {
+    reasons[name] = msg.detail ? `${renderMessage('en', msg)}: ${msg.detail}` : renderMessage('en', msg);
+  }
+  return { reasons, reasonCodes: codes };
 }

@@ -3,7 +3,7 @@ export { StarfaceDirectory, type StarfaceDirectoryOptions, type StarfaceUser, ty
 export { UciSession, normalizeBaseUrl, type UciSessionOptions, type UciSessionStatus, type UciUserState, type CallbackTarget, type UciSessionStats } from './uci-session.js';
 export { UciSessionPool, type UciSessionPoolOptions, type UciPoolStats } from './uci-session-pool.js';
 export { CallbackServer, type CallbackServerOptions, type CallStateEvent, type CallbackServerStats, type CallbackRejectReason } from './callback-server.js';
-export { deriveCapabilities, type ObservedPbxFacts } from './capabilities.js';
+export { capabilityReasons, deriveCapabilities, type ObservedPbxFacts } from './capabilities.js';
 export { DEFAULT_UCI_SESSION_SETTINGS, resolveSessionSettings, type UciSessionSettings } from './options.js';
 export { CallTracker, callPhase, fromPbxTelephonyState, type TelephonyChange } from './telephony.js';
 export { UciRequestError, UciNotConnectedError, UciUnsupportedError, StarfaceRestError, StarfaceAuthError, type UciFailureKind } from './errors.js';

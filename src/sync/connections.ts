@@ -47,13 +47,16 @@ export interface Connections {
   ports?: { pbx: PbxPort; teams: TeamsPort; directory: DirectoryPort };
   /** What is missing for sync, readable (empty when complete). */
   missing: string[];
+  /** The settings paths of what is missing (the UI shows their labels). */
+  missingPaths: string[];
   close(): Promise<void>;
 }
 
 export async function openConnections(settings: Settings, secrets: SecretStore, logger: Logger = silentLogger, tuning: ConnectionTuning = {}): Promise<Connections> {
   const transport = new HttpTransport({ ...transportSettingsFrom(settings), keepAlive: true });
-  const missing = missingForSync(settings).map((i) => i.text);
-  const conns: Connections = { transport, missing, close: async () => undefined };
+  const missingIssues = missingForSync(settings);
+  const missing = missingIssues.map((i) => i.text);
+  const conns: Connections = { transport, missing, missingPaths: missingIssues.map((i) => i.path), close: async () => undefined };
   const closers: (() => Promise<void> | void)[] = [];
 
   const ms = settings.microsoft;

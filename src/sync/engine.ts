@@ -11,6 +11,7 @@ import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Roster } from '../core/roster.js';
 import { DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';
+import type { Message } from '../core/errors.js';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { UciUnsupportedError } from '../starface/errors.js';
@@ -246,7 +247,7 @@ export class SyncEngine {
     this.keeper.reset();
     this.writer.reset();
     if (wasRunning || this.reporter.state !== 'stopped' || opts.restore) {
-      this.reporter.set('stopped', stoppedReason(report, opts.restore));
+      this.reporter.set('stopped', ...stoppedReason(report, opts.restore));
       this.log.info('Sync stopped', { restore: opts.restore, ...(report?.notRestored ? { notRestored: report.notRestored } : {}) });
     }
     return this.status();
@@ -260,7 +261,7 @@ export class SyncEngine {
     if (this.running) return this.status();
     const report = await this.restorer.restoreAll(reason, (e) => opts.all || e.restoreDue === true);
     await this.afterRestore(report);
-    if (report) this.reporter.set('stopped', stoppedReason(report, true));
+    if (report) this.reporter.set('stopped', ...stoppedReason(report, true));
     return this.status();
   }
 
@@ -336,7 +337,7 @@ export class SyncEngine {
 
   /** Users left by a restore were restored in the background. */
   private onRestoreProgress(): void {
-    if (!this.running && this.reporter.state === 'stopped') this.reporter.set('stopped', stoppedReason(this.restorer.report(), true));
+    if (!this.running && this.reporter.state === 'stopped') this.reporter.set('stopped', ...stoppedReason(this.restorer.report(), true));
     else this.reporter.emitNow();
   }
 
@@ -359,8 +360,9 @@ export class SyncEngine {
       const msg = `Loading the user directories failed: ${errText(err)}`;
       this.counters.errors++;
       this.log.error(msg);
-      if (!this.rosterLoaded && this.running) this.reporter.set('error', msg);
-      else if (this.running) this.reporter.set('degraded', `${msg} (using the last known users)`);
+      const detail = errText(err);
+      if (!this.rosterLoaded && this.running) this.reporter.set('error', { code: 'roster-load-failed', detail }, { text: msg });
+      else if (this.running) this.reporter.set('degraded', { code: 'roster-load-failed-stale', detail }, { text: `${msg} (using the last known users)` });
       this.scheduleRoster(this.rosterLoaded ? this.settings.sync.rosterRefreshMinutes * 60_000 : this.rosterRetryMs);
       throw err;
     }
@@ -535,9 +537,11 @@ export class SyncEngine {
 }
 
 /** The sync state's reason after a stop or a restore with sync off. */
-function stoppedReason(report: RestoreStatus | undefined, restoreAsked: boolean): string {
-  if (!restoreAsked) return 'stopped';
-  return report?.notRestored ? `stopped; ${report.message}` : 'stopped; values restored';
+function stoppedReason(report: RestoreStatus | undefined, restoreAsked: boolean): [Message, { text?: string }] {
+  if (!restoreAsked) return [{ code: 'sync-stopped' }, {}];
+  if (!report?.notRestored) return [{ code: 'sync-stopped-restored' }, {}];
+  // The plain text keeps the restore's full sentence (why and until when) for the log and the CLI.
+  return [{ code: 'sync-stopped-not-restored', params: { left: report.notRestored, total: report.total } }, { text: `stopped; ${report.message}` }];
 }
 
 /** The presence budget and the bridge's share of it, from the settings (issue 17). */

@@ -3,6 +3,8 @@
 // of 2,000 STARFACE sessions are not connected" counting down during start-up) at most once a second.
 import type { RestoreStatus, SyncState, SyncStatus } from '../core/engine-state.js';
 import type { PollStatus } from '../core/poll-status.js';
+import { errorCodeOf, type Message } from '../core/errors.js';
+import { messageText } from '../core/messages/index.js';
 import type { Clock, TimerHandle } from '../platform/clock.js';
 import { NeedsSignInError, TokenRequestError } from '../teams/errors.js';
 
@@ -23,9 +25,8 @@ export interface StatusReporterOptions {
 export class SyncStatusReporter {
   readonly counters: SyncCounters = { cycles: 0, presenceRequests: 0, pbxWrites: 0, teamsWrites: 0, errors: 0, failedWrites: 0 };
   private syncState: SyncState = 'stopped';
-  private reason: string | undefined;
-  /** A stable code for the reason, where one is known (the UI renders it in its language). */
-  private reasonCode: string | undefined;
+  /** Why, as code and params (the UI renders it in its language) with the plain English for logs. */
+  private reason: { message: Message; text: string } | undefined;
   private since: number;
   private lastSuccessfulSync: number | undefined;
   private emitTimer: TimerHandle | undefined;
@@ -50,8 +51,13 @@ export class SyncStatusReporter {
       since: new Date(this.since).toISOString(),
       counters: { ...this.counters },
     };
-    if (this.reason) s.reason = this.reason;
-    if (this.reason && this.reasonCode) s.reasonCode = this.reasonCode;
+    if (this.reason) {
+      const { message, text } = this.reason;
+      s.reason = text;
+      s.reasonCode = message.code;
+      if (message.params && Object.keys(message.params).length > 0) s.reasonParams = { ...message.params };
+      if (message.detail) s.reasonDetail = message.detail;
+    }
     const restore = this.opts.restore?.();
     if (restore) s.restore = restore;
     const poll = this.opts.poll?.();
@@ -60,14 +66,17 @@ export class SyncStatusReporter {
     return s;
   }
 
-  /** Emits on every change of state; with throttleReason, a change of the reason alone at most once a second. */
-  set(state: SyncState, reason?: string, opts: { throttleReason?: boolean; reasonCode?: string } = {}): void {
-    if (state === this.syncState && reason === this.reason && opts.reasonCode === this.reasonCode) return;
+  /**
+   * Emits on every change of state; with throttleReason, a change of the reason alone at most once a second.
+   * `text` overrides the plain English (an error's own message); by default it comes from the message table.
+   */
+  set(state: SyncState, reason?: Message, opts: { throttleReason?: boolean; text?: string } = {}): void {
+    const next = reason ? { message: reason, text: opts.text ?? messageText(reason) } : undefined;
+    if (state === this.syncState && sameReason(next, this.reason)) return;
     const sameState = state === this.syncState;
     if (!sameState) this.since = this.opts.clock.now();
     this.syncState = state;
-    this.reason = reason;
-    this.reasonCode = opts.reasonCode;
+    this.reason = next;
     if (sameState && opts.throttleReason) this.emitSoon();
     else this.emitNow();
   }
@@ -81,10 +90,12 @@ export class SyncStatusReporter {
     this.counters.errors++;
     const msg = errText(err);
     const signIn = temporarySignInFailure(err);
-    if (causeOf(err, (e) => e instanceof NeedsSignInError)) this.set('signed-out', msg);
-    else if (signIn) this.set('degraded', signIn, { reasonCode: 'microsoft-sign-in-unavailable' });
-    else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') this.set('paused', msg);
-    else this.set('degraded', msg);
+    // The error's own message stays the plain text (logs); the UI shows the code's text with it as the detail.
+    const coded = (code: Message['code'], text: string) => ({ code, detail: text });
+    if (causeOf(err, (e) => e instanceof NeedsSignInError)) this.set('signed-out', coded('needs-sign-in', msg), { text: msg });
+    else if (signIn) this.set('degraded', coded('microsoft-sign-in-unavailable', signIn), { text: signIn });
+    else if (typeof (err as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number') this.set('paused', coded(errorCodeOf(err), msg), { text: msg });
+    else this.set('degraded', coded(errorCodeOf(err), msg), { text: msg });
     return msg;
   }
 
@@ -132,7 +143,7 @@ export class SyncStatusReporter {
     if (down > 0) {
       const first = this.sessionsDown.values().next().value as string;
       const example = sessionError(first);
-      const reason = `${down} of ${users} STARFACE sessions are not connected${example ? ` (${example})` : ''}; they log in again on their own.`;
+      const reason: Message = { code: 'sessions-down', params: { down, total: users }, ...(example ? { detail: example } : {}) };
       this.set('degraded', reason, { throttleReason: true });
     } else {
       this.set('running');
@@ -148,6 +159,12 @@ export class SyncStatusReporter {
       this.emitNow();
     }, wait, { unref: true });
   }
+}
+
+function sameReason(a: { message: Message; text: string } | undefined, b: { message: Message; text: string } | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.text === b.text && a.message.code === b.message.code && a.message.detail === b.message.detail
+    && JSON.stringify(a.message.params ?? {}) === JSON.stringify(b.message.params ?? {});
 }
 
 /** The message of a temporary sign-in failure (TokenRequestError microsoft-sign-in-unavailable) among the causes. */

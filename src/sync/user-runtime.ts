@@ -66,5 +66,5 @@ export function coreCapabilities(c: PbxCapabilities): SettableCapabilities {
 export function capabilitiesView(c: PbxCapabilities): PbxCapabilitiesView {
   const reasons: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.reasons)) if (v) reasons[k] = v;
-  return { ...coreCapabilities(c), reasons };
+  return { ...coreCapabilities(c), reasons, ...(c.reasonCodes ? { reasonCodes: { ...c.reasonCodes } } : {}) };
 }

@@ -19,7 +19,7 @@ describe.skipIf(!HAVE_CHROMIUM)('presence-bridge demo in Chromium (spawned CLI, 
 
   it('prints the page and simulator URLs, shows the people on the board, and exits cleanly on SIGINT', async () => {
     await ensureRendererBuilt(); // the demo serves renderer/dist
-    cli = startCli(['demo', '--users', String(USERS), '--port', '0', '--poll-interval', '1']);
+    cli = startCli(['demo', '--users', String(USERS), '--port', '0', '--poll-interval', '1', '--lang', 'en']);
     const [, pageUrl] = await cli.waitForLine(/Presence Bridge settings page: (\S+)/, 60_000);
     const [, sfUrl] = await cli.waitForLine(/STARFACE simulator: (\S+)/);
     const [, graphUrl] = await cli.waitForLine(/Microsoft Graph simulator: (\S+) \(CA certificate: \S+\)/);

@@ -225,19 +225,22 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     await row.getByText('Ringing').waitFor({ timeout: 5_000 });
     const answered = await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/answer`);
     expect(answered.status).toBe(200);
-    await row.getByText('In a call', { exact: true }).waitFor({ timeout: 5_000 });
+    await row.locator('.badge-call', { hasText: 'In a call' }).waitFor({ timeout: 5_000 });
     await waitFor(async () => (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json.sessions.length === 1,
       5_000, 'the bridge\'s Teams session');
     const p = (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json;
     expect(p.sessions[0]).toMatchObject({ availability: 'Busy', activity: 'InACall' });
     expect(p.presence).toMatchObject({ availability: 'Busy', activity: 'InACall' });
-    await row.getByText('Busy / InACall').waitFor({ timeout: 5_000 }); // the Teams session column
+    await row.getByText('Busy – In a call', { exact: true }).waitFor({ timeout: 5_000 }); // the Teams session column
+    // Teams shows the bridge's own session, the row stays with the user's own status: the board says why.
+    await row.getByText('set by the bridge', { exact: true }).waitFor({ timeout: 5_000 });
+    expect(await row.getByTestId('row-label').innerText()).toBe('Available');
     await screenshot(page, 'product-board-starface-call');
 
     expect((await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/hangup`)).status).toBe(200);
     await waitFor(async () => (await graphSim<SimPresence>('GET', `/_sim/presence/${encodeURIComponent(who.email)}`)).json.sessions.length === 0,
       5_000, 'the Teams session cleared after hang-up');
-    await row.getByText('In a call', { exact: true }).waitFor({ state: 'detached', timeout: 5_000 });
+    await row.locator('.badge-call').waitFor({ state: 'detached', timeout: 5_000 });
     await row.getByText('none', { exact: true }).waitFor({ timeout: 5_000 });
     expect((await pbxUser(who.login)).telephonyState).not.toMatch(/CONNECTED|RINGING/i);
   });

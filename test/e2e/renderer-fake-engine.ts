@@ -1,6 +1,7 @@
 // In-test stand-in for the ENGINE behind the control contract, for the renderer's end-to-end tests. The code
 // under test is the renderer (served by the real headless host); the engine is not, so this answers every
 // method from plain data and records the calls. Settings are validated with the real core schema.
+import { capabilityReasons } from '../../src/starface/capabilities.js';
 import {
   ControlError, type AuthStatus, type CheckReport, type ControlApi, type ControlEvent, type LogEntry, type PbxCapabilitiesView,
   type Roster, type SettingsDraft, type SyncStatus, type UserLiveState,
@@ -54,7 +55,7 @@ export function makeUser(i: number): UserLiveState {
     microsoftId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
     teams: { availability, activity, outOfOffice: i % 23 === 5 },
     row,
-    pbx: { dnd, chatText: dnd ? 'Im Gespräch (MS Teams)' : 'Verfügbar', telephony: i % 17 === 3 ? 'in-call' : 'idle' },
+    pbx: { dnd, chatText: dnd ? 'Im Anruf (MS Teams)' : 'Verfügbar', telephony: i % 17 === 3 ? 'in-call' : 'idle' },
     teamsSession: i % 17 === 3 ? { availability: 'Busy', activity: 'InACall' } : null,
     manualOverride: i % 29 === 7,
     lastChange: new Date(Date.parse(T0) + i * 1000).toISOString(),
@@ -77,10 +78,8 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
   let auth: AuthStatus = { state: 'signed-in', account: 'admin@contoso.example', appCredential: 'ok' };
   const capabilities: PbxCapabilitiesView = {
     canSetDnd: true, canSetChatPresenceMessage: true, canSetChatPresence: false, canSetTelephonyState: false,
-    reasons: {
-      canSetChatPresence: 'This STARFACE offers no UCI method to set the chat presence; only the status text can be set.',
-      canSetTelephonyState: 'STARFACE only allows DND to be set programmatically, not the telephony state.',
-    },
+    // Coded as the engine codes them (src/starface/capabilities.ts), with the plain English beside.
+    ...capabilityReasons({ canSetChatPresence: { code: 'cap-chat-presence-missing' }, canSetTelephonyState: { code: 'cap-telephony-derived' } }),
     ...opts.capabilities,
   };
   const roster = (): Roster => {

@@ -100,12 +100,16 @@ describe('renderer: engine messages in the page language', () => {
   it('translates sync reasons and settings notes of known shape, built the way the engine builds them', () => {
     const missing = missingForSync(defaultSettings()).map((i) => i.text);
     expect(missing.length).toBeGreaterThan(0);
-    const reason = syncReasonText(`Not configured yet: ${missing.join('; ')}`, de);
-    expect(reason.text).toBe('Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Anwendungs-ID (Client ID), Adresse der STARFACE, Administrator-Login-ID');
-    expect(reason.detail).toContain('not set');
+    const paths = missingForSync(defaultSettings()).map((i) => i.path);
+    const reason = syncReasonText({ reasonCode: 'sync-not-configured', reasonParams: { fields: paths.join(', ') } }, de);
+    expect(reason?.text).toBe('Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Anwendungs-ID (Client ID), Adresse der STARFACE, Administrator-Login-ID');
     expect(settingsProblemText(`Not configured yet — ${missing[0]!}`, de).text).toBe('Noch nicht eingerichtet: Mandanten-ID (Tenant ID)');
-    expect(syncReasonText('stopped; values restored', de).text).toBe('Beendet; Änderungen der Bridge zurückgesetzt');
-    expect(syncReasonText('Graph throttled (429)', de)).toEqual({ text: 'Graph throttled (429)' });
+    expect(syncReasonText({ reason: 'stopped; values restored', reasonCode: 'sync-stopped-restored' }, de)?.text).toBe('Beendet; Änderungen der Bridge zurückgesetzt');
+    // An error: the code's text in German, the counterpart's words only as the detail.
+    expect(syncReasonText({ reason: 'Graph throttled (429)', reasonCode: 'graph-request-failed', reasonDetail: 'Graph throttled (429)' }, de))
+      .toEqual({ text: 'Eine Anfrage an Microsoft Graph ist fehlgeschlagen.', detail: 'Graph throttled (429)' });
+    // An engine without codes: its words as they are (no parsing of English sentences any more).
+    expect(syncReasonText({ reason: 'Graph throttled (429)' }, de)).toEqual({ text: 'Graph throttled (429)' });
     expect(settingsProblemText('The STARFACE group "Sales" does not exist: choose one of the PBX\'s groups (Vertrieb, Technik).', de).text)
       .toBe('Die STARFACE-Gruppe „Sales“ gibt es nicht. Vorhandene Gruppen: Vertrieb, Technik');
     expect(settingsProblemText('The extra login ID "9999" is not a STARFACE user: check the number or remove it from the list.', de).text)
@@ -124,22 +128,27 @@ describe('renderer: engine messages in the page language', () => {
     const caps = deriveCapabilities({ dndSource: 'auto', chatPresenceSetter: 'probe' }, {
       dndWriteRejected: 'fault 42', chatPresenceSetter: false,
     });
-    for (const name of ['canSetDnd', 'canSetChatPresence', 'canSetTelephonyState'] as const) {
-      const r = capabilityReasonText(name, caps.reasons[name], de);
-      expect(r.detail).toBe(caps.reasons[name]);
-      expect(r.text).not.toBe(caps.reasons[name]);
+    // Every reason comes with its code: rendered in German, the PBX's fault only as the detail.
+    for (const name of ['canSetDnd', 'canSetChatPresence', 'canSetTelephonyState', 'dndReadable'] as const) {
+      const r = capabilityReasonText(name, caps, de);
+      expect(caps.reasonCodes?.[name]?.code, name).toBeTruthy();
+      expect(r.text).toBe(de(`msg.${caps.reasonCodes![name]!.code}`));
+      expect(r.text).not.toMatch(/userState|PBX|rejected/);
     }
-    expect(capabilityReasonText('canSetDnd', caps.reasons.canSetDnd, de).text).toBe('Die STARFACE hat das Setzen von „Nicht stören“ abgelehnt.');
-    expect(capabilityReasonText('somethingNew', 'Because.', de)).toEqual({ text: 'Because.' });
+    expect(capabilityReasonText('canSetDnd', caps, de)).toEqual({ text: 'Die STARFACE hat das Setzen von „Nicht stören“ abgelehnt.', detail: 'fault 42' });
+    expect(caps.reasons.canSetDnd).toBe('The PBX rejected userState.setDoNotDisturbSetting: fault 42'); // plain English for the log
+    // An engine without codes: the page's text for the capability, its words as the detail.
+    expect(capabilityReasonText('canSetDnd', { reasons: { canSetDnd: 'Rejected.' } }, de)).toEqual({ text: de('cap.canSetDnd'), detail: 'Rejected.' });
+    expect(capabilityReasonText('somethingNew', { reasons: {} }, de)).toEqual({ text: de('rules.notSupported') });
     expect(checkLabelText('microsoft', { id: 'presence-read', label: 'Presence read (signed-in administrator)' }, de))
       .toEqual({ text: 'Teams-Status lesen', detail: 'Presence read (signed-in administrator)' });
     expect(checkLabelText('starface', { id: 'new-check', label: 'New check' }, de)).toEqual({ text: 'New check' });
     expect(rosterReasonText('no-email', de)).toBe('Keine E-Mail-Adresse auf STARFACE hinterlegt.');
     expect(rosterReasonText('newer-reason', de)).toBe('Konflikt: newer-reason');
-    expect(syncReasonText('1 of 2 STARFACE sessions are not connected; they log in again on their own.', createI18n('en').t).text)
-      .toBe('1 of 2 STARFACE sessions are not connected; they log in again on their own.');
-    expect(syncReasonText('2 of 9 STARFACE sessions are not connected (login refused); they log in again on their own.', de).text)
-      .toBe('2 von 9 STARFACE-Sitzungen sind nicht verbunden (login refused); sie melden sich selbst wieder an.');
+    expect(syncReasonText({ reasonCode: 'sessions-down', reasonParams: { down: 1, total: 2 } }, createI18n('en').t)?.text)
+      .toBe('1 of 2 STARFACE sessions are not connected; they log in again on their own');
+    expect(syncReasonText({ reasonCode: 'sessions-down', reasonParams: { down: 2, total: 9 }, reasonDetail: 'login refused' }, de))
+      .toEqual({ text: '2 von 9 STARFACE-Sitzungen sind nicht verbunden; sie melden sich selbst wieder an', detail: 'login refused' });
   });
 });
 

@@ -70,16 +70,17 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer live views (Chromium, real headless ho
         ...base,
         teams: { availability: 'Busy', activity: 'InACall', outOfOffice: false },
         row: 'busy-in-call',
-        pbx: { dnd: true, chatText: 'Im Gespräch (MS Teams)', telephony: 'in-call' },
+        pbx: { dnd: true, chatText: 'Im Anruf (MS Teams)', telephony: 'in-call' },
         teamsSession: { availability: 'Busy', activity: 'InACall' },
         manualOverride: true,
         lastChange: new Date().toISOString(),
       },
     });
     await row.getByText('DND an').waitFor();
-    await row.getByText('Beschäftigt – Im Gespräch').waitFor();
-    await row.getByText('Im Gespräch', { exact: true }).waitFor();
-    await row.getByText('Busy / InACall').waitFor();
+    await expect.poll(() => row.getByTestId('row-label').innerText()).toBe('Beschäftigt – Im Anruf');
+    await row.getByText('Im Gespräch', { exact: true }).waitFor(); // STARFACE's telephony state
+    await row.getByText('Im Anruf', { exact: true }).waitFor(); // Teams' activity, in Teams' words
+    expect(await row.getByText('Beschäftigt – Im Anruf', { exact: true }).count()).toBe(2); // the row and the bridge's Teams session
     await row.getByText('Manuell geändert').waitFor();
     const busy = suite.engine().users.filter((u) => u.teams?.availability === 'Busy').length;
     expect(await chip(page, 'Beschäftigt').innerText()).toMatch(new RegExp(`${busy + 1}$`));

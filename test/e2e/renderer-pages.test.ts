@@ -102,22 +102,28 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer shell and pages (Chromium, real headle
       type: 'state.sync',
       data: {
         state: 'degraded', reason: 'Graph throttled (429): next poll in 30 s', since: new Date().toISOString(),
+        reasonCode: 'graph-request-failed', reasonDetail: 'Graph throttled (429): next poll in 30 s',
         counters: { cycles: 1, presenceRequests: 1, pbxWrites: 0, teamsWrites: 0, errors: 1 },
       },
     });
     await page.locator('.sync-badge', { hasText: 'Eingeschränkt' }).waitFor();
-    // The full reason is on every page (the header may have to shorten it).
-    await page.locator('.banners').getByText('Graph throttled (429): next poll in 30 s').waitFor();
-    // A reason of a known shape is shown in German; the engine's words stay as the tooltip.
-    const sessions = '3 of 40 STARFACE sessions are not connected (UCI login failed: wrong password); they log in again on their own.';
+    // The full reason is on every page (the header may have to shorten it): the code's German text, the
+    // counterpart's English words only as the tooltip.
+    const graph = page.locator('.banners').getByText('Eine Anfrage an Microsoft Graph ist fehlgeschlagen.');
+    await graph.waitFor();
+    expect(await graph.getAttribute('title')).toBe('Graph throttled (429): next poll in 30 s');
+    const sessions = '3 of 40 STARFACE sessions are not connected; they log in again on their own (UCI login failed: wrong password)';
     suite.engine().emit({
       type: 'state.sync',
-      data: { state: 'degraded', reason: sessions, since: new Date().toISOString(), counters: { cycles: 2, presenceRequests: 2, pbxWrites: 0, teamsWrites: 0, errors: 1 } },
+      data: {
+        state: 'degraded', reason: sessions, reasonCode: 'sessions-down', reasonParams: { down: 3, total: 40 }, reasonDetail: 'UCI login failed: wrong password',
+        since: new Date().toISOString(), counters: { cycles: 2, presenceRequests: 2, pbxWrites: 0, teamsWrites: 0, errors: 1 },
+      },
     });
-    const german = '3 von 40 STARFACE-Sitzungen sind nicht verbunden (UCI login failed: wrong password); sie melden sich selbst wieder an.';
+    const german = '3 von 40 STARFACE-Sitzungen sind nicht verbunden; sie melden sich selbst wieder an';
     const translated = page.locator('.banners').getByText(german);
     await translated.waitFor();
-    expect(await translated.getAttribute('title')).toBe(sessions);
+    expect(await translated.getAttribute('title')).toBe('UCI login failed: wrong password');
     expect(await page.locator('.sync-reason').innerText()).toBe(german);
     await screenshot(page, 'header-degraded-de');
     // Host gone: the indicator says so (the client reconnects on its own).

@@ -69,7 +69,7 @@ describe('presence-bridge check', () => {
   }, 60_000);
 
   it('rejects a missing --config with exit code 2', async () => {
-    const cli = startCli(['check']);
+    const cli = startCli(['check'], { LC_ALL: 'C.UTF-8' }); // English usage text, whatever the machine's locale
     expect((await cli.exited).code).toBe(2);
     expect(cli.stderr()).toContain('Usage: presence-bridge check');
   }, 20_000);

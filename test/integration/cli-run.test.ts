@@ -47,7 +47,7 @@ describe('presence-bridge run', () => {
   }, 60_000);
 
   it('explains a missing --config (exit 2) and a vault it cannot open (exit 1)', async () => {
-    const noConfig = startCli(['run']);
+    const noConfig = startCli(['run'], { LC_ALL: 'C.UTF-8' }); // English usage text, whatever the machine's locale
     procs.push(noConfig);
     expect((await noConfig.exited).code).toBe(2);
     expect(noConfig.stderr()).toContain('--config <settings.json> is required');

@@ -114,7 +114,7 @@ export function fakeEngineApi(): FakeEngine {
       sync, auth,
       users: [{
         login: '0001', email: 'anna@contoso.example', teams: { availability: 'Busy', activity: 'InACall', outOfOffice: false },
-        row: 'busy-in-a-call', pbx: { dnd: true, chatText: 'Im Gespräch (MS Teams)', telephony: 'idle' as const },
+        row: 'busy-in-a-call', pbx: { dnd: true, chatText: 'Im Anruf (MS Teams)', telephony: 'idle' as const },
         teamsSession: null, manualOverride: false, lastChange: FIXED_TIME, error: null,
       }],
       capabilities: {

@@ -170,11 +170,11 @@ describe('presence-bridge setup (interactive)', () => {
 
     await t.expect('== Schritt 2/5: STARFACE-Administrator ==');
     await t.answer('Login-ID des Administrators: ', '0001');
-    await t.answer('Kennwort des Administrators [nicht gespeichert]: ', 'falsch');
+    await t.answer('Passwort des Administrators [nicht gespeichert]: ', 'falsch');
     await t.expect('✘ Die STARFACE lehnt die REST-Anmeldung des Administrators ab (HTTP 400).');
     await t.answer('[Enter] Angaben ändern und erneut prüfen', '');
     await t.answer('Login-ID des Administrators [0001]: ', '');
-    await t.answer('Kennwort des Administrators [gespeichert – Enter behält es]: ', 'Admin-Pass');
+    await t.answer('Passwort des Administrators [gespeichert – Enter behält es]: ', 'Admin-Pass');
     await t.expect(`✔ REST-Anmeldung als 0001 erfolgreich; ${PBX_USERS.length} Benutzer sichtbar.`);
 
     await t.expect('== Schritt 3/5: Benutzerauswahl ==');
@@ -184,10 +184,10 @@ describe('presence-bridge setup (interactive)', () => {
     await t.expect('1003 No Mail <—>: keine E-Mail-Adresse in der STARFACE');
     await t.answer('[Enter] weiter', '');
 
-    await t.expect('== Schritt 4/5: UCI-Kennwörter der Benutzer ==');
+    await t.expect('== Schritt 4/5: UCI-Passwörter der Benutzer ==');
     await t.answer('CSV-Datei mit Zeilen login;password importieren – Pfad (Enter = nein): ', csv);
-    await t.expect(`${csv}: 2 UCI-Kennwörter gespeichert.`);
-    await t.answer('1 Benutzer ohne UCI-Kennwort. Jetzt einzeln eingeben? (j/N) ', 'j');
+    await t.expect(`${csv}: 2 UCI-Passwörter gespeichert.`);
+    await t.answer('1 Benutzer ohne UCI-Passwort. Jetzt einzeln eingeben? (j/N) ', 'j');
     await t.answer('1002 Ben Meyer (Enter = überspringen): ', 'Pass1002');
     await t.expect('✔ UCI-Anmeldung: 3 von 3 Benutzern erfolgreich.');
 

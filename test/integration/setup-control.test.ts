@@ -71,7 +71,7 @@ describe('setup through the control contract', () => {
     expect(steps.map((x) => x.id)).toEqual([...SETUP_STEP_IDS]);
     expect(steps[0]!.title).toBe('Microsoft-Mandant und App');
     expect(steps[0]!.fields.find((f) => f.id === 'clientSecret')?.label).toBe('Geheimer Clientschlüssel (Wert)');
-    expect(r.missing).toEqual(['STARFACE: UCI-Kennwörter der Benutzer']);
+    expect(r.missing).toEqual(['STARFACE: UCI-Passwörter der Benutzer']);
     const en = await call(s, 'setup.steps', { language: 'en' });
     expect((en.steps as { title: string }[])[5]!.title).toBe('Users\' UCI passwords');
   });

@@ -139,6 +139,7 @@ describe('UCI login with optional methods', () => {
       expect(sim.pbx.user('1004')!.dnd).toBe(true);
       expect(pool.capabilities()).toMatchObject({ dndReadable: false, canSetDnd: true });
       expect(pool.capabilities().reasons.dndReadable).toMatch(/getUserState/);
+      expect(pool.capabilities().reasonCodes?.dndReadable).toEqual({ code: 'cap-dnd-no-get-user-state' });
       const probes = asked(t, 'ucp.v30.requests.userState.getUserState') + asked(t, 'ucp.v22.requests.userState.getUserState');
       // The PBX lists userState (v30), so only that generation is tried.
       expect(probes).toBe(1);

@@ -38,12 +38,12 @@ describe('sync engine with 200 users', () => {
     const writesBefore = await w.pbxWrites();
     const t0 = Date.now();
     w.setTeams('1001', 'DoNotDisturb', 'Presenting');
-    await waitFor(() => w.pbxUser('1001').dnd && w.pbxUser('1001').chatPresenceMessage === 'Nicht stören – In einer Präsentation', 5_000, 'DND on 1001');
+    await waitFor(() => w.pbxUser('1001').dnd && w.pbxUser('1001').chatPresenceMessage === 'Nicht stören – Präsentiert', 5_000, 'DND on 1001');
     const elapsed = Date.now() - t0;
     // One poll interval (300 ms) plus the write itself; allow generous slack for a loaded machine.
     expect(elapsed).toBeLessThan(300 + 700);
     w.setTeams('1002', 'Busy', 'InACall');
-    await waitFor(() => w.pbxUser('1002').dnd && w.pbxUser('1002').chatPresenceMessage === 'Im Gespräch (MS Teams)', 5_000, 'DND on 1002');
+    await waitFor(() => w.pbxUser('1002').dnd && w.pbxUser('1002').chatPresenceMessage === 'Im Anruf (MS Teams)', 5_000, 'DND on 1002');
     await w.service.host.syncEngine!.idle();
     // Exactly the changed fields of the two users: DND + text each.
     expect(await w.pbxWrites()).toBe(writesBefore + 4);

@@ -63,7 +63,7 @@ describe('write-ahead journal flushes', () => {
     const writesBefore = journal.fileWrites;
     dndOnWrites = 0;
     for (const l of others) w.setTeams(l, 'DoNotDisturb', 'Presenting');
-    await waitFor(() => inDnd(others, 'Nicht stören – In einer Präsentation'), 30_000, 'DND written');
+    await waitFor(() => inDnd(others, 'Nicht stören – Präsentiert'), 30_000, 'DND written');
     await w.service.host.syncEngine!.idle();
     expect(dndOnWrites).toBe(others.length);
     expect(unjournaled).toEqual([]);

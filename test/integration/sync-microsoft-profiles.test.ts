@@ -47,7 +47,7 @@ describe.each(GRAPH_PROFILE_NAMES)('Microsoft profile %s', (profile) => {
     const [a, b, caller] = licensed;
     world.setTeams(a!, 'Busy', 'InAMeeting');
     world.setTeams(b!, 'DoNotDisturb', 'DoNotDisturb');
-    await waitFor(() => world.pbxUser(a!).dnd && world.pbxUser(a!).chatPresenceMessage === 'Beschäftigt – In einem Meeting'
+    await waitFor(() => world.pbxUser(a!).dnd && world.pbxUser(a!).chatPresenceMessage === 'Beschäftigt – In einer Besprechung'
       && world.pbxUser(b!).dnd, 15_000, 'forward sync');
 
     // STARFACE → Teams: set on call, cleared on hang-up

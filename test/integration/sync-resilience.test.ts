@@ -22,7 +22,7 @@ describe('faults', () => {
     });
     expect(res.status).toBe(200);
     for (const l of changed) w.setTeams(l, 'Busy', 'InAMeeting');
-    await waitFor(() => changed.every((l) => w.pbxUser(l).dnd && w.pbxUser(l).chatPresenceMessage === 'Beschäftigt – In einem Meeting'), 20_000, 'changes after restart');
+    await waitFor(() => changed.every((l) => w.pbxUser(l).dnd && w.pbxUser(l).chatPresenceMessage === 'Beschäftigt – In einer Besprechung'), 20_000, 'changes after restart');
     await waitFor(() => w.env.starface.pbx.sessionCount() >= 201, 20_000, 'all sessions back');
 
     const login = '1045';

@@ -34,12 +34,12 @@ describe('desiredPbxState: every built-in row with defaults, all switches on, do
     ['available', { dnd: false, chatText: 'Verfügbar' }],
     ['available-oof', { dnd: false, chatText: 'Verfügbar – Außer Haus' }],
     ['busy', { chatText: 'Beschäftigt' }],
-    ['busy-in-call', { dnd: true, chatText: 'Im Gespräch (MS Teams)' }],
+    ['busy-in-call', { dnd: true, chatText: 'Im Anruf (MS Teams)' }],
     ['busy-in-conference-call', { dnd: true, chatText: 'In einer Telefonkonferenz (MS Teams)' }],
-    ['busy-in-meeting', { dnd: true, chatText: 'Beschäftigt – In einem Meeting' }],
+    ['busy-in-meeting', { dnd: true, chatText: 'Beschäftigt – In einer Besprechung' }],
     ['busy-oof', { dnd: true, chatText: 'Beschäftigt – Außer Haus' }],
     ['dnd', { dnd: true, chatText: 'Nicht stören' }],
-    ['dnd-presenting', { dnd: true, chatText: 'Nicht stören – In einer Präsentation' }],
+    ['dnd-presenting', { dnd: true, chatText: 'Nicht stören – Präsentiert' }],
     ['dnd-urgent-only', { dnd: true, chatText: 'Nur dringende Unterbrechungen' }],
     ['away', { dnd: false, chatText: 'Abwesend' }],
     ['away-oof', { dnd: false, chatText: 'Abwesend – Außer Haus' }],
@@ -215,7 +215,7 @@ describe('fits the settings', () => {
     const s = defaultSettings();
     const forward: ForwardSwitches = s.switches;
     const reverse: ReverseSwitches = s.switches.reverse;
-    expect(desiredPbxState(s.rules['busy-in-call'], forward, UCI_CAPABILITIES)).toEqual({ dnd: true, chatText: 'Im Gespräch (MS Teams)' });
+    expect(desiredPbxState(s.rules['busy-in-call'], forward, UCI_CAPABILITIES)).toEqual({ dnd: true, chatText: 'Im Anruf (MS Teams)' });
     expect(desiredTeamsSession('in-call', reverse)).toEqual({ availability: 'Busy', activity: 'InACall' });
     expect(desiredTeamsSession('ringing', reverse)).toBeNull();
   });

@@ -4,7 +4,7 @@ import type { DesiredPbxState } from '../../src/core/desired-state.js';
 
 describe('diffPbxState', () => {
   it('writes nothing when equal', () => {
-    const s = { dnd: true, chatText: 'Im Gespräch (MS Teams)', chatPresence: 'DO_NOT_DISTURB' as const, telephonyInCall: true };
+    const s = { dnd: true, chatText: 'Im Anruf (MS Teams)', chatPresence: 'DO_NOT_DISTURB' as const, telephonyInCall: true };
     expect(diffPbxState(s, s)).toEqual([]);
   });
 

@@ -23,10 +23,10 @@ describe('planForward', () => {
       rowId: 'busy-in-call',
       level: 'exact',
       echo: false,
-      desired: { dnd: true, chatText: 'Im Gespräch (MS Teams)' },
+      desired: { dnd: true, chatText: 'Im Anruf (MS Teams)' },
       writes: [
         { field: 'dnd', value: true },
-        { field: 'chatText', value: 'Im Gespräch (MS Teams)' },
+        { field: 'chatText', value: 'Im Anruf (MS Teams)' },
       ],
       dndLeftAlone: false,
     });
@@ -58,7 +58,7 @@ describe('planForward', () => {
   it('honours the global switches', () => {
     const settings = parseSettings({ switches: { setDnd: false } });
     const plan = planForward({ presence: p('DoNotDisturb', 'Presenting'), settings, caps: UCI_CAPABILITIES, entry: newJournalEntry('1001', T0), known: {}, now: T0 });
-    expect(plan.writes).toEqual([{ field: 'chatText', value: 'Nicht stören – In einer Präsentation' }]);
+    expect(plan.writes).toEqual([{ field: 'chatText', value: 'Nicht stören – Präsentiert' }]);
   });
 
   it('honours the ownership mode from settings', () => {

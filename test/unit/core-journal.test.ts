@@ -26,8 +26,8 @@ describe('recording PBX writes', () => {
 
   it('keeps the original replaced value across consecutive bridge writes', () => {
     let e = newJournalEntry('1001', T0);
-    e = recordPbxWrite(e, { field: 'chatText', value: 'Im Gespräch (MS Teams)' }, 'Mittagspause', T0 + 1);
-    e = recordPbxWrite(e, { field: 'chatText', value: 'Verfügbar' }, 'Im Gespräch (MS Teams)', T0 + 2);
+    e = recordPbxWrite(e, { field: 'chatText', value: 'Im Anruf (MS Teams)' }, 'Mittagspause', T0 + 1);
+    e = recordPbxWrite(e, { field: 'chatText', value: 'Verfügbar' }, 'Im Anruf (MS Teams)', T0 + 2);
     e = recordPbxWrite(e, { field: 'chatText', value: 'Abwesend' }, undefined, T0 + 3); // before unknown: still ours
     expect(e.pbx.chatText).toEqual({ value: 'Abwesend', at: T0 + 3, replaced: 'Mittagspause' });
   });

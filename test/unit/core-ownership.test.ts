@@ -23,7 +23,7 @@ import type { OwnershipMode } from '../../src/core/settings.js';
 const T0 = 1_700_000_000_000;
 const MODES: OwnershipMode[] = ['teams-leads', 'respect-manual'];
 
-const IN_CALL: DesiredPbxState = { dnd: true, chatText: 'Im Gespräch (MS Teams)' };
+const IN_CALL: DesiredPbxState = { dnd: true, chatText: 'Im Anruf (MS Teams)' };
 const AVAILABLE: DesiredPbxState = { dnd: false, chatText: 'Verfügbar' };
 const BUSY: DesiredPbxState = { chatText: 'Beschäftigt' }; // DND unchanged
 
@@ -63,7 +63,7 @@ describe('both modes: the ordinary flow', () => {
     const u = new User(mode);
     expect(u.cycle(IN_CALL).writes).toEqual([
       { field: 'dnd', value: true },
-      { field: 'chatText', value: 'Im Gespräch (MS Teams)' },
+      { field: 'chatText', value: 'Im Anruf (MS Teams)' },
     ]);
     for (let i = 0; i < 5; i++) expect(u.cycle(IN_CALL).writes).toEqual([]);
     expect(u.cycle(AVAILABLE).writes).toEqual([
@@ -127,7 +127,7 @@ describe("'teams-leads': overwrites the user", () => {
     const u = new User('teams-leads');
     u.cycle(IN_CALL);
     u.pbx = { ...u.pbx, chatText: 'Mittagspause' };
-    expect(u.cycle(IN_CALL).writes).toEqual([{ field: 'chatText', value: 'Im Gespräch (MS Teams)' }]);
+    expect(u.cycle(IN_CALL).writes).toEqual([{ field: 'chatText', value: 'Im Anruf (MS Teams)' }]);
     expect(u.entry.pbx.chatText?.replaced).toBe('Mittagspause');
   });
 
@@ -151,7 +151,7 @@ describe("'respect-manual': a DND the user pressed (manual ON)", () => {
     const since = u.now;
 
     // Teams changes: chat text follows, DND stays the user's — even when the rule wants DND off again.
-    expect(u.cycle(IN_CALL)).toEqual({ writes: [{ field: 'chatText', value: 'Im Gespräch (MS Teams)' }], dndLeftAlone: true });
+    expect(u.cycle(IN_CALL)).toEqual({ writes: [{ field: 'chatText', value: 'Im Anruf (MS Teams)' }], dndLeftAlone: true });
     expect(u.cycle(AVAILABLE)).toEqual({ writes: [{ field: 'chatText', value: 'Verfügbar' }], dndLeftAlone: true });
     expect(u.pbx.dnd).toBe(true);
     expect(u.entry.manualDnd).toEqual({ value: true, since });
@@ -164,7 +164,7 @@ describe("'respect-manual': a DND the user pressed (manual ON)", () => {
     // Resumed: the next Teams call sets DND again.
     expect(u.cycle(IN_CALL).writes).toEqual([
       { field: 'dnd', value: true },
-      { field: 'chatText', value: 'Im Gespräch (MS Teams)' },
+      { field: 'chatText', value: 'Im Anruf (MS Teams)' },
     ]);
   });
 
@@ -209,7 +209,7 @@ describe("'respect-manual': a DND the user cleared (manual OFF)", () => {
     // The next Teams call sets DND again (resumed, not a new override).
     expect(u.cycle(IN_CALL).writes).toEqual([
       { field: 'dnd', value: true },
-      { field: 'chatText', value: 'Im Gespräch (MS Teams)' },
+      { field: 'chatText', value: 'Im Anruf (MS Teams)' },
     ]);
     expect(u.entry.pbx.dnd?.replaced).toBe(false);
   });
@@ -307,10 +307,10 @@ describe('restorePlan', () => {
   it('puts back DND and chat text the bridge replaced, and clears its Teams session', () => {
     let e = wrote([
       [{ field: 'dnd', value: true }, false],
-      [{ field: 'chatText', value: 'Im Gespräch (MS Teams)' }, 'Mittagspause'],
+      [{ field: 'chatText', value: 'Im Anruf (MS Teams)' }, 'Mittagspause'],
     ]);
     e = recordTeamsSessionSet(e, { availability: 'Busy', activity: 'InACall' }, T0);
-    expect(restorePlan(e, { dnd: true, chatText: 'Im Gespräch (MS Teams)' })).toEqual({
+    expect(restorePlan(e, { dnd: true, chatText: 'Im Anruf (MS Teams)' })).toEqual({
       pbxWrites: [
         { field: 'dnd', value: false },
         { field: 'chatText', value: 'Mittagspause' },
@@ -323,7 +323,7 @@ describe('restorePlan', () => {
   it('leaves fields the user changed after the bridge', () => {
     const e = wrote([
       [{ field: 'dnd', value: true }, false],
-      [{ field: 'chatText', value: 'Im Gespräch (MS Teams)' }, 'Mittagspause'],
+      [{ field: 'chatText', value: 'Im Anruf (MS Teams)' }, 'Mittagspause'],
     ]);
     expect(restorePlan(e, { dnd: false, chatText: 'Bin im Urlaub' })).toEqual({ pbxWrites: [], clearTeamsSession: false, leftAsIs: ['dnd', 'chatText'] });
   });

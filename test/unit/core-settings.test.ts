@@ -134,7 +134,7 @@ describe('defaults', () => {
 describe('partial rules keep the row defaults of missing fields', () => {
   it('keeps the chat text when only dnd is given', () => {
     const s = parseSettings({ rules: { 'busy-in-call': { dnd: 'off' } } });
-    expect(s.rules['busy-in-call']).toEqual({ dnd: 'off', chatText: 'Im Gespräch (MS Teams)', showAsInCall: true });
+    expect(s.rules['busy-in-call']).toEqual({ dnd: 'off', chatText: 'Im Anruf (MS Teams)', showAsInCall: true });
   });
 
   it('accepts an empty chat text (= leave alone) and a chat presence', () => {
@@ -367,7 +367,7 @@ describe('migrations', () => {
     // v2 keeps the safe default for PresenceUnknown (Graph hiccups), instead of clearing DND.
     expect(s.rules['unknown'].dnd).toBe('unchanged');
     expect(s.rules['offline-unknown'].dnd).toBe('unchanged');
-    expect(s.rules['busy-in-call'].chatText).toBe('Im Gespräch (MS Teams)');
+    expect(s.rules['busy-in-call'].chatText).toBe('Im Anruf (MS Teams)');
     expect(s.rules['busy-in-call'].showAsInCall).toBe(true);
   });
 

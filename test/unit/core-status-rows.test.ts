@@ -20,13 +20,13 @@ const TABLE: [BuiltInRowId, string, string, DndAction, string, string, boolean, 
   ['available', 'Available', 'Verfügbar', 'off', 'Verfügbar', 'Available', false, false],
   ['available-oof', 'Available – out of office', 'Verfügbar – Außer Haus', 'off', 'Verfügbar – Außer Haus', 'Available – out of office', false, false],
   ['busy', 'Busy', 'Beschäftigt', 'unchanged', 'Beschäftigt', 'Busy', false, false],
-  ['busy-in-call', 'Busy – in a call', 'Beschäftigt – Im Gespräch', 'on', 'Im Gespräch (MS Teams)', 'In a call (MS Teams)', true, false],
+  ['busy-in-call', 'Busy – in a call', 'Beschäftigt – Im Anruf', 'on', 'Im Anruf (MS Teams)', 'In a call (MS Teams)', true, false],
   ['busy-in-conference-call', 'Busy – in a conference call', 'Beschäftigt – In einer Telefonkonferenz', 'on', 'In einer Telefonkonferenz (MS Teams)', 'In a conference call (MS Teams)', true, true],
-  ['busy-in-meeting', 'Busy – in a meeting', 'Beschäftigt – In einem Meeting', 'on', 'Beschäftigt – In einem Meeting', 'Busy – in a meeting', false, false],
+  ['busy-in-meeting', 'Busy – in a meeting', 'Beschäftigt – In einer Besprechung', 'on', 'Beschäftigt – In einer Besprechung', 'Busy – in a meeting', false, false],
   ['busy-oof', 'Busy – out of office', 'Beschäftigt – Außer Haus', 'on', 'Beschäftigt – Außer Haus', 'Busy – out of office', false, false],
-  ['dnd', 'Do not disturb', 'Bitte nicht stören', 'on', 'Nicht stören', 'Do not disturb', false, false],
-  ['dnd-presenting', 'Do not disturb – presenting', 'Bitte nicht stören – In einer Präsentation', 'on', 'Nicht stören – In einer Präsentation', 'Do not disturb – presenting', true, false],
-  ['dnd-urgent-only', 'Do not disturb – urgent only', 'Nur dringende Unterbrechungen', 'on', 'Nur dringende Unterbrechungen', 'Urgent interruptions only', false, true],
+  ['dnd', 'Do not disturb', 'Nicht stören', 'on', 'Nicht stören', 'Do not disturb', false, false],
+  ['dnd-presenting', 'Do not disturb – presenting', 'Nicht stören – Präsentiert', 'on', 'Nicht stören – Präsentiert', 'Do not disturb – presenting', true, false],
+  ['dnd-urgent-only', 'Do not disturb – urgent interruptions only', 'Nicht stören – Nur dringende Unterbrechungen', 'on', 'Nur dringende Unterbrechungen', 'Urgent interruptions only', false, true],
   ['away', 'Away', 'Abwesend', 'off', 'Abwesend', 'Away', false, false],
   ['away-oof', 'Away – out of office', 'Abwesend – Außer Haus', 'off', 'Abwesend – Außer Haus', 'Away – out of office', false, false],
   ['be-right-back', 'Be right back', 'Bin gleich zurück', 'off', 'Bin gleich zurück', 'Be right back', false, false],
@@ -88,7 +88,7 @@ describe('the built-in status table', () => {
   });
 
   it('gives default rules per language, as fresh objects', () => {
-    expect(defaultRuleFor('busy-in-call')).toEqual({ dnd: 'on', chatText: 'Im Gespräch (MS Teams)', showAsInCall: true });
+    expect(defaultRuleFor('busy-in-call')).toEqual({ dnd: 'on', chatText: 'Im Anruf (MS Teams)', showAsInCall: true });
     expect(defaultRuleFor('busy-in-call', 'en')).toEqual({ dnd: 'on', chatText: 'In a call (MS Teams)', showAsInCall: true });
     const en = defaultRules('en');
     expect(Object.keys(en)).toEqual([...BUILT_IN_ROW_IDS]);

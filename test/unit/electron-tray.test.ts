@@ -38,6 +38,17 @@ describe('tray view (state → icon and tooltip)', () => {
     expect(trayView({ sync: sync('stopped'), language: 'en' }, NOW).tooltip).toBe('Presence Bridge: sync is off');
   });
 
+  it('gives a coded reason in the tray\'s language, not the engine\'s English sentence', () => {
+    const degraded = sync('degraded', {
+      reason: '2 of 9 STARFACE sessions are not connected; they log in again on their own (login refused)',
+      reasonCode: 'sessions-down', reasonParams: { down: 2, total: 9 }, reasonDetail: 'login refused',
+    });
+    expect(trayView({ sync: degraded, auth: auth('signed-in'), language: 'de' }, NOW).tooltip)
+      .toMatch(/– 2 von 9 STARFACE-Sitzungen sind nicht verbunden/);
+    expect(trayView({ sync: degraded, auth: auth('signed-in'), language: 'en' }, NOW).tooltip)
+      .toMatch(/– 2 of 9 STARFACE sessions are not connected/);
+  });
+
   it('shows a stop that could not restore everyone as a problem, with what is left (en and de)', () => {
     const restore = {
       total: 3, restored: 1, notRestored: 2, logins: ['1001', '1002'], reason: 'pbx-unreachable' as const, at: '2025-03-04T14:00:00.000Z',

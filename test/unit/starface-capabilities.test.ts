@@ -11,6 +11,10 @@ describe('deriveCapabilities', () => {
     expect(c.reasons.canSetChatPresence).toMatch(/Not known yet/);
     expect(c.reasons.dndReadable).toMatch(/Not known yet/);
     expect(c.reasons.canSetTelephonyState).toMatch(/no request to set it/);
+    // The same reasons as codes for the UI's language (the English above is rendered from the same table).
+    expect(c.reasonCodes).toEqual({
+      canSetChatPresence: { code: 'cap-chat-presence-unknown' }, dndReadable: { code: 'cap-dnd-unknown' }, canSetTelephonyState: { code: 'cap-telephony-derived' },
+    });
   });
 
   it('reflects what the sessions found', () => {
@@ -29,6 +33,9 @@ describe('deriveCapabilities', () => {
     const rejected = deriveCapabilities(probe, { dndWriteRejected: 'UciIllegalAccessException', chatMessageWriteRejected: 'nope' });
     expect(rejected).toMatchObject({ canSetDnd: false, canSetChatPresenceMessage: false });
     expect(rejected.reasons.canSetDnd).toContain('UciIllegalAccessException');
+    // The PBX's fault is the detail, not part of the coded text.
+    expect(rejected.reasonCodes?.canSetDnd).toEqual({ code: 'cap-dnd-write-rejected', detail: 'UciIllegalAccessException' });
+    expect(rejected.reasonCodes?.canSetChatPresenceMessage).toEqual({ code: 'cap-chat-message-write-rejected', detail: 'nope' });
   });
 
   it('a PBX whose lists name no userState service in any generation: DND and chat text cannot be set, said before any write', () => {
@@ -37,6 +44,7 @@ describe('deriveCapabilities', () => {
     expect(c).toMatchObject({ canSetDnd: false, canSetChatPresenceMessage: false, canSetChatPresence: false });
     expect(c.reasons.canSetDnd).toMatch(/offers no userState service/);
     expect(c.reasons.canSetChatPresenceMessage).toMatch(/offers no userState service/);
+    expect(c.reasonCodes).toMatchObject({ canSetDnd: { code: 'cap-no-user-state' }, canSetChatPresenceMessage: { code: 'cap-no-user-state' } });
     // A list naming userState in either generation, or no usable list at all, decides nothing.
     expect(deriveCapabilities(probe, { providedRequests: [...lists.providedRequests, 'ucp.v22.requests.userState'] }).canSetDnd).toBe(true);
     expect(deriveCapabilities(probe, { providedRequests: [] }).canSetDnd).toBe(true);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ChangeDebouncer } from '../../src/sync/debounce.js';
 
 const A = { dnd: false, chatText: 'Verfügbar' };
-const B = { dnd: true, chatText: 'Beschäftigt – In einem Meeting' };
+const B = { dnd: true, chatText: 'Beschäftigt – In einer Besprechung' };
 const C = { dnd: true, chatText: 'Nicht stören' };
 
 describe('change debouncer', () => {

@@ -16,12 +16,12 @@ describe('JournalStore', () => {
     expect(problems).toEqual([]);
     let e = journal.entry('1001', 1);
     e = recordPbxWrite(e, { field: 'dnd', value: true }, false, 1);
-    e = recordPbxWrite(e, { field: 'chatText', value: 'Im Gespräch (MS Teams)' }, 'Mittagspause', 2);
+    e = recordPbxWrite(e, { field: 'chatText', value: 'Im Anruf (MS Teams)' }, 'Mittagspause', 2);
     journal.set('1001', e);
     await journal.close();
     const again = (await JournalStore.open({ file })).journal;
     expect(again.get('1001')).toMatchObject({
-      pbx: { dnd: { value: true, replaced: false }, chatText: { value: 'Im Gespräch (MS Teams)', replaced: 'Mittagspause' } },
+      pbx: { dnd: { value: true, replaced: false }, chatText: { value: 'Im Anruf (MS Teams)', replaced: 'Mittagspause' } },
     });
     // Nothing left to restore → the entry is dropped.
     let f = again.get('1001')!;

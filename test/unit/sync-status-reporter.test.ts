@@ -23,16 +23,17 @@ describe('sync status reporter', () => {
 
   it('sends a change of the reason alone at most once a second, ending on the newest reason', () => {
     const { clock, seen, r } = reporter();
-    r.set('degraded', '3 down');
+    const down = (n: number) => ({ code: 'sessions-down' as const, params: { down: n, total: 10 } });
+    r.set('degraded', down(3));
     for (const n of [2, 1]) {
       clock.advance(100);
-      r.set('degraded', `${n} down`, { throttleReason: true });
+      r.set('degraded', down(n), { throttleReason: true });
     }
-    expect(seen.map((s) => s.reason)).toEqual(['3 down']);
+    expect(seen.map((s) => s.reasonParams?.down)).toEqual([3]);
     clock.advance(799);
     expect(seen).toHaveLength(1);
     clock.advance(1);
-    expect(seen.map((s) => s.reason)).toEqual(['3 down', '1 down']);
+    expect(seen.map((s) => s.reasonParams?.down)).toEqual([3, 1]);
   });
 
   it('counts the sessions that are down and says how many of how many', () => {
@@ -42,7 +43,11 @@ describe('sync status reporter', () => {
     r.sessionDown('b');
     r.sessionUp('a');
     r.refreshFromSessions(10, (login) => `session ${login} lost`);
-    expect(r.status()).toMatchObject({ state: 'degraded', reason: '1 of 10 STARFACE sessions are not connected (session b lost); they log in again on their own.' });
+    // Code and params for the UI (its language), the PBX's own words as the detail, plain English for the log.
+    expect(r.status()).toMatchObject({
+      state: 'degraded', reasonCode: 'sessions-down', reasonParams: { down: 1, total: 10 }, reasonDetail: 'session b lost',
+      reason: '1 of 10 STARFACE sessions are not connected; they log in again on their own (session b lost)',
+    });
     r.recountSessions(['a', 'b'], () => true);
     r.refreshFromSessions(10, () => undefined);
     expect(r.status().state).toBe('running');
@@ -51,13 +56,12 @@ describe('sync status reporter', () => {
   it('classifies a failed cycle: sign-in needed, sign-in service failing for a moment, Graph asked to wait, or degraded', () => {
     const { r } = reporter();
     r.cycleFailed(new Error('read failed', { cause: new NeedsSignInError() }));
-    expect(r.state).toBe('signed-out');
+    expect(r.status()).toMatchObject({ state: 'signed-out', reasonCode: 'needs-sign-in' });
     r.cycleFailed(new Error('read failed', { cause: new TokenRequestError('Microsoft sign-in temporarily failing', undefined, { temporary: true }) }));
     expect(r.status()).toMatchObject({ state: 'degraded', reason: 'Microsoft sign-in temporarily failing', reasonCode: 'microsoft-sign-in-unavailable' });
     r.cycleFailed(Object.assign(new Error('429'), { retryAfterMs: 3_000 }));
     expect(r.state).toBe('paused');
     r.cycleFailed(new Error('boom'));
-    expect(r.status()).toMatchObject({ state: 'degraded', reason: 'boom', counters: { errors: 4 } });
-    expect(r.status().reasonCode).toBeUndefined();
+    expect(r.status()).toMatchObject({ state: 'degraded', reason: 'boom', reasonCode: 'failed', reasonDetail: 'boom', counters: { errors: 4 } });
   });
 });

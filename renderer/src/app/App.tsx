@@ -46,7 +46,7 @@ function Banners() {
   } else {
     // A reason from before a lost connection may be outdated: only a current state is explained.
     if (syncKnown && sync?.reason && (sync.state === 'degraded' || sync.state === 'error' || sync.state === 'signed-out' || sync.state === 'paused')) {
-      const reason = syncReasonText(sync.reason, t);
+      const reason = syncReasonText(sync, t) ?? { text: sync.reason };
       items.push(
         <p key="sync" className={`notice ${sync.state === 'error' ? 'notice-error' : 'notice-warn'}`}>
           <strong>{t(`sync.state.${sync.state}`)}:</strong> <span title={reason.detail}>{reason.text}</span>

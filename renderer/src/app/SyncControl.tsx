@@ -24,7 +24,7 @@ export function SyncControl() {
   const sync = syncKnown ? lastSync : null;
   const on = sync ? ON_STATES.includes(sync.state) : false;
   const unknownText = connection === 'disconnected' ? t('sync.unknownNoConnection') : t('sync.unknown');
-  const reason = sync?.reason ? syncReasonText(sync.reason, t) : null;
+  const reason = sync ? syncReasonText(sync, t) : null;
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);

@@ -1,13 +1,21 @@
 // Translation without React: typed keys, placeholders, and date/number formats per language.
-import { de, type MessageKey, type Messages } from './de.js';
+import { de, type MessageKey as PageKey, type Messages } from './de.js';
 import { en } from './en.js';
+import type { MessageCode } from '../../../src/core/errors.js';
+import { MESSAGE_TABLES } from '../../../src/core/messages/index.js';
 
 export type Language = 'de' | 'en';
 export const LANGUAGES: readonly Language[] = ['de', 'en'];
 export const DEFAULT_LANGUAGE: Language = 'de';
-export type { MessageKey };
+/** The page's own texts, and the engine's coded messages as msg.<code> (one table: src/core/messages). */
+export type MessageKey = PageKey | `msg.${MessageCode}`;
 
-const dictionaries: Record<Language, Messages> = { de, en };
+function withCodes(page: Messages, lang: Language): Readonly<Record<MessageKey, string>> {
+  const coded = Object.fromEntries(Object.entries(MESSAGE_TABLES[lang]).map(([code, text]) => [`msg.${code}`, text]));
+  return { ...page, ...coded } as Record<MessageKey, string>;
+}
+
+const dictionaries: Record<Language, Readonly<Record<MessageKey, string>>> = { de: withCodes(de, 'de'), en: withCodes(en, 'en') };
 const locales: Record<Language, string> = { de: 'de-DE', en: 'en-GB' };
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;

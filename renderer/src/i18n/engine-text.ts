@@ -4,6 +4,9 @@
 // message can still be quoted to support or found in the log. Free-form messages (errors from the PBX or Graph,
 // ...) are shown as they are: guessing at them would only make them less exact.
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
+import { isMessageCode, type Message } from '../../../src/core/errors.js';
+import type { SyncStatus } from '../../../src/core/engine-state.js';
+import type { PbxCapabilitiesView } from '../../../src/core/pbx-state.js';
 import type { MessageKey, Translate } from './core.js';
 
 export interface EngineText {
@@ -55,23 +58,33 @@ export function hostErrorText(message: string, t: Translate): EngineText {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Sync reasons (SyncStatus.reason)
+// Coded messages (src/core/messages): rendered from the code in the page's language, the counterpart's own words
+// (a PBX or Microsoft error) as the detail.
 
-export function syncReasonText(reason: string, t: Translate): EngineText {
-  if (reason === 'stopped') return translated(t('sync.reason.stopped'), reason);
-  if (reason === 'stopped; values restored') return translated(t('sync.reason.stoppedRestored'), reason);
-  const left = /^stopped; (\d+) of (\d+) users not restored: /.exec(reason);
-  if (left) return translated(t('sync.reason.stoppedNotRestored', { left: left[1]!, total: left[2]! }), reason);
-  const down = /^(\d+) of (\d+) STARFACE sessions are not connected(?: \((.*)\))?; they log in again on their own\.$/s.exec(reason);
-  if (down) {
-    // The example error comes from the PBX as it is: kept, in brackets.
-    const example = down[3] ? ` (${down[3]})` : '';
-    return translated(t('sync.reason.sessionsDown', { down: down[1]!, total: down[2]!, example }), reason);
+/** A coded message in the page's language: settings paths as their field labels; unknown codes (a newer engine)
+ * show the detail or the code. */
+export function codedText(msg: Message, t: Translate): EngineText {
+  const params: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(msg.params ?? {})) {
+    params[name] = name === 'fields' && typeof value === 'string'
+      ? value.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? t(FIELD_LABEL[path]) : path)).join(', ')
+      : typeof value === 'boolean' ? String(value) : value;
   }
-  const missing = /^Not configured yet: (.+)$/s.exec(reason);
-  const fields = missing ? notSetFields(missing[1]!, t) : null;
-  if (fields) return translated(t('sync.reason.notConfigured', { items: fields }), reason);
-  return { text: reason };
+  const known = isMessageCode(msg.code);
+  const text = known ? t(`msg.${msg.code}`, params) : (msg.detail ?? msg.code);
+  return msg.detail && known ? { text, detail: msg.detail } : { text };
+}
+
+/** Why the sync is in its state: from the code; an engine without codes sends plain text, shown as it is. */
+export function syncReasonText(sync: Pick<SyncStatus, 'reason' | 'reasonCode' | 'reasonParams' | 'reasonDetail'>, t: Translate): EngineText | null {
+  if (sync.reasonCode) {
+    return codedText({
+      code: sync.reasonCode,
+      ...(sync.reasonParams ? { params: sync.reasonParams } : {}),
+      ...(sync.reasonDetail ? { detail: sync.reasonDetail } : {}),
+    }, t);
+  }
+  return sync.reason ? { text: sync.reason } : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -120,8 +133,12 @@ const CAPABILITY_TEXT: Readonly<Record<string, MessageKey>> = {
   canSetTelephonyState: 'cap.canSetTelephonyState',
 };
 
-/** Why the PBX cannot do something: the localized reason for the capability, the engine's words as detail. */
-export function capabilityReasonText(name: string, reason: string | undefined, t: Translate): EngineText {
+/** Why the PBX cannot do something: from the engine's code; an engine without codes gets the page's text for the
+ * capability, its words as the detail. */
+export function capabilityReasonText(name: string, caps: Pick<PbxCapabilitiesView, 'reasons' | 'reasonCodes'>, t: Translate): EngineText {
+  const coded = caps.reasonCodes?.[name as keyof PbxCapabilitiesView['reasons']];
+  if (coded) return codedText(coded, t);
+  const reason = caps.reasons[name as keyof PbxCapabilitiesView['reasons']];
   const key = CAPABILITY_TEXT[name];
   if (!key) return { text: reason || t('rules.notSupported') };
   return reason ? translated(t(key), reason) : { text: t(key) };

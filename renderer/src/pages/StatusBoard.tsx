@@ -4,6 +4,7 @@ import { useLive, useSettingsState } from '../app/context.js';
 import { rowLabel, teamsCategory, type TeamsCategory } from '../app/rows.js';
 import { VirtualTable, type Column } from '../components/VirtualTable.js';
 import { useI18n } from '../i18n/index.js';
+import { availabilityAndActivityName, availabilityName, presenceName } from '../../../src/core/teams-names.js';
 
 type Filter = 'all' | TeamsCategory | 'inCall' | 'pbxDnd' | 'override' | 'error';
 const FILTERS: readonly Filter[] = ['all', 'available', 'busy', 'dnd', 'away', 'offline', 'unknown', 'inCall', 'pbxDnd', 'override', 'error'];
@@ -32,6 +33,16 @@ function matchesSearch(u: UserLiveState, q: string): boolean {
     (u.displayName ?? '').toLowerCase().includes(q) ||
     (u.email ?? '').toLowerCase().includes(q)
   );
+}
+
+/**
+ * Teams shows the state the bridge set for a STARFACE call (its own session), not the user's: the engine ignores
+ * that echo, so the row stays with the user's own status ("Verfügbar") while Teams says "Beschäftigt".
+ */
+function isOwnSession(u: UserLiveState): boolean {
+  const s = u.teamsSession;
+  if (!s || !u.teams) return false;
+  return s.availability.toLowerCase() === u.teams.availability.toLowerCase() && s.activity.toLowerCase() === u.teams.activity.toLowerCase();
 }
 
 export function StatusBoard() {
@@ -69,23 +80,27 @@ export function StatusBoard() {
       render: (u) => {
         if (!u.teams) return <span className="muted">{t('board.noPresence')}</span>;
         const cat = teamsCategory(u.teams.availability);
+        const detail = presenceName(u.teams.availability, u.teams.activity, lang);
+        const base = availabilityName(u.teams.availability, lang);
         return (
           <div className="cell-stack">
             <span className="cell-main">
               <span className={`dot dot-${cat}`} aria-hidden="true" />
-              {t(`board.cat.${cat}`)}
+              {base}
             </span>
             <span className="cell-sub">
-              {u.teams.activity}
+              {detail !== base && <span>{detail}</span>}
               {u.teams.outOfOffice && <span className="badge badge-info">{t('board.oof')}</span>}
+              {isOwnSession(u) && <span className="badge badge-info" title={t('board.ownSessionHint')}>{t('board.ownSession')}</span>}
             </span>
           </div>
         );
       },
     },
     {
-      key: 'row', header: t('board.col.row'), width: 'minmax(7rem, 1.2fr)',
-      render: (u) => <span className="cell-clip" title={rowLabel(u.row, saved, lang) ?? ''}>{rowLabel(u.row, saved, lang) ?? '–'}</span>,
+      key: 'row', header: t('board.col.row'), width: 'minmax(9.5rem, 1.3fr)',
+      // Wraps to two lines instead of clipping: the row label is the one word an admin needs to read in full.
+      render: (u) => <span className="cell-wrap" data-testid="row-label">{rowLabel(u.row, saved, lang) ?? '–'}</span>,
     },
     {
       key: 'pbx', header: t('board.col.pbx'), width: 'minmax(9.5rem, 1.4fr)',
@@ -107,7 +122,7 @@ export function StatusBoard() {
       key: 'session', header: <span title={t('board.col.sessionTitle')}>{t('board.col.session')}</span>, width: 'minmax(5rem, 0.9fr)',
       render: (u) =>
         u.teamsSession ? (
-          <span className="cell-clip">{u.teamsSession.availability} / {u.teamsSession.activity}</span>
+          <span className="cell-wrap">{availabilityAndActivityName(u.teamsSession.availability, u.teamsSession.activity, lang)}</span>
         ) : (
           <span className="muted">{t('board.noSession')}</span>
         ),

@@ -11,6 +11,7 @@ import { useI18n, type Translate } from '../i18n/index.js';
 import {
   CHAT_PRESENCES, DND_ACTIONS, MAX_CHAT_TEXT_LENGTH, STATUS_ROWS, type BuiltInRowId, type RowMatch,
 } from '../../../src/core/status-rows.js';
+import { availabilityAndActivityName } from '../../../src/core/teams-names.js';
 
 type Capability = 'canSetDnd' | 'canSetChatPresenceMessage' | 'canSetChatPresence' | 'canSetTelephonyState';
 
@@ -20,7 +21,7 @@ type Capability = 'canSetDnd' | 'canSetChatPresenceMessage' | 'canSetChatPresenc
  */
 function capability(caps: PbxCapabilitiesView | null, name: Capability, t: Translate): { ok: boolean; reason?: EngineText } {
   if (!caps || caps[name]) return { ok: true };
-  return { ok: false, reason: capabilityReasonText(name, caps.reasons[name], t) };
+  return { ok: false, reason: capabilityReasonText(name, caps, t) };
 }
 
 /** Tooltip of a control the PBX cannot serve: the reason, then the host's words. */
@@ -393,8 +394,8 @@ export function StatusRules() {
                   setSwitches((s) => ({ ...s, reverse: { ...s.reverse, teamsState: e.target.value as 'busy-inacall' | 'dnd-presenting' } }))
                 }
               >
-                <option value="busy-inacall">{t('reverse.busy-inacall')}</option>
-                <option value="dnd-presenting">{t('reverse.dnd-presenting')}</option>
+                <option value="busy-inacall">{availabilityAndActivityName('Busy', 'InACall', lang)}</option>
+                <option value="dnd-presenting">{availabilityAndActivityName('DoNotDisturb', 'Presenting', lang)}</option>
               </select>
             )}
           </Field>

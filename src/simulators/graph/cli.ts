@@ -20,7 +20,34 @@ ${GRAPH_PROFILE_NAMES.map((n) => `                          ${n}: ${GRAPH_PROFIL
   --out-dir D           where ca.pem and a generated tenant.json are written (default: a new temp directory)
   --token-lifetime S    access token lifetime in seconds (default 3599)
   --latency-ms MS       delay added to every response (default 0)
-  --device-code-interval S  polling interval handed out with device codes (default 5)`;
+  --device-code-interval S  polling interval handed out with device codes (default 5)
+  --help, -h            this text
+
+Runs until Ctrl+C (SIGINT) or SIGTERM.
+Exit code: 0 = stopped by SIGINT/SIGTERM; 1 = could not start (e.g. the port is taken); 2 = wrong arguments.`;
+
+const USAGE_DE = `Aufruf: presence-bridge sim graph --port P [--profile NAME] [--tenant-file F] [--users N | --users-file F]
+Optionen:
+  --profile NAME        eine Vorgabe mit Varianten echter Tenants (Standard: default):
+${GRAPH_PROFILE_NAMES.map((n) => `                          ${n}: ${GRAPH_PROFILES[n].summary}`).join('\n')}
+  --port P              Port (0 = ein freier Port; Standard 0)
+  --host H              Adresse, an die gebunden wird (Standard 127.0.0.1)
+  --tenant-file F       Tenant als JSON: {"tenantId", "apps":[{"clientId","clientSecret","delegated","application"}], "users":[…]}
+  --users N             ohne Tenant-Datei: N Benutzer erzeugen (Standard 25)
+  --users-file F        ohne Tenant-Datei: die Personen einer STARFACE-Benutzerdatei übernehmen (per E-Mail zugeordnet)
+  --out-dir D           wohin ca.pem und eine erzeugte tenant.json geschrieben werden (Standard: ein neuer temporärer Ordner)
+  --token-lifetime S    Gültigkeit der Zugriffstoken in Sekunden (Standard 3599)
+  --latency-ms MS       Verzögerung jeder Antwort (Standard 0)
+  --device-code-interval S  Abfrageintervall, das mit Gerätecodes ausgegeben wird (Standard 5)
+  --help, -h            dieser Text
+
+Läuft bis Strg+C (SIGINT) oder SIGTERM.
+Exit-Code: 0 = mit SIGINT/SIGTERM beendet; 1 = Start nicht möglich (z. B. Port belegt); 2 = falsche Argumente.`;
+
+/** The full help in German or English (`presence-bridge sim graph --help`). */
+export function usage(lang: 'de' | 'en'): string {
+  return lang === 'de' ? USAGE_DE : USAGE;
+}
 
 export async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;

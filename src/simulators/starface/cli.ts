@@ -14,15 +14,43 @@ import { generateUsers, loadUsersFile, type SimUserInput } from './users.js';
 const USAGE = `Usage: presence-bridge sim starface --port P [--host H] [--users N | --users-file F] [--tls]
                                   [--profile name[,name...]] [--set option=value ...] [--log-level debug|info|warn|error]
 
-  --port P          port to listen on (0 = any free port)
+  --port P          port to listen on (default 0: any free port)
   --host H          bind address (default 127.0.0.1)
   --users N         generate N users (logins 1001.., password Pass<login>) plus admin 0001 / Pass0001 (default 10)
   --users-file F    users from a JSON file {"users":[{"login","password","email","firstName","familyName","groups":[],"admin":false}]}
-  --tls             serve HTTPS with a generated certificate; prints the CA certificate path to trust
-  --profile LIST    documented real-world PBX variants, combined (comma list or repeated flag):
+  --tls             serve HTTPS with a generated certificate; prints the CA certificate path to trust (default: HTTP)
+  --profile LIST    documented real-world PBX variants, combined (comma list or repeated flag; default: none):
 ${STARFACE_PROFILE_NAMES.map((n) => `                      ${n}`).join('\n')}
   --set name=value  a behaviour option (applied after the profiles), e.g. --set unknownMethodAnswer=http404
-                    options: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`;
+                    options: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}
+  --log-level L     debug, info, warn or error (default info)
+  --help, -h        this text
+
+Runs until Ctrl+C (SIGINT) or SIGTERM.
+Exit code: 0 = stopped by SIGINT/SIGTERM; 1 = could not start (e.g. the port is taken); 2 = wrong arguments.`;
+
+const USAGE_DE = `Aufruf: presence-bridge sim starface --port P [--host H] [--users N | --users-file F] [--tls]
+                                   [--profile name[,name...]] [--set option=wert ...] [--log-level debug|info|warn|error]
+
+  --port P          Port (Standard 0: ein freier Port)
+  --host H          Adresse, an die gebunden wird (Standard 127.0.0.1)
+  --users N         N Benutzer erzeugen (Logins 1001.., Passwort Pass<login>) und Administrator 0001 / Pass0001 (Standard 10)
+  --users-file F    Benutzer aus einer JSON-Datei {"users":[{"login","password","email","firstName","familyName","groups":[],"admin":false}]}
+  --tls             HTTPS mit einem erzeugten Zertifikat; gibt den Pfad des CA-Zertifikats aus (Standard: HTTP)
+  --profile LISTE   dokumentierte Varianten echter Anlagen, kombinierbar (Komma-Liste oder mehrfach; Standard: keine):
+${STARFACE_PROFILE_NAMES.map((n) => `                      ${n}`).join('\n')}
+  --set name=wert   eine Verhaltensoption (nach den Profilen angewandt), z. B. --set unknownMethodAnswer=http404
+                    Optionen: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}
+  --log-level L     debug, info, warn oder error (Standard info)
+  --help, -h        dieser Text
+
+Läuft bis Strg+C (SIGINT) oder SIGTERM.
+Exit-Code: 0 = mit SIGINT/SIGTERM beendet; 1 = Start nicht möglich (z. B. Port belegt); 2 = falsche Argumente.`;
+
+/** The full help in German or English (`presence-bridge sim starface --help`). */
+export function usage(lang: 'de' | 'en'): string {
+  return lang === 'de' ? USAGE_DE : USAGE;
+}
 
 /** Reads `--set name=value`: JSON, or a bare word; lists may be comma lists; `userStateDndKey` takes a key or null. */
 function parseSet(items: string[]): Partial<StarfaceSimBehaviour> {

@@ -135,7 +135,15 @@ export function handleControl(ctx: ControlContext, req: IncomingMessage, res: Se
       if (!b && method === 'POST') {
         if (typeof body.to !== 'string' || !body.to) throw new BadRequest('expected {"to": login|group|number, "from": number|login}');
         const from = typeof body.from === 'string' && body.from ? body.from : '+4972100000';
-        const call = pbx.placeCall({ to: body.to, from, fromName: typeof body.fromName === 'string' ? body.fromName : undefined });
+        // A caller-chosen id lets printed instructions (the demo's curl lines) name the call before it exists.
+        const callId = body.callId;
+        if (callId !== undefined && (typeof callId !== 'string' || !/^[\w.-]{1,64}$/.test(callId))) {
+          throw new BadRequest('callId must be 1 to 64 letters, digits, ".", "_" or "-"');
+        }
+        if (callId !== undefined && pbx.call(callId)) return sendJson(res, 409, { error: `a call with id ${callId} is still live` });
+        const call = pbx.placeCall({
+          to: body.to, from, fromName: typeof body.fromName === 'string' ? body.fromName : undefined, ...(callId !== undefined ? { callId } : {}),
+        });
         return sendJson(res, 201, callJson(call));
       }
       if (b && !c && method === 'GET') {

@@ -1,0 +1,43 @@
+// The closed set of message codes besides the error codes (src/core/errors.ts), each with the names of the
+// params its text uses. The tables (en.ts, de.ts) give every code a text in both UI languages; a unit test fails
+// when one is missing or its placeholders differ from the params declared here. No imports: errors.ts builds
+// MESSAGE_CODES from this file.
+
+/** Why the sync is in its state (SyncStatus.reasonCode); detail, where set, is the counterpart's own words. */
+export const STATUS_REASON_PARAMS = {
+  'sync-stopped': [],
+  'sync-stopped-restored': [],
+  'sync-stopped-not-restored': ['left', 'total'],
+  'sync-not-configured': ['fields'],
+  'sessions-down': ['down', 'total'],
+  'roster-load-failed': [],
+  'roster-load-failed-stale': [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type StatusReasonCode = keyof typeof STATUS_REASON_PARAMS;
+export const STATUS_REASON_CODES = Object.keys(STATUS_REASON_PARAMS) as StatusReasonCode[];
+
+/** Why the PBX cannot do something (PbxCapabilities.reasonCodes); detail: the PBX's fault, where it sent one. */
+export const CAPABILITY_REASON_PARAMS = {
+  'cap-no-user-state': [],
+  'cap-dnd-write-rejected': [],
+  'cap-chat-message-write-rejected': [],
+  'cap-chat-presence-off': [],
+  'cap-chat-presence-assumed-missing': [],
+  'cap-chat-presence-missing': [],
+  'cap-chat-presence-unknown': [],
+  'cap-dnd-source-written': [],
+  'cap-dnd-no-get-user-state': [],
+  'cap-dnd-unknown': [],
+  'cap-dnd-not-in-user-state': [],
+  'cap-telephony-derived': [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type CapabilityReasonCode = keyof typeof CAPABILITY_REASON_PARAMS;
+export const CAPABILITY_REASON_CODES = Object.keys(CAPABILITY_REASON_PARAMS) as CapabilityReasonCode[];
+
+/** Params of every non-error code (error codes have none: their details go to `detail`). */
+export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  ...STATUS_REASON_PARAMS,
+  ...CAPABILITY_REASON_PARAMS,
+};

@@ -1,0 +1,38 @@
+// Renders a coded message in the admin's language, for the settings page and the CLI alike.
+import type { Lang } from '../lang.js';
+import { type Message, type MessageCode } from '../errors.js';
+import { de } from './de.js';
+import { en } from './en.js';
+
+export const MESSAGE_TABLES: Readonly<Record<Lang, Readonly<Record<MessageCode, string>>>> = { de, en };
+export {
+  CAPABILITY_REASON_CODES, MESSAGE_PARAMS, STATUS_REASON_CODES, type CapabilityReasonCode, type StatusReasonCode,
+} from './codes.js';
+
+/** The {names} a text refers to. */
+export function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
+
+export interface RenderOptions {
+  /** Formats a param for the page (e.g. a settings path as its field label, a number in the page's notation). */
+  param?: (name: string, value: string | number | boolean, msg: Message) => string;
+}
+
+/** The message's text in `lang`; an unknown code (a newer engine) falls back to the detail or the code itself. */
+export function renderMessage(lang: Lang, msg: Message, opts: RenderOptions = {}): string {
+  const text = MESSAGE_TABLES[lang][msg.code] as string | undefined;
+  if (text === undefined) return msg.detail ?? msg.code;
+  const params = msg.params ?? {};
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => {
+    const v = params[name];
+    if (v === undefined) return '–';
+    return opts.param ? opts.param(name, v, msg) : String(v);
+  });
+}
+
+/** Plain English for logs, the CLI's English and older UIs: the text, with the detail in brackets. */
+export function messageText(msg: Message, lang: Lang = 'en'): string {
+  const text = renderMessage(lang, msg);
+  return msg.detail && msg.detail !== text ? `${text} (${msg.detail})` : text;
+}
