@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AUDIT_CODES, audit, auditSettingsSave, changedSections } from '../../src/core/audit.js';
 import { LogEntrySchema } from '../../src/core/log-entry.js';
 import { defaultSettings } from '../../src/core/settings.js';
+import { STATUS_ROWS } from '../../src/core/status-rows.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { auditEntryText, entryWho } from '../../renderer/src/i18n/audit-text.js';
 import { createI18n } from '../../renderer/src/i18n/core.js';
@@ -50,19 +51,20 @@ describe('audit entries', () => {
 
   it('have a German and an English text for every code (the Log page renders them)', () => {
     const de = createI18n('de');
+    const rowDe = (id: string): string | null => STATUS_ROWS.find((r) => r.id === id)?.label.de ?? null;
     const en = createI18n('en');
     for (const code of AUDIT_CODES) {
       const e = LogEntrySchema.parse({ seq: 1, time: '2026-12-05T12:00:00Z', level: 'info', msg: 'x', code, params: { login: '1001', email: 'a@b.example', old: false, new: true, sections: 'rules', by: 'ui' } });
-      expect(auditEntryText(e, de.t, null, 'de')).toMatch(/\S/);
-      expect(auditEntryText(e, en.t, null, 'en')).toMatch(/\S/);
+      expect(auditEntryText(e, de.t, () => null)).toMatch(/\S/);
+      expect(auditEntryText(e, en.t, () => null)).toMatch(/\S/);
     }
     const dnd = LogEntrySchema.parse({
       seq: 2, time: '2026-12-05T12:00:00Z', level: 'info', msg: 'x', code: 'audit.dnd',
       params: { login: '1001', name: 'Anna Berg', email: 'anna@contoso.example', old: false, new: true, teams: 'DoNotDisturb/DoNotDisturb', row: 'dnd' },
     });
-    expect(auditEntryText(dnd, de.t, null, 'de')).toBe('Nicht stören aus → ein für Anna Berg <anna@contoso.example> (Login 1001) – Grund: Teams DoNotDisturb/DoNotDisturb, Zeile „Bitte nicht stören“');
+    expect(auditEntryText(dnd, de.t, rowDe)).toBe(`Nicht stören aus → ein für Anna Berg <anna@contoso.example> (Login 1001) – Grund: Teams DoNotDisturb/DoNotDisturb, Zeile „${rowDe('dnd')!}“`);
     expect(entryWho(dnd)).toContain('anna@contoso.example');
-    expect(auditEntryText({ ...dnd, code: undefined }, de.t, null, 'de')).toBeNull();
+    expect(auditEntryText({ ...dnd, code: undefined }, de.t, rowDe)).toBeNull();
   });
 
   it('export as CSV with one row per entry, formulas defused', () => {

@@ -1,9 +1,8 @@
 // Audit entries (src/core/audit.ts: a code and its parameters) in the page's language; entries without a code
 // keep the engine's text.
-import type { LogEntry, Settings } from '../api/types.js';
-import { rowLabel } from '../app/rows.js';
+import type { LogEntry } from '../api/types.js';
 import { AUDIT_CODES, type AuditCode } from '../../../src/core/audit.js';
-import type { Language, MessageKey, Translate } from './core.js';
+import type { MessageKey, Translate } from './core.js';
 
 type Params = NonNullable<LogEntry['params']>;
 
@@ -17,12 +16,15 @@ function onOff(v: Params[string] | undefined, t: Translate): string {
 
 const str = (v: Params[string] | undefined): string => (v === null || v === undefined ? '' : String(v));
 
-/** The entry's text in the page's language, or null for an entry without a (known) code. */
-export function auditEntryText(e: LogEntry, t: Translate, settings: Settings | null, lang: Language): string | null {
+/**
+ * The entry's text in the page's language, or null for an entry without a (known) code. `rowName` gives a status
+ * row's label in that language (app/rows.ts rowLabel).
+ */
+export function auditEntryText(e: LogEntry, t: Translate, rowName: (rowId: string) => string | null): string | null {
   if (!isAuditCode(e.code) || !e.params) return null;
   const p = e.params;
   const who = t('audit.who', { name: str(p['name']) || str(p['login']), email: str(p['email']), login: str(p['login']) });
-  const why = p['teams'] ? t('audit.why', { teams: str(p['teams']), row: rowLabel(str(p['row']) || null, settings, lang) ?? '–' }) : '';
+  const why = p['teams'] ? t('audit.why', { teams: str(p['teams']), row: (p['row'] ? rowName(str(p['row'])) : null) ?? '–' }) : '';
   const vars: Record<string, string> = { who, why };
   for (const [k, v] of Object.entries(p)) if (!(k in vars)) vars[k] = str(v);
   switch (e.code) {

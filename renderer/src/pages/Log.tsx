@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { LogEntry, LogLevel } from '../api/types.js';
 import { toCallError } from '../api/types.js';
 import { useLive, useServices, useSettingsState } from '../app/context.js';
+import { rowLabel } from '../app/rows.js';
 import { Checkbox } from '../components/Field.js';
 import { VirtualTable, type Column } from '../components/VirtualTable.js';
 import { auditEntryText, entryWho } from '../i18n/audit-text.js';
@@ -45,7 +46,7 @@ export function Log() {
   const { users } = useLive();
   // Entries that name only a login are found by the user's e-mail and name too (from the synced users).
   const whoOfLogin = useMemo(() => new Map(users.map((u) => [u.login, `${u.email} ${u.displayName ?? ''}`.toLowerCase()])), [users]);
-  const message = (e: LogEntry): string => auditEntryText(e, t, saved, lang) ?? e.msg;
+  const message = (e: LogEntry): string => auditEntryText(e, t, (id) => rowLabel(id, saved, lang)) ?? e.msg;
   const [level, setLevel] = useState<LogLevel>('debug');
   const [user, setUser] = useState('');
   const [follow, setFollow] = useState(true);
