@@ -8,6 +8,7 @@ import type { BridgeEvent } from '../core/engine-events.js';
 import { NotConfiguredError, NotReadyError } from '../core/errors.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
+import type { Lang } from '../core/lang.js';
 import type { Roster } from '../core/roster.js';
 import { lostVaultMessage, missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
@@ -473,9 +474,10 @@ export class EngineHost {
 
   // ---- diagnostics ----------------------------------------------------------------------------------------
 
-  async testConnection(target: CheckTarget): Promise<CheckReport> {
+  /** One connection's checks, with texts in `lang` (default: the settings' UI language, as the page shows). */
+  async testConnection(target: CheckTarget, lang: Lang = this.settings.ui.language): Promise<CheckReport> {
     if (!this.conns) throw new NotReadyError('The service is not connected yet; try again in a moment.');
-    const ctx = { settings: this.settings, secrets: this.secrets, conns: this.conns };
+    const ctx = { settings: this.settings, secrets: this.secrets, conns: this.conns, lang };
     const report = target === 'microsoft' ? await checkMicrosoft(ctx) : await checkStarface(ctx);
     if (target === 'microsoft') {
       const token = report.checks.find((c) => c.id === 'app-token');

@@ -217,7 +217,8 @@ export const METHODS = {
   'auth.signOut': { params: NoParams, result: AuthStatusSchema },
   'auth.consentUrl': { params: NoParams, result: z.object({ url: z.string() }) },
 
-  'connections.test': { params: z.strictObject({ target: CheckTargetSchema }), result: CheckReportSchema },
+  /** lang: the texts' language (the page's); default the settings' UI language. Codes and params are the same. */
+  'connections.test': { params: z.strictObject({ target: CheckTargetSchema, lang: z.enum(['de', 'en']).optional() }), result: CheckReportSchema },
 
   'roster.get': { params: NoParams, result: RosterSchema },
 

@@ -48,7 +48,7 @@ export function createControlApi(host: EngineHost): ControlApi {
     'auth.signOut': () => guard(async () => setup.decorate(await host.signOut())),
     'auth.consentUrl': () => guard(() => host.consentUrl()),
 
-    'connections.test': ({ target }) => guard(() => host.testConnection(target)),
+    'connections.test': ({ target, lang }) => guard(() => host.testConnection(target, lang)),
     'roster.get': () => guard(() => host.roster()),
     'state.snapshot': () => guard(() => {
       const snap = host.snapshot();

@@ -31,7 +31,11 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
     if (d.msError) return checkResult({ step, status: 'fail', message: d.msError.message, fix: d.msError.fix, details: [d.msError.detail] }, now);
     const { roster } = rosterFrom(settings, d);
     const wanted = options.testUser?.trim();
-    const user = wanted ? roster.users.find((u) => u.login === wanted) : roster.users.find((u) => u.status === 'matched');
+    // By default not the PBX administrator (the bridge's own login, not a person), unless it is the only one.
+    const matched = roster.users.filter((u) => u.status === 'matched');
+    const user = wanted
+      ? roster.users.find((u) => u.login === wanted)
+      : (matched.find((u) => u.login !== settings.starface.adminLogin) ?? matched[0]);
     if (!user) {
       return checkResult({
         step, status: 'fail',

@@ -451,6 +451,7 @@ export class SyncEngine {
     if (result.at === undefined) return result;
     this.reporter.succeeded(result.at);
     this.keeper.retryGivenUp();
+    this.keeper.clearLateSessions();
     this.refreshSyncState(true);
     this.reporter.emitNow();
     return result;

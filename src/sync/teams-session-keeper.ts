@@ -29,6 +29,10 @@ const WRITE_WINDOW_MS = 30_000;
 /** A user whose retries ran out is tried again after a good poll cycle: at once, then doubling up to this. */
 const GAVE_UP_MAX_DELAY_MS = 300_000;
 const GAVE_UP_FIRST_DELAY_MS = 1_000;
+/** How long a setPresence whose outcome is unknown may still land (held somewhere on its way to Microsoft). */
+const LATE_SET_WINDOW_MS = 10 * 60_000;
+/** Re-clears per such write: enough for its retries landing late too, few when the state is the user's own. */
+const LATE_SET_MAX_CLEARS = 3;
 
 /** The part of a synced user's runtime this direction reads and updates. */
 export interface ReverseRuntime {
@@ -68,6 +72,13 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
   /** Users whose retries ran out (Microsoft unreachable): when to try again after a good cycle, and the delay. */
   private readonly gaveUp = new Map<string, { at: number; delayMs: number }>();
   private readonly writeTimes: number[] = [];
+  /**
+   * Users whose setPresence may still be on its way (a failure that proves nothing, or any session just cleared
+   * after a hang-up: the graph client retries timed-out writes inline): carried out late — after the hang-up's
+   * clearPresence — it would leave them "In a call" until the session expires. Until when, the state it would
+   * set, and the re-clears left.
+   */
+  private readonly lateSets = new Map<string, { until: number; session: TeamsSessionState; clearsLeft: number }>();
   private readonly retryAttempts: number;
   private readonly retryBaseMs: number;
 
@@ -124,6 +135,40 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     }
   }
 
+  /**
+   * After a poll cycle: a user off the phone whose Teams presence reads as the session a late setPresence would
+   * set, with no session of ours recorded, gets a clearPresence again. It only clears the bridge's own session
+   * (404 when there is none), so a user whose own status happens to match loses nothing.
+   */
+  clearLateSessions(): void {
+    const now = this.o.clock.now();
+    for (const [login, late] of this.lateSets) {
+      const rt = this.o.runtime(login);
+      if (!rt || late.until <= now || late.clearsLeft <= 0) {
+        this.lateSets.delete(login);
+        continue;
+      }
+      const p = rt.presence;
+      if (!this.o.isRunning() || this.chains.has(login) || this.o.journal.get(login)?.teamsSession) continue;
+      if (desiredTeamsSession(this.effectiveTelephony(login), this.o.reverseSwitches())) continue;
+      if (!p || p.availability !== late.session.availability || p.activity !== late.session.activity) continue;
+      late.clearsLeft--;
+      const work = this.o.teams.clearSession(rt.user.microsoftId).then(() => {
+        this.notePresenceWrite();
+        this.o.counters.teamsWrites++;
+        this.o.log.info('Teams presence cleared again: a setPresence sent during the call took effect after the hang-up', { user: login });
+      }, (err: unknown) => this.writeFailed(login, 'clearPresence', err));
+      this.chains.set(login, work);
+      void work.then(() => {
+        if (this.chains.get(login) === work) this.chains.delete(login);
+      });
+    }
+  }
+
+  private watchLateSet(login: string, session: TeamsSessionState, now: number): void {
+    this.lateSets.set(login, { until: now + LATE_SET_WINDOW_MS, session: { availability: session.availability, activity: session.activity }, clearsLeft: LATE_SET_MAX_CLEARS });
+  }
+
   /** A state read from the PBX: its telephony view covers calls no event told us about. */
   onPbxState(s: UciUserState): void {
     const login = s.login;
@@ -178,12 +223,14 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
   /** The user left the sync. */
   forget(login: string): void {
     this.pbxBusyHint.delete(login);
+    this.lateSets.delete(login);
     this.gaveUp.delete(login);
   }
 
   /** The sync stopped: sessions of this run are no longer kept alive by it. */
   reset(): void {
     this.heldThisRun.clear();
+    this.lateSets.clear();
     this.gaveUp.clear();
   }
 
@@ -218,13 +265,18 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
         this.o.counters.teamsWrites++;
         audit(this.o.log, 'audit.teamsSessionSet', { ...whoParams(rt.user), availability: action.session.availability, activity: action.session.activity, call: this.effectiveTelephony(login) });
       } else if (action.kind === 'clear') {
+        const cleared = entry.teamsSession;
         await this.clear(login, entry);
+        // The graph client retries a timed-out write inline, so a set may still be on its way even when every
+        // call here succeeded: watch the next polls for it.
+        if (cleared) this.watchLateSet(login, { availability: cleared.availability, activity: cleared.activity }, now);
       } else {
         return;
       }
     } catch (err) {
       if (action.kind === 'set' || action.kind === 'refresh') {
         this.writeFailed(login, 'setPresence', err);
+        if (!provesNotApplied(err)) this.watchLateSet(login, action.session, now);
         // May have taken effect: the record stays, and the presence writer keeps the session held meanwhile.
         if (err instanceof GraphAmbiguousWriteError) this.heldThisRun.add(login);
         // Not transient: no retries; the forward read shows the user as "no Teams presence".

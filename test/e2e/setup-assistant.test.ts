@@ -166,6 +166,9 @@ describe.skipIf(!HAVE_CHROMIUM)('setup assistant in the settings window', () => 
 
     await p.getByRole('button', { name: 'Next' }).click();
     await p.getByRole('heading', { level: 2, name: 'Final test' }).waitFor();
+    // The PBX administrator (0001, matched like anyone) is neither the default test user nor first in the list.
+    expect(await p.getByLabel('Test user').inputValue()).toBe('1001');
+    expect(await p.getByLabel('Test user').locator('option').last().getAttribute('value')).toBe('0001');
     await p.getByLabel('Test user').selectOption('1002');
     await check();
     await expect.poll(() => result().getAttribute('data-status')).toBe('ok');

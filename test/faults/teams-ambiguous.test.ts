@@ -42,3 +42,31 @@ describe('ambiguous Teams writes', () => {
     }
   });
 });
+
+describe('a late setPresence after the hang-up', () => {
+  it('does not leave the user "In a call" in Teams when it lands after the hang-up\'s clearPresence', async () => {
+    const w = await startFaultWorld({ users: 3, settings: shortReads });
+    try {
+      const id = w.env.microsoftIdOf(U);
+      w.setTeams(U, 'Available');
+      await waitFor(() => w.pbxUser(U).chatPresenceMessage === 'Verfügbar', 10_000, 'first apply');
+      // The call's setPresence is held by Graph longer than the bridge waits (500 ms): it times out, the retry
+      // sets the session, and the held request is carried out only after the hang-up cleared it.
+      w.env.graph.injectFaults({ delayedEffect: { count: 1, delayMs: 1_500, endpoints: ['setPresence'] } });
+      const call = w.env.starface.pbx.placeCall({ from: '+4972100000', to: U });
+      w.env.starface.pbx.answer(call.id);
+      await waitFor(() => w.env.graph.presenceOf(id).sessions.length > 0, 10_000, 'the session reached Teams');
+      w.env.starface.pbx.hangup(call.id);
+      await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 5_000, 'session cleared after the hang-up');
+      // The held setPresence lands now (1.5 s after it was sent) and sets the session again…
+      await waitFor(() => w.env.graph.presenceOf(id).sessions.length > 0, 5_000, 'the late setPresence landed');
+      // …and the bridge must clear it again: within a poll cycle or two, not when the 5-minute session expires.
+      await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 5_000, 'the late session cleared again');
+      expect(w.env.graph.presenceOf(id).presence.activity).not.toBe('InACall');
+      await cyclesPass(w.service);
+      expect(w.pbxUser(U)).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
+    } finally {
+      await w.close();
+    }
+  });
+});

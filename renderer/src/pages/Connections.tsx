@@ -55,7 +55,7 @@ function useAsync() {
 }
 
 function TestButton({ target, label }: { target: 'microsoft' | 'starface'; label: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { client } = useServices();
   const [report, setReport] = useState<CheckReport | null>(null);
   const { busy, error, run } = useAsync();
@@ -65,7 +65,7 @@ function TestButton({ target, label }: { target: 'microsoft' | 'starface'; label
         type="button"
         className="btn"
         disabled={busy}
-        onClick={() => void run(async () => setReport(await client.call('connections.test', { target })))}
+        onClick={() => void run(async () => setReport(await client.call('connections.test', { target, lang })))}
       >
         {label}
       </button>

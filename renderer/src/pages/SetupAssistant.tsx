@@ -92,9 +92,13 @@ function UciPasswords({ users, secrets, onChanged }: { users: RosterUser[] | nul
   );
 }
 
-function TestUserSelect({ users, value, onChange }: { users: RosterUser[] | null; value: string; onChange: (v: string) => void }) {
+function TestUserSelect({ users, adminLogin, value, onChange }: {
+  users: RosterUser[] | null; adminLogin: string; value: string; onChange: (v: string) => void;
+}) {
   const { t } = useI18n();
-  const matched = (users ?? []).filter((u) => u.status === 'matched');
+  // The PBX administrator is offered last and never the default: its DND is not a person's (final-test.ts agrees).
+  const all = (users ?? []).filter((u) => u.status === 'matched');
+  const matched = [...all.filter((u) => u.login !== adminLogin), ...all.filter((u) => u.login === adminLogin)];
   if (matched.length === 0) return <p className="notice notice-info">{t('setup.testUser.none')}</p>;
   return (
     <Field label={t('setup.testUser.label')} hint={t('setup.testUser.hint')}>
@@ -376,7 +380,7 @@ export function SetupAssistant() {
       case 'uci-passwords':
         return <UciPasswords key={f.id} users={users} secrets={secrets} onChanged={refreshSecrets} />;
       case 'check-option':
-        return <TestUserSelect key={f.id} users={users} value={testUser} onChange={setTestUser} />;
+        return <TestUserSelect key={f.id} users={users} adminLogin={draft.starface.adminLogin} value={testUser} onChange={setTestUser} />;
     }
   };
 

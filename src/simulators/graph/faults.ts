@@ -41,6 +41,12 @@ export const FaultSpecSchema = z.object({
   }).optional(),
   /** The next `count` matching Graph requests are carried out, then the connection is reset without an answer. */
   resetAfterEffect: z.object({ count: z.number().int().min(1), endpoints: Endpoints }).optional(),
+  /**
+   * The next `count` matching Graph requests are held `delayMs` before they are carried out and answered: a
+   * client that gave up earlier sees a timeout, and the request takes effect later — after whatever the client
+   * sent next (e.g. a setPresence landing after the clearPresence of the hang-up).
+   */
+  delayedEffect: z.object({ count: z.number().int().min(1), delayMs: z.number().min(0).max(120_000), endpoints: Endpoints }).optional(),
   /** Extra delay before every response (Graph and identity endpoints). */
   latencyMs: z.number().min(0).max(120_000).optional(),
   /** Revoke every access and refresh token issued so far. */
@@ -74,6 +80,7 @@ export class Faults {
   private errors: CountedFault | undefined;
   private unreadable: AnswerFault | undefined;
   private reset: AnswerFault | undefined;
+  private delayed: { remaining: number; delayMs: number; endpoints?: string[] } | undefined;
   latencyMs: number;
 
   constructor(latencyMs = 0) {
@@ -85,7 +92,16 @@ export class Faults {
     if (spec.errors) this.errors = { remaining: spec.errors.count, status: spec.errors.status, retryAfterSeconds: spec.errors.retryAfterSeconds, endpoints: spec.errors.endpoints };
     if (spec.unreadableAnswers) this.unreadable = { remaining: spec.unreadableAnswers.count, ...spec.unreadableAnswers };
     if (spec.resetAfterEffect) this.reset = { remaining: spec.resetAfterEffect.count, endpoints: spec.resetAfterEffect.endpoints };
+    if (spec.delayedEffect) this.delayed = { remaining: spec.delayedEffect.count, delayMs: spec.delayedEffect.delayMs, endpoints: spec.delayedEffect.endpoints };
     if (spec.latencyMs !== undefined) this.latencyMs = spec.latencyMs;
+  }
+
+  /** Before the request takes effect: how long to hold it, if a delayed-effect fault is pending for this endpoint. */
+  takeDelay(endpoint: string): number {
+    const d = this.delayed;
+    if (!d || d.remaining <= 0 || !matches(d.endpoints, endpoint)) return 0;
+    d.remaining -= 1;
+    return d.delayMs;
   }
 
   /** After the request took effect: how to spoil its answer, if a fault is pending for this endpoint. */
@@ -107,6 +123,7 @@ export class Faults {
     this.errors = undefined;
     this.unreadable = undefined;
     this.reset = undefined;
+    this.delayed = undefined;
     this.latencyMs = 0;
   }
 
@@ -127,6 +144,7 @@ export class Faults {
       errors: this.errors?.remaining ? { ...this.errors } : null,
       unreadableAnswers: this.unreadable?.remaining ? { ...this.unreadable } : null,
       resetAfterEffect: this.reset?.remaining ? { ...this.reset } : null,
+      delayedEffect: this.delayed?.remaining ? { ...this.delayed } : null,
       latencyMs: this.latencyMs,
     };
   }

@@ -280,6 +280,8 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
       }
 
       const parsedBody = method === 'POST' ? parseJsonBody(body) : undefined;
+      const held = faults.takeDelay(endpoint);
+      if (held > 0) await sleep(held);
       const result = route.run({ method, url, body: parsedBody, claims: check.claims });
       const spoiled = faults.takeAfterEffect(endpoint);
       if (spoiled?.kind === 'reset') {
