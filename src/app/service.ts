@@ -2,6 +2,7 @@
 // (EngineHost), with its lifecycle. The control contract sits on top of it (src/control/service.ts); hosted
 // headless by `presence-bridge run` (HTTP + SSE) and by the Electron shell (IPC).
 import path from 'node:path';
+import { auditSettingsSave, type SaveOrigin } from '../core/audit.js';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
 import { NotConfiguredError, NotReadyError } from '../core/errors.js';
@@ -204,8 +205,11 @@ export class EngineHost {
     return { ok: v.ok, issues: v.ok ? [] : v.issues.map((i) => ({ path: i.path, message: i.message })) };
   }
 
-  /** Saves the complete settings; invalid or incomplete ones (see SettingsStore.save) come back as issues. */
-  async save(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
+  /**
+   * Saves the complete settings; invalid or incomplete ones (see SettingsStore.save) come back as issues. Every
+   * save is an audit entry (which sections changed, from where).
+   */
+  async save(draft: SettingsInput, by: SaveOrigin = 'ui'): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
     let next: Settings;
     try {
       next = await this.store.save(draft);
@@ -215,6 +219,8 @@ export class EngineHost {
       }
       throw err;
     }
+    // Logged before applying: the new log level applies to entries after the save, and so does a reconnect.
+    auditSettingsSave(this.logger.child({ component: 'settings' }), this.settings, next, by);
     await this.applySettings(next);
     return { ok: true, issues: [] };
   }
