@@ -228,21 +228,29 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
     },
     async 'connections.test'(p) {
       record('connections.test', p);
+      // As the engine: the texts in the language asked for (the page's), codes and params the same.
+      const de = p.lang === 'de';
       const report: CheckReport = p.target === 'starface'
         ? {
           target: 'starface', ok: false,
           checks: [
             // Ids as the engine's checks (src/sync/checks.ts) send them; 'tls-pinning' is one the page does not know.
-            { id: 'config', code: 'ok', params: {}, label: 'PBX address and administrator', ok: true, message: 'https://pbx.contoso.example, administrator 0001.' },
-            { id: 'tls-pinning', code: 'ok', params: {}, label: 'Certificate trusted', ok: true, message: 'Trusted through the extra CA certificate.' },
-            { id: 'rest-login', code: 'error', params: {}, label: 'REST login', ok: false, message: 'The PBX refused the login for 0001.', fix: 'Store the administrator password again under STARFACE.' },
+            { id: 'config', code: 'ok', params: {}, label: de ? 'STARFACE-Adresse und Administrator' : 'PBX address and administrator', ok: true,
+              message: de ? 'https://pbx.contoso.example, Administrator 0001.' : 'https://pbx.contoso.example, administrator 0001.' },
+            { id: 'tls-pinning', code: 'ok', params: {}, label: de ? 'Zertifikat vertraut' : 'Certificate trusted', ok: true,
+              message: de ? 'Vertraut über das zusätzliche CA-Zertifikat.' : 'Trusted through the extra CA certificate.' },
+            { id: 'rest-login', code: 'error', params: {}, label: de ? 'REST-Anmeldung' : 'REST login', ok: false,
+              message: de ? 'Die STARFACE hat die Anmeldung für 0001 abgelehnt.' : 'The PBX refused the login for 0001.',
+              fix: de ? 'Speichern Sie das Administrator-Passwort unter STARFACE erneut.' : 'Store the administrator password again under STARFACE.' },
           ],
         }
         : {
           target: 'microsoft', ok: true,
           checks: [
-            { id: 'app-token', code: 'ok', params: {}, label: 'Application sign-in', ok: true, message: 'Microsoft Entra ID issued an application token.' },
-            { id: 'consent', code: 'ok', params: {}, label: 'Admin consent', ok: true, message: 'Presence.ReadWrite.All and User.Read.All are granted.' },
+            { id: 'app-token', code: 'ok', params: {}, label: de ? 'Anmeldung der App' : 'Application sign-in', ok: true,
+              message: de ? 'Microsoft Entra ID hat ein Anwendungstoken ausgestellt.' : 'Microsoft Entra ID issued an application token.' },
+            { id: 'consent', code: 'ok', params: {}, label: de ? 'Administratorzustimmung' : 'Admin consent', ok: true,
+              message: de ? 'Presence.ReadWrite.All und User.Read.All sind erteilt.' : 'Presence.ReadWrite.All and User.Read.All are granted.' },
           ],
         };
       return report;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SyncState } from '../api/types.js';
 import { toCallError } from '../api/types.js';
 import { Dialog } from '../components/Dialog.js';
-import { syncReasonText } from '../i18n/engine-text.js';
+import { callErrorText, syncReasonText, type EngineText } from '../i18n/engine-text.js';
 import { useI18n } from '../i18n/index.js';
 import { useLive, useServices, useSettingsState } from './context.js';
 import { pollText } from './poll-text.js';
@@ -19,7 +19,7 @@ export function SyncControl() {
   const { saved } = useSettingsState();
   const [askStop, setAskStop] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<EngineText | null>(null);
   // Without a current snapshot the last reported state may be wrong (the host may be gone): show it as unknown.
   const sync = syncKnown ? lastSync : null;
   const on = sync ? ON_STATES.includes(sync.state) : false;
@@ -34,7 +34,8 @@ export function SyncControl() {
     try {
       await fn();
     } catch (err) {
-      setError(t('sync.failed', { message: toCallError(err).message }));
+      const why = callErrorText(toCallError(err), t);
+      setError({ text: t('sync.failed', { message: why.text }), ...(why.detail ? { detail: why.detail } : {}) });
     } finally {
       setBusy(false);
     }
@@ -74,7 +75,7 @@ export function SyncControl() {
         {!sync && <span className="visually-hidden"> ({t('sync.unknown')})</span>}
         <span className="switch-state" aria-hidden="true">{sync ? (on ? t('sync.on') : t('sync.off')) : '?'}</span>
       </button>
-      {error && <p className="sync-failure" role="alert">{error}</p>}
+      {error && <p className="sync-failure" role="alert" title={error.detail}>{error.text}</p>}
       {sync?.restore && sync.restore.notRestored > 0 && (
         <p className="sync-not-restored" role="status" title={sync.restore.message}>
           {t('sync.notRestored', {

@@ -75,6 +75,15 @@ export function codedText(msg: Message, t: Translate): EngineText {
   return msg.detail && known ? { text, detail: msg.detail } : { text };
 }
 
+/**
+ * A failed call in the page's language: the text of its code (the closed set), the engine's own message as the
+ * detail. A code outside the set (an older engine) shows the message as it is.
+ */
+export function callErrorText(err: { code: string; message: string }, t: Translate): EngineText {
+  if (!isMessageCode(err.code)) return { text: err.message };
+  return { text: t(`msg.${err.code}`), detail: err.message };
+}
+
 /** Why the sync is in its state: from the code; an engine without codes sends plain text, shown as it is. */
 export function syncReasonText(sync: Pick<SyncStatus, 'reason' | 'reasonCode' | 'reasonParams' | 'reasonDetail'>, t: Translate): EngineText | null {
   if (sync.reasonCode) {
