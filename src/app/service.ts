@@ -11,6 +11,7 @@ import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Lang } from '../core/lang.js';
 import type { Roster } from '../core/roster.js';
+import { previewSave, type SaveEffect } from '../core/save-preview.js';
 import { lostVaultMessage, missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
 import {
@@ -224,6 +225,24 @@ export class EngineHost {
     auditSettingsSave(this.logger.child({ component: 'settings' }), this.settings, next, by);
     await this.applySettings(next);
     return { ok: true, issues: [] };
+  }
+
+  /** What saving `draft` would do (issue 15 item 2); nothing is saved. */
+  async preview(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[]; effects: SaveEffect[]; usersNow: number; usersAfter: number | null }> {
+    const usersNow = (this.engine?.roster() ?? this.lastRoster)?.counts.matched ?? 0;
+    const v = this.store.validate(draft);
+    if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })), effects: [], usersNow, usersAfter: null };
+    const p = await previewSave({ prev: this.settings, next: v.settings, syncState: this.syncStatus().state, usersNow, countUsers: (next) => this.countUsers(next) });
+    return { ok: true, issues: [], ...p };
+  }
+
+  /** How many users a selection would sync, from the PBX directory and the tenant now; null without them. */
+  private async countUsers(next: Settings): Promise<number | null> {
+    if (!this.conns?.directory || !this.conns.teams) return null;
+    const teams = this.conns.teams;
+    const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsWithPassword(await this.secrets.names()));
+    const snap = await port.load({ withGroups: next.users.selection === 'group' });
+    return buildRoster({ users: next.users, ...snap }).roster.counts.matched;
   }
 
   resetRules(): { settings: Settings } {

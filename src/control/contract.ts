@@ -9,6 +9,7 @@ import { AuthStatusSchema, SyncStatusSchema, UserLiveStateSchema } from '../core
 import { LogEntrySchema, LogLevelSchema } from '../core/log-entry.js';
 import { PbxCapabilitiesViewSchema } from '../core/pbx-state.js';
 import { RosterSchema } from '../core/roster.js';
+import { SaveEffectSchema } from '../core/save-preview.js';
 import { Count, IsoTime } from '../core/schema-primitives.js';
 import { SettingsSchema, type Settings, type SettingsInput } from '../core/settings.js';
 
@@ -173,6 +174,18 @@ export const METHODS = {
    */
   'settings.save': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
   'settings.reset': { params: z.strictObject({ section: z.enum(['rules']) }), result: SettingsOnly },
+  /**
+   * What saving these settings would do, without saving (issue 15 item 2): validation issues, and the effects the
+   * admin confirms first — the sync stops, or the number of synced users changes (0: the selection finds nobody).
+   */
+  'settings.preview': {
+    params: z.strictObject({ settings: SettingsDraftSchema }),
+    result: ValidationResult.extend({
+      effects: z.array(SaveEffectSchema),
+      usersNow: Count,
+      usersAfter: Count.nullable(),
+    }),
+  },
 
   'secrets.status': {
     params: NoParams,

@@ -7,6 +7,7 @@ import {
   type Roster, type SettingsDraft, type SyncStatus, type UserLiveState,
 } from '../../src/control/contract.js';
 import { defaultSettings, validateSettings, type Settings } from '../../src/core/settings.js';
+import { previewSave } from '../../src/core/save-preview.js';
 
 export const T0 = '2025-03-14T09:00:00.000Z';
 
@@ -133,6 +134,14 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
       record('settings.validate', p);
       const v = validateSettings(p.settings as SettingsDraft);
       return { ok: v.ok, issues: v.issues.map(({ path, message }) => ({ path, message })) };
+    },
+    async 'settings.preview'(p) {
+      record('settings.preview', p);
+      const v = validateSettings(p.settings as SettingsDraft);
+      if (!v.ok) return { ok: false, issues: v.issues.map(({ path, message }) => ({ path, message })), effects: [], usersNow: users.length, usersAfter: null };
+      // The stand-in's PBX has the groups "Vertrieb" (half the users) and "Support" (none).
+      const count = async (next: Settings) => (next.users.selection === 'all' ? users.length : next.users.group === 'Vertrieb' ? Math.ceil(users.length / 2) : 0);
+      return { ok: true, issues: [], ...(await previewSave({ prev: settings, next: v.settings, syncState: sync.state, usersNow: users.length, countUsers: count })) };
     },
     async 'settings.save'(p) {
       record('settings.save', p);

@@ -3,6 +3,7 @@ import { useChangedPages, useLive, useServices, useSettingsState } from './conte
 import { navPages, pageEditsSettings, type PageId } from './pages.js';
 import { SyncControl } from './SyncControl.js';
 import { Dialog } from '../components/Dialog.js';
+import { SaveConfirm } from '../components/SaveConfirm.js';
 import { authMessageText, hostErrorText, settingsProblemTexts, syncReasonText } from '../i18n/engine-text.js';
 import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n/index.js';
 import { Connections } from '../pages/Connections.js';
@@ -248,6 +249,7 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
       >
         <p>{t('leave.text')}</p>
       </Dialog>
+      <SaveConfirm />
     </div>
   );
 }

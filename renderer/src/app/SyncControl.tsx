@@ -15,7 +15,7 @@ export function SyncControl() {
   const i18n = useI18n();
   const { t, dateTime } = i18n;
   const { client, live } = useServices();
-  const { sync: lastSync, syncKnown, connection } = useLive();
+  const { sync: lastSync, syncKnown, connection, roster } = useLive();
   const { saved } = useSettingsState();
   const [askStop, setAskStop] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -25,6 +25,8 @@ export function SyncControl() {
   const on = sync ? ON_STATES.includes(sync.state) : false;
   const unknownText = connection === 'disconnected' ? t('sync.unknownNoConnection') : t('sync.unknown');
   const reason = sync ? syncReasonText(sync, t) : null;
+  // Issue 15 item 2: running with nobody selected (a group that does not exist) is a warning, not green.
+  const noUsers = sync?.state === 'running' && roster !== null && roster.counts.matched === 0;
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -47,9 +49,12 @@ export function SyncControl() {
   return (
     <div className="sync">
       <div className="sync-state" aria-live="polite">
-        <span className={`badge sync-badge sync-${sync?.state ?? 'unknown'}`} title={sync ? undefined : t('sync.unknownTitle')}>
+        <span
+          className={`badge sync-badge sync-${noUsers ? 'degraded' : (sync?.state ?? 'unknown')}`}
+          title={noUsers ? t('sync.runningNoUsersTitle') : sync ? undefined : t('sync.unknownTitle')}
+        >
           <span className="visually-hidden">{t('sync.label')}: </span>
-          {sync ? t(`sync.state.${sync.state}`) : unknownText}
+          {noUsers ? t('sync.state.runningNoUsers') : sync ? t(`sync.state.${sync.state}`) : unknownText}
         </span>
         {reason && <span className="sync-reason" title={reason.detail ?? reason.text}>{reason.text}</span>}
         {sync?.poll && on && <span className="sync-poll" data-reason={sync.poll.reasonCode}>{pollText(sync.poll, i18n)}</span>}

@@ -1,10 +1,15 @@
 import type { ControlClient, Issue, Settings } from '../api/types.js';
+import type { SaveEffect } from '../../../src/core/save-preview.js';
 import { toCallError } from '../api/types.js';
 import { mergeEdits, sameValue } from '../settings/diff.js';
 import { Store } from './store.js';
 
+/** Asks the admin to confirm what a save will do (the confirmation dialog); resolves true to save. */
+export type ConfirmSave = (effects: readonly SaveEffect[]) => Promise<boolean>;
+
 export type SaveStatus =
   | { kind: 'saved' }
+  | { kind: 'cancelled' }
   | { kind: 'invalid'; count: number }
   | { kind: 'failed'; message: string };
 
@@ -59,6 +64,13 @@ export class SettingsStore {
     private localCheck: (s: Settings) => Issue[] = () => [],
     private readonly validateDelayMs = 400,
   ) {}
+
+  private confirmSave: ConfirmSave | undefined;
+
+  /** Issue 15 item 2: a save that stops the sync or changes the user count is confirmed first. */
+  setConfirm(confirm: ConfirmSave | undefined): void {
+    this.confirmSave = confirm;
+  }
 
   setLocalCheck(check: (s: Settings) => Issue[]): void {
     this.localCheck = check;
@@ -126,6 +138,10 @@ export class SettingsStore {
     }
     this.store.set((s) => ({ ...s, saving: true, status: null }));
     try {
+      if (!(await this.confirmEffects(draft))) {
+        this.store.set((s) => ({ ...s, saving: false, status: { kind: 'cancelled' } }));
+        return false;
+      }
       const res = await this.client.call('settings.save', { settings: draft });
       if (!res.ok) {
         this.store.set((s) => ({
@@ -163,6 +179,19 @@ export class SettingsStore {
       }));
       return false;
     }
+  }
+
+  /** What the save will do (settings.preview), confirmed by the admin where it stops the sync or changes the users. */
+  private async confirmEffects(draft: Settings): Promise<boolean> {
+    if (!this.confirmSave) return true;
+    let effects: readonly SaveEffect[];
+    try {
+      effects = (await this.client.call('settings.preview', { settings: draft })).effects;
+    } catch {
+      // An engine without settings.preview (older) or a failed preview: the save itself still validates.
+      return true;
+    }
+    return effects.length === 0 || this.confirmSave(effects);
   }
 
   /** Stores one preference at once (e.g. the language) without saving the admin's other pending edits. */
