@@ -5,7 +5,8 @@ import path from 'node:path';
 import { auditSettingsSave, type SaveOrigin } from '../core/audit.js';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
-import { NotConfiguredError, NotReadyError } from '../core/errors.js';
+import { NotConfiguredError, NotReadyError, type Message } from '../core/errors.js';
+import { renderMessage } from '../core/messages/index.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Lang } from '../core/lang.js';
@@ -433,18 +434,19 @@ export class EngineHost {
     const auth = this.conns?.auth;
     const ms = this.settings.microsoft;
     if (!auth) {
-      return { state: 'not-configured', appCredential: 'missing', message: 'Enter the tenant ID and the application (client) ID under Connections → Microsoft.' };
+      return { state: 'not-configured', appCredential: 'missing', ...withMessages([{ code: 'auth-not-configured' }]) };
     }
     const appCredential: AuthStatus['appCredential'] = !auth.hasAppCredential ? 'missing' : this.appCredentialInvalid ? 'invalid' : 'ok';
     const s: AuthStatus = { state: auth.state, appCredential };
     const account = auth.account?.username;
     if (account) s.account = account;
-    const messages: string[] = [];
-    if (auth.stateDetail) messages.push(auth.stateDetail);
-    if (ms.presenceRead === 'application' && auth.state !== 'signed-in') messages.push('No sign-in needed: presence is read with the application permission.');
-    if (appCredential === 'missing') messages.push('Store the client secret (or certificate key) under Connections → Microsoft.');
-    if (this.appCredentialInvalid) messages.push(this.appCredentialInvalid);
-    if (messages.length) s.message = messages.join(' ');
+    // Microsoft's own words (an MSAL error with its timestamp and trace id) are only the detail of a code.
+    const messages: Message[] = [];
+    if (auth.stateDetail) messages.push({ code: 'needs-sign-in', detail: auth.stateDetail });
+    if (ms.presenceRead === 'application' && auth.state !== 'signed-in') messages.push({ code: 'auth-no-sign-in-needed' });
+    if (appCredential === 'missing') messages.push({ code: 'auth-credential-missing' });
+    if (this.appCredentialInvalid) messages.push({ code: 'microsoft-token-refused', detail: this.appCredentialInvalid });
+    Object.assign(s, withMessages(messages));
     if (this.deviceCode && auth.state === 'signing-in') s.deviceCode = { userCode: this.deviceCode.userCode, verificationUri: this.deviceCode.verificationUri };
     return s;
   }
@@ -597,4 +599,11 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   const host = new EngineHost(store, secrets, journal, logger, opts, settings, problems);
   await host.connect();
   return host;
+}
+
+/** Coded auth messages with their plain text (the detail as it was: logs, the CLI and older UIs read `message`). */
+function withMessages(messages: Message[]): Pick<AuthStatus, 'message' | 'messageCodes'> {
+  if (messages.length === 0) return {};
+  const text = messages.map((m) => (m.detail && (m.code === 'needs-sign-in' || m.code === 'microsoft-token-refused') ? m.detail : renderMessage('en', m)));
+  return { message: text.join(' '), messageCodes: messages };
 }

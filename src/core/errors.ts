@@ -4,7 +4,9 @@
 //
 // The codes are also message codes: with status reasons (and, next, settings issues, capability reasons and
 // check results) they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
-import { CAPABILITY_REASON_CODES, STATUS_REASON_CODES, type CapabilityReasonCode, type StatusReasonCode } from './messages/codes.js';
+import {
+  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, STATUS_REASON_CODES, type AuthMessageCode, type CapabilityReasonCode, type StatusReasonCode,
+} from './messages/codes.js';
 
 /** Codes of the control dispatch and its hosts (src/control, electron/). */
 export const CONTROL_ERROR_CODES = [
@@ -74,8 +76,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [...new Set<ErrorCode>([
 
 /** Every code the UI renders: the error codes, the status and capability reasons (src/core/messages/codes.ts); each has a
  * text in German and English (src/core/messages/de.ts, en.ts). */
-export type MessageCode = ErrorCode | StatusReasonCode | CapabilityReasonCode;
-export const MESSAGE_CODES: readonly MessageCode[] = [...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES];
+export type MessageCode = ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode;
+export const MESSAGE_CODES: readonly MessageCode[] = [...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES, ...AUTH_MESSAGE_CODES];
 export type MessageParams = Readonly<Record<string, string | number | boolean>>;
 export interface Message {
   code: MessageCode;

@@ -220,8 +220,22 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer: a German session shows no English (Ch
     await page.getByText('Die STARFACE leitet den Telefoniestatus').first().waitFor();
     expect(await visibleEnglish(page)).toEqual([]);
 
-    // A connection test: asked in German, answered in German, the fix after "So beheben:" too.
+    // The app credential refused by Entra ID: the code's German text; MSAL's words (trace id, timestamp) only
+    // as the tooltip, in the banner and on the Connections page alike.
+    const refused = 'AADSTS7000215: Invalid client secret provided. Trace ID: 5a1c Correlation ID: 77e0 Timestamp: 2025-03-14 09:00:01Z';
+    engine.emit({
+      type: 'auth.changed',
+      data: { state: 'signed-out', appCredential: 'invalid', message: refused, messageCodes: [{ code: 'microsoft-token-refused', detail: refused }] },
+    });
+    await page.locator('.banners').getByText('Microsoft hat die Anmeldung der Anwendung abgelehnt').waitFor();
     await goTo(page, 'Verbindungen');
+    const hint = page.locator('.field-hint', { hasText: 'Microsoft hat die Anmeldung der Anwendung abgelehnt' });
+    await hint.waitFor();
+    expect(await hint.getAttribute('title')).toBe(refused);
+    expect(await page.locator('body').innerText()).not.toMatch(/Timestamp|Trace ID|Correlation ID/);
+    expect(await visibleEnglish(page)).toEqual([]);
+
+    // A connection test: asked in German, answered in German, the fix after "So beheben:" too.
     await page.getByRole('button', { name: 'STARFACE-Verbindung testen' }).click();
     await page.getByText(/^So beheben: /).waitFor();
     expect(await visibleEnglish(page)).toEqual([]);

@@ -4,7 +4,7 @@ import { navPages, pageEditsSettings, type PageId } from './pages.js';
 import { SyncControl } from './SyncControl.js';
 import { Dialog } from '../components/Dialog.js';
 import { SaveConfirm } from '../components/SaveConfirm.js';
-import { hostErrorText, settingsProblemTexts, syncReasonText } from '../i18n/engine-text.js';
+import { authMessageText, hostErrorText, settingsProblemTexts, syncReasonText } from '../i18n/engine-text.js';
 import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n/index.js';
 import { Connections } from '../pages/Connections.js';
 import { Log } from '../pages/Log.js';
@@ -55,9 +55,10 @@ function Banners() {
       );
     }
     if (auth && (auth.appCredential === 'expiring' || auth.appCredential === 'invalid')) {
+      const authNote = authMessageText(auth, t);
       items.push(
         <p key="credential" className={`notice ${auth.appCredential === 'invalid' ? 'notice-error' : 'notice-warn'}`}>
-          <strong>{t(`conn.ms.appCredential.${auth.appCredential}`)}:</strong> {auth.message}
+          <strong>{t(`conn.ms.appCredential.${auth.appCredential}`)}:</strong> <span title={authNote?.detail}>{authNote?.text}</span>
         </p>,
       );
     }

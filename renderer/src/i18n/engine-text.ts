@@ -5,7 +5,7 @@
 // ...) are shown as they are: guessing at them would only make them less exact.
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
 import { isMessageCode, type Message } from '../../../src/core/errors.js';
-import type { SyncStatus } from '../../../src/core/engine-state.js';
+import type { AuthStatus, SyncStatus } from '../../../src/core/engine-state.js';
 import type { PbxCapabilitiesView } from '../../../src/core/pbx-state.js';
 import type { MessageKey, Translate } from './core.js';
 
@@ -82,6 +82,17 @@ export function codedText(msg: Message, t: Translate): EngineText {
 export function callErrorText(err: { code: string; message: string }, t: Translate): EngineText {
   if (!isMessageCode(err.code)) return { text: err.message };
   return { text: t(`msg.${err.code}`), detail: err.message };
+}
+
+/** The Microsoft sign-in's notes in the page's language (Microsoft's words only as the detail); an engine
+ * without codes: its message as it is. */
+export function authMessageText(auth: Pick<AuthStatus, 'message' | 'messageCodes'>, t: Translate): EngineText | null {
+  if (auth.messageCodes?.length) {
+    const parts = auth.messageCodes.map((m) => codedText(m, t));
+    const details = parts.flatMap((p) => (p.detail ? [p.detail] : []));
+    return { text: parts.map((p) => p.text).join(' '), ...(details.length ? { detail: details.join('\n') } : {}) };
+  }
+  return auth.message ? { text: auth.message } : null;
 }
 
 /** Why the sync is in its state: from the code; an engine without codes sends plain text, shown as it is. */
