@@ -66,6 +66,7 @@ export class EngineHost {
   private readonly listeners = new Set<(e: BridgeEvent) => void>();
   private deviceCode: { userCode: string; verificationUri: string; expiresAt: string } | undefined;
   private appCredentialInvalid: string | undefined;
+  private appCredentialInvalidAt = 0;
   private rebuilding: Promise<void> = Promise.resolve();
   private closed = false;
   private rosterRefreshTimer: NodeJS.Timeout | undefined;
@@ -122,7 +123,14 @@ export class EngineHost {
         ...this.opts.tuning?.engine,
       });
       // The sync status carries what is left on previous PBXs too.
-      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => this.emit(e.type === 'state.sync' ? { type: 'state.sync', data: this.syncStatus() } : e));
+      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => {
+        // Issue 15 item 3: a good cycle after a failed credential test clears its banner (no second test needed).
+        if (e.type === 'state.sync' && this.appCredentialInvalid && e.data.state === 'running' && Date.parse(e.data.lastSuccessfulSync ?? '') > this.appCredentialInvalidAt) {
+          this.appCredentialInvalid = undefined;
+          this.emit({ type: 'auth.changed', data: this.authStatus() });
+        }
+        this.emit(e.type === 'state.sync' ? { type: 'state.sync', data: this.syncStatus() } : e);
+      });
     } else {
       log.warn('Sync cannot start yet: the settings are incomplete', { missing: this.conns.missing });
     }
@@ -507,6 +515,7 @@ export class EngineHost {
     if (target === 'microsoft') {
       const token = report.checks.find((c) => c.id === 'app-token');
       this.appCredentialInvalid = token && !token.ok ? token.message : undefined;
+      this.appCredentialInvalidAt = Date.now();
       this.emit({ type: 'auth.changed', data: this.authStatus() });
     }
     return report;

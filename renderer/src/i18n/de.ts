@@ -113,6 +113,8 @@ export const de = {
   'leave.saveAndGo': 'Speichern und wechseln',
   'leave.discardAndGo': 'Verwerfen und wechseln',
 
+  'board.staleSince': 'Stand von {time}',
+  'board.staleHint': 'Die Synchronisierung ist gestoppt: Dieser Wert wurde seitdem nicht mehr gelesen und kann veraltet sein.',
   'board.title': 'Statusübersicht',
   'board.intro': 'Alle synchronisierten Benutzer: Teams-Status und STARFACE-Zustand, live aktualisiert.',
   'board.search': 'Suchen',

@@ -113,6 +113,8 @@ export const en: Messages = {
   'leave.saveAndGo': 'Save and switch',
   'leave.discardAndGo': 'Discard and switch',
 
+  'board.staleSince': 'As of {time}',
+  'board.staleHint': 'The sync is stopped: this value has not been read since and may be out of date.',
   'board.title': 'Status board',
   'board.intro': 'Every synced user: Teams presence and STARFACE state, updated live.',
   'board.search': 'Search',
