@@ -2,11 +2,11 @@
 // (EngineHost), with its lifecycle. The control contract sits on top of it (src/control/service.ts); hosted
 // headless by `presence-bridge run` (HTTP + SSE) and by the Electron shell (IPC).
 import path from 'node:path';
+import { authStatusOf } from './auth-status.js';
 import { auditSettingsSave, type SaveOrigin } from '../core/audit.js';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
 import { NotConfiguredError, NotReadyError, type Message } from '../core/errors.js';
-import { codedNotes } from '../core/messages/index.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Lang } from '../core/lang.js';
@@ -435,24 +435,9 @@ export class EngineHost {
   // ---- auth -----------------------------------------------------------------------------------------------
 
   authStatus(): AuthStatus {
-    const auth = this.conns?.auth;
-    const ms = this.settings.microsoft;
-    if (!auth) {
-      return { state: 'not-configured', appCredential: 'missing', ...codedNotes([{ code: 'auth-not-configured' }]) };
-    }
-    const appCredential: AuthStatus['appCredential'] = !auth.hasAppCredential ? 'missing' : this.appCredentialInvalid ? 'invalid' : 'ok';
-    const s: AuthStatus = { state: auth.state, appCredential };
-    const account = auth.account?.username;
-    if (account) s.account = account;
-    // Microsoft's own words (an MSAL error with its timestamp and trace id) are only the detail of a code.
-    const messages: Message[] = [];
-    if (auth.stateDetail) messages.push({ code: 'needs-sign-in', detail: auth.stateDetail });
-    if (ms.presenceRead === 'application' && auth.state !== 'signed-in') messages.push({ code: 'auth-no-sign-in-needed' });
-    if (appCredential === 'missing') messages.push({ code: 'auth-credential-missing' });
-    if (this.appCredentialInvalid) messages.push({ code: 'microsoft-token-refused', detail: this.appCredentialInvalid });
-    Object.assign(s, codedNotes(messages));
-    if (this.deviceCode && auth.state === 'signing-in') s.deviceCode = { userCode: this.deviceCode.userCode, verificationUri: this.deviceCode.verificationUri };
-    return s;
+    return authStatusOf({
+      auth: this.conns?.auth, presenceRead: this.settings.microsoft.presenceRead, appCredentialInvalid: this.appCredentialInvalid, deviceCode: this.deviceCode,
+    });
   }
 
   async signInInteractive(): Promise<AuthStatus> {
