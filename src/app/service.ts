@@ -6,7 +6,7 @@ import { auditSettingsSave, type SaveOrigin } from '../core/audit.js';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
 import { NotConfiguredError, NotReadyError, type Message } from '../core/errors.js';
-import { renderMessage } from '../core/messages/index.js';
+import { codedNotes } from '../core/messages/index.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Lang } from '../core/lang.js';
@@ -203,11 +203,15 @@ export class EngineHost {
 
   // ---- settings -------------------------------------------------------------------------------------------
 
-  getSettings(): { settings: Settings; problems: string[] } {
+  /** The settings with the notes about them: plain English (`problems`) and, one per note, its code or null. */
+  getSettings(): { settings: Settings; problems: string[]; problemCodes: (Message | null)[] } {
     const problems = [...this.settingsProblems];
-    if (this.conns && this.conns.missing.length) problems.push(...this.conns.missing.map((m) => `Not configured yet — ${m}`));
+    const problemCodes: (Message | null)[] = problems.map(() => null);
+    problems.push(...(this.conns?.missing ?? []).map((m) => `Not configured yet — ${m}`));
+    problemCodes.push(...(this.conns?.missingPaths ?? []).map((path): Message => ({ code: 'sync-not-configured', params: { fields: path } })));
     problems.push(...(this.engine?.rosterIssues() ?? []));
-    return { settings: this.settings, problems };
+    problemCodes.push(...(this.engine?.rosterIssueCodes() ?? []));
+    return { settings: this.settings, problems, problemCodes };
   }
 
   validate(draft: SettingsInput): { ok: boolean; issues: { path: string; message: string }[] } {
@@ -434,7 +438,7 @@ export class EngineHost {
     const auth = this.conns?.auth;
     const ms = this.settings.microsoft;
     if (!auth) {
-      return { state: 'not-configured', appCredential: 'missing', ...withMessages([{ code: 'auth-not-configured' }]) };
+      return { state: 'not-configured', appCredential: 'missing', ...codedNotes([{ code: 'auth-not-configured' }]) };
     }
     const appCredential: AuthStatus['appCredential'] = !auth.hasAppCredential ? 'missing' : this.appCredentialInvalid ? 'invalid' : 'ok';
     const s: AuthStatus = { state: auth.state, appCredential };
@@ -446,7 +450,7 @@ export class EngineHost {
     if (ms.presenceRead === 'application' && auth.state !== 'signed-in') messages.push({ code: 'auth-no-sign-in-needed' });
     if (appCredential === 'missing') messages.push({ code: 'auth-credential-missing' });
     if (this.appCredentialInvalid) messages.push({ code: 'microsoft-token-refused', detail: this.appCredentialInvalid });
-    Object.assign(s, withMessages(messages));
+    Object.assign(s, codedNotes(messages));
     if (this.deviceCode && auth.state === 'signing-in') s.deviceCode = { userCode: this.deviceCode.userCode, verificationUri: this.deviceCode.verificationUri };
     return s;
   }
@@ -601,9 +605,3 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   return host;
 }
 
-/** Coded auth messages with their plain text (the detail as it was: logs, the CLI and older UIs read `message`). */
-function withMessages(messages: Message[]): Pick<AuthStatus, 'message' | 'messageCodes'> {
-  if (messages.length === 0) return {};
-  const text = messages.map((m) => (m.detail && (m.code === 'needs-sign-in' || m.code === 'microsoft-token-refused') ? m.detail : renderMessage('en', m)));
-  return { message: text.join(' '), messageCodes: messages };
-}

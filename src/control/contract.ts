@@ -6,6 +6,7 @@ import { CheckReportSchema, CheckTargetSchema } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
 import { BridgeError, type ErrorCode } from '../core/errors.js';
 import { AuthStatusSchema, SyncStatusSchema, UserLiveStateSchema } from '../core/engine-state.js';
+import { MessageSchema } from '../core/messages/schema.js';
 import { LogEntrySchema, LogLevelSchema } from '../core/log-entry.js';
 import { PbxCapabilitiesViewSchema } from '../core/pbx-state.js';
 import { RosterSchema } from '../core/roster.js';
@@ -164,7 +165,8 @@ interface MethodSpec {
 export const METHODS = {
   'settings.get': {
     params: NoParams,
-    result: z.object({ settings: ContractSettingsSchema, problems: z.array(z.string()) }),
+    /** problemCodes: one entry per problem, its code (rendered in the page's language) or null (plain text). */
+    result: z.object({ settings: ContractSettingsSchema, problems: z.array(z.string()), problemCodes: z.array(MessageSchema.nullable()).optional() }),
   },
   'settings.validate': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
   /**

@@ -5,7 +5,8 @@
 // The codes are also message codes: with status reasons (and, next, settings issues, capability reasons and
 // check results) they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
 import {
-  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, STATUS_REASON_CODES, type AuthMessageCode, type CapabilityReasonCode, type StatusReasonCode,
+  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, SELECTION_PROBLEM_CODES, STATUS_REASON_CODES,
+  type AuthMessageCode, type CapabilityReasonCode, type SelectionProblemCode, type StatusReasonCode,
 } from './messages/codes.js';
 
 /** Codes of the control dispatch and its hosts (src/control, electron/). */
@@ -76,8 +77,10 @@ export const ERROR_CODES: readonly ErrorCode[] = [...new Set<ErrorCode>([
 
 /** Every code the UI renders: the error codes, the status and capability reasons (src/core/messages/codes.ts); each has a
  * text in German and English (src/core/messages/de.ts, en.ts). */
-export type MessageCode = ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode;
-export const MESSAGE_CODES: readonly MessageCode[] = [...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES, ...AUTH_MESSAGE_CODES];
+export type MessageCode = ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode | SelectionProblemCode;
+export const MESSAGE_CODES: readonly MessageCode[] = [
+  ...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES, ...AUTH_MESSAGE_CODES, ...SELECTION_PROBLEM_CODES,
+];
 export type MessageParams = Readonly<Record<string, string | number | boolean>>;
 export interface Message {
   code: MessageCode;

@@ -118,6 +118,17 @@ describe('renderer: engine messages in the page language', () => {
     expect(settingsProblemText('The extra login ID "9999" is not a STARFACE user: check the number or remove it from the list.', de).text)
       .toContain('„9999“ ist kein STARFACE-Benutzer');
     expect(settingsProblemText('settings.json was corrupt and was moved aside', de)).toEqual({ text: 'settings.json was corrupt and was moved aside' });
+    // Coded notes (as settings.get sends them) are rendered from their codes; the missing fields join into one line.
+    const coded = settingsProblemTexts(['settings.json was corrupt', 'a', 'b', 'c'], de, {
+      a: { code: 'sync-not-configured', params: { fields: 'microsoft.tenantId' } },
+      b: { code: 'sync-not-configured', params: { fields: 'starface.baseUrl' } },
+      c: { code: 'roster-group-missing', params: { group: 'Sales', groups: 'Vertrieb' } },
+    });
+    expect(coded.map((n) => n.text)).toEqual([
+      'settings.json was corrupt',
+      'Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Adresse der STARFACE',
+      'Die STARFACE-Gruppe „Sales“ gibt es nicht. Vorhandene Gruppen: Vertrieb',
+    ]);
     // The engine's one note per missing field becomes one line.
     const notes = settingsProblemTexts(['settings.json was corrupt', ...missing.map((m) => `Not configured yet — ${m}`), 'Journal entry dropped'], de);
     expect(notes.map((n) => n.text)).toEqual([

@@ -35,7 +35,7 @@ function Banners() {
   const { t } = useI18n();
   const { settings } = useServices();
   const { connection, connectionError, sync, syncKnown, auth } = useLive();
-  const { problems } = useSettingsState();
+  const { problems, problemCodes } = useSettingsState();
   const items: ReactNode[] = [];
   if (connection === 'disconnected') {
     const why = connectionError ? hostErrorText(connectionError, t) : null;
@@ -67,7 +67,7 @@ function Banners() {
     items.push(
       <div key="problems" className="notice notice-warn notice-dismissible settings-problems">
         <div className="notice-body">
-          {settingsProblemTexts(problems, t).map((note) => (
+          {settingsProblemTexts(problems, t, problemCodes).map((note) => (
             <p key={note.text} title={note.detail}>{t('app.settingsProblems', { message: note.text })}</p>
           ))}
         </div>

@@ -61,13 +61,18 @@ export function hostErrorText(message: string, t: Translate): EngineText {
 // Coded messages (src/core/messages): rendered from the code in the page's language, the counterpart's own words
 // (a PBX or Microsoft error) as the detail.
 
+/** "microsoft.tenantId, starface.baseUrl" → the fields' labels. */
+function fieldLabels(paths: string, t: Translate): string {
+  return paths.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? t(FIELD_LABEL[path]) : path)).join(', ');
+}
+
 /** A coded message in the page's language: settings paths as their field labels; unknown codes (a newer engine)
  * show the detail or the code. */
 export function codedText(msg: Message, t: Translate): EngineText {
   const params: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(msg.params ?? {})) {
     params[name] = name === 'fields' && typeof value === 'string'
-      ? value.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? t(FIELD_LABEL[path]) : path)).join(', ')
+      ? fieldLabels(value, t)
       : typeof value === 'boolean' ? String(value) : value;
   }
   const known = isMessageCode(msg.code);
@@ -124,20 +129,24 @@ export function settingsProblemText(problem: string, t: Translate): EngineText {
   return { text: problem };
 }
 
-/** All notes, with the engine's one note per missing field joined into a single line (listed where the first was). */
-export function settingsProblemTexts(problems: readonly string[], t: Translate): EngineText[] {
+/**
+ * All notes in the page's language: coded ones from their codes (the not-configured fields joined into one line,
+ * listed where the first was); notes without a code (an older engine) by their known shapes, else as they are.
+ */
+export function settingsProblemTexts(problems: readonly string[], t: Translate, codes: Readonly<Record<string, Message>> = {}): EngineText[] {
   const fields: string[] = [];
   const originals: string[] = [];
   const out: (EngineText | 'missing')[] = [];
   for (const p of problems) {
-    const m = NOT_CONFIGURED_NOTE.exec(p);
-    const f = m ? notSetFields(m[1]!, t) : null;
+    const coded = codes[p];
+    const m = coded ? null : NOT_CONFIGURED_NOTE.exec(p);
+    const f = coded?.code === 'sync-not-configured' ? fieldLabels(String(coded.params?.fields ?? ''), t) : m ? notSetFields(m[1]!, t) : null;
     if (f) {
       if (fields.length === 0) out.push('missing');
       fields.push(f);
       originals.push(p);
     } else {
-      out.push(settingsProblemText(p, t));
+      out.push(coded ? codedText(coded, t) : settingsProblemText(p, t));
     }
   }
   return out.map((e) => (e === 'missing' ? { text: t('sync.reason.notConfigured', { items: fields.join(', ') }), detail: originals.join('\n') } : e));

@@ -1,3 +1,4 @@
+import type { Message } from '../../../src/core/errors.js';
 import type { ControlClient, Issue, Settings } from '../api/types.js';
 import type { SaveEffect } from '../../../src/core/save-preview.js';
 import { toCallError } from '../api/types.js';
@@ -21,6 +22,8 @@ export interface SettingsState {
    * dismissed or that a successful save made obsolete.
    */
   problems: readonly string[];
+  /** The code of each problem the host coded (by its text), rendered in the page's language. */
+  problemCodes: Readonly<Record<string, Message>>;
   /** What the host has stored. */
   saved: Settings | null;
   /** What the admin is editing; equal to `saved` when nothing is pending. */
@@ -37,11 +40,21 @@ export interface SettingsState {
 }
 
 const initial: SettingsState = {
-  loaded: false, loadError: null, problems: [], saved: null, draft: null, dirty: false, saving: false,
+  loaded: false, loadError: null, problems: [], problemCodes: {}, saved: null, draft: null, dirty: false, saving: false,
   serverIssues: [], localIssues: [], status: null, changedElsewhere: false,
 };
 
 const same = sameValue;
+
+/** Each coded problem's code, by its text (the store keeps and dismisses problems by text). */
+function codesByText(problems: readonly string[], codes: readonly (Message | null)[] | undefined): Record<string, Message> {
+  const out: Record<string, Message> = {};
+  problems.forEach((p, i) => {
+    const c = codes?.[i];
+    if (c) out[p] = c;
+  });
+  return out;
+}
 
 /**
  * One settings draft for the whole window: pages edit parts of it, one Save stores it all. A failed save keeps
@@ -93,9 +106,9 @@ export class SettingsStore {
   async load(): Promise<void> {
     this.store.set((s) => ({ ...s, loadError: null }));
     try {
-      const { settings, problems } = await this.client.call('settings.get', {});
+      const { settings, problems, problemCodes } = await this.client.call('settings.get', {});
       this.store.set((s) => ({
-        ...s, loaded: true, loadError: null, problems: this.openProblems(problems), saved: settings, draft: settings, dirty: false,
+        ...s, loaded: true, loadError: null, problems: this.openProblems(problems), problemCodes: codesByText(problems, problemCodes), saved: settings, draft: settings, dirty: false,
         serverIssues: [], localIssues: this.localCheck(settings), changedElsewhere: false,
       }));
     } catch (err) {
@@ -155,10 +168,12 @@ export class SettingsStore {
       // Reload what was stored: the host normalises (trims, drops trailing slashes, fills defaults).
       let stored = draft;
       let problems: string[] = [];
+      let problemCodes: Record<string, Message> = {};
       try {
         const reloaded = await this.client.call('settings.get', {});
         stored = reloaded.settings;
         problems = this.openProblems(reloaded.problems);
+        problemCodes = codesByText(reloaded.problems, reloaded.problemCodes);
       } catch {
         // The save succeeded; showing the draft as saved is the best we know.
       }
@@ -168,7 +183,7 @@ export class SettingsStore {
         return {
           ...s, saving: false, saved: stored, draft: nextDraft, dirty: editedMeanwhile && !same(nextDraft, stored),
           serverIssues: [], localIssues: nextDraft ? this.localCheck(nextDraft) : [], status: { kind: 'saved' },
-          changedElsewhere: false, problems,
+          changedElsewhere: false, problems, problemCodes,
         };
       });
       return true;

@@ -52,9 +52,20 @@ export const AUTH_MESSAGE_PARAMS = {
 export type AuthMessageCode = keyof typeof AUTH_MESSAGE_PARAMS;
 export const AUTH_MESSAGE_CODES = Object.keys(AUTH_MESSAGE_PARAMS) as AuthMessageCode[];
 
+/** Problems with the user selection (settings.get problemCodes, RosterResult.problemCodes). */
+export const SELECTION_PROBLEM_PARAMS = {
+  'roster-no-group': [],
+  'roster-group-missing': ['group', 'groups'],
+  'roster-extra-login-unknown': ['login'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type SelectionProblemCode = keyof typeof SELECTION_PROBLEM_PARAMS;
+export const SELECTION_PROBLEM_CODES = Object.keys(SELECTION_PROBLEM_PARAMS) as SelectionProblemCode[];
+
 /** Params of every non-error code (error codes have none: their details go to `detail`). */
 export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   ...STATUS_REASON_PARAMS,
   ...CAPABILITY_REASON_PARAMS,
   ...AUTH_MESSAGE_PARAMS,
+  ...SELECTION_PROBLEM_PARAMS,
 };

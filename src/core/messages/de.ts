@@ -89,4 +89,8 @@ export const de: Readonly<Record<MessageCode, string>> = {
   'certificate-expiring': 'Das Zertifikat der App läuft am {date} ab (in {days} Tagen). Laden Sie ein neues Zertifikat in die App-Registrierung hoch und speichern Sie Schlüssel, Zertifikat und Fingerabdruck in Presence Bridge.',
   'certificate-expiring-1': 'Das Zertifikat der App läuft am {date} ab (morgen). Laden Sie ein neues Zertifikat in die App-Registrierung hoch und speichern Sie Schlüssel, Zertifikat und Fingerabdruck in Presence Bridge.',
   'certificate-expired': 'Das Zertifikat der App ist am {date} abgelaufen: Presence Bridge kann sich nicht mehr bei Microsoft anmelden. Laden Sie ein neues Zertifikat in die App-Registrierung hoch und speichern Sie Schlüssel, Zertifikat und Fingerabdruck in Presence Bridge.',
+  // The user selection
+  'roster-no-group': 'Für die Benutzerauswahl ist keine STARFACE-Gruppe gewählt: unter „Benutzer“ eine Gruppe angeben oder alle Benutzer wählen.',
+  'roster-group-missing': 'Die STARFACE-Gruppe „{group}“ gibt es nicht. Vorhandene Gruppen: {groups}',
+  'roster-extra-login-unknown': 'Die zusätzliche Login-ID „{login}“ ist kein STARFACE-Benutzer: Nummer prüfen oder aus der Liste entfernen.',
 };

@@ -89,4 +89,8 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'certificate-expiring': 'The app certificate expires on {date} (in {days} days). Upload a new certificate to the app registration and store its key, certificate and thumbprint in Presence Bridge.',
   'certificate-expiring-1': 'The app certificate expires on {date} (in 1 day). Upload a new certificate to the app registration and store its key, certificate and thumbprint in Presence Bridge.',
   'certificate-expired': 'The app certificate expired on {date}: Presence Bridge can no longer sign in to Microsoft. Upload a new certificate to the app registration and store its key, certificate and thumbprint in Presence Bridge.',
+  // The user selection
+  'roster-no-group': 'No STARFACE group is chosen for the user selection: pick a group in Users, or select all users.',
+  'roster-group-missing': 'The STARFACE group "{group}" does not exist: choose one of the PBX\'s groups ({groups}).',
+  'roster-extra-login-unknown': 'The extra login ID "{login}" is not a STARFACE user: check the number or remove it from the list.',
 };
