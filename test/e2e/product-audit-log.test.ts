@@ -9,6 +9,7 @@ import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/d
 import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
 import type { Settings } from '../../src/core/settings.js';
 import { STATUS_ROWS } from '../../src/core/status-rows.js';
+import { presenceName } from '../../src/core/teams-names.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
 import {
   DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage,
@@ -78,7 +79,7 @@ describe.skipIf(!HAVE_CHROMIUM)('audit log on the Log page (German, Chromium + r
     const text = await dnd.first().innerText();
     expect(text).toContain(who.email);
     expect(text).toContain(`Login ${who.login}`);
-    expect(text).toContain(`Grund: Teams DoNotDisturb/DoNotDisturb, Zeile „${STATUS_ROWS.find((r) => r.id === 'dnd')!.label.de}“`);
+    expect(text).toContain(`Grund: Teams ${presenceName('DoNotDisturb', 'DoNotDisturb', 'de')}, Zeile „${STATUS_ROWS.find((r) => r.id === 'dnd')!.label.de}“`);
     // Every entry the filter shows is about this user (none is found by text elsewhere).
     const shown = await rows().allInnerTexts();
     expect(shown.length).toBeGreaterThan(0);

@@ -10,6 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
 import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
 import type { Settings } from '../../src/core/settings.js';
+import { presenceName } from '../../src/core/teams-names.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
 import {
   DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage,
@@ -259,7 +260,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
 
     const placed = await sfPost<SimCall>('/_sim/calls', { to: who.login, from: '+4972199999' });
     await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/answer`);
-    await entry('Teams status Busy/InACall set for').waitFor({ timeout: 5_000 });
+    await entry(`Teams status "${presenceName('Busy', 'InACall', 'en')}" set for`).waitFor({ timeout: 5_000 });
     await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/hangup`);
     await entry('Teams status cleared for').waitFor({ timeout: 5_000 });
     expect(await total()).toBeGreaterThan(before);

@@ -5,6 +5,7 @@ import { AUDIT_CODES, audit, auditSettingsSave, changedSections } from '../../sr
 import { LogEntrySchema } from '../../src/core/log-entry.js';
 import { defaultSettings } from '../../src/core/settings.js';
 import { STATUS_ROWS } from '../../src/core/status-rows.js';
+import { presenceName } from '../../src/core/teams-names.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { auditEntryText, entryWho } from '../../renderer/src/i18n/audit-text.js';
 import { createI18n } from '../../renderer/src/i18n/core.js';
@@ -63,6 +64,8 @@ describe('audit entries', () => {
       params: { login: '1001', name: 'Anna Berg', email: 'anna@contoso.example', old: false, new: true, teams: 'DoNotDisturb/DoNotDisturb', row: 'dnd' },
     });
     expect(auditEntryText(dnd, de.t, rowDe)).toBe(`Nicht stören aus → ein für Anna Berg <anna@contoso.example> (Login 1001) – Grund: Teams DoNotDisturb/DoNotDisturb, Zeile „${rowDe('dnd')!}“`);
+    // With the page's language, the Teams values in the words Teams shows.
+    expect(auditEntryText(dnd, de.t, rowDe, 'de')).toContain(`Grund: Teams ${presenceName('DoNotDisturb', 'DoNotDisturb', 'de')}, Zeile`);
     expect(entryWho(dnd)).toContain('anna@contoso.example');
     expect(auditEntryText({ ...dnd, code: undefined }, de.t, rowDe)).toBeNull();
   });

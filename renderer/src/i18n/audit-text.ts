@@ -2,6 +2,7 @@
 // keep the engine's text.
 import type { LogEntry } from '../api/types.js';
 import { AUDIT_CODES, type AuditCode } from '../../../src/core/audit.js';
+import { presenceName } from '../../../src/core/teams-names.js';
 import type { MessageKey, Translate } from './core.js';
 
 type Params = NonNullable<LogEntry['params']>;
@@ -20,9 +21,17 @@ const str = (v: Params[string] | undefined): string => (v === null || v === unde
  * The entry's text in the page's language, or null for an entry without a (known) code. `rowName` gives a status
  * row's label in that language (app/rows.ts rowLabel).
  */
-export function auditEntryText(e: LogEntry, t: Translate, rowName: (rowId: string) => string | null): string | null {
+export function auditEntryText(e: LogEntry, t: Translate, rowName: (rowId: string) => string | null, lang?: 'de' | 'en'): string | null {
   if (!isAuditCode(e.code) || !e.params) return null;
-  const p = e.params;
+  const p = { ...e.params };
+  // Teams values in the words Teams shows in the page's language ("Bitte nicht stören", "Im Anruf").
+  if (lang && typeof p['teams'] === 'string' && p['teams'].includes('/')) {
+    const [availability = '', activity = ''] = p['teams'].split('/');
+    p['teams'] = presenceName(availability, activity, lang);
+  }
+  if (typeof p['availability'] === 'string' && typeof p['activity'] === 'string') {
+    p['presence'] = lang ? presenceName(p['availability'], p['activity'], lang) : `${p['availability']}/${p['activity']}`;
+  }
   const who = t('audit.who', { name: str(p['name']) || str(p['login']), email: str(p['email']), login: str(p['login']) });
   const why = p['teams'] ? t('audit.why', { teams: str(p['teams']), row: (p['row'] ? rowName(str(p['row'])) : null) ?? '–' }) : '';
   const vars: Record<string, string> = { who, why };
@@ -35,6 +44,9 @@ export function auditEntryText(e: LogEntry, t: Translate, rowName: (rowId: strin
     case 'audit.chatText':
     case 'audit.chatPresence':
       if (p['old'] === null || p['old'] === undefined) vars['old'] = t('audit.unknown');
+      break;
+    case 'audit.teamsSessionSet':
+      if (p['call'] === 'idle' || p['call'] === 'ringing' || p['call'] === 'in-call') vars['call'] = t(`board.tel.${p['call']}`);
       break;
     case 'audit.settingsSaved':
       vars['sections'] = str(p['sections']) || t('audit.noSections');

@@ -365,7 +365,7 @@ export const de = {
   'audit.chatText': 'Chat-Statustext „{old}“ → „{new}“ für {who}{why}',
   'audit.chatPresence': 'Chat-Präsenz {old} → {new} für {who}{why}',
   'audit.restored': 'STARFACE-Werte wiederhergestellt ({fields}) für {who}',
-  'audit.teamsSessionSet': 'Teams-Status {availability}/{activity} gesetzt für {who} – Grund: STARFACE-Anruf ({call})',
+  'audit.teamsSessionSet': 'Teams-Status „{presence}“ gesetzt für {who} – Grund: STARFACE-Anruf ({call})',
   'audit.teamsSessionCleared': 'Teams-Status zurückgenommen für {who} – Anruf beendet oder Synchronisierung gestoppt',
   'audit.settingsSaved': 'Einstellungen gespeichert ({sections}) {by}',
   'audit.who': '{name} <{email}> (Login {login})',

@@ -365,7 +365,7 @@ export const en: Messages = {
   'audit.chatText': 'Chat status text "{old}" → "{new}" for {who}{why}',
   'audit.chatPresence': 'Chat presence {old} → {new} for {who}{why}',
   'audit.restored': 'STARFACE values restored ({fields}) for {who}',
-  'audit.teamsSessionSet': 'Teams status {availability}/{activity} set for {who} – reason: STARFACE call ({call})',
+  'audit.teamsSessionSet': 'Teams status "{presence}" set for {who} – reason: STARFACE call ({call})',
   'audit.teamsSessionCleared': 'Teams status cleared for {who} – call ended or sync stopped',
   'audit.settingsSaved': 'Settings saved ({sections}) {by}',
   'audit.who': '{name} <{email}> (login {login})',

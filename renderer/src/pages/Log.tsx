@@ -46,7 +46,7 @@ export function Log() {
   const { users } = useLive();
   // Entries that name only a login are found by the user's e-mail and name too (from the synced users).
   const whoOfLogin = useMemo(() => new Map(users.map((u) => [u.login, `${u.email} ${u.displayName ?? ''}`.toLowerCase()])), [users]);
-  const message = (e: LogEntry): string => auditEntryText(e, t, (id) => rowLabel(id, saved, lang)) ?? e.msg;
+  const message = (e: LogEntry): string => auditEntryText(e, t, (id) => rowLabel(id, saved, lang), lang) ?? e.msg;
   const [level, setLevel] = useState<LogLevel>('debug');
   const [user, setUser] = useState('');
   const [follow, setFollow] = useState(true);
