@@ -1,8 +1,8 @@
-// The engine speaks English. Where its messages have a stable shape (a capability name, a check id, a sync
-// reason or validation message built from a fixed template, a roster reason code) the page shows its own text in
-// the admin's language and keeps the engine's words as the detail (tooltip, or a small line under it), so a
-// message can still be quoted to support or found in the log. Free-form messages (errors from the PBX or Graph,
-// ...) are shown as they are: guessing at them would only make them less exact.
+// The engine's messages in the page's language. Coded ones (sync reasons, capability reasons, the sign-in's notes,
+// the user selection's problems, error codes) are rendered from src/core/messages through t('msg.<code>'), the
+// counterpart's own words only as the detail (tooltip). What is still uncoded keeps a stable shape the page
+// recognises (check names by id, validation messages of the core schema, roster reason codes, notes of engines
+// without codes); anything else is shown as it is.
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
 import { isMessageCode, type Message } from '../../../src/core/errors.js';
 import type { AuthStatus, SyncStatus } from '../../../src/core/engine-state.js';
