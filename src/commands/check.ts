@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckReport, Roster } from '../control/contract.js';
+import { renderMessage } from '../core/messages/index.js';
 import { createLogger } from '../platform/logger.js';
 import { createEngineService, type EngineService } from '../control/service.js';
 import { badLang, cliLang, type Lang } from './cli-lang.js';
@@ -150,7 +151,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const host = service.host;
-    const settingsProblems = host.getSettings().problems;
+    const { problems: settingsProblems, problemCodes } = host.getSettings();
+    // Coded notes in the CLI's language; the rest (the settings store's own notes) as they are.
+    const settingsNotes = settingsProblems.map((p, i) => { const c = problemCodes[i]; return c ? renderMessage(lang, c) : p; });
     // The checks' texts in the CLI's language (--lang, the settings' UI language, or LANG).
     const microsoft = await host.testConnection('microsoft', lang);
     const starface = await host.testConnection('starface', lang);
@@ -166,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     const rosterProblems = host.syncEngine?.rosterIssues() ?? [];
+    const rosterNotes = (host.syncEngine?.rosterIssueCodes() ?? []).map((m) => renderMessage(lang, m));
     const conflicts = roster?.counts.conflicts ?? 0;
     const ok = microsoft.ok && starface.ok && !rosterError && rosterProblems.length === 0
       && (conflicts === 0 || values['allow-conflicts'] === true) && (roster?.counts.matched ?? 0) > 0;
@@ -174,12 +178,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log(JSON.stringify({ ok, settingsProblems, microsoft, starface, roster, rosterProblems, rosterError }, null, 2));
     } else {
       const x = TEXT[lang];
-      for (const p of settingsProblems) console.log(`${x.note}: ${p}`);
+      for (const p of settingsNotes) console.log(`${x.note}: ${p}`);
       console.log(formatReport(microsoft, lang));
       console.log('');
       console.log(formatReport(starface, lang));
       console.log('');
-      if (roster) console.log(formatRoster(roster, rosterProblems, lang));
+      if (roster) console.log(formatRoster(roster, rosterNotes, lang));
       else if (rosterError) console.log(x.usersFailed(rosterError));
       else console.log(x.usersSkipped);
       if (roster && roster.counts.matched === 0) console.log(x.nobody);

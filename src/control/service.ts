@@ -25,6 +25,7 @@ export function createControlApi(host: EngineHost): ControlApi {
   return {
     'settings.get': () => guard(() => host.getSettings()),
     'settings.validate': ({ settings }) => guard(() => host.validate(settings)),
+    'settings.preview': ({ settings }) => guard(() => host.preview(settings)),
     'settings.save': ({ settings }) => guard(() => host.save(settings)),
     'settings.reset': () => guard(() => host.resetRules()),
 
