@@ -288,6 +288,7 @@ export const de = {
   'conn.ms.auth.needs-sign-in': 'Erneute Anmeldung nötig',
   'conn.ms.auth.not-configured': 'Noch nicht eingerichtet',
   'conn.ms.signIn': 'Im Browser anmelden',
+  'conn.ms.signInNotNeeded': 'Der Teams-Status wird mit dem App-Zugang (Anwendungsberechtigung) gelesen: eine Anmeldung ist dafür nicht nötig.',
   'conn.ms.deviceCode': 'Mit Gerätecode anmelden',
   'conn.ms.deviceCodeText': 'Öffnen Sie die folgende Adresse und geben Sie dort diesen Code ein:',
   'conn.ms.deviceCodeExpires': 'Gültig bis {time}.',

@@ -288,6 +288,7 @@ export const en: Messages = {
   'conn.ms.auth.needs-sign-in': 'Sign-in required again',
   'conn.ms.auth.not-configured': 'Not set up yet',
   'conn.ms.signIn': 'Sign in with browser',
+  'conn.ms.signInNotNeeded': 'Teams presence is read with the app-only credential (application permission): no sign-in is needed for it.',
   'conn.ms.deviceCode': 'Sign in with device code',
   'conn.ms.deviceCodeText': 'Open the following address and enter this code there:',
   'conn.ms.deviceCodeExpires': 'Valid until {time}.',

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CheckReport, SecretsStatus, Settings } from '../api/types.js';
 import { toCallError } from '../api/types.js';
-import { useChangedPages, useDraft, useFieldError, useLive, useServices } from '../app/context.js';
+import { useChangedPages, useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context.js';
 import { CheckReportView } from '../components/CheckReportView.js';
 import { Field, FieldErrorText, RadioGroup } from '../components/Field.js';
 import { FileButton } from '../components/FileButton.js';
@@ -83,6 +83,9 @@ function MicrosoftSignIn() {
   const { t, dateTime } = useI18n();
   const { client, live } = useServices();
   const { auth } = useLive();
+  const { saved } = useSettingsState();
+  // With application permission the app-only credential reads presence: a sign-in is optional, not the main action.
+  const appOnly = saved?.microsoft.presenceRead === 'application';
   const [device, setDevice] = useState<{ userCode: string; verificationUri: string; expiresAt?: string } | null>(null);
   const [consentUrl, setConsentUrl] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
@@ -118,10 +121,11 @@ function MicrosoftSignIn() {
         )}
       </p>
       {authNote && <p className="field-hint" title={authNote.detail}>{authNote.text}</p>}
+      {appOnly && <p className="field-hint">{t('conn.ms.signInNotNeeded')}</p>}
       <div className="button-row">
         <button
           type="button"
-          className="btn btn-primary"
+          className={appOnly || auth?.state === 'signed-in' ? 'btn' : 'btn btn-primary'}
           disabled={busy || auth?.state === 'signing-in'}
           onClick={() => void run(async () => live.applyAuth(await client.call('auth.signInInteractive', {})))}
         >
