@@ -40,8 +40,9 @@ export function trayView(model: TrayModel, now: Date = new Date()): TrayView {
 }
 
 /** Precedence: an error stops everything; then what needs the admin; then on/off. */
-function trayState({ sync: raw, auth, language }: TrayModel, t: ShellText): { icon: TrayIconState; status: string; reason: string | undefined } {
+function trayState({ sync: raw, auth: rawAuth, language }: TrayModel, t: ShellText): { icon: TrayIconState; status: string; reason: string | undefined } {
   const sync = raw ? { ...raw, reason: syncReason(raw, language) } : undefined;
+  const auth = rawAuth ? { ...rawAuth, message: authMessage(rawAuth, language) } : undefined;
   if (sync?.state === 'error') return { icon: 'error', status: t.state.error, reason: sync.reason };
   // A restore that left users with values the bridge set (e.g. stop while the PBX was unreachable).
   const restore = sync?.restore;
@@ -62,6 +63,12 @@ function trayState({ sync: raw, auth, language }: TrayModel, t: ShellText): { ic
 export function syncReason(sync: SyncStatus, language: ShellLanguage): string | undefined {
   if (!sync.reasonCode) return sync.reason;
   return renderMessage(language, { code: sync.reasonCode, ...(sync.reasonParams ? { params: sync.reasonParams } : {}) });
+}
+
+/** The sign-in's notes in the tray's language, from their codes (an engine without codes: its words). */
+export function authMessage(auth: AuthStatus, language: ShellLanguage): string | undefined {
+  if (!auth.messageCodes?.length) return auth.message;
+  return auth.messageCodes.map((m) => renderMessage(language, m)).join(' ');
 }
 
 export function lastSyncLine(model: TrayModel, now: Date = new Date()): string {

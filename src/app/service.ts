@@ -2,12 +2,16 @@
 // (EngineHost), with its lifecycle. The control contract sits on top of it (src/control/service.ts); hosted
 // headless by `presence-bridge run` (HTTP + SSE) and by the Electron shell (IPC).
 import path from 'node:path';
+import { authStatusOf } from './auth-status.js';
+import { auditSettingsSave, type SaveOrigin } from '../core/audit.js';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
-import { NotConfiguredError, NotReadyError } from '../core/errors.js';
+import { NotConfiguredError, NotReadyError, type Message } from '../core/errors.js';
 import type { AuthStatus, SyncStatus, UserLiveState } from '../core/engine-state.js';
 import type { PbxCapabilitiesView } from '../core/pbx-state.js';
+import type { Lang } from '../core/lang.js';
 import type { Roster } from '../core/roster.js';
+import { previewSave, type SaveEffect } from '../core/save-preview.js';
 import { lostVaultMessage, missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
 import {
@@ -62,6 +66,7 @@ export class EngineHost {
   private readonly listeners = new Set<(e: BridgeEvent) => void>();
   private deviceCode: { userCode: string; verificationUri: string; expiresAt: string } | undefined;
   private appCredentialInvalid: string | undefined;
+  private appCredentialInvalidAt = 0;
   private rebuilding: Promise<void> = Promise.resolve();
   private closed = false;
   private rosterRefreshTimer: NodeJS.Timeout | undefined;
@@ -118,7 +123,14 @@ export class EngineHost {
         ...this.opts.tuning?.engine,
       });
       // The sync status carries what is left on previous PBXs too.
-      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => this.emit(e.type === 'state.sync' ? { type: 'state.sync', data: this.syncStatus() } : e));
+      this.engineUnsub = this.engine.subscribe((e: EngineEvent) => {
+        // Issue 15 item 3: a good cycle after a failed credential test clears its banner (no second test needed).
+        if (e.type === 'state.sync' && this.appCredentialInvalid && e.data.state === 'running' && Date.parse(e.data.lastSuccessfulSync ?? '') > this.appCredentialInvalidAt) {
+          this.appCredentialInvalid = undefined;
+          this.emit({ type: 'auth.changed', data: this.authStatus() });
+        }
+        this.emit(e.type === 'state.sync' ? { type: 'state.sync', data: this.syncStatus() } : e);
+      });
     } else {
       log.warn('Sync cannot start yet: the settings are incomplete', { missing: this.conns.missing });
     }
@@ -191,11 +203,15 @@ export class EngineHost {
 
   // ---- settings -------------------------------------------------------------------------------------------
 
-  getSettings(): { settings: Settings; problems: string[] } {
+  /** The settings with the notes about them: plain English (`problems`) and, one per note, its code or null. */
+  getSettings(): { settings: Settings; problems: string[]; problemCodes: (Message | null)[] } {
     const problems = [...this.settingsProblems];
-    if (this.conns && this.conns.missing.length) problems.push(...this.conns.missing.map((m) => `Not configured yet — ${m}`));
+    const problemCodes: (Message | null)[] = problems.map(() => null);
+    problems.push(...(this.conns?.missing ?? []).map((m) => `Not configured yet — ${m}`));
+    problemCodes.push(...(this.conns?.missingPaths ?? []).map((path): Message => ({ code: 'sync-not-configured', params: { fields: path } })));
     problems.push(...(this.engine?.rosterIssues() ?? []));
-    return { settings: this.settings, problems };
+    problemCodes.push(...(this.engine?.rosterIssueCodes() ?? []));
+    return { settings: this.settings, problems, problemCodes };
   }
 
   validate(draft: SettingsInput): { ok: boolean; issues: { path: string; message: string }[] } {
@@ -203,8 +219,11 @@ export class EngineHost {
     return { ok: v.ok, issues: v.ok ? [] : v.issues.map((i) => ({ path: i.path, message: i.message })) };
   }
 
-  /** Saves the complete settings; invalid or incomplete ones (see SettingsStore.save) come back as issues. */
-  async save(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
+  /**
+   * Saves the complete settings; invalid or incomplete ones (see SettingsStore.save) come back as issues. Every
+   * save is an audit entry (which sections changed, from where).
+   */
+  async save(draft: SettingsInput, by: SaveOrigin = 'ui'): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
     let next: Settings;
     try {
       next = await this.store.save(draft);
@@ -214,8 +233,28 @@ export class EngineHost {
       }
       throw err;
     }
+    // Logged before applying: the new log level applies to entries after the save, and so does a reconnect.
+    auditSettingsSave(this.logger.child({ component: 'settings' }), this.settings, next, by);
     await this.applySettings(next);
     return { ok: true, issues: [] };
+  }
+
+  /** What saving `draft` would do (issue 15 item 2); nothing is saved. */
+  async preview(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[]; effects: SaveEffect[]; usersNow: number; usersAfter: number | null }> {
+    const usersNow = (this.engine?.roster() ?? this.lastRoster)?.counts.matched ?? 0;
+    const v = this.store.validate(draft);
+    if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })), effects: [], usersNow, usersAfter: null };
+    const p = await previewSave({ prev: this.settings, next: v.settings, syncState: this.syncStatus().state, usersNow, countUsers: (next) => this.countUsers(next) });
+    return { ok: true, issues: [], ...p };
+  }
+
+  /** How many users a selection would sync, from the PBX directory and the tenant now; null without them. */
+  private async countUsers(next: Settings): Promise<number | null> {
+    if (!this.conns?.directory || !this.conns.teams) return null;
+    const teams = this.conns.teams;
+    const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsWithPassword(await this.secrets.names()));
+    const snap = await port.load({ withGroups: next.users.selection === 'group' });
+    return buildRoster({ users: next.users, ...snap }).roster.counts.matched;
   }
 
   resetRules(): { settings: Settings } {
@@ -396,23 +435,9 @@ export class EngineHost {
   // ---- auth -----------------------------------------------------------------------------------------------
 
   authStatus(): AuthStatus {
-    const auth = this.conns?.auth;
-    const ms = this.settings.microsoft;
-    if (!auth) {
-      return { state: 'not-configured', appCredential: 'missing', message: 'Enter the tenant ID and the application (client) ID under Connections → Microsoft.' };
-    }
-    const appCredential: AuthStatus['appCredential'] = !auth.hasAppCredential ? 'missing' : this.appCredentialInvalid ? 'invalid' : 'ok';
-    const s: AuthStatus = { state: auth.state, appCredential };
-    const account = auth.account?.username;
-    if (account) s.account = account;
-    const messages: string[] = [];
-    if (auth.stateDetail) messages.push(auth.stateDetail);
-    if (ms.presenceRead === 'application' && auth.state !== 'signed-in') messages.push('No sign-in needed: presence is read with the application permission.');
-    if (appCredential === 'missing') messages.push('Store the client secret (or certificate key) under Connections → Microsoft.');
-    if (this.appCredentialInvalid) messages.push(this.appCredentialInvalid);
-    if (messages.length) s.message = messages.join(' ');
-    if (this.deviceCode && auth.state === 'signing-in') s.deviceCode = { userCode: this.deviceCode.userCode, verificationUri: this.deviceCode.verificationUri };
-    return s;
+    return authStatusOf({
+      auth: this.conns?.auth, presenceRead: this.settings.microsoft.presenceRead, appCredentialInvalid: this.appCredentialInvalid, deviceCode: this.deviceCode,
+    });
   }
 
   async signInInteractive(): Promise<AuthStatus> {
@@ -467,13 +492,15 @@ export class EngineHost {
 
   // ---- diagnostics ----------------------------------------------------------------------------------------
 
-  async testConnection(target: CheckTarget): Promise<CheckReport> {
+  /** One connection's checks, with texts in `lang` (default: the settings' UI language, as the page shows). */
+  async testConnection(target: CheckTarget, lang: Lang = this.settings.ui.language): Promise<CheckReport> {
     if (!this.conns) throw new NotReadyError('The service is not connected yet; try again in a moment.');
-    const ctx = { settings: this.settings, secrets: this.secrets, conns: this.conns };
+    const ctx = { settings: this.settings, secrets: this.secrets, conns: this.conns, lang };
     const report = target === 'microsoft' ? await checkMicrosoft(ctx) : await checkStarface(ctx);
     if (target === 'microsoft') {
       const token = report.checks.find((c) => c.id === 'app-token');
       this.appCredentialInvalid = token && !token.ok ? token.message : undefined;
+      this.appCredentialInvalidAt = Date.now();
       this.emit({ type: 'auth.changed', data: this.authStatus() });
     }
     return report;
@@ -562,3 +589,4 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   await host.connect();
   return host;
 }
+

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckReport, Roster } from '../control/contract.js';
+import { renderMessage } from '../core/messages/index.js';
 import { createLogger } from '../platform/logger.js';
 import { createEngineService, type EngineService } from '../control/service.js';
 import { badLang, cliLang, type Lang } from './cli-lang.js';
@@ -58,30 +59,57 @@ export function missingSettingsText(file: string, lang: Lang): string {
     : `✗ The settings file ${file} does not exist.\n  Set the bridge up first: presence-bridge setup --config ${file}`;
 }
 
-const REASON_TEXT: Record<string, string> = {
-  'duplicate-email': 'shared e-mail address',
-  'no-microsoft-account': 'no Microsoft account',
-  'no-email': 'no e-mail address',
-  'no-uci-password': 'no UCI password stored',
-};
+/** The report's own words around the checks' texts (those come in the same language from the diagnosis). */
+const TEXT = {
+  en: {
+    microsoft: 'Microsoft 365 (Teams presence)', ok: 'OK', problems: 'PROBLEMS', fix: 'Fix', note: 'Note',
+    users: (matched: number, conflicts: number) => `Users: ${matched} will be synced, ${conflicts} cannot be synced`,
+    usersFailed: (e: string) => `Users: could not be evaluated: ${e}`,
+    usersSkipped: 'Users: not evaluated (fix the connection problems above first).',
+    nobody: '  ✗ Nobody would be synced.\n      Fix: check the user selection and the e-mail addresses on both sides.',
+    ready: 'Everything is ready: start the bridge with "presence-bridge run --config …".',
+    notReady: 'Something needs fixing: see the "Fix:" lines above.',
+    reasons: {
+      'duplicate-email': 'shared e-mail address', 'no-microsoft-account': 'no Microsoft account',
+      'no-email': 'no e-mail address', 'no-uci-password': 'no UCI password stored',
+    } as Record<string, string>,
+    conflict: 'conflict',
+  },
+  de: {
+    microsoft: 'Microsoft 365 (Teams-Status)', ok: 'OK', problems: 'PROBLEME', fix: 'So beheben', note: 'Hinweis',
+    users: (matched: number, conflicts: number) => `Benutzer: ${matched} werden synchronisiert, ${conflicts} können nicht synchronisiert werden`,
+    usersFailed: (e: string) => `Benutzer: konnten nicht ausgewertet werden: ${e}`,
+    usersSkipped: 'Benutzer: nicht ausgewertet (zuerst die Verbindungsprobleme oben beheben).',
+    nobody: '  ✗ Niemand würde synchronisiert.\n      So beheben: Benutzerauswahl und E-Mail-Adressen auf beiden Seiten prüfen.',
+    ready: 'Alles bereit: Starten Sie die Bridge mit „presence-bridge run --config …“.',
+    notReady: 'Etwas muss behoben werden: siehe die Zeilen „So beheben:“ oben.',
+    reasons: {
+      'duplicate-email': 'E-Mail-Adresse mehrfach vergeben', 'no-microsoft-account': 'kein Microsoft-Konto',
+      'no-email': 'keine E-Mail-Adresse', 'no-uci-password': 'kein UCI-Passwort gespeichert',
+    } as Record<string, string>,
+    conflict: 'Konflikt',
+  },
+} satisfies Record<Lang, unknown>;
 
-export function formatReport(report: CheckReport): string {
-  const title = report.target === 'microsoft' ? 'Microsoft 365 (Teams presence)' : 'STARFACE';
-  const lines = [`${title}: ${report.ok ? 'OK' : 'PROBLEMS'}`];
+export function formatReport(report: CheckReport, lang: Lang = 'en'): string {
+  const x = TEXT[lang];
+  const title = report.target === 'microsoft' ? x.microsoft : 'STARFACE';
+  const lines = [`${title}: ${report.ok ? x.ok : x.problems}`];
   for (const c of report.checks) {
     lines.push(`  ${c.ok ? '✓' : '✗'} ${c.label}: ${c.message}`);
-    if (!c.ok && c.fix) lines.push(`      Fix: ${c.fix}`);
+    if (!c.ok && c.fix) lines.push(`      ${x.fix}: ${c.fix}`);
   }
   return lines.join('\n');
 }
 
-export function formatRoster(roster: Roster, problems: string[]): string {
-  const lines = [`Users: ${roster.counts.matched} will be synced, ${roster.counts.conflicts} cannot be synced`];
+export function formatRoster(roster: Roster, problems: string[], lang: Lang = 'en'): string {
+  const x = TEXT[lang];
+  const lines = [x.users(roster.counts.matched, roster.counts.conflicts)];
   for (const p of problems) lines.push(`  ✗ ${p}`);
-  for (const u of roster.users.filter((x) => x.status === 'conflict')) {
+  for (const u of roster.users.filter((y) => y.status === 'conflict')) {
     const who = `${u.login}${u.displayName ? ` (${u.displayName})` : ''}${u.email ? ` <${u.email}>` : ''}`;
-    lines.push(`  ✗ ${who}: ${REASON_TEXT[u.reason ?? ''] ?? u.reason ?? 'conflict'}`);
-    if (u.detail) lines.push(`      Fix: ${u.detail}`);
+    lines.push(`  ✗ ${who}: ${x.reasons[u.reason ?? ''] ?? u.reason ?? x.conflict}`);
+    if (u.detail) lines.push(`      ${x.fix}: ${u.detail}`);
   }
   return lines.join('\n');
 }
@@ -123,9 +151,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const host = service.host;
-    const settingsProblems = host.getSettings().problems;
-    const microsoft = await host.testConnection('microsoft');
-    const starface = await host.testConnection('starface');
+    const { problems: settingsProblems, problemCodes } = host.getSettings();
+    // Coded notes in the CLI's language; the rest (the settings store's own notes) as they are.
+    const settingsNotes = settingsProblems.map((p, i) => { const c = problemCodes[i]; return c ? renderMessage(lang, c) : p; });
+    // The checks' texts in the CLI's language (--lang, the settings' UI language, or LANG).
+    const microsoft = await host.testConnection('microsoft', lang);
+    const starface = await host.testConnection('starface', lang);
     let roster: Roster | undefined;
     let rosterError: string | undefined;
     // The roster needs only both directories; it is worth showing even while e.g. a permission is missing.
@@ -138,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     const rosterProblems = host.syncEngine?.rosterIssues() ?? [];
+    const rosterNotes = (host.syncEngine?.rosterIssueCodes() ?? []).map((m) => renderMessage(lang, m));
     const conflicts = roster?.counts.conflicts ?? 0;
     const ok = microsoft.ok && starface.ok && !rosterError && rosterProblems.length === 0
       && (conflicts === 0 || values['allow-conflicts'] === true) && (roster?.counts.matched ?? 0) > 0;
@@ -145,17 +177,18 @@ export async function main(argv: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify({ ok, settingsProblems, microsoft, starface, roster, rosterProblems, rosterError }, null, 2));
     } else {
-      for (const p of settingsProblems) console.log(`Note: ${p}`);
-      console.log(formatReport(microsoft));
+      const x = TEXT[lang];
+      for (const p of settingsNotes) console.log(`${x.note}: ${p}`);
+      console.log(formatReport(microsoft, lang));
       console.log('');
-      console.log(formatReport(starface));
+      console.log(formatReport(starface, lang));
       console.log('');
-      if (roster) console.log(formatRoster(roster, rosterProblems));
-      else if (rosterError) console.log(`Users: could not be evaluated: ${rosterError}`);
-      else console.log('Users: not evaluated (fix the connection problems above first).');
-      if (roster && roster.counts.matched === 0) console.log('  ✗ Nobody would be synced.\n      Fix: check the user selection and the e-mail addresses on both sides.');
+      if (roster) console.log(formatRoster(roster, rosterNotes, lang));
+      else if (rosterError) console.log(x.usersFailed(rosterError));
+      else console.log(x.usersSkipped);
+      if (roster && roster.counts.matched === 0) console.log(x.nobody);
       console.log('');
-      console.log(ok ? 'Everything is ready: start the bridge with "presence-bridge run --config …".' : 'Something needs fixing: see the "Fix:" lines above.');
+      console.log(ok ? x.ready : x.notReady);
     }
     return ok ? 0 : 1;
   } finally {

@@ -4,7 +4,8 @@
 // `--non-interactive` takes the values from options and environment variables and only reports, for scripts.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { silentLogger } from '../platform/logger.js';
+import path from 'node:path';
+import { createLogger, silentLogger, type RootLogger } from '../platform/logger.js';
 import { VaultError } from '../platform/vault.js';
 import {
   SETUP_STEPS, SetupAssistant, SetupInputError, fieldApplies, getPath, isSetupStepId, loginsWithPassword, openFileEnvironment, tr,
@@ -204,11 +205,15 @@ export async function main(argv: string[], io: SetupIo = { stdin: process.stdin,
   }
 
   let env: FileSetupEnvironment;
+  let auditLog: RootLogger | undefined;
   try {
     env = await openFileEnvironment({
       settingsFile: values.config!,
       ...(values.vault ? { vaultFile: values.vault } : {}),
       logger: silentLogger,
+      // A save from here is an audit entry in the engine's log file (the file openEngineHost writes).
+      // Opened on the first save only.
+      audit: { info: (msg, fields) => (auditLog ??= createLogger({ file: auditFile(values.config!) })).info(msg, fields) },
     });
   } catch (err) {
     io.stderr.write(`${err instanceof VaultError || err instanceof Error ? err.message : String(err)}\n`);
@@ -527,4 +532,9 @@ async function askTestUser(a: SetupAssistant, lang: Lang, p: Prompter, preset: s
   const def = preset ?? matched[0]?.login;
   const answer = await p.ask(`${tr(lang, 'Testbenutzer (Login-ID)', 'Test user (login ID)')}${def ? ` [${def}]` : ''}: `);
   return answer || def;
+}
+
+/** The engine's log file for these settings (src/app/service.ts openEngineHost: <settings folder>/logs). */
+function auditFile(settingsFile: string): string {
+  return path.join(path.dirname(path.resolve(settingsFile)), 'logs', 'presence-bridge.log');
 }

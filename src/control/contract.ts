@@ -6,9 +6,11 @@ import { CheckReportSchema, CheckTargetSchema } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
 import { BridgeError, type ErrorCode } from '../core/errors.js';
 import { AuthStatusSchema, SyncStatusSchema, UserLiveStateSchema } from '../core/engine-state.js';
+import { MessageSchema } from '../core/messages/schema.js';
 import { LogEntrySchema, LogLevelSchema } from '../core/log-entry.js';
 import { PbxCapabilitiesViewSchema } from '../core/pbx-state.js';
 import { RosterSchema } from '../core/roster.js';
+import { SaveEffectSchema } from '../core/save-preview.js';
 import { Count, IsoTime } from '../core/schema-primitives.js';
 import { SettingsSchema, type Settings, type SettingsInput } from '../core/settings.js';
 
@@ -163,7 +165,8 @@ interface MethodSpec {
 export const METHODS = {
   'settings.get': {
     params: NoParams,
-    result: z.object({ settings: ContractSettingsSchema, problems: z.array(z.string()) }),
+    /** problemCodes: one entry per problem, its code (rendered in the page's language) or null (plain text). */
+    result: z.object({ settings: ContractSettingsSchema, problems: z.array(z.string()), problemCodes: z.array(MessageSchema.nullable()).optional() }),
   },
   'settings.validate': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
   /**
@@ -173,6 +176,18 @@ export const METHODS = {
    */
   'settings.save': { params: z.strictObject({ settings: SettingsDraftSchema }), result: ValidationResult },
   'settings.reset': { params: z.strictObject({ section: z.enum(['rules']) }), result: SettingsOnly },
+  /**
+   * What saving these settings would do, without saving (issue 15 item 2): validation issues, and the effects the
+   * admin confirms first — the sync stops, or the number of synced users changes (0: the selection finds nobody).
+   */
+  'settings.preview': {
+    params: z.strictObject({ settings: SettingsDraftSchema }),
+    result: ValidationResult.extend({
+      effects: z.array(SaveEffectSchema),
+      usersNow: Count,
+      usersAfter: Count.nullable(),
+    }),
+  },
 
   'secrets.status': {
     params: NoParams,
@@ -217,7 +232,8 @@ export const METHODS = {
   'auth.signOut': { params: NoParams, result: AuthStatusSchema },
   'auth.consentUrl': { params: NoParams, result: z.object({ url: z.string() }) },
 
-  'connections.test': { params: z.strictObject({ target: CheckTargetSchema }), result: CheckReportSchema },
+  /** lang: the texts' language (the page's); default the settings' UI language. Codes and params are the same. */
+  'connections.test': { params: z.strictObject({ target: CheckTargetSchema, lang: z.enum(['de', 'en']).optional() }), result: CheckReportSchema },
 
   'roster.get': { params: NoParams, result: RosterSchema },
 

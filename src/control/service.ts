@@ -25,6 +25,7 @@ export function createControlApi(host: EngineHost): ControlApi {
   return {
     'settings.get': () => guard(() => host.getSettings()),
     'settings.validate': ({ settings }) => guard(() => host.validate(settings)),
+    'settings.preview': ({ settings }) => guard(() => host.preview(settings)),
     'settings.save': ({ settings }) => guard(() => host.save(settings)),
     'settings.reset': () => guard(() => host.resetRules()),
 
@@ -48,7 +49,7 @@ export function createControlApi(host: EngineHost): ControlApi {
     'auth.signOut': () => guard(async () => setup.decorate(await host.signOut())),
     'auth.consentUrl': () => guard(() => host.consentUrl()),
 
-    'connections.test': ({ target }) => guard(() => host.testConnection(target)),
+    'connections.test': ({ target, lang }) => guard(() => host.testConnection(target, lang)),
     'roster.get': () => guard(() => host.roster()),
     'state.snapshot': () => guard(() => {
       const snap = host.snapshot();

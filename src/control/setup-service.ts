@@ -2,6 +2,8 @@
 // window's first-run assistant (same steps and checks as `presence-bridge setup`), and AuthStatus.appCredential
 // turned to 'expiring'/'invalid' ahead of the client secret's or certificate's expiry, which the tray and the
 // Connections page already show.
+import type { Message } from '../core/errors.js';
+import type { ExpiryWarning } from '../setup/expiry.js';
 import { SettingsStoreError } from '../platform/settings-store.js';
 import {
   ExpiryWatch, SetupAssistant, appCredentialState, missingForSetup, readExpiryInputs, type SetupEnvironment,
@@ -60,7 +62,9 @@ export class SetupControl {
     if (state === 'ok' || state === 'missing') return status;
     const w = warnings.find((x) => x.kind !== 'sign-in' && x.severity !== 'info');
     const message = [status.message, w?.message, w?.fix].filter(Boolean).join(' ');
-    return { ...status, appCredential: state, ...(message ? { message } : {}) };
+    const coded = w ? expiryMessage(w) : undefined;
+    const messageCodes = [...(status.messageCodes ?? []), ...(coded ? [coded] : [])];
+    return { ...status, appCredential: state, ...(message ? { message } : {}), ...(messageCodes.length ? { messageCodes } : {}) };
   }
 
   /** Decorated auth statuses from the expiry watch (a threshold crossed, a date entered). */
@@ -99,4 +103,14 @@ export class SetupControl {
       }),
     };
   }
+}
+
+/** An expiry warning as a code: the UI words it in its language (the warning's own text is in the settings'). */
+function expiryMessage(w: ExpiryWarning): Message | undefined {
+  if (w.kind === 'sign-in' || !w.expiresAt || w.daysLeft === undefined) return undefined;
+  const what = w.kind === 'client-secret' ? 'secret' : 'certificate';
+  const date = w.expiresAt.slice(0, 10);
+  if (w.severity === 'error') return { code: `${what}-expired`, params: { date } };
+  if (w.daysLeft === 1) return { code: `${what}-expiring-1`, params: { date } };
+  return { code: `${what}-expiring`, params: { date, days: w.daysLeft } };
 }

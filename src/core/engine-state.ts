@@ -5,6 +5,7 @@ import { TelephonyStateSchema } from './pbx-state.js';
 import { PollStatusSchema } from './poll-status.js';
 import { Count, IsoTime } from './schema-primitives.js';
 import { isMessageCode, type MessageCode } from './errors.js';
+import { MessageSchema } from './messages/schema.js';
 
 export const SyncStateSchema = z.enum(['stopped', 'starting', 'running', 'paused', 'signed-out', 'degraded', 'error']);
 export type SyncState = z.output<typeof SyncStateSchema>;
@@ -72,6 +73,8 @@ export const AuthStatusSchema = z.object({
   account: z.string().optional(),
   appCredential: z.enum(['ok', 'missing', 'invalid', 'expiring']),
   message: z.string().optional(),
+  /** The same as codes (src/core/messages), which the UI renders in its language; Microsoft's words as details. */
+  messageCodes: z.array(MessageSchema).optional(),
   /** Present while a device-code sign-in is waiting for the admin. */
   deviceCode: z.object({ userCode: z.string(), verificationUri: z.string() }).optional(),
 });

@@ -13,5 +13,11 @@ export const LogEntrySchema = z.object({
   component: z.string().optional(),
   user: z.string().optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Audit entries (issue 15 item 1: a change the bridge made, a settings save): a code from AUDIT_CODES with its
+   * parameters, so the UI renders the entry in its own language; `msg` is the English text for files and consoles.
+   */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 export type LogEntry = z.output<typeof LogEntrySchema>;

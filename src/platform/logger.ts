@@ -237,12 +237,20 @@ class BoundLogger implements Logger {
     try {
       // `user`/`component` may come as bindings or as plain fields: either way they are the entry's own
       // columns, so the UI's user filter finds every line about a user.
-      const { component, user, ...extra } = { ...this.bindings, ...fields };
+      const { component, user, code, params, ...extra } = { ...this.bindings, ...fields };
       const draft: Draft = { time: new Date().toISOString(), level, msg: redactString(String(msg)) };
       if (component !== undefined) draft.component = String(component);
       if (user !== undefined) draft.user = String(user);
+      // An audit entry's code and parameters are columns of their own (the UI renders them in its language).
+      if (typeof code === 'string' && params !== null && typeof params === 'object') {
+        draft.code = code;
+        draft.params = auditParams(params as Record<string, unknown>);
+      } else {
+        if (code !== undefined) extra['code'] = code;
+        if (params !== undefined) extra['params'] = params;
+      }
       if (Object.keys(extra).length > 0) draft.fields = redact(extra) as Record<string, unknown>;
-      const key = JSON.stringify([draft.level, draft.component, draft.user, draft.msg, draft.fields]);
+      const key = JSON.stringify([draft.level, draft.component, draft.user, draft.msg, draft.fields, draft.code, draft.params]);
       if (core.repeats.admit(key, draft)) emit(core, draft);
     } catch (err) {
       // Logging must never throw into the caller.
@@ -291,9 +299,18 @@ export function createLogger(opts: LoggerOptions = {}): RootLogger {
   return new Root(core);
 }
 
+/** Audit parameters: scalars only, each redacted like any other field. */
+function auditParams(p: Record<string, unknown>): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(redact(p) as Record<string, unknown>)) {
+    out[k] = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
 function formatConsole(e: LogEntry): string {
   const who = [e.component, e.user].filter(Boolean).join(' ');
-  const fields = e.fields ? ` ${JSON.stringify(e.fields)}` : '';
+  const fields = e.fields || e.params ? ` ${JSON.stringify({ ...e.fields, ...e.params })}` : '';
   return `${e.time} ${e.level.toUpperCase().padEnd(5)}${who ? ` [${who}]` : ''} ${e.msg}${fields}\n`;
 }
 

@@ -2,6 +2,7 @@
 // a clock. The terminal assistant opens them from files; the engine hands in its own stores, so both see the
 // same values.
 import path from 'node:path';
+import { auditSettingsSave, type AuditSink } from '../core/audit.js';
 import { lostVaultMessage, type Settings, type SettingsInput } from '../core/settings.js';
 import { HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
@@ -61,6 +62,8 @@ export interface OpenFileEnvironmentOptions {
   keychain?: KeychainBackend;
   logger?: Logger;
   now?: () => Date;
+  /** Where a save is logged as an audit entry "from the command line" (the engine's log file). */
+  audit?: AuditSink;
 }
 
 export async function openFileEnvironment(o: OpenFileEnvironmentOptions): Promise<FileSetupEnvironment> {
@@ -81,7 +84,9 @@ export async function openFileEnvironment(o: OpenFileEnvironmentOptions): Promis
     now: o.now ?? (() => new Date()),
     loadSettings: async () => current,
     saveSettings: async (next) => {
+      const prev = current;
       current = await store.save(next);
+      if (o.audit) auditSettingsSave(o.audit, prev, current, 'cli');
       return current;
     },
   };

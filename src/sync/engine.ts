@@ -78,6 +78,7 @@ export class SyncEngine {
   private readonly users = new Map<string, UserRuntime>();
   private rosterValue: Roster = { users: [], counts: { matched: 0, conflicts: 0 } };
   private rosterProblems: string[] = [];
+  private rosterProblemCodes: Message[] = [];
   private rosterLoaded = false;
   /** Deselected users whose restore is still to be done (their sessions stay until then). */
   private readonly pendingRestore = new Set<string>();
@@ -314,6 +315,11 @@ export class SyncEngine {
     return [...this.rosterProblems];
   }
 
+  /** The same as codes, for the UI's and the CLI's language. */
+  rosterIssueCodes(): Message[] {
+    return [...this.rosterProblemCodes];
+  }
+
   liveUsers(): UserLiveState[] {
     return [...this.users.values()].map((rt) => this.liveState(rt));
   }
@@ -368,6 +374,7 @@ export class SyncEngine {
     }
     const result = buildRoster({ users: sel, ...snapshot });
     this.rosterProblems = result.problems;
+    this.rosterProblemCodes = result.problemCodes;
     for (const p of result.problems) this.log.warn(p);
     const before = [...this.users.values()].map((rt) => rt.user);
     const change = diffMatched(before, result.matched);

@@ -112,7 +112,8 @@ export class ForwardSync {
     // Not logged in (yet, or again): the login's state read re-plans this user, and so does every cycle. The
     // intents recorded ahead stay (on disk already; the writes are most likely the same then).
     if (!this.o.pbx.isConnected(login)) return;
-    await writer.write(rt, plan.writes, plan.entry, plan.entry === base ? stored : undefined);
+    const why = { teams: rt.presence ? `${rt.presence.availability}/${rt.presence.activity}` : null, row: rt.rowId };
+    await writer.write(rt, plan.writes, plan.entry, plan.entry === base ? stored : undefined, why);
     rt.error = null;
     rt.lastChange = clock.now();
     this.o.userChanged(rt);

@@ -2,6 +2,7 @@
 // presence) is recorded with the value it replaces before it is sent, so a crash between the PBX call and the
 // journal never leaves a value behind that the bridge does not know it set. Also the translation of a UCI
 // state read into the engine's view of the PBX (`knownFromState`).
+import { audit, whoParams, type AuditCode, type AuditWhy } from '../core/audit.js';
 import { applyWrites, PBX_FIELDS, type KnownPbxState, type PbxField, type PbxWrite } from '../core/diff.js';
 import {
   confirmPbxWrite, hasUnconfirmedWrites, recordPbxIntent, settlePbxWrites, withdrawPbxWrite, type JournalEntry,
@@ -49,7 +50,7 @@ export interface PbxWriterOptions {
 
 /** The part of a user's runtime a write reads and updates. */
 export interface WriteTarget {
-  user: { login: string; microsoftId: string };
+  user: { login: string; microsoftId: string; email?: string; displayName?: string };
   /** The PBX state as known; a write whose outcome is unknown makes its field unknown. */
   known: KnownPbxState;
 }
@@ -128,7 +129,7 @@ export class PbxWriter {
    * recorded as unconfirmed — it may have taken effect (timeout, connection reset) — and makes its field
    * unknown; the writes after it were never sent and are taken back. Then it throws.
    */
-  async write(rt: WriteTarget, writes: readonly PbxWrite[], planned: JournalEntry, stored?: JournalEntry): Promise<JournalEntry> {
+  async write(rt: WriteTarget, writes: readonly PbxWrite[], planned: JournalEntry, stored?: JournalEntry, why?: AuditWhy): Promise<JournalEntry> {
     const { journal, clock, log, counters } = this.o;
     const login = rt.user.login;
     const ahead = this.unsent.get(login);
@@ -170,11 +171,14 @@ export class PbxWriter {
           this.o.failed?.(login, w.field, err);
           throw err;
         }
+        const old = rt.known[w.field];
         next = confirmPbxWrite(next, w.field, clock.now());
         rt.known = applyWrites(rt.known, [w]);
         journal.set(login, next);
         counters.pbxWrites++;
-        log.debug('PBX write', { user: login, field: w.field, value: w.field === 'chatText' ? `${String(w.value).length} chars` : w.value });
+        if (w.field !== 'telephonyInCall') {
+          audit(log, `audit.${w.field}` satisfies AuditCode, { ...whoParams(rt.user), old: old ?? null, new: w.value, ...(why ?? {}) });
+        }
       }
     } finally {
       this.writing.delete(login);

@@ -7,6 +7,7 @@
 // many users are left and why, the users are marked in the journal (`restoreDue`), and while the sync stays
 // stopped the restore goes on in the background — at once when a user's UCI session logs in, and on a timer
 // for everything else — so they are back as soon as the PBX answers, at the latest at the next start.
+import { audit, whoParams, type AuditWho } from '../core/audit.js';
 import type { RestoreReason, RestoreStatus } from '../core/engine-state.js';
 import { applyWrites, type KnownPbxState } from '../core/diff.js';
 import { forgetPbxField, settlePbxWrites, type JournalEntry } from '../core/journal.js';
@@ -30,6 +31,8 @@ export class NotConnectedYet extends Error {
 export interface RestoreRuntime {
   known: KnownPbxState;
   desired?: unknown;
+  /** Who the user is (for the audit entry); absent for a user no longer selected. */
+  user?: AuditWho;
 }
 
 export interface RestorerOptions {
@@ -241,7 +244,8 @@ export class Restorer {
         entry = forgetPbxField(entry, w.field, clock.now());
         journal.set(login, entry);
       }
-      log.info('PBX state restored', { user: login, fields: plan.pbxWrites.map((w) => w.field) });
+      const fields = plan.pbxWrites.map((w) => w.field).join(', ');
+      audit(log, 'audit.restored', { ...whoParams(rt?.user ?? { login }), fields });
     }
     // Nothing of the bridge's is left for this user; a manual override is the user's business, and the user
     // leaves the sync, so no echo of the cleared session needs recognising.

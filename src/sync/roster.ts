@@ -3,6 +3,8 @@
 // against the Microsoft directory (mail first, then userPrincipalName, then SMTP proxyAddresses; case-insensitive).
 // A user is only synced when nothing about the match is doubtful; everything else is a conflict with its reason,
 // because syncing the wrong person's DND is worse than syncing nobody.
+import type { Message } from '../core/errors.js';
+import { renderMessage } from '../core/messages/index.js';
 import type { Roster, RosterConflictReason, RosterUser } from '../core/roster.js';
 import { DirectoryIndex, type DirectoryUser } from '../teams/directory.js';
 
@@ -52,6 +54,8 @@ export interface RosterResult {
   matched: MatchedUser[];
   /** Problems with the selection itself (missing group, unknown extra login), readable and with what to do. */
   problems: string[];
+  /** The same as codes (the UI renders them in its language); `problems` is their English text. */
+  problemCodes: Message[];
 }
 
 const normEmail = (e: string): string => e.trim().toLowerCase();
@@ -69,7 +73,7 @@ export function findGroup(groups: readonly DirectoryPbxGroup[], idOrName: string
 
 /** Evaluates the selection and the e-mail matching. Pure: the engine loads the directories and passes them in. */
 export function buildRoster(input: RosterInput): RosterResult {
-  const problems: string[] = [];
+  const problemCodes: Message[] = [];
   const byLogin = new Map(input.pbxUsers.map((u) => [u.login, u]));
 
   // 1. Selection.
@@ -77,12 +81,12 @@ export function buildRoster(input: RosterInput): RosterResult {
   if (input.users.selection === 'all') {
     for (const u of input.pbxUsers) selected.add(u.login);
   } else if (!input.users.group) {
-    problems.push('No STARFACE group is chosen for the user selection: pick a group in Users, or select all users.');
+    problemCodes.push({ code: 'roster-no-group' });
   } else {
     const group = findGroup(input.pbxGroups, input.users.group);
     if (!group) {
       const names = input.pbxGroups.map((g) => g.name).slice(0, 10).join(', ');
-      problems.push(`The STARFACE group "${input.users.group}" does not exist: choose one of the PBX's groups${names ? ` (${names})` : ''}.`);
+      problemCodes.push({ code: 'roster-group-missing', params: { group: input.users.group, groups: names || '–' } });
     } else {
       for (const login of group.memberLogins) {
         if (byLogin.has(login)) selected.add(login);
@@ -91,7 +95,7 @@ export function buildRoster(input: RosterInput): RosterResult {
   }
   for (const login of input.users.extraLoginIds) {
     if (byLogin.has(login)) selected.add(login);
-    else problems.push(`The extra login ID "${login}" is not a STARFACE user: check the number or remove it from the list.`);
+    else problemCodes.push({ code: 'roster-extra-login-unknown', params: { login } });
   }
 
   // 2. Duplicate e-mail addresses among the selected users.
@@ -166,7 +170,8 @@ export function buildRoster(input: RosterInput): RosterResult {
     .filter((u) => u.status === 'matched')
     .map((u) => ({ login: u.login, email: u.email, microsoftId: u.microsoftId!, ...(u.displayName ? { displayName: u.displayName } : {}) }));
   const conflicts = users.length - matched.length;
-  return { roster: { users, counts: { matched: matched.length, conflicts } }, matched, problems };
+  const problems = problemCodes.map((m) => renderMessage('en', m));
+  return { roster: { users, counts: { matched: matched.length, conflicts } }, matched, problems, problemCodes };
 }
 
 /** Numeric logins in numeric order, others after them alphabetically. */

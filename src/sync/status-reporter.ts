@@ -6,6 +6,7 @@ import type { PollStatus } from '../core/poll-status.js';
 import { errorCodeOf, type Message } from '../core/errors.js';
 import { messageText } from '../core/messages/index.js';
 import type { Clock, TimerHandle } from '../platform/clock.js';
+import { errorText } from '../platform/error-text.js';
 import { NeedsSignInError, TokenRequestError } from '../teams/errors.js';
 
 const SYNC_REASON_EMIT_MS = 1_000;
@@ -181,6 +182,7 @@ function causeOf(err: unknown, match: (e: unknown) => boolean): unknown {
   return undefined;
 }
 
+/** An error's message for the status (shown to the admin as a detail): redacted, as every error text. */
 export function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }

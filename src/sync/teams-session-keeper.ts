@@ -10,6 +10,7 @@
 // held (GraphAmbiguousWriteError) and refreshes it, so the record stays until it is cleared. A user without a
 // Teams presence (no licence, a guest) gets no session and no retries. Every failed write is logged at warn
 // with user, field and cause and counted, also when the call has ended before a retry.
+import { audit, whoParams } from '../core/audit.js';
 import { desiredTeamsSession, type TeamsSessionState } from '../core/desired-state.js';
 import type { TelephonyState } from '../core/pbx-state.js';
 import { hasNoTeamsPresence, type Presence } from '../core/presence.js';
@@ -189,6 +190,7 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
       }
       this.notePresenceWrite();
       this.o.counters.teamsWrites++;
+      audit(this.o.log, 'audit.teamsSessionCleared', whoParams(this.o.runtime(login)?.user ?? { login }));
     }
     this.heldThisRun.delete(login);
     this.o.journal.set(login, recordTeamsSessionCleared(this.o.journal.get(login) ?? entry, this.o.clock.now()));
@@ -261,14 +263,13 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
         this.o.journal.setMicrosoftId(login, rt.user.microsoftId);
         this.o.journal.set(login, recordTeamsSessionSet(this.o.journal.entry(login, this.o.clock.now()), action.session, this.o.clock.now()));
         this.o.counters.teamsWrites++;
-        this.o.log.info('Teams presence set for a STARFACE call', { user: login, availability: action.session.availability, activity: action.session.activity });
+        audit(this.o.log, 'audit.teamsSessionSet', { ...whoParams(rt.user), availability: action.session.availability, activity: action.session.activity, call: this.effectiveTelephony(login) });
       } else if (action.kind === 'clear') {
         const cleared = entry.teamsSession;
         await this.clear(login, entry);
         // The graph client retries a timed-out write inline, so a set may still be on its way even when every
         // call here succeeded: watch the next polls for it.
         if (cleared) this.watchLateSet(login, { availability: cleared.availability, activity: cleared.activity }, now);
-        this.o.log.info('Teams presence cleared after the STARFACE call', { user: login });
       } else {
         return;
       }

@@ -10,6 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
 import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
 import type { Settings } from '../../src/core/settings.js';
+import { presenceName } from '../../src/core/teams-names.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
 import {
   DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage,
@@ -249,23 +250,23 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
     const who = people[3]!;
     await goTo('Log');
     // Info and up keeps the per-poll debug lines out, so the new entries stay in the followed (newest) window.
-    await page.getByLabel('Minimum level').selectOption('info');
+    await page.getByLabel('Show from').selectOption('info');
     // The User filter must find engine lines about this user (the user is a column of the entry, not text).
     await page.locator('#log-user').fill(who.login);
     const entry = (msg: string) => page.locator('.vt-body [role=row]').filter({ hasText: msg }).filter({ hasText: who.login });
-    expect(await entry('Teams presence set for a STARFACE call').count()).toBe(0);
+    expect(await entry('reason: STARFACE call').count()).toBe(0);
     const total = async () => Number(/of (\d+) entries/.exec(await page.getByText(/ of \d+ entries$/).innerText())![1]);
     const before = await total();
 
     const placed = await sfPost<SimCall>('/_sim/calls', { to: who.login, from: '+4972199999' });
     await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/answer`);
-    await entry('Teams presence set for a STARFACE call').waitFor({ timeout: 5_000 });
+    await entry(`Teams status "${presenceName('Busy', 'InACall', 'en')}" set for`).waitFor({ timeout: 5_000 });
     await sfPost<SimCall>(`/_sim/calls/${placed.json.id}/hangup`);
-    await entry('Teams presence cleared after the STARFACE call').waitFor({ timeout: 5_000 });
+    await entry('Teams status cleared for').waitFor({ timeout: 5_000 });
     expect(await total()).toBeGreaterThan(before);
     await screenshot(page, 'product-log-live');
     await page.locator('#log-user').fill('');
-    await page.getByLabel('Minimum level').selectOption('debug');
+    await page.getByLabel('Show from').selectOption('debug');
   });
 
   it('bad input in the forms gets clear messages and nothing is saved', async () => {

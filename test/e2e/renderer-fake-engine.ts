@@ -7,6 +7,7 @@ import {
   type Roster, type SettingsDraft, type SyncStatus, type UserLiveState,
 } from '../../src/control/contract.js';
 import { defaultSettings, validateSettings, type Settings } from '../../src/core/settings.js';
+import { previewSave } from '../../src/core/save-preview.js';
 
 export const T0 = '2025-03-14T09:00:00.000Z';
 
@@ -134,6 +135,14 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
       const v = validateSettings(p.settings as SettingsDraft);
       return { ok: v.ok, issues: v.issues.map(({ path, message }) => ({ path, message })) };
     },
+    async 'settings.preview'(p) {
+      record('settings.preview', p);
+      const v = validateSettings(p.settings as SettingsDraft);
+      if (!v.ok) return { ok: false, issues: v.issues.map(({ path, message }) => ({ path, message })), effects: [], usersNow: users.length, usersAfter: null };
+      // The stand-in's PBX has the groups "Vertrieb" (half the users) and "Support" (none).
+      const count = async (next: Settings) => (next.users.selection === 'all' ? users.length : next.users.group === 'Vertrieb' ? Math.ceil(users.length / 2) : 0);
+      return { ok: true, issues: [], ...(await previewSave({ prev: settings, next: v.settings, syncState: sync.state, usersNow: users.length, countUsers: count })) };
+    },
     async 'settings.save'(p) {
       record('settings.save', p);
       const v = validateSettings(p.settings as SettingsDraft);
@@ -219,21 +228,29 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
     },
     async 'connections.test'(p) {
       record('connections.test', p);
+      // As the engine: the texts in the language asked for (the page's), codes and params the same.
+      const de = p.lang === 'de';
       const report: CheckReport = p.target === 'starface'
         ? {
           target: 'starface', ok: false,
           checks: [
             // Ids as the engine's checks (src/sync/checks.ts) send them; 'tls-pinning' is one the page does not know.
-            { id: 'config', code: 'ok', params: {}, label: 'PBX address and administrator', ok: true, message: 'https://pbx.contoso.example, administrator 0001.' },
-            { id: 'tls-pinning', code: 'ok', params: {}, label: 'Certificate trusted', ok: true, message: 'Trusted through the extra CA certificate.' },
-            { id: 'rest-login', code: 'error', params: {}, label: 'REST login', ok: false, message: 'The PBX refused the login for 0001.', fix: 'Store the administrator password again under STARFACE.' },
+            { id: 'config', code: 'ok', params: {}, label: de ? 'STARFACE-Adresse und Administrator' : 'PBX address and administrator', ok: true,
+              message: de ? 'https://pbx.contoso.example, Administrator 0001.' : 'https://pbx.contoso.example, administrator 0001.' },
+            { id: 'tls-pinning', code: 'ok', params: {}, label: de ? 'Zertifikat vertraut' : 'Certificate trusted', ok: true,
+              message: de ? 'Vertraut über das zusätzliche CA-Zertifikat.' : 'Trusted through the extra CA certificate.' },
+            { id: 'rest-login', code: 'error', params: {}, label: de ? 'REST-Anmeldung' : 'REST login', ok: false,
+              message: de ? 'Die STARFACE hat die Anmeldung für 0001 abgelehnt.' : 'The PBX refused the login for 0001.',
+              fix: de ? 'Speichern Sie das Administrator-Passwort unter STARFACE erneut.' : 'Store the administrator password again under STARFACE.' },
           ],
         }
         : {
           target: 'microsoft', ok: true,
           checks: [
-            { id: 'app-token', code: 'ok', params: {}, label: 'Application sign-in', ok: true, message: 'Microsoft Entra ID issued an application token.' },
-            { id: 'consent', code: 'ok', params: {}, label: 'Admin consent', ok: true, message: 'Presence.ReadWrite.All and User.Read.All are granted.' },
+            { id: 'app-token', code: 'ok', params: {}, label: de ? 'Anmeldung der App' : 'Application sign-in', ok: true,
+              message: de ? 'Microsoft Entra ID hat ein Anwendungstoken ausgestellt.' : 'Microsoft Entra ID issued an application token.' },
+            { id: 'consent', code: 'ok', params: {}, label: de ? 'Administratorzustimmung' : 'Admin consent', ok: true,
+              message: de ? 'Presence.ReadWrite.All und User.Read.All sind erteilt.' : 'Presence.ReadWrite.All and User.Read.All are granted.' },
           ],
         };
       return report;

@@ -11,6 +11,9 @@ import { checkSettings, parseLoginIds, splitPemCertificates } from '../../render
 import { mergeEdits, sameValue } from '../../renderer/src/settings/diff.js';
 import { defaultSettings, missingForSync, validateSettings } from '../../src/core/settings.js';
 import { deriveCapabilities } from '../../src/starface/capabilities.js';
+import type { Page } from 'playwright-core';
+import { ControlError, type SyncStatus } from '../../src/control/contract.js';
+import { HAVE_CHROMIUM, rendererSuite } from './renderer-harness.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -115,6 +118,17 @@ describe('renderer: engine messages in the page language', () => {
     expect(settingsProblemText('The extra login ID "9999" is not a STARFACE user: check the number or remove it from the list.', de).text)
       .toContain('„9999“ ist kein STARFACE-Benutzer');
     expect(settingsProblemText('settings.json was corrupt and was moved aside', de)).toEqual({ text: 'settings.json was corrupt and was moved aside' });
+    // Coded notes (as settings.get sends them) are rendered from their codes; the missing fields join into one line.
+    const coded = settingsProblemTexts(['settings.json was corrupt', 'a', 'b', 'c'], de, {
+      a: { code: 'sync-not-configured', params: { fields: 'microsoft.tenantId' } },
+      b: { code: 'sync-not-configured', params: { fields: 'starface.baseUrl' } },
+      c: { code: 'roster-group-missing', params: { group: 'Sales', groups: 'Vertrieb' } },
+    });
+    expect(coded.map((n) => n.text)).toEqual([
+      'settings.json was corrupt',
+      'Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Adresse der STARFACE',
+      'Die STARFACE-Gruppe „Sales“ gibt es nicht. Vorhandene Gruppen: Vertrieb',
+    ]);
     // The engine's one note per missing field becomes one line.
     const notes = settingsProblemTexts(['settings.json was corrupt', ...missing.map((m) => `Not configured yet — ${m}`), 'Journal entry dropped'], de);
     expect(notes.map((n) => n.text)).toEqual([
@@ -168,5 +182,86 @@ describe('renderer: settings comparison and merge', () => {
     expect(merged.sync).toEqual({ ...base.sync, pollIntervalSeconds: 10, enabled: !base.sync.enabled });
     expect(merged.users.extraLoginIds).toEqual(['1001']);
     expect(mergeEdits(base, base, theirs)).toBe(theirs);
+  });
+});
+
+// A German session end to end: the engine stand-in sends what the real engine sends — coded sync reasons with
+// English details, coded capability reasons, a failing call with an English message, a connection test — and
+// no English sentence may reach the page's visible text (details stay in tooltips).
+// ("was" is German too, so it is not on the list.)
+const ENGLISH = /\b(the|is|are|not|could|cannot|failed|rejected|refused|sessions|users|please|enter|again|own)\b/i;
+
+describe.skipIf(!HAVE_CHROMIUM)('renderer: a German session shows no English (Chromium, real headless host, engine stand-in)', () => {
+  const suite = rendererSuite();
+
+  async function visibleEnglish(page: Page): Promise<string[]> {
+    const text = await page.locator('body').innerText();
+    return text.split('\n').filter((line) => ENGLISH.test(line));
+  }
+
+  async function goTo(page: Page, nav: string): Promise<void> {
+    await page.getByRole('navigation').getByRole('button', { name: nav }).click();
+    await page.getByRole('heading', { level: 1, name: nav }).waitFor();
+  }
+
+  it('coded reasons, capability reasons, a failed call and a connection test are all German', async () => {
+    const page = await suite.start();
+    await page.locator('.sync-badge', { hasText: 'Läuft' }).waitFor();
+    const engine = suite.engine();
+    const status = (data: Partial<SyncStatus> & Pick<SyncStatus, 'state'>): void => engine.emit({
+      type: 'state.sync',
+      data: { since: new Date().toISOString(), counters: { cycles: 1, presenceRequests: 1, pbxWrites: 0, teamsWrites: 0, errors: 1 }, ...data },
+    });
+    // A degraded sync, as the status reporter codes it: the PBX's English words only as the detail.
+    status({
+      state: 'degraded', reason: '3 of 40 STARFACE sessions are not connected; they log in again on their own (UCI login failed: wrong password)',
+      reasonCode: 'sessions-down', reasonParams: { down: 3, total: 40 }, reasonDetail: 'UCI login failed: wrong password',
+    });
+    await page.locator('.banners').getByText('3 von 40 STARFACE-Sitzungen sind nicht verbunden').waitFor();
+    expect(await visibleEnglish(page)).toEqual([]);
+    // A temporary Microsoft sign-in failure: a raw MSAL error (timestamp, trace id) is only the detail.
+    const msal = 'Microsoft sign-in temporarily failing: endpoints_resolution_error (AADSTS90002 Trace ID: 0f6c… Timestamp: 2025-03-14 09:00:01Z)';
+    status({ state: 'degraded', reason: msal, reasonCode: 'microsoft-sign-in-unavailable', reasonDetail: msal });
+    await page.locator('.banners').getByText('Die Microsoft-Anmeldung schlägt gerade fehl').waitFor();
+    expect(await page.locator('body').innerText()).not.toMatch(/Timestamp|Trace ID|AADSTS/);
+    expect(await visibleEnglish(page)).toEqual([]);
+
+    // Capability reasons on the rules page (the stand-in codes them as the engine does).
+    await goTo(page, 'Statusregeln');
+    await page.getByText('Die STARFACE leitet den Telefoniestatus').first().waitFor();
+    expect(await visibleEnglish(page)).toEqual([]);
+
+    // The app credential refused by Entra ID: the code's German text; MSAL's words (trace id, timestamp) only
+    // as the tooltip, in the banner and on the Connections page alike.
+    const refused = 'AADSTS7000215: Invalid client secret provided. Trace ID: 5a1c Correlation ID: 77e0 Timestamp: 2025-03-14 09:00:01Z';
+    engine.emit({
+      type: 'auth.changed',
+      data: { state: 'signed-out', appCredential: 'invalid', message: refused, messageCodes: [{ code: 'microsoft-token-refused', detail: refused }] },
+    });
+    await page.locator('.banners').getByText('Microsoft hat die Anmeldung der Anwendung abgelehnt').waitFor();
+    await goTo(page, 'Verbindungen');
+    const hint = page.locator('.field-hint', { hasText: 'Microsoft hat die Anmeldung der Anwendung abgelehnt' });
+    await hint.waitFor();
+    expect(await hint.getAttribute('title')).toBe(refused);
+    expect(await page.locator('body').innerText()).not.toMatch(/Timestamp|Trace ID|Correlation ID/);
+    expect(await visibleEnglish(page)).toEqual([]);
+
+    // A connection test: asked in German, answered in German, the fix after "So beheben:" too.
+    await page.getByRole('button', { name: 'STARFACE-Verbindung testen' }).click();
+    await page.getByText(/^So beheben: /).waitFor();
+    expect(await visibleEnglish(page)).toEqual([]);
+
+    // A call that fails with the engine's English message: the code's German text, the message as the tooltip.
+    status({ state: 'stopped', reason: 'stopped; values restored', reasonCode: 'sync-stopped-restored' });
+    await page.locator('.sync-badge', { hasText: 'Gestoppt' }).waitFor();
+    engine['sync.start'] = async () => {
+      throw new ControlError('not-configured', 'STARFACE URL is missing: enter it on the Connections page.');
+    };
+    await page.getByRole('switch', { name: 'Synchronisierung' }).click();
+    const failure = page.locator('.sync-failure');
+    await failure.waitFor();
+    expect(await failure.innerText()).toContain('Noch nicht eingerichtet.');
+    expect(await failure.getAttribute('title')).toBe('STARFACE URL is missing: enter it on the Connections page.');
+    expect(await visibleEnglish(page)).toEqual([]);
   });
 });

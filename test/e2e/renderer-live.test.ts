@@ -135,10 +135,10 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer live views (Chromium, real headless ho
     await page.getByText('PBX unreachable: connect ECONNREFUSED').waitFor();
     await page.getByText('4 von 4 Einträgen').waitFor();
 
-    await page.getByLabel('Mindeststufe').selectOption('warn');
+    await page.getByLabel('Anzeigen ab').selectOption('warn');
     await page.getByText('2 von 4 Einträgen').waitFor();
     expect(await page.getByText('presence read').count()).toBe(0);
-    await page.getByLabel('Mindeststufe').selectOption('debug');
+    await page.getByLabel('Anzeigen ab').selectOption('debug');
     await page.getByLabel('Benutzer', { exact: true }).fill('1002');
     await page.getByText('1 von 4 Einträgen').waitFor();
     await page.getByLabel('Benutzer', { exact: true }).fill('');
@@ -157,7 +157,7 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer live views (Chromium, real headless ho
     await screenshot(page, 'log-live');
 
     const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Exportieren …' }).click();
+    await page.getByRole('button', { name: 'Als JSONL exportieren …' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^presence-bridge-log-\d{8}-\d{4}\.jsonl$/);
     const text = await readFile(await file.path(), 'utf8');

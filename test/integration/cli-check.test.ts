@@ -14,8 +14,10 @@ afterAll(async () => {
   await env?.close();
 });
 
+/** The CLI in English unless a test asks for a language (the demo settings may say German). */
 async function check(...extra: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const cli = startCli(['check', '--config', env.settingsFile, ...extra], { PRESENCE_BRIDGE_VAULT_PASSPHRASE: env.vaultPassphrase! });
+  const lang = extra.includes('--lang') ? [] : ['--lang', 'en'];
+  const cli = startCli(['check', '--config', env.settingsFile, ...lang, ...extra], { PRESENCE_BRIDGE_VAULT_PASSPHRASE: env.vaultPassphrase! });
   const { code } = await cli.exited;
   return { code, out: cli.stdout(), err: cli.stderr() };
 }
@@ -65,6 +67,21 @@ describe('presence-bridge check', () => {
       app.application.splice(0, app.application.length, ...granted);
       await env.secrets.set('starface.adminPassword', env.starface.admin.password);
       await env.secrets.set('starface.user.1004.password', env.starface.users.find((u) => u.login === '1004')!.password);
+    }
+  }, 60_000);
+
+  it('speaks German throughout with --lang de: the checks, their fixes and its own lines, no English sentence', async () => {
+    await env.secrets.set('starface.adminPassword', 'wrong-password');
+    try {
+      const r = await check('--lang', 'de');
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('Microsoft 365 (Teams-Status): OK');
+      expect(r.out).toContain('STARFACE: PROBLEME');
+      expect(r.out).toMatch(/✗ [^\n]+\n\s+So beheben: /);
+      expect(r.out).toContain('Etwas muss behoben werden');
+      expect(r.out).not.toMatch(/\bFix:|\bthe\b|Something needs fixing|will be synced/);
+    } finally {
+      await env.secrets.set('starface.adminPassword', env.starface.admin.password);
     }
   }, 60_000);
 

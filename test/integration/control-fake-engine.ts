@@ -56,6 +56,10 @@ export function fakeEngineApi(): FakeEngine {
       const v = validateSettings(s);
       return { ok: v.ok, issues: v.issues };
     }),
+    'settings.preview': wrap('settings.preview', ({ settings: s }: { settings: SettingsDraft }) => {
+      const v = validateSettings(s);
+      return { ok: v.ok, issues: v.ok ? [] : v.issues, effects: [], usersNow: 0, usersAfter: null };
+    }),
     'settings.save': wrap('settings.save', ({ settings: s }: { settings: SettingsDraft }) => {
       const v = validateSettings(s);
       if (!v.ok) return { ok: false, issues: v.issues };

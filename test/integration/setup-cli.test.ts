@@ -248,6 +248,13 @@ describe('presence-bridge setup --non-interactive', () => {
     expect(t.out).toContain('All checks passed.');
     expect(code).toBe(0);
     expect(t.out).toContain('✔ Final test with 1001 (Anna Schmidt) passed');
+    // Issue 15 item 1: each save from the command line is an audit entry in the engine's log file.
+    const saves = readFileSync(join(config, '..', 'logs', 'presence-bridge.log'), 'utf8').trim().split('\n')
+      .map((l) => JSON.parse(l) as { level: string; code?: string; params?: { sections: string; by: string } })
+      .filter((e) => e.code === 'audit.settingsSaved');
+    expect(saves.length).toBeGreaterThan(0);
+    expect(saves.every((e) => e.level === 'info' && e.params?.by === 'cli')).toBe(true);
+    expect(saves.map((e) => e.params!.sections).join(', ')).toMatch(/microsoft/);
   });
 
   it('rejects wrong usage with exit code 2 and the full option list', async () => {

@@ -183,3 +183,13 @@ describe('tray controller with Electron replaced by a stand-in', () => {
     expect(tray.setContextMenuCalls).toBe(calls);
   });
 });
+
+describe('tray: the sign-in notes in the tray\'s language', () => {
+  it('renders coded auth messages in German, Microsoft\'s raw words never in the tooltip', () => {
+    const raw = 'invalid_grant: AADSTS700082 Trace ID: 1f2e Correlation ID: 9a8b Timestamp: 2025-03-04 14:00:00Z';
+    const a = auth('needs-sign-in', { message: raw, messageCodes: [{ code: 'needs-sign-in', detail: raw }] });
+    const de = trayView({ sync: sync('running'), auth: a, language: 'de' }, NOW).tooltip;
+    expect(de).toContain('Bitte erneut bei Microsoft anmelden');
+    expect(de).not.toMatch(/Trace ID|Timestamp|AADSTS/);
+  });
+});

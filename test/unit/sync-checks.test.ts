@@ -38,4 +38,14 @@ describe('check helpers', () => {
     expect(roster).toContain('✗ The group "X" does not exist.');
     expect(roster).toContain('✗ 2 (Info) <info@x>: shared e-mail address\n      Fix: Give each user their own address.');
   });
+
+  it('frames the report in German for a German CLI (the checks\' own texts come in German from the diagnosis)', () => {
+    const text = formatReport({
+      target: 'microsoft', ok: false,
+      checks: [{ id: 'app-token', code: 'AADSTS7000215', params: {}, label: 'Anmeldung der App', ok: false, message: 'Abgelehnt.', fix: 'Neuen Schlüssel anlegen.' }],
+    }, 'de');
+    expect(text).toBe('Microsoft 365 (Teams-Status): PROBLEME\n  ✗ Anmeldung der App: Abgelehnt.\n      So beheben: Neuen Schlüssel anlegen.');
+    const roster = formatRoster({ users: [{ login: '2', email: '', status: 'conflict', reason: 'no-email' }], counts: { matched: 0, conflicts: 1 } }, [], 'de');
+    expect(roster).toBe('Benutzer: 0 werden synchronisiert, 1 können nicht synchronisiert werden\n  ✗ 2: keine E-Mail-Adresse');
+  });
 });

@@ -73,6 +73,8 @@ describe('buildRoster', () => {
     const byName = buildRoster(input({ users: { selection: 'group', group: 'support', extraLoginIds: ['1004', '9999'] } }));
     expect(byName.roster.users.map((u) => u.login)).toEqual(['1002', '1003', '1004']);
     expect(byName.problems).toEqual([expect.stringContaining('"9999" is not a STARFACE user')]);
+    // The same problem as a code for the UI's and the CLI's language; the English above is its text.
+    expect(byName.problemCodes).toEqual([{ code: 'roster-extra-login-unknown', params: { login: '9999' } }]);
     const byId = buildRoster(input({ users: { selection: 'group', group: '8', extraLoginIds: [] } }));
     expect(byId.roster.users.map((u) => u.login)).toEqual(['1001']);
     // Alone in the selection, Anna is no longer a duplicate of 1011.
@@ -81,6 +83,7 @@ describe('buildRoster', () => {
     expect(missing.matched).toEqual([]);
     expect(missing.problems[0]).toContain('"Nope" does not exist');
     expect(missing.problems[0]).toContain('Support');
+    expect(missing.problemCodes[0]).toMatchObject({ code: 'roster-group-missing', params: { group: 'Nope', groups: expect.stringContaining('Support') } });
   });
 
   it('only counts duplicates among the selected users', () => {

@@ -3,7 +3,8 @@ import { useChangedPages, useLive, useServices, useSettingsState } from './conte
 import { navPages, pageEditsSettings, type PageId } from './pages.js';
 import { SyncControl } from './SyncControl.js';
 import { Dialog } from '../components/Dialog.js';
-import { hostErrorText, settingsProblemTexts, syncReasonText } from '../i18n/engine-text.js';
+import { SaveConfirm } from '../components/SaveConfirm.js';
+import { authMessageText, hostErrorText, settingsProblemTexts, syncReasonText } from '../i18n/engine-text.js';
 import { isLanguage, LANGUAGES, useI18n, type Language } from '../i18n/index.js';
 import { Connections } from '../pages/Connections.js';
 import { Log } from '../pages/Log.js';
@@ -34,7 +35,7 @@ function Banners() {
   const { t } = useI18n();
   const { settings } = useServices();
   const { connection, connectionError, sync, syncKnown, auth } = useLive();
-  const { problems } = useSettingsState();
+  const { problems, problemCodes } = useSettingsState();
   const items: ReactNode[] = [];
   if (connection === 'disconnected') {
     const why = connectionError ? hostErrorText(connectionError, t) : null;
@@ -54,9 +55,10 @@ function Banners() {
       );
     }
     if (auth && (auth.appCredential === 'expiring' || auth.appCredential === 'invalid')) {
+      const authNote = authMessageText(auth, t);
       items.push(
         <p key="credential" className={`notice ${auth.appCredential === 'invalid' ? 'notice-error' : 'notice-warn'}`}>
-          <strong>{t(`conn.ms.appCredential.${auth.appCredential}`)}:</strong> {auth.message}
+          <strong>{t(`conn.ms.appCredential.${auth.appCredential}`)}:</strong> <span title={authNote?.detail}>{authNote?.text}</span>
         </p>,
       );
     }
@@ -65,7 +67,7 @@ function Banners() {
     items.push(
       <div key="problems" className="notice notice-warn notice-dismissible settings-problems">
         <div className="notice-body">
-          {settingsProblemTexts(problems, t).map((note) => (
+          {settingsProblemTexts(problems, t, problemCodes).map((note) => (
             <p key={note.text} title={note.detail}>{t('app.settingsProblems', { message: note.text })}</p>
           ))}
         </div>
@@ -247,6 +249,7 @@ export function App({ onLanguage }: { onLanguage: (lang: Language) => void }) {
       >
         <p>{t('leave.text')}</p>
       </Dialog>
+      <SaveConfirm />
     </div>
   );
 }

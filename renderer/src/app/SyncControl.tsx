@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SyncState } from '../api/types.js';
 import { toCallError } from '../api/types.js';
 import { Dialog } from '../components/Dialog.js';
-import { syncReasonText } from '../i18n/engine-text.js';
+import { callErrorText, syncReasonText, type EngineText } from '../i18n/engine-text.js';
 import { useI18n } from '../i18n/index.js';
 import { useLive, useServices, useSettingsState } from './context.js';
 import { pollText } from './poll-text.js';
@@ -15,16 +15,18 @@ export function SyncControl() {
   const i18n = useI18n();
   const { t, dateTime } = i18n;
   const { client, live } = useServices();
-  const { sync: lastSync, syncKnown, connection } = useLive();
+  const { sync: lastSync, syncKnown, connection, roster } = useLive();
   const { saved } = useSettingsState();
   const [askStop, setAskStop] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<EngineText | null>(null);
   // Without a current snapshot the last reported state may be wrong (the host may be gone): show it as unknown.
   const sync = syncKnown ? lastSync : null;
   const on = sync ? ON_STATES.includes(sync.state) : false;
   const unknownText = connection === 'disconnected' ? t('sync.unknownNoConnection') : t('sync.unknown');
   const reason = sync ? syncReasonText(sync, t) : null;
+  // Issue 15 item 2: running with nobody selected (a group that does not exist) is a warning, not green.
+  const noUsers = sync?.state === 'running' && roster !== null && roster.counts.matched === 0;
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -32,7 +34,8 @@ export function SyncControl() {
     try {
       await fn();
     } catch (err) {
-      setError(t('sync.failed', { message: toCallError(err).message }));
+      const why = callErrorText(toCallError(err), t);
+      setError({ text: t('sync.failed', { message: why.text }), ...(why.detail ? { detail: why.detail } : {}) });
     } finally {
       setBusy(false);
     }
@@ -46,9 +49,12 @@ export function SyncControl() {
   return (
     <div className="sync">
       <div className="sync-state" aria-live="polite">
-        <span className={`badge sync-badge sync-${sync?.state ?? 'unknown'}`} title={sync ? undefined : t('sync.unknownTitle')}>
+        <span
+          className={`badge sync-badge sync-${noUsers ? 'degraded' : (sync?.state ?? 'unknown')}`}
+          title={noUsers ? t('sync.runningNoUsersTitle') : sync ? undefined : t('sync.unknownTitle')}
+        >
           <span className="visually-hidden">{t('sync.label')}: </span>
-          {sync ? t(`sync.state.${sync.state}`) : unknownText}
+          {noUsers ? t('sync.state.runningNoUsers') : sync ? t(`sync.state.${sync.state}`) : unknownText}
         </span>
         {reason && <span className="sync-reason" title={reason.detail ?? reason.text}>{reason.text}</span>}
         {sync?.poll && on && <span className="sync-poll" data-reason={sync.poll.reasonCode}>{pollText(sync.poll, i18n)}</span>}
@@ -69,7 +75,7 @@ export function SyncControl() {
         {!sync && <span className="visually-hidden"> ({t('sync.unknown')})</span>}
         <span className="switch-state" aria-hidden="true">{sync ? (on ? t('sync.on') : t('sync.off')) : '?'}</span>
       </button>
-      {error && <p className="sync-failure" role="alert">{error}</p>}
+      {error && <p className="sync-failure" role="alert" title={error.detail}>{error.text}</p>}
       {sync?.restore && sync.restore.notRestored > 0 && (
         <p className="sync-not-restored" role="status" title={sync.restore.message}>
           {t('sync.notRestored', {

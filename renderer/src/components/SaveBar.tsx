@@ -27,12 +27,13 @@ export function SaveBar({ page }: { page: PageId }) {
   if (status?.kind === 'saved') message = t('save.saved');
   else if (status?.kind === 'invalid') message = t('save.invalid', { count: status.count });
   else if (status?.kind === 'failed') message = t('save.failed', { message: status.message });
+  else if (status?.kind === 'cancelled') message = t('save.cancelled');
 
   return (
     <div className={`savebar${state.dirty ? ' savebar-dirty' : ''}`}>
       <div className="savebar-text">
         <p className="savebar-state">{state.dirty ? t('save.unsaved') : t('save.noChanges')}</p>
-        <p className={`savebar-status${status && status.kind !== 'saved' ? ' savebar-error' : ''}`} role="status" aria-live="polite">
+        <p className={`savebar-status${status && status.kind !== 'saved' && status.kind !== 'cancelled' ? ' savebar-error' : ''}`} role="status" aria-live="polite">
           {message}
         </p>
         {state.dirty && othersChanged && <p className="savebar-note">{t('save.unsavedPages', { pages: changedNames.join(', ') })}</p>}

@@ -1,11 +1,11 @@
-// The engine speaks English. Where its messages have a stable shape (a capability name, a check id, a sync
-// reason or validation message built from a fixed template, a roster reason code) the page shows its own text in
-// the admin's language and keeps the engine's words as the detail (tooltip, or a small line under it), so a
-// message can still be quoted to support or found in the log. Free-form messages (errors from the PBX or Graph,
-// ...) are shown as they are: guessing at them would only make them less exact.
+// The engine's messages in the page's language. Coded ones (sync reasons, capability reasons, the sign-in's notes,
+// the user selection's problems, error codes) are rendered from src/core/messages through t('msg.<code>'), the
+// counterpart's own words only as the detail (tooltip). What is still uncoded keeps a stable shape the page
+// recognises (check names by id, validation messages of the core schema, roster reason codes, notes of engines
+// without codes); anything else is shown as it is.
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
 import { isMessageCode, type Message } from '../../../src/core/errors.js';
-import type { SyncStatus } from '../../../src/core/engine-state.js';
+import type { AuthStatus, SyncStatus } from '../../../src/core/engine-state.js';
 import type { PbxCapabilitiesView } from '../../../src/core/pbx-state.js';
 import type { MessageKey, Translate } from './core.js';
 
@@ -61,18 +61,43 @@ export function hostErrorText(message: string, t: Translate): EngineText {
 // Coded messages (src/core/messages): rendered from the code in the page's language, the counterpart's own words
 // (a PBX or Microsoft error) as the detail.
 
+/** "microsoft.tenantId, starface.baseUrl" → the fields' labels. */
+function fieldLabels(paths: string, t: Translate): string {
+  return paths.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? t(FIELD_LABEL[path]) : path)).join(', ');
+}
+
 /** A coded message in the page's language: settings paths as their field labels; unknown codes (a newer engine)
  * show the detail or the code. */
 export function codedText(msg: Message, t: Translate): EngineText {
   const params: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(msg.params ?? {})) {
     params[name] = name === 'fields' && typeof value === 'string'
-      ? value.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? t(FIELD_LABEL[path]) : path)).join(', ')
+      ? fieldLabels(value, t)
       : typeof value === 'boolean' ? String(value) : value;
   }
   const known = isMessageCode(msg.code);
   const text = known ? t(`msg.${msg.code}`, params) : (msg.detail ?? msg.code);
   return msg.detail && known ? { text, detail: msg.detail } : { text };
+}
+
+/**
+ * A failed call in the page's language: the text of its code (the closed set), the engine's own message as the
+ * detail. A code outside the set (an older engine) shows the message as it is.
+ */
+export function callErrorText(err: { code: string; message: string }, t: Translate): EngineText {
+  if (!isMessageCode(err.code)) return { text: err.message };
+  return { text: t(`msg.${err.code}`), detail: err.message };
+}
+
+/** The Microsoft sign-in's notes in the page's language (Microsoft's words only as the detail); an engine
+ * without codes: its message as it is. */
+export function authMessageText(auth: Pick<AuthStatus, 'message' | 'messageCodes'>, t: Translate): EngineText | null {
+  if (auth.messageCodes?.length) {
+    const parts = auth.messageCodes.map((m) => codedText(m, t));
+    const details = parts.flatMap((p) => (p.detail ? [p.detail] : []));
+    return { text: parts.map((p) => p.text).join(' '), ...(details.length ? { detail: details.join('\n') } : {}) };
+  }
+  return auth.message ? { text: auth.message } : null;
 }
 
 /** Why the sync is in its state: from the code; an engine without codes sends plain text, shown as it is. */
@@ -104,20 +129,24 @@ export function settingsProblemText(problem: string, t: Translate): EngineText {
   return { text: problem };
 }
 
-/** All notes, with the engine's one note per missing field joined into a single line (listed where the first was). */
-export function settingsProblemTexts(problems: readonly string[], t: Translate): EngineText[] {
+/**
+ * All notes in the page's language: coded ones from their codes (the not-configured fields joined into one line,
+ * listed where the first was); notes without a code (an older engine) by their known shapes, else as they are.
+ */
+export function settingsProblemTexts(problems: readonly string[], t: Translate, codes: Readonly<Record<string, Message>> = {}): EngineText[] {
   const fields: string[] = [];
   const originals: string[] = [];
   const out: (EngineText | 'missing')[] = [];
   for (const p of problems) {
-    const m = NOT_CONFIGURED_NOTE.exec(p);
-    const f = m ? notSetFields(m[1]!, t) : null;
+    const coded = codes[p];
+    const m = coded ? null : NOT_CONFIGURED_NOTE.exec(p);
+    const f = coded?.code === 'sync-not-configured' ? fieldLabels(String(coded.params?.fields ?? ''), t) : m ? notSetFields(m[1]!, t) : null;
     if (f) {
       if (fields.length === 0) out.push('missing');
       fields.push(f);
       originals.push(p);
     } else {
-      out.push(settingsProblemText(p, t));
+      out.push(coded ? codedText(coded, t) : settingsProblemText(p, t));
     }
   }
   return out.map((e) => (e === 'missing' ? { text: t('sync.reason.notConfigured', { items: fields.join(', ') }), detail: originals.join('\n') } : e));

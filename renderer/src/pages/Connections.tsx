@@ -8,6 +8,7 @@ import { FileButton } from '../components/FileButton.js';
 import { SaveBar } from '../components/SaveBar.js';
 import { SecretField } from '../components/SecretField.js';
 import { UciCsvImport } from '../components/UciCsvImport.js';
+import { authMessageText } from '../i18n/engine-text.js';
 import { useI18n } from '../i18n/index.js';
 import { isPemPrivateKey, splitPemCertificates } from '../settings/checks.js';
 
@@ -55,7 +56,7 @@ function useAsync() {
 }
 
 function TestButton({ target, label }: { target: 'microsoft' | 'starface'; label: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { client } = useServices();
   const [report, setReport] = useState<CheckReport | null>(null);
   const { busy, error, run } = useAsync();
@@ -65,7 +66,7 @@ function TestButton({ target, label }: { target: 'microsoft' | 'starface'; label
         type="button"
         className="btn"
         disabled={busy}
-        onClick={() => void run(async () => setReport(await client.call('connections.test', { target })))}
+        onClick={() => void run(async () => setReport(await client.call('connections.test', { target, lang })))}
       >
         {label}
       </button>
@@ -95,6 +96,7 @@ function MicrosoftSignIn() {
     lastState.current = auth?.state;
   }, [auth?.state]);
   const showCode = code !== null;
+  const authNote = auth ? authMessageText(auth, t) : null;
 
   const stateText = (() => {
     if (!auth) return t('common.loading');
@@ -115,7 +117,7 @@ function MicrosoftSignIn() {
           </span>
         )}
       </p>
-      {auth?.message && <p className="field-hint">{auth.message}</p>}
+      {authNote && <p className="field-hint" title={authNote.detail}>{authNote.text}</p>}
       <div className="button-row">
         <button
           type="button"

@@ -1,10 +1,13 @@
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { LogEntry, LogLevel } from '../api/types.js';
 import { toCallError } from '../api/types.js';
-import { useServices } from '../app/context.js';
+import { useLive, useServices, useSettingsState } from '../app/context.js';
+import { rowLabel } from '../app/rows.js';
 import { Checkbox } from '../components/Field.js';
 import { VirtualTable, type Column } from '../components/VirtualTable.js';
+import { auditEntryText, entryWho } from '../i18n/audit-text.js';
 import { useI18n } from '../i18n/index.js';
+import { logCsv, parseJsonl } from '../state/log-csv.js';
 import { useStore } from '../state/store.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -19,15 +22,31 @@ function fieldsText(fields: Record<string, unknown> | undefined): string {
   }
 }
 
-function exportFileName(now = new Date()): string {
+function exportFileName(ext: 'jsonl' | 'csv', now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `presence-bridge-log-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}.jsonl`;
+  return `presence-bridge-log-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}.${ext}`;
+}
+
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function Log() {
-  const { t, time } = useI18n();
-  const { logs, client } = useServices();
+  const { t, time, lang } = useI18n();
+  const { logs, client, settings: settingsStore } = useServices();
   const state = useStore(logs.store);
+  const { saved } = useSettingsState();
+  const { users } = useLive();
+  // Entries that name only a login are found by the user's e-mail and name too (from the synced users).
+  const whoOfLogin = useMemo(() => new Map(users.map((u) => [u.login, `${u.email} ${u.displayName ?? ''}`.toLowerCase()])), [users]);
+  const message = (e: LogEntry): string => auditEntryText(e, t, (id) => rowLabel(id, saved, lang), lang) ?? e.msg;
   const [level, setLevel] = useState<LogLevel>('debug');
   const [user, setUser] = useState('');
   const [follow, setFollow] = useState(true);
@@ -42,8 +61,9 @@ export function Log() {
   const newWhilePaused = follow ? 0 : state.entries.length - source.length;
 
   const shown = useMemo(
-    () => source.filter((e) => RANK[e.level] >= RANK[level] && (deferredUser === '' || (e.user ?? '').toLowerCase().includes(deferredUser))),
-    [source, level, deferredUser],
+    () => source.filter((e) => RANK[e.level] >= RANK[level]
+      && (deferredUser === '' || `${entryWho(e)} ${e.user ? (whoOfLogin.get(e.user) ?? '') : ''}`.includes(deferredUser))),
+    [source, level, deferredUser, whoOfLogin],
   );
 
   const columns: Column<LogEntry>[] = [
@@ -57,10 +77,11 @@ export function Log() {
     {
       key: 'msg', header: t('log.col.msg'), width: 'minmax(16rem, 4fr)',
       render: (e) => {
-        const f = fieldsText(e.fields);
+        const f = e.code ? '' : fieldsText(e.fields);
+        const text = message(e);
         return (
-          <span className="cell-clip" title={f ? `${e.msg} ${f}` : e.msg}>
-            {e.msg}
+          <span className="cell-clip" title={f ? `${text} ${f}` : text} data-code={e.code}>
+            {text}
             {f && <span className="log-fields"> {f}</span>}
           </span>
         );
@@ -68,18 +89,12 @@ export function Log() {
     },
   ];
 
-  const exportLog = async () => {
+  const exportLog = async (format: 'jsonl' | 'csv') => {
     try {
       const { text } = await client.call('log.export', {});
-      const name = exportFileName();
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const name = exportFileName(format);
+      if (format === 'csv') download(name, logCsv(parseJsonl(text), message), 'text/csv;charset=utf-8');
+      else download(name, text, 'application/x-ndjson');
       setNote(t('log.exported', { file: name }));
     } catch (err) {
       setNote(t('common.error', { message: toCallError(err).message }));
@@ -103,8 +118,21 @@ export function Log() {
           <label htmlFor="log-user" className="field-label">{t('log.user')}</label>
           <input id="log-user" type="search" value={user} placeholder={t('log.userPlaceholder')} onChange={(e) => setUser(e.target.value)} />
         </div>
+        <div className="field field-inline">
+          <label htmlFor="log-engine-level" className="field-label" title={t('log.engineLevelHint')}>{t('log.engineLevel')}</label>
+          <select
+            id="log-engine-level"
+            value={saved?.log.level ?? 'info'}
+            disabled={!saved}
+            title={t('log.engineLevelHint')}
+            onChange={(e) => void settingsStore.savePreference((s) => ({ ...s, log: { ...s.log, level: e.target.value as LogLevel } }))}
+          >
+            {LEVELS.map((l) => <option key={l} value={l}>{t(`log.level.${l}`)}</option>)}
+          </select>
+        </div>
         <Checkbox label={t('log.autoscroll')} checked={follow} onChange={setFollow} />
-        <button type="button" className="btn" onClick={() => void exportLog()}>{t('log.export')}</button>
+        <button type="button" className="btn" onClick={() => void exportLog('jsonl')}>{t('log.export')}</button>
+        <button type="button" className="btn" onClick={() => void exportLog('csv')}>{t('log.exportCsv')}</button>
         <p className="toolbar-count" aria-live="polite">
           {newWhilePaused > 0 ? t('log.paused', { count: newWhilePaused }) : t('log.count', { shown: shown.length, total: state.entries.length })}
         </p>

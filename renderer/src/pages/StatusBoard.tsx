@@ -53,6 +53,8 @@ export function StatusBoard() {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim().toLowerCase());
   const users = live.users;
+  // Issue 15 item 3: a stopped sync reads nothing — the PBX values shown are as of the stop.
+  const staleSince = live.syncKnown && live.sync?.state === 'stopped' ? live.sync.since : null;
 
   const counts = useMemo(() => {
     const c = Object.fromEntries(FILTERS.map((f) => [f, 0])) as Record<Filter, number>;
@@ -115,6 +117,7 @@ export function StatusBoard() {
             {u.pbx.telephony !== 'idle' && <span className="badge badge-call">{t(`board.tel.${u.pbx.telephony}`)}</span>}
           </span>
           <span className="cell-sub" title={u.pbx.chatText ?? ''}>{u.pbx.chatText ?? '–'}</span>
+          {staleSince && <span className="cell-sub stale" title={t('board.staleHint')}>{t('board.staleSince', { time: dateTime(staleSince) })}</span>}
         </div>
       ),
     },

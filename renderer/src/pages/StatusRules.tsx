@@ -58,6 +58,17 @@ function customRowId(availability: string, activity: string, taken: readonly str
   return id;
 }
 
+/** Characters used of the most STARFACE takes; red once over. */
+function ChatTextCounter({ length }: { length: number }) {
+  const { t } = useI18n();
+  const over = length > MAX_CHAT_TEXT_LENGTH;
+  return (
+    <span className={`char-count${over ? ' char-count-over' : ''}`} title={t('rules.charCountTitle', { max: MAX_CHAT_TEXT_LENGTH })}>
+      {length}/{MAX_CHAT_TEXT_LENGTH}
+    </span>
+  );
+}
+
 interface RuleRowProps {
   rowKey: string;
   label: string;
@@ -71,9 +82,11 @@ interface RuleRowProps {
   onChange: (rule: Rule) => void;
   onRemove?: () => void;
   showActions: boolean;
+  /** Columns on the page: one this PBX cannot serve is only shown under "Erweitert". */
+  shown: Record<Capability, boolean>;
 }
 
-function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, reasonIds, onChange, onRemove, showActions }: RuleRowProps) {
+function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, reasonIds, onChange, onRemove, showActions, shown }: RuleRowProps) {
   const { t } = useI18n();
   const chatError = useFieldError(errorPath);
   const dndCap = capability(caps, 'canSetDnd', t);
@@ -89,19 +102,20 @@ function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, r
   };
   return (
     <tr>
-      <th scope="row" className="rule-status">
-        <span className="cell-main">
+      {/* One line per row (all 17 fit at 1366×860); the Graph values are the tooltip. */}
+      <th scope="row" className="rule-status" title={match}>
+        <span className="rule-label">
           {label}
           {isNew && <span className="badge badge-info">{t('rules.new')}</span>}
           {custom && <span className="badge badge-muted">{t('rules.custom')}</span>}
         </span>
-        <span className="cell-sub">{match}</span>
+        <span className="visually-hidden"> ({match})</span>
       </th>
-      <td>
+      {shown.canSetDnd && <td>
         <label htmlFor={ids.dnd} className="visually-hidden">{t('rules.dndFor', { row: label })}</label>
         <select
           id={ids.dnd}
-          value={rule.dnd}
+          value={dndCap.ok ? rule.dnd : 'unchanged'}
           disabled={!dndCap.ok}
           {...(!dndCap.ok && reasonIds.canSetDnd ? { 'aria-describedby': reasonIds.canSetDnd } : {})}
           onChange={(e) => onChange({ ...rule, dnd: e.target.value as DndAction })}
@@ -110,8 +124,8 @@ function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, r
             <option key={a} value={a}>{a === 'unchanged' ? t('common.unchanged') : a === 'on' ? t('common.on') : t('common.off')}</option>
           ))}
         </select>
-      </td>
-      <td>
+      </td>}
+      {shown.canSetChatPresenceMessage && <td>
         <label htmlFor={ids.text} className="visually-hidden">{t('rules.chatTextFor', { row: label })}</label>
         <input
           id={ids.text}
@@ -123,13 +137,14 @@ function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, r
           {...(chatError ? { 'aria-invalid': true, 'aria-describedby': ids.error } : !textCap.ok && reasonIds.canSetChatPresenceMessage ? { 'aria-describedby': reasonIds.canSetChatPresenceMessage } : {})}
           onChange={(e) => onChange({ ...rule, chatText: e.target.value })}
         />
+        <ChatTextCounter length={rule.chatText.length} />
         {chatError && <FieldErrorText id={ids.error} message={chatError} />}
-      </td>
-      <td>
+      </td>}
+      {shown.canSetChatPresence && <td>
         <label htmlFor={ids.presence} className="visually-hidden">{t('rules.chatPresenceFor', { row: label })}</label>
         <select
           id={ids.presence}
-          value={rule.chatPresence ?? 'unchanged'}
+          value={presenceCap.ok ? (rule.chatPresence ?? 'unchanged') : 'unchanged'}
           disabled={!presenceCap.ok}
           title={reasonTitle(presenceCap.reason, t)}
           {...(!presenceCap.ok && reasonIds.canSetChatPresence ? { 'aria-describedby': reasonIds.canSetChatPresence } : {})}
@@ -146,19 +161,20 @@ function RuleRow({ rowKey, label, match, isNew, custom, rule, errorPath, caps, r
             <option key={p} value={p}>{t(`rules.presence.${p}`)}</option>
           ))}
         </select>
-      </td>
-      <td className="cell-center">
+      </td>}
+      {shown.canSetTelephonyState && <td className="cell-center">
         <input
           id={ids.call}
           type="checkbox"
-          checked={rule.showAsInCall}
+          // Never ticked and disabled: what the PBX cannot do is not shown as if it happened.
+          checked={callCap.ok && rule.showAsInCall}
           disabled={!callCap.ok}
           title={reasonTitle(callCap.reason, t)}
           aria-label={t('rules.inCallFor', { row: label })}
           {...(!callCap.ok && reasonIds.canSetTelephonyState ? { 'aria-describedby': reasonIds.canSetTelephonyState } : {})}
           onChange={(e) => onChange({ ...rule, showAsInCall: e.target.checked })}
         />
-      </td>
+      </td>}
       {showActions && (
         <td className="cell-center">
           {onRemove && (
@@ -240,6 +256,7 @@ export function StatusRules() {
   const caps = live.capabilities;
   const reasonBase = useId();
   const [confirmReset, setConfirmReset] = useState(false);
+  const [advanced, setAdvanced] = useState(false);
   const [note, setNote] = useState('');
   const pollError = useFieldError('sync.pollIntervalSeconds');
 
@@ -247,6 +264,9 @@ export function StatusRules() {
     .map((name) => ({ name, ...capability(caps, name, t) }))
     .filter((c) => !c.ok);
   const reasonIds: Partial<Record<Capability, string>> = Object.fromEntries(unsupported.map((c) => [c.name, `${reasonBase}-${c.name}`]));
+  const shown = Object.fromEntries(
+    (['canSetDnd', 'canSetChatPresenceMessage', 'canSetChatPresence', 'canSetTelephonyState'] as const).map((c) => [c, advanced || capability(caps, c, t).ok]),
+  ) as Record<Capability, boolean>;
   const capLabel: Record<Capability, string> = {
     canSetDnd: t('rules.col.dnd'),
     canSetChatPresenceMessage: t('rules.col.chatText'),
@@ -285,7 +305,16 @@ export function StatusRules() {
       <p className="sr-status" role="status" aria-live="polite">{note}</p>
 
       {unsupported.length > 0 && (
-        <div className="notice notice-info">
+        <div className="rules-advanced">
+          <button type="button" className="btn btn-small" aria-expanded={advanced} aria-controls={`${reasonBase}-advanced`}
+            onClick={() => setAdvanced((v) => !v)}>
+            {advanced ? t('rules.advancedHide') : t('rules.advancedShow', { count: unsupported.length })}
+          </button>
+          {!advanced && <span className="muted">{t('rules.advancedHint', { columns: unsupported.map((c) => capLabel[c.name]).join(', ') })}</span>}
+        </div>
+      )}
+      {unsupported.length > 0 && advanced && (
+        <div className="notice notice-info" id={`${reasonBase}-advanced`}>
           <ul>
             {unsupported.map((c) => (
               <li key={c.name} id={reasonIds[c.name]}>
@@ -303,10 +332,10 @@ export function StatusRules() {
           <thead>
             <tr>
               <th scope="col" className="th-status">{t('rules.col.status')}</th>
-              <th scope="col" className="th-dnd">{t('rules.col.dnd')}</th>
-              <th scope="col" className="th-text">{t('rules.col.chatText')}</th>
-              <th scope="col" className="th-presence">{t('rules.col.chatPresence')}</th>
-              <th scope="col" className="cell-center th-incall">{t('rules.col.inCall')}</th>
+              {shown.canSetDnd && <th scope="col" className="th-dnd">{t('rules.col.dnd')}</th>}
+              {shown.canSetChatPresenceMessage && <th scope="col" className="th-text">{t('rules.col.chatText')}</th>}
+              {shown.canSetChatPresence && <th scope="col" className="th-presence">{t('rules.col.chatPresence')}</th>}
+              {shown.canSetTelephonyState && <th scope="col" className="cell-center th-incall">{t('rules.col.inCall')}</th>}
               {hasCustom && <th scope="col" className="cell-center th-actions"><span className="visually-hidden">{t('rules.col.actions')}</span></th>}
             </tr>
           </thead>
@@ -326,6 +355,7 @@ export function StatusRules() {
                   caps={caps}
                   reasonIds={reasonIds}
                   showActions={hasCustom}
+                  shown={shown}
                   onChange={(rule) => setRule(id, rule)}
                 />
               );
@@ -343,6 +373,7 @@ export function StatusRules() {
                 caps={caps}
                 reasonIds={reasonIds}
                 showActions
+                shown={shown}
                 onChange={(rule) => setCustomRule(i, rule)}
                 onRemove={() => update((d) => ({ ...d, customRows: d.customRows.filter((_, j) => j !== i) }))}
               />
@@ -370,7 +401,7 @@ export function StatusRules() {
           />
           <Checkbox
             label={t('switches.setTelephonyState')}
-            checked={draft.switches.setTelephonyState}
+            checked={telephonyCap.ok && draft.switches.setTelephonyState}
             disabled={!telephonyCap.ok}
             disabledReason={telephonyCap.reason?.text}
             onChange={(v) => setSwitches((s) => ({ ...s, setTelephonyState: v }))}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { RosterUser } from '../api/types.js';
 import { useDraft, useFieldError, useLive } from '../app/context.js';
 import { Field, RadioGroup } from '../components/Field.js';
@@ -32,6 +32,8 @@ export function Users() {
   const { draft, update } = useDraft();
   const { roster } = useLive();
   const [filter, setFilter] = useState<RosterFilter>('all');
+  const [query, setQuery] = useState('');
+  const q = useDeferredValue(query.trim().toLowerCase());
   const [idsText, setIdsText] = useLoginIdText(draft.users.extraLoginIds);
   const groupError = useFieldError('users.group');
   const idsError = useFieldError('users.extraLoginIds');
@@ -39,10 +41,11 @@ export function Users() {
 
   const rows = useMemo(() => {
     const all = roster?.users ?? [];
-    const filtered = filter === 'all' ? all : all.filter((u) => u.status === filter);
+    const filtered = all.filter((u) => (filter === 'all' || u.status === filter) && (q === '' ||
+      u.login.toLowerCase().includes(q) || (u.displayName ?? '').toLowerCase().includes(q) || u.email.toLowerCase().includes(q)));
     // Conflicts first: they are what the admin has to act on.
     return [...filtered].sort((a, b) => (a.status === b.status ? a.login.localeCompare(b.login, undefined, { numeric: true }) : a.status === 'conflict' ? -1 : 1));
-  }, [roster, filter]);
+  }, [roster, filter, q]);
 
   const columns: Column<RosterUser>[] = [
     { key: 'login', header: t('users.col.login'), width: '7rem', render: (u) => <span className="cell-clip tabular">{u.login}</span> },
@@ -128,6 +131,11 @@ export function Users() {
               {' · '}
               {t('users.rosterHint')}
             </p>
+            <p className="toolbar-count" aria-live="polite">{t('users.shown', { shown: rows.length, total: roster?.users.length ?? 0 })}</p>
+          </div>
+          <div className="field field-inline">
+            <label htmlFor="roster-search" className="field-label">{t('users.search')}</label>
+            <input id="roster-search" type="search" value={query} placeholder={t('users.searchPlaceholder')} onChange={(e) => setQuery(e.target.value)} />
           </div>
           <div className="field field-inline">
             <label htmlFor="roster-filter" className="field-label">{t('users.filter')}</label>

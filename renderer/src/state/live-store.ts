@@ -122,9 +122,18 @@ export class LiveStore {
       case 'auth.changed':
         this.store.set((s) => ({ ...s, auth: e.data }));
         break;
-      case 'roster.changed':
-        this.store.set((s) => ({ ...s, roster: e.data }));
+      case 'roster.changed': {
+        // Issue 15 item 3: the board follows the roster — users no longer synced leave it at once.
+        const synced = new Set(e.data.users.filter((u) => u.status === 'matched').map((u) => u.login));
+        for (const login of [...this.users.keys()]) {
+          if (!synced.has(login)) {
+            this.users.delete(login);
+            this.usersDirty = true;
+          }
+        }
+        this.store.set((s) => ({ ...s, roster: e.data, ...(this.usersDirty ? { users: this.sortedUsers() } : {}) }));
         break;
+      }
       default:
         break;
     }

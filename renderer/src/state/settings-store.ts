@@ -1,10 +1,16 @@
+import type { Message } from '../../../src/core/errors.js';
 import type { ControlClient, Issue, Settings } from '../api/types.js';
+import type { SaveEffect } from '../../../src/core/save-preview.js';
 import { toCallError } from '../api/types.js';
 import { mergeEdits, sameValue } from '../settings/diff.js';
 import { Store } from './store.js';
 
+/** Asks the admin to confirm what a save will do (the confirmation dialog); resolves true to save. */
+export type ConfirmSave = (effects: readonly SaveEffect[]) => Promise<boolean>;
+
 export type SaveStatus =
   | { kind: 'saved' }
+  | { kind: 'cancelled' }
   | { kind: 'invalid'; count: number }
   | { kind: 'failed'; message: string };
 
@@ -16,6 +22,8 @@ export interface SettingsState {
    * dismissed or that a successful save made obsolete.
    */
   problems: readonly string[];
+  /** The code of each problem the host coded (by its text), rendered in the page's language. */
+  problemCodes: Readonly<Record<string, Message>>;
   /** What the host has stored. */
   saved: Settings | null;
   /** What the admin is editing; equal to `saved` when nothing is pending. */
@@ -32,11 +40,21 @@ export interface SettingsState {
 }
 
 const initial: SettingsState = {
-  loaded: false, loadError: null, problems: [], saved: null, draft: null, dirty: false, saving: false,
+  loaded: false, loadError: null, problems: [], problemCodes: {}, saved: null, draft: null, dirty: false, saving: false,
   serverIssues: [], localIssues: [], status: null, changedElsewhere: false,
 };
 
 const same = sameValue;
+
+/** Each coded problem's code, by its text (the store keeps and dismisses problems by text). */
+function codesByText(problems: readonly string[], codes: readonly (Message | null)[] | undefined): Record<string, Message> {
+  const out: Record<string, Message> = {};
+  problems.forEach((p, i) => {
+    const c = codes?.[i];
+    if (c) out[p] = c;
+  });
+  return out;
+}
 
 /**
  * One settings draft for the whole window: pages edit parts of it, one Save stores it all. A failed save keeps
@@ -60,6 +78,13 @@ export class SettingsStore {
     private readonly validateDelayMs = 400,
   ) {}
 
+  private confirmSave: ConfirmSave | undefined;
+
+  /** Issue 15 item 2: a save that stops the sync or changes the user count is confirmed first. */
+  setConfirm(confirm: ConfirmSave | undefined): void {
+    this.confirmSave = confirm;
+  }
+
   setLocalCheck(check: (s: Settings) => Issue[]): void {
     this.localCheck = check;
     const { draft } = this.store.get();
@@ -81,9 +106,9 @@ export class SettingsStore {
   async load(): Promise<void> {
     this.store.set((s) => ({ ...s, loadError: null }));
     try {
-      const { settings, problems } = await this.client.call('settings.get', {});
+      const { settings, problems, problemCodes } = await this.client.call('settings.get', {});
       this.store.set((s) => ({
-        ...s, loaded: true, loadError: null, problems: this.openProblems(problems), saved: settings, draft: settings, dirty: false,
+        ...s, loaded: true, loadError: null, problems: this.openProblems(problems), problemCodes: codesByText(problems, problemCodes), saved: settings, draft: settings, dirty: false,
         serverIssues: [], localIssues: this.localCheck(settings), changedElsewhere: false,
       }));
     } catch (err) {
@@ -126,6 +151,10 @@ export class SettingsStore {
     }
     this.store.set((s) => ({ ...s, saving: true, status: null }));
     try {
+      if (!(await this.confirmEffects(draft))) {
+        this.store.set((s) => ({ ...s, saving: false, status: { kind: 'cancelled' } }));
+        return false;
+      }
       const res = await this.client.call('settings.save', { settings: draft });
       if (!res.ok) {
         this.store.set((s) => ({
@@ -139,10 +168,12 @@ export class SettingsStore {
       // Reload what was stored: the host normalises (trims, drops trailing slashes, fills defaults).
       let stored = draft;
       let problems: string[] = [];
+      let problemCodes: Record<string, Message> = {};
       try {
         const reloaded = await this.client.call('settings.get', {});
         stored = reloaded.settings;
         problems = this.openProblems(reloaded.problems);
+        problemCodes = codesByText(reloaded.problems, reloaded.problemCodes);
       } catch {
         // The save succeeded; showing the draft as saved is the best we know.
       }
@@ -152,7 +183,7 @@ export class SettingsStore {
         return {
           ...s, saving: false, saved: stored, draft: nextDraft, dirty: editedMeanwhile && !same(nextDraft, stored),
           serverIssues: [], localIssues: nextDraft ? this.localCheck(nextDraft) : [], status: { kind: 'saved' },
-          changedElsewhere: false, problems,
+          changedElsewhere: false, problems, problemCodes,
         };
       });
       return true;
@@ -163,6 +194,19 @@ export class SettingsStore {
       }));
       return false;
     }
+  }
+
+  /** What the save will do (settings.preview), confirmed by the admin where it stops the sync or changes the users. */
+  private async confirmEffects(draft: Settings): Promise<boolean> {
+    if (!this.confirmSave) return true;
+    let effects: readonly SaveEffect[];
+    try {
+      effects = (await this.client.call('settings.preview', { settings: draft })).effects;
+    } catch {
+      // An engine without settings.preview (older) or a failed preview: the save itself still validates.
+      return true;
+    }
+    return effects.length === 0 || this.confirmSave(effects);
   }
 
   /** Stores one preference at once (e.g. the language) without saving the admin's other pending edits. */

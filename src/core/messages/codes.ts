@@ -36,8 +36,36 @@ export const CAPABILITY_REASON_PARAMS = {
 export type CapabilityReasonCode = keyof typeof CAPABILITY_REASON_PARAMS;
 export const CAPABILITY_REASON_CODES = Object.keys(CAPABILITY_REASON_PARAMS) as CapabilityReasonCode[];
 
+/** The Microsoft sign-in and the app credential (AuthStatus.messageCodes); detail: Microsoft's own words. */
+export const AUTH_MESSAGE_PARAMS = {
+  'auth-not-configured': [],
+  'auth-no-sign-in-needed': [],
+  'auth-credential-missing': [],
+  'secret-expiring': ['date', 'days'],
+  'secret-expiring-1': ['date'],
+  'secret-expired': ['date'],
+  'certificate-expiring': ['date', 'days'],
+  'certificate-expiring-1': ['date'],
+  'certificate-expired': ['date'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type AuthMessageCode = keyof typeof AUTH_MESSAGE_PARAMS;
+export const AUTH_MESSAGE_CODES = Object.keys(AUTH_MESSAGE_PARAMS) as AuthMessageCode[];
+
+/** Problems with the user selection (settings.get problemCodes, RosterResult.problemCodes). */
+export const SELECTION_PROBLEM_PARAMS = {
+  'roster-no-group': [],
+  'roster-group-missing': ['group', 'groups'],
+  'roster-extra-login-unknown': ['login'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type SelectionProblemCode = keyof typeof SELECTION_PROBLEM_PARAMS;
+export const SELECTION_PROBLEM_CODES = Object.keys(SELECTION_PROBLEM_PARAMS) as SelectionProblemCode[];
+
 /** Params of every non-error code (error codes have none: their details go to `detail`). */
 export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   ...STATUS_REASON_PARAMS,
   ...CAPABILITY_REASON_PARAMS,
+  ...AUTH_MESSAGE_PARAMS,
+  ...SELECTION_PROBLEM_PARAMS,
 };

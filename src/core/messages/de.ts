@@ -79,4 +79,18 @@ export const de: Readonly<Record<MessageCode, string>> = {
   'cap-dnd-unknown': 'Noch nicht bekannt: Noch keine UCI-Sitzung hat einen Benutzerstatus gelesen.',
   'cap-dnd-not-in-user-state': 'Der Benutzerstatus dieser STARFACE enthält kein „Nicht stören“; die Bridge verlässt sich auf den zuletzt gesetzten Wert, eine am Telefon gedrückte Taste wird nicht gesehen.',
   'cap-telephony-derived': 'Die STARFACE leitet den Telefoniestatus („Im Gespräch“) aus echten Gesprächen ab; über UCI lässt er sich nicht setzen.',
+  // Microsoft sign-in and the app credential
+  'auth-not-configured': 'Tragen Sie Mandanten-ID und Anwendungs-ID (Client-ID) unter Verbindungen → Microsoft ein.',
+  'auth-no-sign-in-needed': 'Keine Anmeldung nötig: Der Teams-Status wird mit der Anwendungsberechtigung gelesen.',
+  'auth-credential-missing': 'Speichern Sie den geheimen Clientschlüssel (oder den Zertifikatsschlüssel) unter Verbindungen → Microsoft.',
+  'secret-expiring': 'Der geheime Clientschlüssel läuft am {date} ab (in {days} Tagen). Legen Sie in der App-Registrierung einen neuen geheimen Schlüssel an und tragen Sie ihn samt Ablaufdatum in Presence Bridge ein; danach den alten löschen.',
+  'secret-expiring-1': 'Der geheime Clientschlüssel läuft am {date} ab (morgen). Legen Sie in der App-Registrierung einen neuen geheimen Schlüssel an und tragen Sie ihn samt Ablaufdatum in Presence Bridge ein; danach den alten löschen.',
+  'secret-expired': 'Der geheime Clientschlüssel ist am {date} abgelaufen: Presence Bridge kann sich nicht mehr bei Microsoft anmelden. Legen Sie in der App-Registrierung einen neuen geheimen Schlüssel an und tragen Sie ihn samt Ablaufdatum in Presence Bridge ein; danach den alten löschen.',
+  'certificate-expiring': 'Das Zertifikat der App läuft am {date} ab (in {days} Tagen). Laden Sie ein neues Zertifikat in die App-Registrierung hoch und speichern Sie Schlüssel, Zertifikat und Fingerabdruck in Presence Bridge.',
+  'certificate-expiring-1': 'Das Zertifikat der App läuft am {date} ab (morgen). Laden Sie ein neues Zertifikat in die App-Registrierung hoch und speichern Sie Schlüssel, Zertifikat und Fingerabdruck in Presence Bridge.',
+  'certificate-expired': 'Das Zertifikat der App ist am {date} abgelaufen: Presence Bridge kann sich nicht mehr bei Microsoft anmelden. Laden Sie ein neues Zertifikat in die App-Registrierung hoch und speichern Sie Schlüssel, Zertifikat und Fingerabdruck in Presence Bridge.',
+  // The user selection
+  'roster-no-group': 'Für die Benutzerauswahl ist keine STARFACE-Gruppe gewählt: unter „Benutzer“ eine Gruppe angeben oder alle Benutzer wählen.',
+  'roster-group-missing': 'Die STARFACE-Gruppe „{group}“ gibt es nicht. Vorhandene Gruppen: {groups}',
+  'roster-extra-login-unknown': 'Die zusätzliche Login-ID „{login}“ ist kein STARFACE-Benutzer: Nummer prüfen oder aus der Liste entfernen.',
 };

@@ -79,4 +79,18 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'cap-dnd-unknown': 'Not known yet: no UCI session has read a user state.',
   'cap-dnd-not-in-user-state': 'getUserState of this STARFACE carries no DND flag; the bridge relies on the DND value it wrote last, so a DND key pressed on the phone is not seen.',
   'cap-telephony-derived': 'STARFACE derives the telephony state ("in a call") from real calls; UCI has no request to set it.',
+  // Microsoft sign-in and the app credential
+  'auth-not-configured': 'Enter the tenant ID and the application (client) ID under Connections → Microsoft.',
+  'auth-no-sign-in-needed': 'No sign-in needed: presence is read with the application permission.',
+  'auth-credential-missing': 'Store the client secret (or certificate key) under Connections → Microsoft.',
+  'secret-expiring': 'The client secret expires on {date} (in {days} days). Create a new client secret in the app registration and enter it with its expiry date in Presence Bridge; then delete the old one.',
+  'secret-expiring-1': 'The client secret expires on {date} (in 1 day). Create a new client secret in the app registration and enter it with its expiry date in Presence Bridge; then delete the old one.',
+  'secret-expired': 'The client secret expired on {date}: Presence Bridge can no longer sign in to Microsoft. Create a new client secret in the app registration and enter it with its expiry date in Presence Bridge; then delete the old one.',
+  'certificate-expiring': 'The app certificate expires on {date} (in {days} days). Upload a new certificate to the app registration and store its key, certificate and thumbprint in Presence Bridge.',
+  'certificate-expiring-1': 'The app certificate expires on {date} (in 1 day). Upload a new certificate to the app registration and store its key, certificate and thumbprint in Presence Bridge.',
+  'certificate-expired': 'The app certificate expired on {date}: Presence Bridge can no longer sign in to Microsoft. Upload a new certificate to the app registration and store its key, certificate and thumbprint in Presence Bridge.',
+  // The user selection
+  'roster-no-group': 'No STARFACE group is chosen for the user selection: pick a group in Users, or select all users.',
+  'roster-group-missing': 'The STARFACE group "{group}" does not exist: choose one of the PBX\'s groups ({groups}).',
+  'roster-extra-login-unknown': 'The extra login ID "{login}" is not a STARFACE user: check the number or remove it from the list.',
 };

@@ -36,3 +36,13 @@ export function messageText(msg: Message, lang: Lang = 'en'): string {
   const text = renderMessage(lang, msg);
   return msg.detail && msg.detail !== text ? `${text} (${msg.detail})` : text;
 }
+
+/**
+ * Notes as codes with their plain text (`message`: logs, the CLI, older UIs). A note whose detail is the
+ * counterpart's explanation (needs-sign-in, microsoft-token-refused) keeps that detail as its plain text.
+ */
+export function codedNotes(messages: Message[]): { message?: string; messageCodes?: Message[] } {
+  if (messages.length === 0) return {};
+  const own = (m: Message) => m.detail !== undefined && (m.code === 'needs-sign-in' || m.code === 'microsoft-token-refused');
+  return { message: messages.map((m) => (own(m) ? m.detail! : renderMessage('en', m))).join(' '), messageCodes: messages };
+}
