@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { waitFor } from '../integration/sync-helpers.js';
 import { converged, startCrashEnv, type CrashEnv } from './crash-env.js';
 import { cyclesPass } from './fault-world.js';
+import { checkUser } from './figures.js';
 
 const U = '1001';
 
@@ -49,7 +50,7 @@ describe('kill -9 during a Teams presence write', () => {
       await waitFor(() => ce.env.graph.presenceOf(id).sessions.length === 0, 8_000, 'session cleared');
       // More cycles: the user's own "Available" drives the PBX, not the bridge's session.
       await cyclesPass(service);
-      expect(ce.pbx(U)).toMatchObject({ dnd: false, chatPresenceMessage: 'Verfügbar' });
+      expect(checkUser(ce.pbx(U), { dnd: false, chatPresenceMessage: 'Verfügbar' })).toMatchObject({ dnd: false, chatPresenceMessage: 'Verfügbar' });
     } finally {
       await ce.close();
     }
@@ -66,7 +67,7 @@ describe('kill -9 during a Teams presence write', () => {
       await killed;
       await cyclesPass(await ce.startService());
       expect(ce.env.graph.presenceOf(id).sessions).toHaveLength(0);
-      expect(ce.pbx(U)).toMatchObject({ dnd: false, chatPresenceMessage: 'Verfügbar' });
+      expect(checkUser(ce.pbx(U), { dnd: false, chatPresenceMessage: 'Verfügbar' })).toMatchObject({ dnd: false, chatPresenceMessage: 'Verfügbar' });
     } finally {
       await ce.close();
     }

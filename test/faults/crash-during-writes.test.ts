@@ -22,7 +22,7 @@ async function restartFollowRestore(ce: CrashEnv, expectU: { dnd: boolean; chatP
   });
   await service.host.syncEngine!.idle();
   await service.stop({ restore: true });
-  expect(ce.notBack()).toEqual([]);
+  expect(ce.checkAllBack()).toEqual([]);
 }
 
 describe('kill -9 during a PBX write', () => {

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
 import { startEngineChild, waitFor } from '../integration/sync-helpers.js';
 import { FAULT_TUNING, TcpGate } from './fault-world.js';
+import { noteFigures, sessionsIn } from './figures.js';
 
 export interface PbxValues {
   dnd: boolean;
@@ -28,6 +29,8 @@ export interface CrashEnv {
   /** The bridge again, in this process, on the same files. */
   startService(): Promise<EngineService>;
   notBack(): string[];
+  /** notBack(), noted for the fault figures: the final check of a test that every user is back. */
+  checkAllBack(): string[];
   close(): Promise<void>;
 }
 
@@ -85,7 +88,13 @@ export async function startCrashEnv(opts: Pick<DemoEnvironmentOptions, 'users' |
       return logins.filter((l) => JSON.stringify(pbx(l)) !== JSON.stringify(before.get(l)))
         .map((l) => `${l}=${JSON.stringify(pbx(l))} (was ${JSON.stringify(before.get(l))})`);
     },
+    checkAllBack() {
+      const wrong = ce.notBack();
+      noteFigures({ checked: logins.length, wrong: wrong.length });
+      return wrong;
+    },
     async close() {
+      noteFigures({ sessionsLeft: sessionsIn(env.graph) });
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       for (const s of services) await s.close({ restore: false }).catch(() => undefined);
       await env.close();
@@ -98,5 +107,6 @@ export async function startCrashEnv(opts: Pick<DemoEnvironmentOptions, 'users' |
 
 /** Waits until the child has written what Teams says for every user (the chat text shows it). */
 export async function converged(ce: CrashEnv, text: (login: string) => string, timeoutMs = 15_000): Promise<void> {
-  await waitFor(() => ce.logins.every((l) => ce.pbx(l).chatPresenceMessage === text(l)), timeoutMs, 'convergence');
+  const wrong = (): number => ce.logins.filter((l) => ce.pbx(l).chatPresenceMessage !== text(l)).length;
+  await waitFor(() => wrong() === 0, timeoutMs, 'convergence').finally(() => noteFigures({ checked: ce.logins.length, wrong: wrong() }));
 }

@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import { FAST_TUNING, startSyncWorld, waitFor, type SyncWorld } from '../integration/sync-helpers.js';
 import type { SettingsInput } from '../../src/core/settings.js';
 import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/control/service.js';
+import { noteFigures, sessionsIn } from './figures.js';
 
 /** Short timeouts so a fault costs fractions of a second, not the production 30 s. */
 export const FAULT_TUNING: NonNullable<EngineServiceOptions['tuning']> = {
@@ -83,6 +84,8 @@ export interface FaultWorld extends SyncWorld {
   call<T = Record<string, unknown>>(method: string, params?: unknown): Promise<T>;
   /** Users whose PBX values differ from `before` (login → what the PBX shows). */
   notBack(logins?: string[]): string[];
+  /** notBack(), noted for the fault figures: the final check of a test that every user is back. */
+  checkAllBack(logins?: string[]): string[];
   waitAllBack(what: string, timeoutMs?: number, logins?: string[]): Promise<void>;
   /** Quits the bridge (no restore, like a quit with restoreOnStop off) and starts a new one on the same files. */
   restart(opts?: { start?: boolean }): Promise<void>;
@@ -131,10 +134,15 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
         return now.dnd !== was.dnd || now.chatPresenceMessage !== was.chatPresenceMessage;
       }).map((l) => `${l}=${JSON.stringify(w.pbxUser(l))} (was ${JSON.stringify(before.get(l))})`);
     },
+    checkAllBack(which = logins) {
+      const wrong = fw.notBack(which);
+      noteFigures({ checked: which.length, wrong: wrong.length });
+      return wrong;
+    },
     async waitAllBack(what, timeoutMs = 10_000, which = logins) {
       await waitFor(() => fw.notBack(which).length === 0, timeoutMs, what).catch((err: unknown) => {
         throw new Error(`${(err as Error).message}; not back: ${fw.notBack(which).slice(0, 5).join(', ')}`);
-      });
+      }).finally(() => noteFigures({ checked: which.length, wrong: fw.notBack(which).length }));
     },
     async restart(o = {}) {
       await fw.service.close({ restore: false });
@@ -144,6 +152,7 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
       if (o.start !== false) await fw.service.start();
     },
     async close() {
+      noteFigures({ sessionsLeft: sessionsIn(w.env.graph) });
       await fw.service.close({ restore: false }).catch(() => undefined);
       await w.close();
       await gate.refuse();

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../src/control/contract.js';
 import { waitFor } from '../integration/sync-helpers.js';
 import { bridgeTouchesEveryone, cyclesPass, startFaultWorld, type FaultWorld } from './fault-world.js';
+import { checkUser } from './figures.js';
 
 const U = '1001';
 /** Microsoft answers again: a few poll cycles (300 ms each) are all the bridge may take. */
@@ -33,7 +34,7 @@ async function available(w: FaultWorld): Promise<void> {
 /** Some cycles later the PBX still shows U's own "Available", never the bridge's "In a call" as DND. */
 async function stillFollowsTeams(w: FaultWorld): Promise<void> {
   await cyclesPass(w.service);
-  expect(w.pbxUser(U)).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
+  expect(checkUser(w.pbxUser(U), { dnd: false, chatPresenceMessage: 'Verfügbar' })).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
 }
 
 describe('Graph answering 2xx with an unreadable body', () => {
@@ -81,7 +82,7 @@ describe('Graph answering 2xx with an unreadable body', () => {
       w.setTeams(U, 'DoNotDisturb');
       await waitFor(() => w.service.host.syncStatus().state === 'degraded', 5_000, 'degraded while Graph answers unreadably');
       expect(await w.pbxWrites()).toBe(writes);
-      expect(w.pbxUser(U)).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
+      expect(checkUser(w.pbxUser(U), { dnd: false, chatPresenceMessage: 'Verfügbar' })).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
       w.env.graph.clearFaults();
       await waitFor(() => w.pbxUser(U).dnd && w.pbxUser(U).chatPresenceMessage === 'Nicht stören', RECOVERY_MS, 'following Teams again');
       await waitFor(() => w.service.host.syncStatus().state === 'running', RECOVERY_MS, 'running again');
@@ -121,7 +122,7 @@ describe('token endpoint answering 5xx', () => {
       await waitFor(() => sessions(w) === 1, 5_000, 'session set');
       tokenEndpointDown(w);
       const reply = await w.call<SyncStatus>('sync.stop', { restore: true });
-      expect(w.notBack()).toEqual([]);
+      expect(w.checkAllBack()).toEqual([]);
       expect(reply.restore).toMatchObject({ notRestored: 1, logins: [U], reason: 'teams-unreachable' });
       expect(reply.reason).toMatch(/1 of \d+ users not restored: Microsoft Teams unreachable/);
       expect(sessions(w)).toBe(1);
@@ -129,7 +130,7 @@ describe('token endpoint answering 5xx', () => {
       await waitFor(() => sessions(w) === 0, RECOVERY_MS, 'session cleared once the token endpoint answers');
       await waitFor(() => w.service.host.syncStatus().restore?.notRestored === 0, RECOVERY_MS, 'report updated');
       expect(w.service.host.syncStatus().reason).toBe('stopped; values restored');
-      expect(w.notBack()).toEqual([]);
+      expect(w.checkAllBack()).toEqual([]);
     } finally {
       await w.close();
     }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../src/control/contract.js';
 import { waitFor } from '../integration/sync-helpers.js';
 import { bridgeTouchesEveryone, startFaultWorld, type PbxFault } from './fault-world.js';
+import { checkUser } from './figures.js';
 
 describe.each<PbxFault>(['http503', 'refused'])('PBX unreachable (%s)', (fault) => {
   it('a stop with restore says in its reply and in state.snapshot who is not restored, and restores them as soon as the PBX answers', async () => {
@@ -63,7 +64,7 @@ describe.each<PbxFault>(['http503', 'refused'])('PBX unreachable (%s)', (fault) 
       expect(w.service.host.syncStatus().restore).toBeUndefined();
       // And a stop with the PBX up now puts everyone back.
       await w.call('sync.stop', { restore: true });
-      expect(w.notBack()).toEqual([]);
+      expect(w.checkAllBack()).toEqual([]);
     } finally {
       await w.close();
     }
@@ -81,13 +82,13 @@ describe.each<PbxFault>(['http503', 'refused'])('PBX unreachable (%s)', (fault) 
       await w.service.start();
       await waitFor(() => ['degraded', 'error'].includes(w.service.host.syncStatus().state), 5_000, 'the start says the PBX is down');
       expect(w.service.host.syncStatus().reason).toBeTruthy();
-      expect(w.pbxUser(back!)).toMatchObject({ dnd: true, chatPresenceMessage: 'Nicht stören' });
+      expect(checkUser(w.pbxUser(back!), { dnd: true, chatPresenceMessage: 'Nicht stören' })).toMatchObject({ dnd: true, chatPresenceMessage: 'Nicht stören' });
       await w.pbxUp();
       await waitFor(() => !w.pbxUser(back!).dnd && w.pbxUser(back!).chatPresenceMessage === 'Verfügbar'
         && stay.every((l) => w.pbxUser(l).dnd), 5_000, 'following Teams once the PBX answers');
       await waitFor(() => w.service.host.syncStatus().state === 'running', 5_000, 'running');
       await w.call('sync.stop', { restore: true });
-      expect(w.notBack()).toEqual([]);
+      expect(w.checkAllBack()).toEqual([]);
     } finally {
       await w.close();
     }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../src/core/settings.js';
 import { waitFor } from '../integration/sync-helpers.js';
 import { cyclesPass, startFaultWorld } from './fault-world.js';
+import { checkUser } from './figures.js';
 
 const U = '1001';
 const shortReads = (s: SettingsInput): SettingsInput => ({ ...s, network: { ...s.network, readTimeoutMs: 500 } });
@@ -29,7 +30,7 @@ describe('ambiguous Teams writes', () => {
       await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 5_000, 'session cleared after the hang-up');
       // A few cycles later the PBX still follows the user's own "Available", not the bridge's "In a call".
       await cyclesPass(w.service);
-      expect(w.pbxUser(U)).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
+      expect(checkUser(w.pbxUser(U), { dnd: false, chatPresenceMessage: 'Verfügbar' })).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
 
       // Nothing failed silently: logged with user, field and cause, and counted (overall and for the user).
       const failed = w.logger.ring.entries({ level: 'warn' }).find((e) => e.user === U && e.msg === 'Setting the Teams presence failed');
@@ -64,7 +65,7 @@ describe('a late setPresence after the hang-up', () => {
       await waitFor(() => w.env.graph.presenceOf(id).sessions.length === 0, 5_000, 'the late session cleared again');
       expect(w.env.graph.presenceOf(id).presence.activity).not.toBe('InACall');
       await cyclesPass(w.service);
-      expect(w.pbxUser(U)).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
+      expect(checkUser(w.pbxUser(U), { dnd: false, chatPresenceMessage: 'Verfügbar' })).toEqual({ dnd: false, chatPresenceMessage: 'Verfügbar' });
     } finally {
       await w.close();
     }
