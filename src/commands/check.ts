@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckReport, Roster } from '../control/contract.js';
 import { renderMessage } from '../core/messages/index.js';
+import { checkMark } from '../core/check-report.js';
 import { createLogger } from '../platform/logger.js';
 import { createEngineService, type EngineService } from '../control/service.js';
 import { badLang, cliLang, type Lang } from './cli-lang.js';
@@ -96,8 +97,8 @@ export function formatReport(report: CheckReport, lang: Lang = 'en'): string {
   const title = report.target === 'microsoft' ? x.microsoft : 'STARFACE';
   const lines = [`${title}: ${report.ok ? x.ok : x.problems}`];
   for (const c of report.checks) {
-    lines.push(`  ${c.ok ? '✓' : '✗'} ${c.label}: ${c.message}`);
-    if (!c.ok && c.fix) lines.push(`      ${x.fix}: ${c.fix}`);
+    lines.push(`  ${checkMark(c)} ${c.label}: ${c.message}`);
+    if ((!c.ok || c.warning) && c.fix) lines.push(`      ${x.fix}: ${c.fix}`);
   }
   return lines.join('\n');
 }

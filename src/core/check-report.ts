@@ -14,8 +14,15 @@ export const CheckReportSchema = z.object({
     params: z.record(z.string(), z.union([z.string(), z.number()])),
     label: z.string(),
     ok: z.boolean(),
+    /** Passed, but with something the admin should act on (e.g. a secret about to expire): never shown as ✓. */
+    warning: z.boolean().optional(),
     message: z.string(),
     fix: z.string().optional(),
   })),
 });
 export type CheckReport = z.output<typeof CheckReportSchema>;
+
+/** The mark shown next to a check: a warning is never a ✓ (CLI and page use this one rule). */
+export function checkMark(check: Pick<CheckReport['checks'][number], 'ok' | 'warning'>): '✓' | '!' | '✗' {
+  return !check.ok ? '✗' : check.warning ? '!' : '✓';
+}

@@ -71,7 +71,7 @@ export async function checkMicrosoftApp(env: SetupEnvironment, lang: Lang): Prom
     `Die App meldet sich bei Microsoft an (Mandant ${settings.microsoft.tenantId}, App ${settings.microsoft.clientId}).`,
     `The app signs in to Microsoft (tenant ${settings.microsoft.tenantId}, app ${settings.microsoft.clientId}).`),
   { details: warnings.map((w) => w.message), warnings: pressing.map((w) => w.message) });
-  return { ...result, status: pressing.length ? 'warn' : 'ok', ...(hint ? { fix: hint } : {}) };
+  return { ...result, ...(hint ? { fix: hint } : {}) };
 }
 
 export async function checkMicrosoftConsent(env: SetupEnvironment, lang: Lang): Promise<CheckResult> {

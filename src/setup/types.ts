@@ -127,7 +127,9 @@ export interface CheckResult {
 
 /** A finished check: `ok` follows the status (a warning passes), stamped with the time of the check. */
 export function checkResult(partial: Omit<CheckResult, 'ok' | 'checkedAt' | 'details'> & { details?: string[] }, now: Date): CheckResult {
-  return { ...partial, ok: partial.status !== 'fail', details: partial.details ?? [], checkedAt: now.toISOString() };
+  // A passed step with warnings is shown as a warning (!), never as ✓ next to the warning.
+  const status = partial.status === 'ok' && (partial.warnings?.length ?? 0) > 0 ? 'warn' : partial.status;
+  return { ...partial, status, ok: status !== 'fail', details: partial.details ?? [], checkedAt: now.toISOString() };
 }
 
 export interface CheckOptions {

@@ -37,6 +37,7 @@ export function toCheckReport(target: CheckReport['target'], findings: readonly 
     ok: findings.every((f) => f.status !== 'fail'),
     checks: findings.map((f) => ({
       id: f.id, code: f.code, params: { ...f.params }, label: f.label, ok: f.status !== 'fail', message: f.message,
+      ...(f.status === 'warn' ? { warning: true } : {}),
       ...(f.fix && f.status !== 'ok' ? { fix: f.fix } : {}),
     })),
   };

@@ -156,7 +156,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
 
     await goTo('Connections');
     expect(await page.getByLabel('STARFACE address').inputValue()).toBe(env.starface.url);
-    await page.locator('.secret', { hasText: 'Administrator password' }).getByText('Stored ✓').waitFor();
+    await page.locator('.secret', { hasText: 'Administrator password' }).getByText('Stored', { exact: true }).waitFor();
     await screenshot(page, 'product-connections');
 
     await goTo('Log');

@@ -251,6 +251,10 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
               message: de ? 'Microsoft Entra ID hat ein Anwendungstoken ausgestellt.' : 'Microsoft Entra ID issued an application token.' },
             { id: 'consent', code: 'ok', params: {}, label: de ? 'Administratorzustimmung' : 'Admin consent', ok: true,
               message: de ? 'Presence.ReadWrite.All und User.Read.All sind erteilt.' : 'Presence.ReadWrite.All and User.Read.All are granted.' },
+            // Passed with a warning: the page must not show a ✓ next to it.
+            { id: 'secret-expiry', code: 'ok', params: {}, label: de ? 'Ablauf des Clientgeheimnisses' : 'Client secret expiry', ok: true, warning: true,
+              message: de ? 'Das Clientgeheimnis läuft in 5 Tagen ab.' : 'The client secret expires in 5 days.',
+              fix: de ? 'Neues Clientgeheimnis in Entra ID anlegen und hier hinterlegen.' : 'Create a new client secret in Entra ID and store it here.' },
           ],
         };
       return report;
@@ -277,7 +281,10 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
     'setup.steps': async () => notOffered('setup.steps'),
     'setup.check': async () => notOffered('setup.check'),
     'setup.trustCertificate': async () => notOffered('setup.trustCertificate'),
-    'setup.credentialExpiry': async () => notOffered('setup.credentialExpiry'),
+    async 'setup.credentialExpiry'(p) {
+      record('setup.credentialExpiry', p);
+      return p.expiresAt ? { expiresAt: p.expiresAt } : {};
+    },
   };
   return api;
 }

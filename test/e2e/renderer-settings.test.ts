@@ -216,8 +216,16 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     await card.getByText('Nicht gesetzt').waitFor();
     const input = page.getByLabel('Neuer Wert für Geheimer Clientschlüssel');
     await input.fill('s3cr3t-value-~123');
+    // A client secret expires: it is not stored without its expiry date, so the warnings follow the new secret.
     await card.getByRole('button', { name: 'Hinterlegen' }).click();
-    await card.getByText('Hinterlegt ✓').waitFor();
+    await card.getByText('Bitte das Ablaufdatum des neuen Clientgeheimnisses angeben').waitFor();
+    expect(suite.engine().secretNames.has('microsoft.clientSecret')).toBe(false);
+    await card.getByLabel('Gültig bis').fill('2027-06-30');
+    await card.getByRole('button', { name: 'Hinterlegen' }).click();
+    await card.getByText('Hinterlegt', { exact: true }).waitFor();
+    expect(suite.engine().callsOf('setup.credentialExpiry')).toEqual([{ expiresAt: '2027-06-30' }]);
+    // The stored badge claims nothing beyond "stored" (no ✓ that an expiry warning could contradict).
+    expect(await card.locator('.badge').innerText()).toBe('Hinterlegt');
     await card.getByText('Geheimer Clientschlüssel hinterlegt.').waitFor();
     expect(suite.engine().secretNames.has('microsoft.clientSecret')).toBe(true);
     // The value is nowhere in the page any more.
@@ -234,7 +242,7 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     expect(suite.engine().secretNames.has('microsoft.clientSecret')).toBe(false);
 
     // The admin password was stored before: only its state shows.
-    await page.locator('.secret', { hasText: 'Administrator-Passwort' }).getByText('Hinterlegt ✓').waitFor();
+    await page.locator('.secret', { hasText: 'Administrator-Passwort' }).getByText('Hinterlegt', { exact: true }).waitFor();
 
     // Certificate credential: the key must look like a PEM private key.
     await page.getByLabel('Zertifikat', { exact: true }).check();
@@ -288,6 +296,12 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     await page.getByText('Alle Prüfungen bestanden.', { exact: true }).waitFor();
     expect(await check('app-token').innerText()).toBe('Anmeldung der Anwendung');
     expect(await check('consent').innerText()).toBe('Administratorzustimmung');
+    // A check that passed with a warning shows "!", never ✓, and says what to do.
+    const warned = page.locator('.report-list li[data-check="secret-expiry"]');
+    expect(await warned.getAttribute('class')).toBe('check-warn');
+    expect(await warned.locator('.check-icon').innerText()).toBe('!');
+    await warned.getByText('So beheben: Neues Clientgeheimnis in Entra ID anlegen und hier hinterlegen.').waitFor();
+    expect(await page.locator('.report-list li[data-check="consent"] .check-icon').innerText()).toBe('✓');
     await page.locator('.test-block', { has: page.getByRole('button', { name: 'STARFACE-Verbindung testen' }) }).screenshot({ path: `${SCREENSHOTS}/connections-check-de.png` });
 
     await page.getByRole('button', { name: 'Mit Gerätecode anmelden' }).click();

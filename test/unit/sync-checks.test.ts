@@ -3,6 +3,8 @@ import { formatReport, formatRoster } from '../../src/commands/check.js';
 import { defaultSettings } from '../../src/core/settings.js';
 import { loginsWithPassword } from '../../src/core/uci-credentials.js';
 import { connectionSettingsChanged } from '../../src/sync/connections.js';
+import { finding, toCheckReport } from '../../src/sync/diagnosis.js';
+import { checkResult } from '../../src/setup/types.js';
 
 describe('check helpers', () => {
   it('lists the logins with a stored UCI password from the vault names', () => {
@@ -16,6 +18,23 @@ describe('check helpers', () => {
     expect(connectionSettingsChanged(a, { ...a, sync: { ...a.sync, ownershipMode: 'teams-leads' } })).toBe(false);
     expect(connectionSettingsChanged(a, { ...a, starface: { ...a.starface, baseUrl: 'https://pbx.example.com' } })).toBe(true);
     expect(connectionSettingsChanged(a, { ...a, network: { ...a.network, proxyUrl: 'http://proxy:3128' } })).toBe(true);
+  });
+
+  it('never shows ✓ next to a warning: a passed check with a warning is "!" with its fix, in the report and the CLI', () => {
+    const report = toCheckReport('microsoft', [
+      finding({ id: 'app-token', code: 'ok', label: 'Application sign-in', status: 'ok', message: 'Token issued.', fix: 'unused' }),
+      finding({ id: 'secret-expiry', code: 'ok', label: 'Client secret', status: 'warn', message: 'Expires in 5 days.', fix: 'Create a new secret.' }),
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => [c.id, c.ok, c.warning ?? false])).toEqual([['app-token', true, false], ['secret-expiry', true, true]]);
+    expect(formatReport(report)).toBe('Microsoft 365 (Teams presence): OK\n  ✓ Application sign-in: Token issued.\n  ! Client secret: Expires in 5 days.\n      Fix: Create a new secret.');
+  });
+
+  it('makes a setup step that passed with warnings a warning, not a success', () => {
+    const now = new Date('2026-12-05T10:00:00Z');
+    expect(checkResult({ step: 'microsoft-app', status: 'ok', message: 'ok', warnings: ['The client secret expires in 5 days.'] }, now).status).toBe('warn');
+    expect(checkResult({ step: 'microsoft-app', status: 'ok', message: 'ok', warnings: [] }, now).status).toBe('ok');
+    expect(checkResult({ step: 'microsoft-app', status: 'fail', message: 'no', warnings: ['x'] }, now)).toMatchObject({ status: 'fail', ok: false });
   });
 
   it('prints each failed check with its fix, and each conflict with what to do', () => {

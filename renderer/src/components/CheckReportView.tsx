@@ -1,5 +1,6 @@
 import type { CheckReport } from '../api/types.js';
 import { checkLabelText } from '../i18n/engine-text.js';
+import { checkMark } from '../../../src/core/check-report.js';
 import { useI18n } from '../i18n/index.js';
 
 /**
@@ -15,13 +16,13 @@ export function CheckReportView({ report }: { report: CheckReport }) {
         {report.checks.map((c) => {
           const label = checkLabelText(report.target, c, t);
           return (
-            <li key={c.id} className={c.ok ? 'check-ok' : 'check-failed'} data-check={c.id}>
-              <span className="check-icon" aria-hidden="true">{c.ok ? '✓' : '✗'}</span>
+            <li key={c.id} className={!c.ok ? 'check-failed' : c.warning ? 'check-warn' : 'check-ok'} data-check={c.id}>
+              <span className="check-icon" aria-hidden="true">{checkMark(c)}</span>
               <div>
                 <strong title={label.detail}>{label.text}</strong>
-                <span className="visually-hidden">{c.ok ? ' – OK' : ' – ✗'}</span>
+                <span className="visually-hidden">{!c.ok ? ' – ✗' : c.warning ? ' – !' : ' – OK'}</span>
                 <p>{c.message}</p>
-                {!c.ok && c.fix && <p className="check-fix">{t('check.fix', { fix: c.fix })}</p>}
+                {(!c.ok || c.warning) && c.fix && <p className="check-fix">{t('check.fix', { fix: c.fix })}</p>}
               </div>
             </li>
           );

@@ -18,18 +18,24 @@ interface SecretFieldProps {
   check?: (value: string) => string | undefined;
   /** Called after a store or delete so the owner can refresh `secrets.status`. */
   onChanged: () => void;
+  /**
+   * A secret that expires (the Microsoft client secret): storing a new one asks for its expiry date, so the
+   * expiry warnings follow the new secret instead of the old one's date (setup.credentialExpiry).
+   */
+  askExpiry?: boolean;
 }
 
 /**
  * A write-only secret: shows only whether one is stored. The typed value goes straight to `secrets.set`, is
  * cleared from the input afterwards, and is never read back.
  */
-export function SecretField({ label, name, stored, multiline, fileAccept, check, onChanged }: SecretFieldProps) {
+export function SecretField({ label, name, stored, multiline, fileAccept, check, onChanged, askExpiry }: SecretFieldProps) {
   const { t } = useI18n();
   const { client } = useServices();
   const id = useId();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState('');
+  const [expiry, setExpiry] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -47,11 +53,17 @@ export function SecretField({ label, name, stored, multiline, fileAccept, check,
       setError(bad);
       return;
     }
+    if (askExpiry && expiry === '') {
+      setError(t('secret.expiryRequired'));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
       await client.call('secrets.set', { name, value: v });
+      if (askExpiry) await client.call('setup.credentialExpiry', { expiresAt: expiry });
       setValue('');
+      setExpiry('');
       setEditing(false);
       setNote(t('secret.saved', { label }));
       onChanged();
@@ -118,13 +130,19 @@ export function SecretField({ label, name, stored, multiline, fileAccept, check,
               }}
             />
           )}
+          {askExpiry && (
+            <label className="secret-expiry">
+              <span>{t('secret.expiresAt')}</span>
+              <input type="date" value={expiry} required onChange={(e) => setExpiry(e.target.value)} />
+            </label>
+          )}
           <div className="button-row">
             {fileAccept && <FileButton label={t('common.chooseFile')} accept={fileAccept} onText={(text) => setValue(text)} />}
             <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void store()}>
               {t('secret.store')}
             </button>
             {editing && (
-              <button type="button" className="btn" onClick={() => { setEditing(false); setValue(''); setError(null); }}>
+              <button type="button" className="btn" onClick={() => { setEditing(false); setValue(''); setExpiry(''); setError(null); }}>
                 {t('common.cancel')}
               </button>
             )}

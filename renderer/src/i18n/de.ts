@@ -329,7 +329,7 @@ export const de = {
   'conn.net.proxyUrl': 'Proxy (optional)',
   'conn.net.proxyUrlHint': 'z. B. http://proxy.example.local:3128 – leer = kein Proxy.',
 
-  'secret.stored': 'Hinterlegt ✓',
+  'secret.stored': 'Hinterlegt',
   'secret.notSet': 'Nicht gesetzt',
   'secret.newValue': 'Neuer Wert für {label}',
   'secret.store': 'Hinterlegen',
@@ -339,6 +339,8 @@ export const de = {
   'secret.saved': '{label} hinterlegt.',
   'secret.deleted': '{label} gelöscht.',
   'secret.empty': 'Bitte einen Wert eingeben.',
+  'secret.expiresAt': 'Gültig bis (Ablaufdatum aus Entra ID, „Zertifikate & Geheimnisse“)',
+  'secret.expiryRequired': 'Bitte das Ablaufdatum des neuen Clientgeheimnisses angeben: Presence Bridge warnt rechtzeitig vor dem Ablauf.',
 
   'check.running': 'Test läuft …',
   'check.ok': 'Alle Prüfungen bestanden.',

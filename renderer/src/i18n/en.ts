@@ -329,7 +329,7 @@ export const en: Messages = {
   'conn.net.proxyUrl': 'Proxy (optional)',
   'conn.net.proxyUrlHint': 'e.g. http://proxy.example.local:3128 – empty = no proxy.',
 
-  'secret.stored': 'Stored ✓',
+  'secret.stored': 'Stored',
   'secret.notSet': 'Not set',
   'secret.newValue': 'New value for {label}',
   'secret.store': 'Store',
@@ -339,6 +339,8 @@ export const en: Messages = {
   'secret.saved': '{label} stored.',
   'secret.deleted': '{label} deleted.',
   'secret.empty': 'Please enter a value.',
+  'secret.expiresAt': 'Valid until (expiry date from Entra ID, “Certificates & secrets”)',
+  'secret.expiryRequired': 'Please enter the new client secret’s expiry date: Presence Bridge warns in time before it expires.',
 
   'check.running': 'Testing …',
   'check.ok': 'All checks passed.',

@@ -353,7 +353,7 @@ export function Connections() {
           />
         </div>
         {ms.credential === 'secret' ? (
-          <SecretField label={t('conn.ms.clientSecret')} name="microsoft.clientSecret" stored={secrets?.microsoftClientSecret} onChanged={refreshSecrets} />
+          <SecretField label={t('conn.ms.clientSecret')} name="microsoft.clientSecret" stored={secrets?.microsoftClientSecret} onChanged={refreshSecrets} askExpiry />
         ) : (
           <div className="form-grid">
             <Field label={t('conn.ms.thumbprint')} hint={t('conn.ms.thumbprintHint')} error={thumbprintError}>
