@@ -506,6 +506,11 @@ export class EngineHost {
     return report;
   }
 
+  async groupNames(): Promise<string[]> {
+    if (!this.conns?.directory) throw new NotConfiguredError('STARFACE is not configured: enter the PBX address and the administrator under Connections → STARFACE first.');
+    return this.conns.directory.listGroupNames();
+  }
+
   /** The roster; evaluated on demand when the engine has not loaded one yet (e.g. sync off). */
   async roster(): Promise<Roster> {
     if (this.engine && this.engine.roster().users.length > 0) return this.engine.roster();

@@ -236,6 +236,8 @@ export const METHODS = {
   'connections.test': { params: z.strictObject({ target: CheckTargetSchema, lang: z.enum(['de', 'en']).optional() }), result: CheckReportSchema },
 
   'roster.get': { params: NoParams, result: RosterSchema },
+  /** The PBX's group names, for the Users page's group picker (not-configured without a STARFACE connection). */
+  'roster.groups': { params: NoParams, result: z.object({ groups: z.array(z.string().max(500)).max(100_000) }) },
 
   'state.snapshot': {
     params: NoParams,

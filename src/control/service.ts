@@ -51,6 +51,7 @@ export function createControlApi(host: EngineHost): ControlApi {
 
     'connections.test': ({ target, lang }) => guard(() => host.testConnection(target, lang)),
     'roster.get': () => guard(() => host.roster()),
+    'roster.groups': () => guard(async () => ({ groups: await host.groupNames() })),
     'state.snapshot': () => guard(() => {
       const snap = host.snapshot();
       return { ...snap, auth: setup.decorate(snap.auth) };

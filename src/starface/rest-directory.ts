@@ -87,6 +87,13 @@ export class StarfaceDirectory {
     })));
   }
 
+  /** The groups' names only (one `GET /rest/groups`, no member lookups): what a group picker needs. */
+  async listGroupNames(): Promise<string[]> {
+    const items = parse(z.array(GroupListItemSchema), await this.getJson('/rest/groups'), 'GET /rest/groups');
+    const names = items.map((i) => (i.groupname || i.name).trim()).filter((n) => n !== '');
+    return [...new Set(names)].sort((a, b) => a.localeCompare(b));
+  }
+
   /** `GET /rest/server/version` (10.x); undefined where the PBX has no such resource. */
   async serverVersion(): Promise<string | undefined> {
     try {

@@ -41,6 +41,7 @@ export async function createEngineService({ dataDir }) {
     'auth.deviceCode': async () => ({ userCode: 'ABCD-EFGH', verificationUri: 'https://microsoft.com/devicelogin', expiresAt: new Date(Date.now() + 900_000).toISOString() }),
     'auth.signOut': async () => auth,
     'auth.consentUrl': async () => ({ url: 'https://login.microsoftonline.com/common/adminconsent' }),
+    'roster.groups': async () => ({ groups: [] }),
     'connections.test': async ({ target }) => ({ target, ok: true, checks: [] }),
     'roster.get': async () => ({ users: [], counts: { matched: 0, conflicts: 0 } }),
     'state.snapshot': async () => ({ sync, auth, users: [], capabilities }),

@@ -16,6 +16,8 @@ export interface FakeEngineOptions {
   capabilities?: Partial<PbxCapabilitiesView>;
   /** Notes settings.get reports (like the engine's "corrupt file moved aside"); the real engine keeps them. */
   problems?: string[];
+  /** roster.groups: the PBX's group names, or 'unreachable' (default: three German group names). */
+  pbxGroups?: string[] | 'unreachable';
 }
 
 export interface FakeEngine extends ControlApi {
@@ -258,6 +260,11 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
           ],
         };
       return report;
+    },
+    async 'roster.groups'(p) {
+      record('roster.groups', p);
+      if (opts.pbxGroups === 'unreachable') throw new ControlError('unreachable', 'The PBX did not answer within 10 s.');
+      return { groups: opts.pbxGroups ?? ['Entwicklung', 'Support', 'Vertrieb'] };
     },
     async 'roster.get'(p) {
       record('roster.get', p);

@@ -60,7 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)('safe saves (Chromium, real headless host, engin
     const engine = suite.engine();
     await goTo(page, 'Benutzer');
     await page.getByLabel('Mitglieder einer STARFACE-Gruppe').check();
-    await page.getByLabel('Gruppenname').fill('Support');
+    await page.getByLabel('Gruppenname').selectOption('Support');
     await page.getByRole('button', { name: 'Speichern', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Speichern bestätigen' });
     await dialog.getByText('0 Benutzer ausgewählt (bisher 40). Es wird niemand mehr abgeglichen.').waitFor();

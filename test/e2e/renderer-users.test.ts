@@ -1,5 +1,5 @@
 // The users page in German at 1366×860 (issue 15 item 10): search the mapping list by login, name or e-mail,
-// and the list takes the window's height.
+// the list takes the window's height, and the group is picked from the PBX's groups.
 import { describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, rendererSuite, screenshot } from './renderer-harness.js';
 
@@ -28,5 +28,37 @@ describe.skipIf(!HAVE_CHROMIUM)('users page in German at 1366×860 (Chromium, re
     const height = await page.locator('.vt-roster').evaluate((el) => el.getBoundingClientRect().height);
     expect(height).toBeGreaterThan(VIEWPORT.height - 12 * 16 - 2); // calc(100vh - 12rem), not the old fixed 24rem
     await screenshot(page, 'users-search-de');
+  });
+
+  it('picks the group from the PBX\'s groups; a saved group the PBX no longer has stays visible, marked', async () => {
+    const page = await suite.start({ users: 10 }, VIEWPORT);
+    const engine = suite.engine();
+    expect((await engine['settings.save']({ settings: { ...engine.settings(), users: { selection: 'group', group: 'Lager', extraLoginIds: [] } } })).ok).toBe(true);
+    await page.getByRole('navigation').getByRole('button', { name: 'Benutzer' }).click();
+    const picker = page.getByLabel('Gruppenname');
+    await picker.locator('option', { hasText: 'Vertrieb' }).waitFor({ state: 'attached' });
+    expect(await picker.evaluate((el) => el.tagName)).toBe('SELECT');
+    expect(engine.callsOf('roster.groups').length).toBeGreaterThan(0);
+    expect(await picker.locator('option').allInnerTexts()).toEqual(['– Gruppe wählen –', 'Lager (nicht auf der STARFACE)', 'Entwicklung', 'Support', 'Vertrieb']);
+    expect(await picker.inputValue()).toBe('Lager');
+    await picker.selectOption('Vertrieb');
+    await page.getByRole('button', { name: 'Speichern', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Speichern bestätigen' });
+    await Promise.race([confirm.waitFor(), page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor()]);
+    if (await confirm.isVisible()) await confirm.getByRole('button', { name: 'Trotzdem speichern' }).click();
+    await expect.poll(() => engine.settings().users.group).toBe('Vertrieb');
+  });
+
+  it('lets the admin type the group when the PBX cannot list its groups', async () => {
+    const page = await suite.start({ users: 10, pbxGroups: 'unreachable' }, VIEWPORT);
+    const engine = suite.engine();
+    expect((await engine['settings.save']({ settings: { ...engine.settings(), users: { selection: 'group', group: 'Vertrieb', extraLoginIds: [] } } })).ok).toBe(true);
+    await page.getByRole('navigation').getByRole('button', { name: 'Benutzer' }).click();
+    const field = page.getByLabel('Gruppenname');
+    await field.waitFor();
+    await expect.poll(() => engine.callsOf('roster.groups').length).toBeGreaterThan(0);
+    expect(await field.evaluate((el) => el.tagName)).toBe('INPUT');
+    expect(await field.inputValue()).toBe('Vertrieb');
+    await page.getByText('Genau wie in der STARFACE-Administration geschrieben.').waitFor();
   });
 });

@@ -107,6 +107,7 @@ export function fakeEngineApi(): FakeEngine {
       if (target === 'starface') throw new ControlError('not-configured', 'STARFACE URL is missing: enter it on the Connections page.');
       return { target, ok: true, checks: [{ id: 'token', code: 'ok', params: {}, label: 'Token', ok: true, message: 'Token acquired' }] };
     }),
+    'roster.groups': wrap('roster.groups', () => ({ groups: ['Sales', 'Support'] })),
     'roster.get': wrap('roster.get', () => ({
       users: [
         { login: '0001', email: 'anna@contoso.example', status: 'matched' as const },

@@ -35,6 +35,8 @@ describe('ControlApi of the engine', () => {
     expect(snap.capabilities.reasons.canSetTelephonyState).toBeTruthy();
     const roster = await call<{ counts: { matched: number; conflicts: number } }>('roster.get');
     expect(roster.counts).toEqual({ matched: 21, conflicts: 0 });
+    // The group picker's list: the PBX's own groups, from one GET /rest/groups.
+    expect(await call<{ groups: string[] }>('roster.groups')).toEqual({ groups: ['Development', 'Sales', 'Support'] });
     const auth = await call<{ state: string; appCredential: string }>('auth.status');
     expect(auth.appCredential).toBe('ok');
     expect((await call<{ url: string }>('auth.consentUrl')).url).toMatch(/\/adminconsent\?client_id=/);

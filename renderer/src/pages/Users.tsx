@@ -1,6 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { RosterUser } from '../api/types.js';
-import { useDraft, useFieldError, useLive } from '../app/context.js';
+import { useDraft, useFieldError, useLive, useServices } from '../app/context.js';
 import { Field, RadioGroup } from '../components/Field.js';
 import { SaveBar } from '../components/SaveBar.js';
 import { VirtualTable, type Column } from '../components/VirtualTable.js';
@@ -27,6 +27,19 @@ function useLoginIdText(ids: readonly string[]): [string, (text: string) => stri
   }];
 }
 
+/** The PBX's group names for the picker; null while loading or when the PBX cannot list them (then: type it). */
+function usePbxGroups(active: boolean): string[] | null {
+  const { client } = useServices();
+  const [groups, setGroups] = useState<string[] | null>(null);
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    client.call('roster.groups', {}).then((r) => { if (live) setGroups(r.groups); }, () => { if (live) setGroups(null); });
+    return () => { live = false; };
+  }, [active, client]);
+  return groups;
+}
+
 export function Users() {
   const { t } = useI18n();
   const { draft, update } = useDraft();
@@ -38,6 +51,7 @@ export function Users() {
   const groupError = useFieldError('users.group');
   const idsError = useFieldError('users.extraLoginIds');
   const users = draft.users;
+  const pbxGroups = usePbxGroups(users.selection === 'group');
 
   const rows = useMemo(() => {
     const all = roster?.users ?? [];
@@ -92,15 +106,25 @@ export function Users() {
               onChange={(v) => update((d) => ({ ...d, users: { ...d.users, selection: v } }))}
             />
             {users.selection === 'group' && (
-              <Field label={t('users.group')} hint={t('users.groupHint')} error={groupError}>
-                {(p) => (
+              <Field label={t('users.group')} hint={pbxGroups && pbxGroups.length > 0 ? t('users.groupPickHint') : t('users.groupHint')} error={groupError}>
+                {(p) => (pbxGroups && pbxGroups.length > 0 ? (
+                  // The PBX's groups: no typing error can select 0 users. A saved name the PBX no longer has stays
+                  // visible (marked) instead of silently switching to another group.
+                  <select {...p} value={users.group ?? ''} onChange={(e) => update((d) => ({ ...d, users: { ...d.users, group: e.target.value } }))}>
+                    <option value="">{t('users.groupChoose')}</option>
+                    {users.group && !pbxGroups.includes(users.group) && (
+                      <option value={users.group}>{t('users.groupMissing', { name: users.group })}</option>
+                    )}
+                    {pbxGroups.map((g) => <option key={g} value={g}>{g}</option>)}
+                  </select>
+                ) : (
                   <input
                     {...p}
                     type="text"
                     value={users.group ?? ''}
                     onChange={(e) => update((d) => ({ ...d, users: { ...d.users, group: e.target.value } }))}
                   />
-                )}
+                ))}
               </Field>
             )}
           </div>
