@@ -18,6 +18,8 @@ export interface FakeEngineOptions {
   problems?: string[];
   /** roster.groups: the PBX's group names, or 'unreachable' (default: three German group names). */
   pbxGroups?: string[] | 'unreachable';
+  /** The users selection stored before the page loads (so the first settings.get already has it). */
+  usersSelection?: Settings['users'];
 }
 
 export interface FakeEngine extends ControlApi {
@@ -69,6 +71,7 @@ export function makeUser(i: number): UserLiveState {
 export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
   const listeners = new Set<(e: ControlEvent) => void>();
   let settings: Settings = defaultSettings();
+  if (opts.usersSelection) settings = { ...settings, users: opts.usersSelection };
   const secretNames = new Set<string>(['starface.adminPassword']);
   const calls: { method: string; params: unknown }[] = [];
   const users = Array.from({ length: opts.users ?? 40 }, (_, i) => makeUser(i));

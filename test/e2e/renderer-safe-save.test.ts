@@ -60,7 +60,9 @@ describe.skipIf(!HAVE_CHROMIUM)('safe saves (Chromium, real headless host, engin
     const engine = suite.engine();
     await goTo(page, 'Benutzer');
     await page.getByLabel('Mitglieder einer STARFACE-Gruppe').check();
-    await page.getByLabel('Gruppenname').selectOption('Support');
+    const group = page.getByLabel('Gruppenname');
+    await group.locator('option', { hasText: 'Support' }).waitFor({ state: 'attached' }); // roster.groups answered
+    await group.selectOption('Support');
     await page.getByRole('button', { name: 'Speichern', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Speichern bestätigen' });
     await dialog.getByText('0 Benutzer ausgewählt (bisher 40). Es wird niemand mehr abgeglichen.').waitFor();

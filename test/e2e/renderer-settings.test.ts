@@ -181,7 +181,9 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     expect(suite.engine().callsOf('settings.save')).toHaveLength(1);
 
     await ids.fill('1001, 1002\n1003');
-    await page.getByLabel('Gruppenname').fill('Vertrieb');
+    const group = page.getByLabel('Gruppenname'); // the PBX's groups (roster.groups)
+    await group.locator('option', { hasText: 'Vertrieb' }).waitFor({ state: 'attached' });
+    await group.selectOption('Vertrieb');
     await page.getByRole('button', { name: 'Speichern', exact: true }).click();
     // Fewer users are synced after this save (issue 15 item 2): the page says so and asks first.
     const confirm = page.getByRole('dialog', { name: 'Speichern bestätigen' });

@@ -31,9 +31,8 @@ describe.skipIf(!HAVE_CHROMIUM)('users page in German at 1366×860 (Chromium, re
   });
 
   it('picks the group from the PBX\'s groups; a saved group the PBX no longer has stays visible, marked', async () => {
-    const page = await suite.start({ users: 10 }, VIEWPORT);
+    const page = await suite.start({ users: 10, usersSelection: { selection: 'group', group: 'Lager', extraLoginIds: [] } }, VIEWPORT);
     const engine = suite.engine();
-    expect((await engine['settings.save']({ settings: { ...engine.settings(), users: { selection: 'group', group: 'Lager', extraLoginIds: [] } } })).ok).toBe(true);
     await page.getByRole('navigation').getByRole('button', { name: 'Benutzer' }).click();
     const picker = page.getByLabel('Gruppenname');
     await picker.locator('option', { hasText: 'Vertrieb' }).waitFor({ state: 'attached' });
@@ -50,9 +49,8 @@ describe.skipIf(!HAVE_CHROMIUM)('users page in German at 1366×860 (Chromium, re
   });
 
   it('lets the admin type the group when the PBX cannot list its groups', async () => {
-    const page = await suite.start({ users: 10, pbxGroups: 'unreachable' }, VIEWPORT);
+    const page = await suite.start({ users: 10, pbxGroups: 'unreachable', usersSelection: { selection: 'group', group: 'Vertrieb', extraLoginIds: [] } }, VIEWPORT);
     const engine = suite.engine();
-    expect((await engine['settings.save']({ settings: { ...engine.settings(), users: { selection: 'group', group: 'Vertrieb', extraLoginIds: [] } } })).ok).toBe(true);
     await page.getByRole('navigation').getByRole('button', { name: 'Benutzer' }).click();
     const field = page.getByLabel('Gruppenname');
     await field.waitFor();
