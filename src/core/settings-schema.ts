@@ -92,7 +92,8 @@ const cloudMessage = {
 };
 
 function intField(min: number, max: number, defaultValue: number) {
-  return z.number().int().min(min).max(max).default(defaultValue);
+  // `+ 0` turns -0 into 0: JSON writes -0 as 0, so a stored -0 would not read back as itself.
+  return z.number().int().min(min).max(max).transform((n) => n + 0).default(defaultValue);
 }
 
 function enumField<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {

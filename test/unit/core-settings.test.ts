@@ -106,6 +106,12 @@ describe('defaults', () => {
     expect(b.users.extraLoginIds).toEqual([]);
   });
 
+  it('stores a negative zero as 0, so the value is the same after the trip through the settings file', () => {
+    const v = validateSettings({ sync: { debounceCycles: -0 } });
+    expect(v.ok).toBe(true);
+    if (v.ok) expect(Object.is(v.settings.sync.debounceCycles, 0)).toBe(true);
+  });
+
   it('round-trips: parsing the parsed settings changes nothing', () => {
     const s = parseSettings({ starface: { baseUrl: 'https://pbx.example.com/' }, rules: { busy: { dnd: 'on' } } });
     expect(parseSettings(JSON.parse(JSON.stringify(s)))).toEqual(s);
