@@ -3,6 +3,7 @@
 // headless by `presence-bridge run` (HTTP + SSE) and by the Electron shell (IPC).
 import path from 'node:path';
 import { authStatusOf } from './auth-status.js';
+import { SignInFlows, type DeviceCodeView } from './sign-in.js';
 import { auditSettingsSave, type SaveOrigin } from '../core/audit.js';
 import type { CheckReport, CheckTarget } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
@@ -64,7 +65,7 @@ export class EngineHost {
   private leftovers: LeftoverRestores | undefined;
   private authUnsub: (() => void) | undefined;
   private readonly listeners = new Set<(e: BridgeEvent) => void>();
-  private deviceCode: { userCode: string; verificationUri: string; expiresAt: string } | undefined;
+  private readonly signIn: SignInFlows;
   private appCredentialInvalid: string | undefined;
   private appCredentialInvalidAt = 0;
   private rebuilding: Promise<void> = Promise.resolve();
@@ -87,6 +88,16 @@ export class EngineHost {
   ) {
     this.settings = settings;
     this.settingsProblems = problems;
+    this.signIn = new SignInFlows({
+      auth: () => this.requireAuth(),
+      openBrowser: opts.openBrowser ?? (async (url: string) => {
+        this.logger.info('Open this address in a browser on this machine to sign in', { url });
+        process.stdout.write(`Sign in to Microsoft: ${url}\n`);
+      }),
+      changed: () => this.emit({ type: 'auth.changed', data: this.authStatus() }),
+      signedIn: () => this.engine?.kick(),
+      logger: this.logger.child({ component: 'sign-in' }),
+    });
     this.logger.ring.subscribe((e: LogEntry) => this.emit({ type: 'log.entry', data: e }));
   }
 
@@ -436,43 +447,24 @@ export class EngineHost {
 
   authStatus(): AuthStatus {
     return authStatusOf({
-      auth: this.conns?.auth, presenceRead: this.settings.microsoft.presenceRead, appCredentialInvalid: this.appCredentialInvalid, deviceCode: this.deviceCode,
+      auth: this.conns?.auth, presenceRead: this.settings.microsoft.presenceRead, appCredentialInvalid: this.appCredentialInvalid, deviceCode: this.signIn.deviceCode,
     });
   }
 
+  /** Resolves when the browser sign-in completed or was cancelled (auth.cancelSignIn). */
   async signInInteractive(): Promise<AuthStatus> {
-    const auth = this.requireAuth();
-    const open = this.opts.openBrowser ?? (async (url: string) => {
-      this.logger.info('Open this address in a browser on this machine to sign in', { url });
-      process.stdout.write(`Sign in to Microsoft: ${url}\n`);
-    });
-    await auth.signInInteractive({ openBrowser: open });
-    this.engine?.kick();
+    await this.signIn.interactive();
     return this.authStatus();
   }
 
-  async startDeviceCode(): Promise<{ userCode: string; verificationUri: string; expiresAt: string }> {
-    const auth = this.requireAuth();
-    return new Promise((resolve, reject) => {
-      let answered = false;
-      auth.signInWithDeviceCode({
-        onCode: (info) => {
-          this.deviceCode = { userCode: info.userCode, verificationUri: info.verificationUri, expiresAt: new Date(Date.now() + info.expiresInSeconds * 1000).toISOString() };
-          answered = true;
-          this.emit({ type: 'auth.changed', data: this.authStatus() });
-          resolve(this.deviceCode);
-        },
-      }).then(() => {
-        this.deviceCode = undefined;
-        this.emit({ type: 'auth.changed', data: this.authStatus() });
-        this.engine?.kick();
-      }, (err: unknown) => {
-        this.deviceCode = undefined;
-        this.logger.warn('Device code sign-in did not complete', { error: errorText(err) });
-        this.emit({ type: 'auth.changed', data: this.authStatus() });
-        if (!answered) reject(err);
-      });
-    });
+  startDeviceCode(): Promise<DeviceCodeView> {
+    return this.signIn.startDeviceCode();
+  }
+
+  /** Cancels a waiting browser or device-code sign-in; the state goes back to what it was. */
+  async cancelSignIn(): Promise<AuthStatus> {
+    await this.signIn.cancel();
+    return this.authStatus();
   }
 
   async signOut(): Promise<AuthStatus> {

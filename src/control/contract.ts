@@ -229,6 +229,8 @@ export const METHODS = {
     params: NoParams,
     result: z.object({ userCode: z.string(), verificationUri: z.string(), expiresAt: IsoTime }),
   },
+  /** Cancels a waiting browser or device-code sign-in; answers once it has ended. */
+  'auth.cancelSignIn': { params: NoParams, result: AuthStatusSchema },
   'auth.signOut': { params: NoParams, result: AuthStatusSchema },
   'auth.consentUrl': { params: NoParams, result: z.object({ url: z.string() }) },
 

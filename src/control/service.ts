@@ -46,6 +46,7 @@ export function createControlApi(host: EngineHost): ControlApi {
     'auth.status': () => guard(() => setup.decorate(host.authStatus())),
     'auth.signInInteractive': () => guard(async () => setup.decorate(await host.signInInteractive())),
     'auth.deviceCode': () => guard(() => host.startDeviceCode()),
+    'auth.cancelSignIn': () => guard(async () => setup.decorate(await host.cancelSignIn())),
     'auth.signOut': () => guard(async () => setup.decorate(await host.signOut())),
     'auth.consentUrl': () => guard(() => host.consentUrl()),
 

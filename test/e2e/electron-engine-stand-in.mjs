@@ -39,6 +39,7 @@ export async function createEngineService({ dataDir }) {
     'auth.status': async () => auth,
     'auth.signInInteractive': async () => auth,
     'auth.deviceCode': async () => ({ userCode: 'ABCD-EFGH', verificationUri: 'https://microsoft.com/devicelogin', expiresAt: new Date(Date.now() + 900_000).toISOString() }),
+    'auth.cancelSignIn': async () => auth,
     'auth.signOut': async () => auth,
     'auth.consentUrl': async () => ({ url: 'https://login.microsoftonline.com/common/adminconsent' }),
     'roster.groups': async () => ({ groups: [] }),

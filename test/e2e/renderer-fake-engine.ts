@@ -221,6 +221,12 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
       record('auth.deviceCode', p);
       return { userCode: 'KQ7M-XR2P', verificationUri: 'https://microsoft.com/devicelogin', expiresAt: '2025-03-14T09:15:00.000Z' };
     },
+    async 'auth.cancelSignIn'(p) {
+      record('auth.cancelSignIn', p);
+      auth = { state: 'signed-out', appCredential: 'ok' };
+      api.emit({ type: 'auth.changed', data: auth });
+      return auth;
+    },
     async 'auth.signOut'(p) {
       record('auth.signOut', p);
       auth = { state: 'signed-out', appCredential: 'ok' };

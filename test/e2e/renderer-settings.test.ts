@@ -317,5 +317,15 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
 
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await page.getByText('Nicht angemeldet').waitFor();
+
+    // A waiting sign-in can be cancelled from the page: the code goes, and so does the button.
+    expect(await page.getByRole('button', { name: 'Anmeldung abbrechen' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Mit Gerätecode anmelden' }).click();
+    await page.getByText('KQ7M-XR2P').waitFor();
+    await page.getByRole('button', { name: 'Anmeldung abbrechen' }).click();
+    await page.getByText('KQ7M-XR2P').waitFor({ state: 'detached' });
+    expect(suite.engine().callsOf('auth.cancelSignIn')).toHaveLength(1);
+    expect(await page.getByRole('button', { name: 'Anmeldung abbrechen' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Mit Gerätecode anmelden' }).waitFor();
   });
 });

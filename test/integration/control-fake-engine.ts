@@ -101,6 +101,7 @@ export function fakeEngineApi(): FakeEngine {
     'auth.deviceCode': wrap('auth.deviceCode', () => ({
       userCode: 'ABCD-EFGH', verificationUri: 'https://microsoft.com/devicelogin', expiresAt: FIXED_TIME,
     })),
+    'auth.cancelSignIn': wrap('auth.cancelSignIn', () => auth),
     'auth.signOut': wrap('auth.signOut', () => ({ ...auth, state: 'signed-out' as const, account: undefined })),
     'auth.consentUrl': wrap('auth.consentUrl', () => ({ url: 'https://login.microsoftonline.com/common/adminconsent' })),
     'connections.test': wrap('connections.test', ({ target }: { target: 'microsoft' | 'starface' }) => {

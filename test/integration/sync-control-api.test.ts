@@ -120,6 +120,36 @@ describe('ControlApi of the engine', () => {
     expect((await call<{ state: string }>('auth.signOut')).state).toBe('signed-out');
   });
 
+  it('cancels a waiting device-code sign-in: the code is gone, the state is back, and a new sign-in can start', async () => {
+    const before = (await call<{ state: string }>('auth.status')).state;
+    const code = await call<{ userCode: string }>('auth.deviceCode');
+    expect((await call<{ state: string }>('auth.status')).state).toBe('signing-in');
+    const after = await call<{ state: string; deviceCode?: unknown }>('auth.cancelSignIn');
+    expect(after.state).toBe(before);
+    expect(after.deviceCode).toBeUndefined();
+    // Approving the cancelled code afterwards signs nobody in: MSAL stopped polling.
+    w.env.graph.approveDeviceCode(code.userCode);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await call<{ state: string }>('auth.status')).state).toBe(before);
+    // Nothing is left locked: the next sign-in starts and completes.
+    const next = await call<{ userCode: string }>('auth.deviceCode');
+    expect(next.userCode).not.toBe(code.userCode);
+    w.env.graph.approveDeviceCode(next.userCode);
+    await waitFor(async () => (await call<{ state: string }>('auth.status')).state === 'signed-in', 15_000, 'signed in');
+    expect((await call<{ state: string }>('auth.signOut')).state).toBe('signed-out');
+  });
+
+  it('cancels a waiting browser sign-in: the call ends without an error and the state is back', async () => {
+    const before = (await call<{ state: string }>('auth.status')).state;
+    const pending = call<{ state: string }>('auth.signInInteractive');
+    await waitFor(async () => (await call<{ state: string }>('auth.status')).state === 'signing-in', 10_000, 'signing in');
+    const cancelled = await call<{ state: string }>('auth.cancelSignIn');
+    expect(cancelled.state).toBe(before);
+    expect((await pending).state).toBe(before);
+    // A cancel with nothing running changes nothing.
+    expect((await call<{ state: string }>('auth.cancelSignIn')).state).toBe(before);
+  });
+
   it('sync.stop and sync.start switch the engine and persist the choice', async () => {
     const stopped = await call<{ state: string }>('sync.stop', { restore: true });
     expect(stopped.state).toBe('stopped');

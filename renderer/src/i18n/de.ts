@@ -296,6 +296,7 @@ export const de = {
   'conn.ms.deviceCodeText': 'Öffnen Sie die folgende Adresse und geben Sie dort diesen Code ein:',
   'conn.ms.deviceCodeExpires': 'Gültig bis {time}.',
   'conn.ms.signOut': 'Abmelden',
+  'conn.ms.cancelSignIn': 'Anmeldung abbrechen',
   'conn.ms.consent': 'Link für Administratorzustimmung',
   'conn.ms.consentText': 'Ein globaler Administrator öffnet diesen Link und stimmt den Berechtigungen zu:',
   'conn.ms.test': 'Microsoft-Verbindung testen',

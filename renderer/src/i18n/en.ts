@@ -296,6 +296,7 @@ export const en: Messages = {
   'conn.ms.deviceCodeText': 'Open the following address and enter this code there:',
   'conn.ms.deviceCodeExpires': 'Valid until {time}.',
   'conn.ms.signOut': 'Sign out',
+  'conn.ms.cancelSignIn': 'Cancel sign-in',
   'conn.ms.consent': 'Admin consent link',
   'conn.ms.consentText': 'A global administrator opens this link and grants the permissions:',
   'conn.ms.test': 'Test Microsoft connection',

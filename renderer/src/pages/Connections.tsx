@@ -139,6 +139,16 @@ function MicrosoftSignIn() {
         >
           {t('conn.ms.deviceCode')}
         </button>
+        {(showCode || auth?.state === 'signing-in') && (
+          // Never disabled: a sign-in that waits in a browser or for a code must always be stoppable from here.
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void run(async () => { setDevice(null); live.applyAuth(await client.call('auth.cancelSignIn', {})); })}
+          >
+            {t('conn.ms.cancelSignIn')}
+          </button>
+        )}
         {auth?.state === 'signed-in' && (
           <button
             type="button"

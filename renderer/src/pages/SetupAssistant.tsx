@@ -206,6 +206,15 @@ function ResultView({ result, onTrust, busy }: { result: SetupCheckResult; onTru
           >
             {t('conn.ms.deviceCode')}
           </button>
+          {device && (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void client.call('auth.cancelSignIn', {}).then((s) => { setDevice(null); live.applyAuth(s); }, (e: unknown) => setSignInError(toCallError(e).message))}
+            >
+              {t('conn.ms.cancelSignIn')}
+            </button>
+          )}
         </div>
       )}
       {signInError && <p className="field-error" role="alert">{t('common.error', { message: signInError })}</p>}
