@@ -25,7 +25,7 @@ export const APP_PERMISSION_NEEDS = {
   directory: {
     permission: 'User.Read.All', type: 'application',
     satisfiedBy: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-    why: { de: 'Benutzerverzeichnis für den E-Mail-Abgleich lesen', en: 'read the directory for e-mail matching' },
+    why: { de: 'Benutzerverzeichnis für die Zuordnung per E-Mail lesen', en: 'read the directory for e-mail matching' },
   },
   presenceRead: {
     permission: 'Presence.Read.All', type: 'application', satisfiedBy: ['Presence.Read.All', 'Presence.ReadWrite.All'],

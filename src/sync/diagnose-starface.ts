@@ -71,14 +71,14 @@ export async function diagnoseStarface(input: StarfaceDiagnosisInput): Promise<F
   }
 
   const directory = input.directory!;
-  const pwLabel = label('Kennwort des Administrators', 'Administrator password');
+  const pwLabel = label('Passwort des Administrators', 'Administrator password');
   if ((await input.secrets.get(STARFACE_ADMIN_PASSWORD_SECRET)) === undefined) {
     out.push(finding({ id: 'admin-password', code: 'starface-admin-password-missing', status: 'fail', label: pwLabel,
-      message: tr(lang, 'Es ist kein Kennwort des Administrators gespeichert.', 'No administrator password is stored.'),
-      fix: tr(lang, 'Tragen Sie das Kennwort des STARFACE-Administrators ein (Verbindungen → STARFACE).', 'Enter the STARFACE administrator password under Connections → STARFACE.') }));
+      message: tr(lang, 'Es ist kein Passwort des Administrators gespeichert.', 'No administrator password is stored.'),
+      fix: tr(lang, 'Tragen Sie das Passwort des STARFACE-Administrators ein (Verbindungen → STARFACE).', 'Enter the STARFACE administrator password under Connections → STARFACE.') }));
     return out;
   }
-  out.push(finding({ id: 'admin-password', code: 'ok', status: 'ok', label: pwLabel, message: tr(lang, 'Das Kennwort des Administrators ist gespeichert.', 'The administrator password is stored.') }));
+  out.push(finding({ id: 'admin-password', code: 'ok', status: 'ok', label: pwLabel, message: tr(lang, 'Das Passwort des Administrators ist gespeichert.', 'The administrator password is stored.') }));
 
   const loginLabel = label('REST-Anmeldung', 'REST login');
   try {
@@ -101,7 +101,7 @@ export async function diagnoseStarface(input: StarfaceDiagnosisInput): Promise<F
     let fix: string | undefined = users.length > 0 ? undefined : tr(lang, 'Verwenden Sie ein Administratorkonto: andere Konten sehen nur sich selbst.', 'Use an administrator account: other accounts only see themselves.');
     if (version) details.push(tr(lang, `STARFACE-Version: ${version}`, `STARFACE version: ${version}`));
     if (version && versionAtLeast(version, [9, 0, 0, 9])) {
-      details.push(tr(lang, 'Diese Version hat eine eingebaute „Microsoft Presence Sync": sie muss ausgeschaltet sein (nur ein Abgleich pro Anlage).',
+      details.push(tr(lang, 'Diese Version hat eine eingebaute „Microsoft Presence Sync": sie muss ausgeschaltet sein (nur eine Synchronisierung pro Anlage).',
         'This version has a built-in "Microsoft Presence Sync": it must be switched off (only one sync per PBX).'));
     }
     if (status === 'ok' && version && versionAtLeast(version, [11])) {
@@ -191,7 +191,7 @@ async function uciLogin(input: StarfaceDiagnosisInput, selected: string[]): Prom
   const candidate = [...selected, ...settings.users.extraLoginIds].find((x) => names.has(uciPasswordSecretName(x)));
   if (!candidate) {
     return finding({ id: 'uci', code: 'starface-uci-password-missing', status: 'fail', label: l,
-      message: tr(lang, 'Für keinen ausgewählten Benutzer ist ein UCI-Kennwort gespeichert.', 'No UCI password is stored for any selected user.'),
+      message: tr(lang, 'Für keinen ausgewählten Benutzer ist ein UCI-Passwort gespeichert.', 'No UCI password is stored for any selected user.'),
       fix: tr(lang, 'Speichern Sie die STARFACE-Kennwörter der Benutzer (Verbindungen → STARFACE-Benutzer, oder CSV „login;password").',
         'Store each user\'s STARFACE password under Connections → STARFACE users (or import a CSV "login;password").') });
   }
@@ -206,7 +206,7 @@ async function uciLogin(input: StarfaceDiagnosisInput, selected: string[]): Prom
         message: tr(lang, `Benutzer ${candidate} hat sich über UCI angemeldet (${sf.uciApi}).`, `User ${candidate} logged in over UCI (${sf.uciApi}).`) })
       : finding({ id: 'uci', code: 'starface-uci-refused', params: { login: candidate, uciApi: sf.uciApi }, status: 'fail', label: l,
         message: session.lastError ?? tr(lang, `Benutzer ${candidate} konnte sich nicht über UCI anmelden.`, `User ${candidate} could not log in over UCI.`),
-        fix: tr(lang, `Prüfen Sie das gespeicherte UCI-Kennwort von ${candidate}, dass der Benutzer UCI nutzen darf, und die UCI-Version (${sf.uciApi}).`,
+        fix: tr(lang, `Prüfen Sie das gespeicherte UCI-Passwort von ${candidate}, dass der Benutzer UCI nutzen darf, und die UCI-Version (${sf.uciApi}).`,
           `Check the stored UCI password of user ${candidate}, that the user may use UCI, and the UCI version (${sf.uciApi}; try ${sf.uciApi === 'v30' ? 'v22' : 'v30'} on old PBXs).`) });
   } catch (err) {
     const e = explainStarfaceError(err, lang);

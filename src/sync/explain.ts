@@ -263,9 +263,9 @@ function explainStarfaceErrorDraft(err: unknown, lang: Lang): Draft {
     const noPassword = err.status === 0;
     return {
       message: noPassword
-        ? tr(lang, 'Für den STARFACE-Administrator ist kein Kennwort gespeichert.', 'No password is stored for the STARFACE administrator.')
+        ? tr(lang, 'Für den STARFACE-Administrator ist kein Passwort gespeichert.', 'No password is stored for the STARFACE administrator.')
         : tr(lang, `Die STARFACE lehnt die REST-Anmeldung des Administrators ab (HTTP ${err.status}).`, `STARFACE rejected the administrator's REST login (HTTP ${err.status}).`),
-      fix: tr(lang, 'Prüfen Sie die Login-ID (z. B. 0001, nicht den Namen) und das Kennwort eines STARFACE-Administrators.',
+      fix: tr(lang, 'Prüfen Sie die Login-ID (z. B. 0001, nicht den Namen) und das Passwort eines STARFACE-Administrators.',
         'Check the login ID (e.g. 0001, not the name) and the password of a STARFACE administrator.'),
       detail,
       code: noPassword ? 'no-password' : `http-${err.status}`,
@@ -302,7 +302,7 @@ function explainStarfaceErrorDraft(err: unknown, lang: Lang): Draft {
     if (refused) {
       return {
         message: tr(lang, 'Die STARFACE lehnt die UCI-Anmeldung ab.', 'STARFACE refused the UCI login.'),
-        fix: tr(lang, 'Prüfen Sie das Kennwort des Benutzers (das normale STARFACE-Kennwort) und tragen Sie es neu ein.',
+        fix: tr(lang, 'Prüfen Sie das Passwort des Benutzers (das normale STARFACE-Passwort) und tragen Sie es neu ein.',
           'Check the user\'s password (their normal STARFACE password) and enter it again.'),
         detail,
         code: 'uci-refused',
@@ -332,7 +332,7 @@ function explainStarfaceErrorDraft(err: unknown, lang: Lang): Draft {
   if (err instanceof UciNotConnectedError) {
     return {
       message: tr(lang, 'Die UCI-Sitzung ist nicht angemeldet.', 'The UCI session is not logged in.'),
-      fix: tr(lang, 'Kennwort des Benutzers prüfen und erneut versuchen.', 'Check the user\'s password and try again.'),
+      fix: tr(lang, 'Passwort des Benutzers prüfen und erneut versuchen.', 'Check the user\'s password and try again.'),
       detail,
       code: 'uci-not-connected',
     };

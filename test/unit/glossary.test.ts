@@ -24,11 +24,13 @@ const forbidden = [...tableRows('Terms'), ...tableRows('Teams states')]
 
 // German texts an admin reads: the UI table, the German guide, the setup assistant's and CLI setup's German.
 const SOURCES = ['renderer/src/i18n/de.ts', 'docs/admin-guide.de.md', 'src/setup/steps.ts', 'src/setup/users.ts',
-  'src/setup/assistant.ts', 'src/setup/final-test.ts', 'src/commands/setup.ts'];
+  'src/setup/assistant.ts', 'src/setup/final-test.ts', 'src/setup/expiry.ts', 'src/commands/setup.ts',
+  // The checks' German findings and fixes (check, setup and the Connections test).
+  'src/sync/diagnose-starface.ts', 'src/sync/diagnose-microsoft.ts', 'src/sync/explain.ts'];
 
 describe('glossary (docs/glossary.md)', () => {
   it('rules out the variants of Passwort, Synchronisierung, Chat-Statustext and Nicht stören', () => {
-    expect(forbidden).toEqual(expect.arrayContaining(['Kennwort', 'Abgleich', 'Synchronisation', 'Chat-Status', 'Bitte nicht stören']));
+    expect(forbidden).toEqual(expect.arrayContaining(['Kennwort', 'Abgleich', 'Synchronisation', 'Chat-Status', 'Bitte nicht stören', 'Clientgeheimnis']));
   });
 
   it.each(SOURCES)('%s uses none of the ruled-out variants', (file) => {

@@ -344,7 +344,7 @@ export const de = {
   'secret.deleted': '{label} gelöscht.',
   'secret.empty': 'Bitte einen Wert eingeben.',
   'secret.expiresAt': 'Gültig bis (Ablaufdatum aus Entra ID, „Zertifikate & Geheimnisse“)',
-  'secret.expiryRequired': 'Bitte das Ablaufdatum des neuen Clientgeheimnisses angeben: Presence Bridge warnt rechtzeitig vor dem Ablauf.',
+  'secret.expiryRequired': 'Bitte das Ablaufdatum des neuen geheimen Clientschlüssels angeben: Presence Bridge warnt rechtzeitig vor dem Ablauf.',
 
   'check.running': 'Test läuft …',
   'check.ok': 'Alle Prüfungen bestanden.',
