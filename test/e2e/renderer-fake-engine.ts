@@ -263,9 +263,9 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
             { id: 'consent', code: 'ok', params: {}, label: de ? 'Administratorzustimmung' : 'Admin consent', ok: true,
               message: de ? 'Presence.ReadWrite.All und User.Read.All sind erteilt.' : 'Presence.ReadWrite.All and User.Read.All are granted.' },
             // Passed with a warning: the page must not show a ✓ next to it.
-            { id: 'secret-expiry', code: 'ok', params: {}, label: de ? 'Ablauf des Clientgeheimnisses' : 'Client secret expiry', ok: true, warning: true,
-              message: de ? 'Das Clientgeheimnis läuft in 5 Tagen ab.' : 'The client secret expires in 5 days.',
-              fix: de ? 'Neues Clientgeheimnis in Entra ID anlegen und hier hinterlegen.' : 'Create a new client secret in Entra ID and store it here.' },
+            { id: 'secret-expiry', code: 'ok', params: {}, label: de ? 'Ablauf des geheimen Clientschlüssels' : 'Client secret expiry', ok: true, warning: true,
+              message: de ? 'Der geheime Clientschlüssel läuft in 5 Tagen ab.' : 'The client secret expires in 5 days.',
+              fix: de ? 'Neuen geheimen Clientschlüssel in Entra ID anlegen und hier hinterlegen.' : 'Create a new client secret in Entra ID and store it here.' },
           ],
         };
       return report;

@@ -220,7 +220,7 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     await input.fill('s3cr3t-value-~123');
     // A client secret expires: it is not stored without its expiry date, so the warnings follow the new secret.
     await card.getByRole('button', { name: 'Hinterlegen' }).click();
-    await card.getByText('Bitte das Ablaufdatum des neuen Clientgeheimnisses angeben').waitFor();
+    await card.getByText('Bitte das Ablaufdatum des neuen geheimen Clientschlüssels angeben').waitFor();
     expect(suite.engine().secretNames.has('microsoft.clientSecret')).toBe(false);
     await card.getByLabel('Gültig bis').fill('2027-06-30');
     await card.getByRole('button', { name: 'Hinterlegen' }).click();
@@ -302,7 +302,7 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     const warned = page.locator('.report-list li[data-check="secret-expiry"]');
     expect(await warned.getAttribute('class')).toBe('check-warn');
     expect(await warned.locator('.check-icon').innerText()).toBe('!');
-    await warned.getByText('So beheben: Neues Clientgeheimnis in Entra ID anlegen und hier hinterlegen.').waitFor();
+    await warned.getByText('So beheben: Neuen geheimen Clientschlüssel in Entra ID anlegen und hier hinterlegen.').waitFor();
     expect(await page.locator('.report-list li[data-check="consent"] .check-icon').innerText()).toBe('✓');
     await page.locator('.test-block', { has: page.getByRole('button', { name: 'STARFACE-Verbindung testen' }) }).screenshot({ path: `${SCREENSHOTS}/connections-check-de.png` });
 

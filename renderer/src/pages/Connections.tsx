@@ -1,16 +1,17 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { CheckReport, SecretsStatus, Settings } from '../api/types.js';
-import { toCallError } from '../api/types.js';
 import { useChangedPages, useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context.js';
 import { CheckReportView } from '../components/CheckReportView.js';
 import { Field, FieldErrorText, RadioGroup } from '../components/Field.js';
 import { FileButton } from '../components/FileButton.js';
 import { SaveBar } from '../components/SaveBar.js';
 import { SecretField } from '../components/SecretField.js';
+import { SignInControls } from '../components/SignInControls.js';
 import { UciCsvImport } from '../components/UciCsvImport.js';
 import { authMessageText } from '../i18n/engine-text.js';
 import { useI18n } from '../i18n/index.js';
 import { isPemPrivateKey, splitPemCertificates } from '../settings/checks.js';
+import { useAsync } from '../state/use-async.js';
 
 /** A text input bound to one settings path, with its label, hint and validation message. */
 function TextSetting({
@@ -35,24 +36,6 @@ function TextSetting({
       )}
     </Field>
   );
-}
-
-function useAsync() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = useCallback(async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(true);
-    setError(null);
-    try {
-      return await fn();
-    } catch (err) {
-      setError(toCallError(err).message);
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
-  return { busy, error, run };
 }
 
 function TestButton({ target, label }: { target: 'microsoft' | 'starface'; label: string }) {
@@ -80,25 +63,15 @@ function TestButton({ target, label }: { target: 'microsoft' | 'starface'; label
 }
 
 function MicrosoftSignIn() {
-  const { t, dateTime } = useI18n();
+  const { t } = useI18n();
   const { client, live } = useServices();
   const { auth } = useLive();
   const { saved } = useSettingsState();
   // With application permission the app-only credential reads presence: a sign-in is optional, not the main action.
   const appOnly = saved?.microsoft.presenceRead === 'application';
-  const [device, setDevice] = useState<{ userCode: string; verificationUri: string; expiresAt?: string } | null>(null);
   const [consentUrl, setConsentUrl] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const { busy, error, run } = useAsync();
-  // While a device-code sign-in waits, the host reports the code in AuthStatus as well.
-  const code = device ?? (auth?.deviceCode ? { ...auth.deviceCode } : null);
-  // The code is done with once the sign-in completes (a change to signed-in after it was requested).
-  const lastState = useRef(auth?.state);
-  useEffect(() => {
-    if (auth?.state === 'signed-in' && lastState.current !== 'signed-in') setDevice(null);
-    lastState.current = auth?.state;
-  }, [auth?.state]);
-  const showCode = code !== null;
   const authNote = auth ? authMessageText(auth, t) : null;
 
   const stateText = (() => {
@@ -122,39 +95,13 @@ function MicrosoftSignIn() {
       </p>
       {authNote && <p className="field-hint" title={authNote.detail}>{authNote.text}</p>}
       {appOnly && <p className="field-hint">{t('conn.ms.signInNotNeeded')}</p>}
-      <div className="button-row">
-        <button
-          type="button"
-          className={appOnly || auth?.state === 'signed-in' ? 'btn' : 'btn btn-primary'}
-          disabled={busy || auth?.state === 'signing-in'}
-          onClick={() => void run(async () => live.applyAuth(await client.call('auth.signInInteractive', {})))}
-        >
-          {t('conn.ms.signIn')}
-        </button>
-        <button
-          type="button"
-          className="btn"
-          disabled={busy}
-          onClick={() => void run(async () => setDevice(await client.call('auth.deviceCode', {})))}
-        >
-          {t('conn.ms.deviceCode')}
-        </button>
-        {(showCode || auth?.state === 'signing-in') && (
-          // Never disabled: a sign-in that waits in a browser or for a code must always be stoppable from here.
-          <button
-            type="button"
-            className="btn"
-            onClick={() => void run(async () => { setDevice(null); live.applyAuth(await client.call('auth.cancelSignIn', {})); })}
-          >
-            {t('conn.ms.cancelSignIn')}
-          </button>
-        )}
+      <SignInControls primary={!appOnly && auth?.state !== 'signed-in'}>
         {auth?.state === 'signed-in' && (
           <button
             type="button"
             className="btn"
             disabled={busy}
-            onClick={() => void run(async () => { setDevice(null); live.applyAuth(await client.call('auth.signOut', {})); })}
+            onClick={() => void run(async () => live.applyAuth(await client.call('auth.signOut', {})))}
           >
             {t('conn.ms.signOut')}
           </button>
@@ -167,18 +114,8 @@ function MicrosoftSignIn() {
         >
           {t('conn.ms.consent')}
         </button>
-      </div>
+      </SignInControls>
       {error && <p className="field-error" role="alert">{t('common.error', { message: error })}</p>}
-      {showCode && (
-        <div className="device-code" aria-live="polite">
-          <p>
-            {t('conn.ms.deviceCodeText')}{' '}
-            <a href={code.verificationUri} target="_blank" rel="noreferrer noopener">{code.verificationUri}</a>
-          </p>
-          <p className="device-code-value" aria-label={code.userCode}>{code.userCode}</p>
-          {'expiresAt' in code && code.expiresAt && <p className="field-hint">{t('conn.ms.deviceCodeExpires', { time: dateTime(code.expiresAt) })}</p>}
-        </div>
-      )}
       {consentUrl && (
         <div className="consent">
           <p>{t('conn.ms.consentText')}</p>

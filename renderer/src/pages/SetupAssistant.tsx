@@ -11,6 +11,7 @@ import { fieldApplies, getPath, setPath } from '../../../src/core/dotted-path.js
 import { useDraft, useFieldError, useLive, useServices, useSettingsState } from '../app/context.js';
 import { Field, RadioGroup } from '../components/Field.js';
 import { SecretField } from '../components/SecretField.js';
+import { SignInControls } from '../components/SignInControls.js';
 import { UciCsvImport } from '../components/UciCsvImport.js';
 import { rosterReasonText } from '../i18n/engine-text.js';
 import { useI18n, type Translate } from '../i18n/index.js';
@@ -154,10 +155,7 @@ function RosterPreview({ users }: { users: RosterUser[] }) {
 
 function ResultView({ result, onTrust, busy }: { result: SetupCheckResult; onTrust: (pem: string, pin: boolean) => void; busy: boolean }) {
   const { t, date } = useI18n();
-  const { client, live } = useServices();
   const [copied, setCopied] = useState(false);
-  const [device, setDevice] = useState<{ userCode: string; verificationUri: string } | null>(null);
-  const [signInError, setSignInError] = useState<string | null>(null);
   const cls = result.status === 'ok' ? 'report-ok' : result.status === 'warn' ? 'report-warn' : 'report-failed';
   const offer = result.trustOffer;
   return (
@@ -190,40 +188,7 @@ function ResultView({ result, onTrust, busy }: { result: SetupCheckResult; onTru
           <button type="button" className="btn btn-primary" disabled={busy} onClick={() => onTrust(offer.pem, offer.kind === 'pin')}>{t(offer.kind === 'pin' ? 'setup.trust.pin' : 'setup.trust.button')}</button>
         </div>
       )}
-      {result.needsSignIn && (
-        <div className="button-row">
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => void client.call('auth.signInInteractive', {}).then((s) => live.applyAuth(s), (e: unknown) => setSignInError(toCallError(e).message))}
-          >
-            {t('conn.ms.signIn')}
-          </button>
-          <button
-            type="button"
-            className="btn"
-            onClick={() => void client.call('auth.deviceCode', {}).then((c) => setDevice(c), (e: unknown) => setSignInError(toCallError(e).message))}
-          >
-            {t('conn.ms.deviceCode')}
-          </button>
-          {device && (
-            <button
-              type="button"
-              className="btn"
-              onClick={() => void client.call('auth.cancelSignIn', {}).then((s) => { setDevice(null); live.applyAuth(s); }, (e: unknown) => setSignInError(toCallError(e).message))}
-            >
-              {t('conn.ms.cancelSignIn')}
-            </button>
-          )}
-        </div>
-      )}
-      {signInError && <p className="field-error" role="alert">{t('common.error', { message: signInError })}</p>}
-      {device && (
-        <div className="device-code">
-          <p>{t('conn.ms.deviceCodeText')} <a href={device.verificationUri} target="_blank" rel="noreferrer noopener">{device.verificationUri}</a></p>
-          <p className="device-code-value">{device.userCode}</p>
-        </div>
-      )}
+      {result.needsSignIn && <SignInControls primary />}
       {result.details.length > 0 && (
         <details className="setup-details" open={result.status !== 'ok'}>
           <summary>{t('setup.details')}</summary>
