@@ -7,7 +7,7 @@ import type { CheckReport, Roster } from '../control/contract.js';
 import { renderMessage } from '../core/messages/index.js';
 import { checkMark } from '../core/check-report.js';
 import { createLogger } from '../platform/logger.js';
-import { createEngineService, type EngineService } from '../control/service.js';
+import type { EngineService } from '../control/service.js';
 import { badLang, cliLang, type Lang } from './cli-lang.js';
 
 const USAGE: Record<Lang, string> = {
@@ -140,6 +140,8 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ level: 'warn' });
   let service: EngineService;
   try {
+    // Loaded here, not at the top: `check --help` stays instant.
+    const { createEngineService } = await import('../control/service.js');
     service = await createEngineService({
       settingsFile: path.resolve(values.config),
       ...(values.vault ? { vaultFile: path.resolve(values.vault) } : {}),

@@ -1,10 +1,10 @@
 // `presence-bridge demo`: both simulators with N people, the engine configured against them and syncing, and
 // the settings page — the whole product working within a minute, with no tenant and no PBX.
 import { parseArgs } from 'node:util';
-import { startHttpHost, type HttpHost } from '../control/http-host.js';
+import type { HttpHost } from '../control/http-host.js';
 import { untilSignal } from '../platform/signals.js';
-import { createEngineService, type EngineService } from '../control/service.js';
-import { startDemoEnvironment, startLivelyMix, type DemoEnvironment, type DemoPerson } from './demo-environment.js';
+import type { EngineService } from '../control/service.js';
+import type { DemoEnvironment, DemoPerson } from './demo-environment.js';
 import { parsePort, rendererDir } from './run.js';
 import { badLang, optionValue, tr, type Lang } from './cli-lang.js';
 
@@ -110,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
   console.log(tr(lang, `Starte die Simulatoren für STARFACE und Microsoft mit ${users} Personen…`, `Starting the STARFACE and Microsoft simulators with ${users} people…`));
   let env: DemoEnvironment;
   try {
+    // Loaded here, not at the top: `demo --help` stays instant.
+    const { startDemoEnvironment } = await import('./demo-environment.js');
     env = await startDemoEnvironment({ users, starfacePort, graphPort, pollIntervalSeconds, settings: (s) => ({ ...s, ui: { language: lang } }) });
   } catch (err) {
     console.error(tr(lang, `Die Simulatoren konnten nicht starten: ${(err as Error).message}`, `The simulators could not start: ${(err as Error).message}`));
@@ -118,6 +120,8 @@ export async function main(argv: string[]): Promise<number> {
   let service: EngineService | undefined;
   let host: HttpHost | undefined;
   try {
+    const { createEngineService } = await import('../control/service.js');
+    const { startHttpHost } = await import('../control/http-host.js');
     service = await createEngineService({ settingsFile: env.settingsFile, secrets: env.secrets, logToConsole: false });
     host = await startHttpHost({ api: service.api, port, ...(rendererDir() ? { rendererDir: rendererDir()! } : {}), logger: service.logger.child({ component: 'http' }) });
   } catch (err) {
@@ -127,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const signal = untilSignal();
+  const { startLivelyMix } = await import('./demo-environment.js');
   const mix = startLivelyMix(env);
   await service.start();
 

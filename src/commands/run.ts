@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startHttpHost, type HttpHost } from '../control/http-host.js';
+import type { HttpHost } from '../control/http-host.js';
 import { untilSignal } from '../platform/signals.js';
-import { createEngineService, type EngineService } from '../control/service.js';
+import type { EngineService } from '../control/service.js';
 import { badLang, cliLang, type Lang } from './cli-lang.js';
 
 const USAGE: Record<Lang, string> = {
@@ -89,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
 
   let service: EngineService;
   try {
+    // Loaded here, not at the top: `run --help` stays instant.
+    const { createEngineService } = await import('../control/service.js');
     service = await createEngineService({ settingsFile: config, ...(vault ? { vaultFile: vault } : {}), logToConsole: true });
   } catch (err) {
     console.error(`Presence Bridge could not start: ${(err as Error).message}`);
@@ -96,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let host: HttpHost;
   try {
+    const { startHttpHost } = await import('../control/http-host.js');
     host = await startHttpHost({
       api: service.api,
       port,
