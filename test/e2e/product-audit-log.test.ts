@@ -4,61 +4,34 @@
 // chosen on the Log page and kept in the settings, and the log exports as CSV.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
-import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
+import type { Page } from 'playwright-core';
+import type { DemoEnvironment } from '../../src/commands/demo-environment.js';
 import type { Settings } from '../../src/core/settings.js';
 import { STATUS_ROWS } from '../../src/core/status-rows.js';
 import { presenceName } from '../../src/core/teams-names.js';
-import { createEngineService, type EngineService } from '../../src/control/service.js';
-import {
-  DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage,
-} from './renderer-harness.js';
+import { startProductWorld, type ProductWorld } from './product-harness.js';
+import { HAVE_CHROMIUM, screenshot } from './renderer-harness.js';
 import { waitFor } from '../integration/sync-helpers.js';
 
 if (!HAVE_CHROMIUM) console.log('product audit e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium).');
 
-type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
-
 describe.skipIf(!HAVE_CHROMIUM)('audit log on the Log page (German, Chromium + real host + real engine + simulators)', () => {
+  let world: ProductWorld;
   let env: DemoEnvironment;
-  let service: EngineService;
-  let host: HttpHost;
-  let browser: Browser;
-  let opened: OpenedPage;
   let page: Page;
 
-  async function api<T>(method: string, params: unknown = {}): Promise<T> {
-    const res = await fetch(`${host.url}api/${method}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-      body: JSON.stringify(params),
-    });
-    const reply = (await res.json()) as Reply<T>;
-    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
-    return reply.result;
-  }
+  const api = <T,>(method: string, params: unknown = {}): Promise<T> => world.api<T>(method, params);
 
   const rows = () => page.locator('.vt-body [role=row]');
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    env = await startDemoEnvironment({ users: 4, pollIntervalSeconds: 1, settings: (s) => ({ ...s, ui: { language: 'de' } }) });
-    service = await createEngineService({ settingsFile: env.settingsFile, secrets: env.secrets, logToConsole: false });
-    host = await startHttpHost({ api: service.api, rendererDir: DIST, logger: service.logger.child({ component: 'http' }) });
-    await service.start();
-    browser = await launchChromium();
-    opened = await openPage(browser, host, { width: 1366, height: 860 });
-    page = opened.page;
+    world = await startProductWorld({ users: 4, pollIntervalSeconds: 1, settings: (s) => ({ ...s, ui: { language: 'de' } }) }, { width: 1366, height: 860 });
+    ({ env, page } = world);
     await page.getByRole('heading', { level: 1, name: 'Statusübersicht' }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
-    await opened?.close();
-    await browser?.close();
-    await host?.close();
-    await service?.close({ restore: false }).catch(() => undefined);
-    await env?.close();
+    await world?.close();
   });
 
   it('a Teams change and a rule save appear at the default level with user and reason; the e-mail filter finds them', async () => {
@@ -92,13 +65,13 @@ describe.skipIf(!HAVE_CHROMIUM)('audit log on the Log page (German, Chromium + r
     expect(await api('settings.save', { settings: { ...settings, rules } })).toEqual({ ok: true, issues: [] });
     await page.getByLabel('Benutzer', { exact: true }).fill('');
     await rows().filter({ hasText: 'Einstellungen gespeichert (rules) im Einstellungsfenster' }).first().waitFor({ timeout: 10_000 });
-    expect(opened.errors).toEqual([]);
+    expect(world.opened.errors).toEqual([]);
   });
 
   it('the level the bridge logs at is chosen on the Log page and kept in the settings', async () => {
     await page.getByLabel('Protokolliert ab').selectOption('debug');
     await waitFor(async () => (await api<{ settings: Settings }>('settings.get')).settings.log.level === 'debug', 5_000, 'log level saved');
-    expect(service.logger.level).toBe('debug');
+    expect(world.service.logger.level).toBe('debug');
     await page.getByLabel('Protokolliert ab').selectOption('info');
     await waitFor(async () => (await api<{ settings: Settings }>('settings.get')).settings.log.level === 'info', 5_000, 'log level saved back');
     await page.reload();

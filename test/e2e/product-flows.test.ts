@@ -7,14 +7,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
-import { startHttpHost, type HttpHost } from '../../src/control/http-host.js';
+import type { DemoEnvironment } from '../../src/commands/demo-environment.js';
+import type { HttpHost } from '../../src/control/http-host.js';
 import type { Settings } from '../../src/core/settings.js';
 import { presenceName } from '../../src/core/teams-names.js';
-import { createEngineService, type EngineService } from '../../src/control/service.js';
-import {
-  DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage,
-} from './renderer-harness.js';
+import { startProductWorld, type ProductWorld } from './product-harness.js';
+import { HAVE_CHROMIUM, screenshot, type OpenedPage } from './renderer-harness.js';
 import { waitFor } from '../integration/sync-helpers.js';
 
 if (!HAVE_CHROMIUM) console.log('product e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium).');
@@ -27,7 +25,6 @@ const MARGIN_MS = 2_500;
 interface SimPbxUser { login: string; dnd: boolean; chatPresenceMessage: string; telephonyState: string }
 interface SimPresence { presence: { availability: string; activity: string }; sessions: { availability: string; activity: string }[] }
 interface SimCall { id: string; phase: string }
-type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
 
 /** A raw HTTP request with full control over Host/Origin (fetch does not let a test forge Host). */
 function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; json: unknown }> {
@@ -47,8 +44,8 @@ function rawRequest(url: string, opts: { method?: string; headers?: Record<strin
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless host + real engine + STARFACE and Graph simulators)', () => {
+  let world: ProductWorld;
   let env: DemoEnvironment;
-  let service: EngineService;
   let host: HttpHost;
   let browser: Browser;
   let opened: OpenedPage;
@@ -56,16 +53,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
   /** Non-admin PBX users; each test takes its own so they cannot disturb each other. */
   let people: { login: string; email: string }[];
 
-  async function api<T>(method: string, params: unknown = {}): Promise<T> {
-    const res = await fetch(`${host.url}api/${method}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-      body: JSON.stringify(params),
-    });
-    const reply = (await res.json()) as Reply<T>;
-    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
-    return reply.result;
-  }
+  const api = <T,>(method: string, params: unknown = {}): Promise<T> => world.api<T>(method, params);
 
   /** The Graph simulator's /_sim/ API over HTTPS, trusting its own CA (what the demo's curl --cacert does). */
   function graphSim<T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<{ status: number; json: T }> {
@@ -114,26 +102,15 @@ describe.skipIf(!HAVE_CHROMIUM)('product end to end (Chromium + real headless ho
   }
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    // The same path as `presence-bridge demo`: demo environment → engine service → headless host → start.
-    env = await startDemoEnvironment({ users: USERS, pollIntervalSeconds: POLL_MS / 1000 });
-    service = await createEngineService({ settingsFile: env.settingsFile, secrets: env.secrets, logToConsole: false });
-    host = await startHttpHost({ api: service.api, rendererDir: DIST, logger: service.logger.child({ component: 'http' }) });
-    await service.start();
+    world = await startProductWorld({ users: USERS, pollIntervalSeconds: POLL_MS / 1000 });
+    ({ env, host, browser, opened, page } = world);
     people = env.starface.users.filter((u) => !u.admin).map((u) => ({ login: u.login, email: u.email }));
-    browser = await launchChromium();
-    opened = await openPage(browser, host);
-    page = opened.page;
     // The demo stores English as the UI language; the page follows the stored setting.
     await page.getByRole('heading', { level: 1, name: 'Status board' }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
-    await opened?.close();
-    await browser?.close();
-    await host?.close();
-    await service?.close({ restore: false }).catch(() => undefined);
-    await env?.close();
+    await world?.close();
   });
 
   it('shows every synced user on the board with sync running, and renders every page (screenshots)', async () => {
