@@ -12,8 +12,8 @@ const PAGES: { nav: string; file: string; heading?: string }[] = [
   { nav: 'Benutzer', file: 'users' },
   { nav: 'Verbindungen', file: 'connections' },
   { nav: 'Protokoll', file: 'log' },
-  // The setup assistant needs the engine's setup service, which this stand-in lacks (setup-assistant.test.ts
-  // drives it against the simulators); its screenshot is not taken here yet.
+  // The setup assistant needs the engine's setup service, which this stand-in lacks: setup-assistant.test.ts
+  // drives it against the simulators and takes docs/screenshots/setup.png (npm run screenshots runs both).
 ];
 
 describe.skipIf(!HAVE_CHROMIUM)('screenshots of every page (de, 1366×860)', () => {

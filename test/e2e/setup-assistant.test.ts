@@ -1,7 +1,7 @@
 // The first-run setup assistant in Chromium, end to end: the real renderer, served by the real headless host in
 // front of the real engine service, against both simulators. The assistant detects and explains a wrong client
 // secret and a missing admin consent, then walks through STARFACE, users, UCI passwords and the final test.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/g
 import { generateTenant, usersFromStarface } from '../../src/simulators/graph/tenant.js';
 import { startStarfaceSimulator, type SimUserInput, type StarfaceSimulator } from '../../src/simulators/starface/index.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
-import { DIST, HAVE_CHROMIUM, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage } from './renderer-harness.js';
+import { DIST, HAVE_CHROMIUM, ROOT, ensureRendererBuilt, launchChromium, openPage, screenshot, type OpenedPage } from './renderer-harness.js';
 
 const PBX_USERS: SimUserInput[] = [
   { login: '0001', password: 'Admin-Pass', email: 'admin@example.com', firstName: 'Admin', familyName: 'PBX', admin: true },
@@ -213,5 +213,27 @@ describe.skipIf(!HAVE_CHROMIUM)('setup assistant in the settings window', () => 
     await expect.poll(() => result().getAttribute('data-status')).toBe('ok');
     await expect.poll(() => p.locator('.banners').count()).toBe(0);
     expect(opened.errors).toEqual([]);
+  });
+
+  it('in German at 1366×860 as the README shows it (`npm run screenshots` writes docs/screenshots/setup.png)', async () => {
+    const de = await openPage(browser, host, { width: 1366, height: 860 }, 'de-DE');
+    try {
+      const p = de.page;
+      // The page follows the stored language (English in this suite); the admin switches on the page.
+      await p.locator('#lang-select').selectOption('de');
+      await p.getByRole('navigation').getByRole('button', { name: 'Einrichtung' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Einrichtungsassistent' }).waitFor();
+      await p.locator('.setup-steps button').first().click();
+      await p.getByRole('button', { name: /^(Prüfen|Erneut prüfen)$/ }).click();
+      await p.locator('.setup-result').waitFor();
+      expect(await p.locator('.setup-result').getAttribute('data-status')).toBe('ok');
+      await p.locator('#setup-title').scrollIntoViewIfNeeded(); // the README shows the page from its top
+      const file = process.env.SCREENSHOTS_DOCS === '1' ? join(ROOT, 'docs/screenshots/setup.png') : await screenshot(p, 'setup-de');
+      if (process.env.SCREENSHOTS_DOCS === '1') await p.screenshot({ path: file });
+      expect(statSync(file).size).toBeLessThan(250_000);
+      expect(de.errors).toEqual([]);
+    } finally {
+      await de.close();
+    }
   });
 });
