@@ -42,13 +42,13 @@ export async function checkFinalTest(env: SetupEnvironment, lang: Lang, options:
         message: wanted
           ? tr(lang, `Der Testbenutzer ${wanted} ist nicht in der Benutzerauswahl.`, `The test user ${wanted} is not in the user selection.`)
           : tr(lang, 'Es gibt noch keinen synchronisierbaren Benutzer für den Test.', 'There is no syncable user to test with yet.'),
-        fix: tr(lang, 'Wählen Sie einen Benutzer, der in der Vorschau „wird abgeglichen" zeigt.', 'Choose a user the preview shows as "will be synced".'),
+        fix: tr(lang, 'Wählen Sie einen Benutzer, der in der Vorschau „wird synchronisiert" zeigt.', 'Choose a user the preview shows as "will be synced".'),
       }, now);
     }
     if (user.status !== 'matched' || !user.microsoftId) {
       return checkResult({
         step, status: 'fail',
-        message: tr(lang, `${user.login} kann nicht abgeglichen werden: ${user.detail ?? user.reason ?? ''}`, `${user.login} cannot be synced: ${user.detail ?? user.reason ?? ''}`),
+        message: tr(lang, `${user.login} kann nicht synchronisiert werden: ${user.detail ?? user.reason ?? ''}`, `${user.login} cannot be synced: ${user.detail ?? user.reason ?? ''}`),
         fix: tr(lang, 'Beheben Sie den Konflikt oder wählen Sie einen anderen Testbenutzer.', 'Fix the conflict or choose another test user.'),
       }, now);
     }

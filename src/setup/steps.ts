@@ -151,12 +151,12 @@ const USERS: SetupStepDefinition = {
   id: 'users',
   title: { de: 'Benutzerauswahl', en: 'User selection' },
   summary: {
-    de: 'Welche STARFACE-Benutzer abgeglichen werden; zugeordnet wird per E-Mail-Adresse.',
+    de: 'Welche STARFACE-Benutzer synchronisiert werden; zugeordnet wird per E-Mail-Adresse.',
     en: 'Which STARFACE users are synced; they are matched by e-mail address.',
   },
   instructions: [
     { de: 'Alle Benutzer oder die Mitglieder einer STARFACE-Gruppe, plus einzelne Login-IDs.', en: 'All users or the members of one STARFACE group, plus single login IDs.' },
-    { de: 'Die Vorschau zeigt, wer abgeglichen wird und wer nicht – mit Grund.', en: 'The preview shows who is synced and who is not – with the reason.' },
+    { de: 'Die Vorschau zeigt, wer synchronisiert wird und wer nicht – mit Grund.', en: 'The preview shows who is synced and who is not – with the reason.' },
   ],
   fields: [
     { id: 'selection', target: setting('users.selection'), input: 'choice', required: true,
@@ -226,7 +226,7 @@ const FINAL_TEST: SetupStepDefinition = {
     en: 'Reads a test user\'s Teams presence and sets and clears their DND on STARFACE (the previous value is restored).',
   },
   instructions: [
-    { de: 'Wählen Sie einen Benutzer, der in der Vorschau „wird abgeglichen" zeigt – am besten sich selbst.', en: 'Choose a user the preview shows as "will be synced" – ideally yourself.' },
+    { de: 'Wählen Sie einen Benutzer, der in der Vorschau „wird synchronisiert" zeigt – am besten sich selbst.', en: 'Choose a user the preview shows as "will be synced" – ideally yourself.' },
   ],
   fields: [
     { id: 'testUser', target: { kind: 'check-option', name: 'testUser' }, input: 'user', required: false,

@@ -71,7 +71,7 @@ const REASONS: Record<NonNullable<RosterUser['reason']>, { de: string; en: strin
 
 export function rosterLine(u: RosterUser, lang: Lang): string {
   const who = `${u.login}${u.displayName ? ` ${u.displayName}` : ''} <${u.email || '—'}>`;
-  if (u.status === 'matched') return tr(lang, `${who}: wird abgeglichen`, `${who}: will be synced`);
+  if (u.status === 'matched') return tr(lang, `${who}: wird synchronisiert`, `${who}: will be synced`);
   const reason = u.reason ? REASONS[u.reason][lang] : tr(lang, 'Konflikt', 'conflict');
   return `${who}: ${reason}${u.detail ? ` – ${u.detail}` : ''}`;
 }
@@ -158,7 +158,7 @@ export async function checkUsers(env: SetupEnvironment, lang: Lang): Promise<Che
       step,
       status: hardConflicts.length ? 'warn' : 'ok',
       message: [summary, ...notes].join(' '),
-      ...(hardConflicts.length ? { fix: tr(lang, 'Benutzer mit Konflikt werden nicht abgeglichen. Korrigieren Sie die E-Mail-Adressen in STARFACE oder Entra ID, oder nehmen Sie die Benutzer aus der Auswahl.',
+      ...(hardConflicts.length ? { fix: tr(lang, 'Benutzer mit Konflikt werden nicht synchronisiert. Korrigieren Sie die E-Mail-Adressen in STARFACE oder Entra ID, oder nehmen Sie die Benutzer aus der Auswahl.',
         'Users with a conflict are not synced. Fix the e-mail addresses in STARFACE or Entra ID, or leave those users out of the selection.') } : {}),
       details,
       roster,
@@ -213,7 +213,7 @@ export async function checkUciCredentials(env: SetupEnvironment, lang: Lang): Pr
     if (relevant.length === 0) {
       return checkResult({
         step, status: 'fail',
-        message: problems.length ? problems.join(' ') : tr(lang, 'Kein ausgewählter Benutzer kann abgeglichen werden.', 'No selected user can be synced.'),
+        message: problems.length ? problems.join(' ') : tr(lang, 'Kein ausgewählter Benutzer kann synchronisiert werden.', 'No selected user can be synced.'),
         fix: tr(lang, 'Prüfen Sie zuerst die Benutzerauswahl.', 'Check the user selection first.'),
       }, now);
     }

@@ -65,7 +65,7 @@ describe.skipIf(!HAVE_CHROMIUM)('safe saves (Chromium, real headless host, engin
     await group.selectOption('Support');
     await page.getByRole('button', { name: 'Speichern', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Speichern bestätigen' });
-    await dialog.getByText('0 Benutzer ausgewählt (bisher 40). Es wird niemand mehr abgeglichen.').waitFor();
+    await dialog.getByText('0 Benutzer ausgewählt (bisher 40). Es wird niemand mehr synchronisiert.').waitFor();
     await dialog.getByRole('button', { name: 'Trotzdem speichern' }).click();
     await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
     expect(engine.settings().users.group).toBe('Support');

@@ -187,7 +187,7 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer settings forms (Chromium, real headles
     await page.getByRole('button', { name: 'Speichern', exact: true }).click();
     // Fewer users are synced after this save (issue 15 item 2): the page says so and asks first.
     const confirm = page.getByRole('dialog', { name: 'Speichern bestätigen' });
-    await confirm.getByText('Abgeglichene Benutzer: 20 statt bisher 40.').waitFor();
+    await confirm.getByText('Synchronisierte Benutzer: 20 statt bisher 40.').waitFor();
     await confirm.getByRole('button', { name: 'Trotzdem speichern' }).click();
     await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
     expect(suite.engine().settings().users).toEqual({ selection: 'group', group: 'Vertrieb', extraLoginIds: ['1001', '1002', '1003'] });

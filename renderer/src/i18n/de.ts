@@ -98,8 +98,8 @@ export const de = {
   'save.confirm.title': 'Speichern bestätigen',
   'save.confirm.intro': 'Diese Änderung wirkt sich auf die Synchronisierung aus:',
   'save.confirm.sync-stops': 'Die Synchronisierung stoppt für {users} Benutzer.',
-  'save.confirm.users-zero': '0 Benutzer ausgewählt (bisher {from}). Es wird niemand mehr abgeglichen.',
-  'save.confirm.users-change': 'Abgeglichene Benutzer: {to} statt bisher {from}.',
+  'save.confirm.users-zero': '0 Benutzer ausgewählt (bisher {from}). Es wird niemand mehr synchronisiert.',
+  'save.confirm.users-change': 'Synchronisierte Benutzer: {to} statt bisher {from}.',
   'save.confirm.save': 'Trotzdem speichern',
   'sync.state.runningNoUsers': 'Läuft – 0 Benutzer',
   'sync.runningNoUsersTitle': 'Die Synchronisierung läuft, aber die Benutzerauswahl findet niemanden. Prüfen Sie die Auswahl unter „Benutzer“.',
@@ -468,7 +468,7 @@ export const de = {
   'setup.testUser.label': 'Testbenutzer',
   'setup.testUser.hint': 'Sein DND wird gesetzt, gelöscht und auf den vorherigen Wert zurückgestellt.',
   'setup.testUser.none': 'Noch kein synchronisierbarer Benutzer – prüfen Sie zuerst Benutzerauswahl und UCI-Passwörter.',
-  'setup.roster.caption': 'Vorschau: wer abgeglichen wird und wer nicht',
+  'setup.roster.caption': 'Vorschau: wer synchronisiert wird und wer nicht',
   'setup.done': 'Die Einrichtung ist abgeschlossen. Schalten Sie die Synchronisierung oben ein.',
 } as const;
 
