@@ -8,7 +8,7 @@ import { checkSettings } from './settings/checks.js';
 import { LiveStore } from './state/live-store.js';
 import { LogStore } from './state/log-store.js';
 import { SettingsStore } from './state/settings-store.js';
-import { useStore } from './state/store.js';
+import { useStore } from './state/use-store.js';
 import './styles.css';
 
 // The language is stored in settings.ui.language; this copy only avoids a flash of the wrong language
@@ -42,11 +42,8 @@ function startServices(): AppServices {
   client.onConnection((state, error) => {
     live.setConnection(state, error);
     if (state === 'connected') {
-      // After a gap in the event stream, fetch what may have been missed.
-      if (wasConnected) {
-        void logs.catchUp();
-        if (!settings.store.get().dirty) void settings.load();
-      }
+      // After a gap in the event stream, reload the settings (the log store catches up by itself).
+      if (wasConnected && !settings.store.get().dirty) void settings.load();
       wasConnected = true;
     }
   });

@@ -51,6 +51,8 @@ export type SetupStepsResult = Result<'setup.steps'>;
 export interface ControlClient {
   call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
   subscribe(fn: (e: ControlEvent) => void): () => void;
+  /** The event stream's state; the listener gets the current state at once. */
+  onConnection(fn: (state: 'connecting' | 'connected' | 'disconnected', error?: string) => void): () => void;
 }
 
 /** Readable error of a failed call: the host's `{ ok: false, error }` or a transport failure. */

@@ -9,7 +9,7 @@ import { changedPages, type PageId } from './pages.js';
 import type { LiveStore } from '../state/live-store.js';
 import type { LogStore } from '../state/log-store.js';
 import type { SettingsStore } from '../state/settings-store.js';
-import { useStore } from '../state/store.js';
+import { useStore } from '../state/use-store.js';
 
 export interface AppServices {
   client: ControlClient;

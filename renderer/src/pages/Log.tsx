@@ -8,7 +8,7 @@ import { VirtualTable, type Column } from '../components/VirtualTable.js';
 import { auditEntryText, entryWho } from '../i18n/audit-text.js';
 import { useI18n } from '../i18n/index.js';
 import { logCsv, parseJsonl } from '../state/log-csv.js';
-import { useStore } from '../state/store.js';
+import { useStore } from '../state/use-store.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };

@@ -15,6 +15,8 @@ export class LogStore {
   readonly store = new Store<LogState>({ entries: [], loaded: false, error: null }, 100);
   private readonly seen = new Set<number>();
   private unsubscribe: (() => void) | undefined;
+  private offConnection: (() => void) | undefined;
+  private loading: Promise<void> = Promise.resolve();
 
   constructor(private readonly client: ControlClient) {}
 
@@ -22,11 +24,17 @@ export class LogStore {
     this.unsubscribe = this.client.subscribe((e) => {
       if (e.type === 'log.entry') this.add([e.data]);
     });
-    void this.load();
+    this.loading = this.load();
+    // Every time the event stream (re)connects, including the first time: an entry logged after the first
+    // fetch but before the stream was open reached neither, so fetch what came since.
+    this.offConnection = this.client.onConnection((state) => {
+      if (state === 'connected') void this.catchUp();
+    });
   }
 
   stop(): void {
     this.unsubscribe?.();
+    this.offConnection?.();
   }
 
   async load(): Promise<void> {
@@ -41,6 +49,7 @@ export class LogStore {
 
   /** After the event stream was down: fetch what was logged meanwhile. */
   async catchUp(): Promise<void> {
+    await this.loading; // what the first fetch returns needs no second request
     const last = this.store.get().entries.at(-1)?.seq;
     if (last === undefined) return this.load();
     try {

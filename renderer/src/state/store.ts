@@ -1,5 +1,3 @@
-import { useSyncExternalStore } from 'react';
-
 /**
  * A tiny external store for React: state is replaced (never mutated), listeners run after each change.
  * `batchMs` coalesces bursts (e.g. 2,000 `state.user` events after a sync cycle) into one render.
@@ -35,8 +33,4 @@ export class Store<T> {
   private emit(): void {
     for (const fn of [...this.listeners]) fn();
   }
-}
-
-export function useStore<T>(store: Store<T>): T {
-  return useSyncExternalStore(store.subscribe, store.get, store.get);
 }
