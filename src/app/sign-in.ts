@@ -21,7 +21,6 @@ export interface SignInFlowsOptions {
   /** A sign-in completed: the engine can read presence now. */
   signedIn: () => void;
   logger: Logger;
-  now?: () => number;
 }
 
 export class SignInFlows {
@@ -56,14 +55,13 @@ export class SignInFlows {
   startDeviceCode(): Promise<DeviceCodeView> {
     const auth = this.o.auth();
     const signal = this.begin();
-    const now = this.o.now ?? Date.now;
     return new Promise((resolve, reject) => {
       let answered = false;
       // The flow includes its clean-up, so a cancel resolves only after the code is forgotten.
       this.flow = auth.signInWithDeviceCode({
         signal,
         onCode: (info) => {
-          this.code = { userCode: info.userCode, verificationUri: info.verificationUri, expiresAt: new Date(now() + info.expiresInSeconds * 1000).toISOString() };
+          this.code = { userCode: info.userCode, verificationUri: info.verificationUri, expiresAt: new Date(Date.now() + info.expiresInSeconds * 1000).toISOString() };
           answered = true;
           this.o.changed();
           resolve(this.code);
@@ -82,12 +80,11 @@ export class SignInFlows {
     });
   }
 
-  /** Cancels the running sign-in, if any, and resolves once it has ended (its state is back); true when there was one. */
-  async cancel(): Promise<boolean> {
-    if (!this.abort) return false;
+  /** Cancels the running sign-in, if any, and resolves once it has ended (its state is back). */
+  async cancel(): Promise<void> {
+    if (!this.abort) return;
     this.abort.abort();
     await this.flow;
-    return true;
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -108,10 +108,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   console.log(tr(lang, `Starte die Simulatoren für STARFACE und Microsoft mit ${users} Personen…`, `Starting the STARFACE and Microsoft simulators with ${users} people…`));
+  // Loaded here, not at the top: `demo --help` stays instant.
+  const { startDemoEnvironment, startLivelyMix } = await import('./demo-environment.js');
   let env: DemoEnvironment;
   try {
-    // Loaded here, not at the top: `demo --help` stays instant.
-    const { startDemoEnvironment } = await import('./demo-environment.js');
     env = await startDemoEnvironment({ users, starfacePort, graphPort, pollIntervalSeconds, settings: (s) => ({ ...s, ui: { language: lang } }) });
   } catch (err) {
     console.error(tr(lang, `Die Simulatoren konnten nicht starten: ${(err as Error).message}`, `The simulators could not start: ${(err as Error).message}`));
@@ -131,7 +131,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const signal = untilSignal();
-  const { startLivelyMix } = await import('./demo-environment.js');
   const mix = startLivelyMix(env);
   await service.start();
 

@@ -27,6 +27,7 @@ import type {
   UserLiveState,
 } from '../../../src/control/contract.js';
 import type { CustomRow, Settings } from '../../../src/core/settings.js';
+import type { ConnectionState } from '../control/http-client.js';
 import type { BuiltInRowId, ChatPresence, DndAction, Rule } from '../../../src/core/status-rows.js';
 
 export type {
@@ -52,7 +53,7 @@ export interface ControlClient {
   call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
   subscribe(fn: (e: ControlEvent) => void): () => void;
   /** The event stream's state; the listener gets the current state at once. */
-  onConnection(fn: (state: 'connecting' | 'connected' | 'disconnected', error?: string) => void): () => void;
+  onConnection(fn: (state: ConnectionState, error?: string) => void): () => void;
 }
 
 /** Readable error of a failed call: the host's `{ ok: false, error }` or a transport failure. */
