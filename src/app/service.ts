@@ -265,7 +265,7 @@ export class EngineHost {
     const teams = this.conns.teams;
     const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsWithPassword(await this.secrets.names()));
     const snap = await port.load({ withGroups: next.users.selection === 'group' });
-    return buildRoster({ users: next.users, ...snap }).roster.counts.matched;
+    return buildRoster({ users: next.users, ...snap, adminLogin: next.starface.adminLogin }).roster.counts.matched;
   }
 
   resetRules(): { settings: Settings } {
@@ -511,7 +511,7 @@ export class EngineHost {
     const teams = this.conns.teams;
     const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsWithPassword(await this.secrets.names()));
     const snap = await port.load({ withGroups: this.settings.users.selection === 'group' });
-    this.lastRoster = buildRoster({ users: this.settings.users, ...snap }).roster;
+    this.lastRoster = buildRoster({ users: this.settings.users, ...snap, adminLogin: this.settings.starface.adminLogin }).roster;
     return this.lastRoster;
   }
 

@@ -20,5 +20,7 @@ export type RosterUser = z.output<typeof RosterUserSchema>;
 export const RosterSchema = z.object({
   users: z.array(RosterUserSchema),
   counts: z.object({ matched: Count, conflicts: Count }),
+  /** The PBX administrator login that "all users" left out (the Users page says so and how to add it). */
+  adminLeftOut: z.string().optional(),
 });
 export type Roster = z.output<typeof RosterSchema>;

@@ -59,6 +59,7 @@ export function rosterFrom(settings: Settings, d: Directories): RosterResult {
     pbxGroups: d.pbxGroups.map((g) => ({ id: String(g.id), name: g.name, memberLogins: g.members })),
     microsoftUsers: d.msUsers ?? [],
     loginsWithPassword: d.logins,
+    adminLogin: settings.starface.adminLogin,
   });
 }
 
@@ -154,6 +155,10 @@ export async function checkUsers(env: SetupEnvironment, lang: Lang): Promise<Che
     const pendingPasswords = roster.users.filter((u) => u.reason === 'no-uci-password').length;
     const notes: string[] = [];
     if (pendingPasswords) notes.push(tr(lang, `${pendingPasswords} Benutzer brauchen noch ihr UCI-Passwort (nächster Schritt).`, `${pendingPasswords} users still need their UCI password (next step).`));
+    if (roster.adminLeftOut) {
+      notes.push(tr(lang, `Das Administrator-Konto ${roster.adminLeftOut} ist nicht ausgewählt (Zusätzliche Login-IDs nehmen es auf).`,
+        `The administrator account ${roster.adminLeftOut} is not selected (additional login IDs can add it).`));
+    }
     return checkResult({
       step,
       status: hardConflicts.length ? 'warn' : 'ok',

@@ -372,7 +372,7 @@ export class SyncEngine {
       this.scheduleRoster(this.rosterLoaded ? this.settings.sync.rosterRefreshMinutes * 60_000 : this.rosterRetryMs);
       throw err;
     }
-    const result = buildRoster({ users: sel, ...snapshot });
+    const result = buildRoster({ users: sel, ...snapshot, adminLogin: this.settings.starface.adminLogin });
     this.rosterProblems = result.problems;
     this.rosterProblemCodes = result.problemCodes;
     for (const p of result.problems) this.log.warn(p);

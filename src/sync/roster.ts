@@ -37,6 +37,12 @@ export interface RosterInput {
   microsoftUsers: readonly DirectoryUser[];
   /** Logins whose UCI password is in the vault. */
   loginsWithPassword: ReadonlySet<string>;
+  /**
+   * The PBX administrator account the bridge logs in with (settings starface.adminLogin). "All users" leaves it
+   * out: it is the bridge's own service login, not a person whose DND should follow Teams. Listing it as an extra
+   * login ID selects it anyway.
+   */
+  adminLogin?: string | undefined;
 }
 
 /** A user the engine syncs. */
@@ -78,8 +84,13 @@ export function buildRoster(input: RosterInput): RosterResult {
 
   // 1. Selection.
   const selected = new Set<string>();
+  const admin = input.adminLogin?.trim() || undefined;
+  let adminLeftOut = false;
   if (input.users.selection === 'all') {
-    for (const u of input.pbxUsers) selected.add(u.login);
+    for (const u of input.pbxUsers) {
+      if (u.login === admin) adminLeftOut = true;
+      else selected.add(u.login);
+    }
   } else if (!input.users.group) {
     problemCodes.push({ code: 'roster-no-group' });
   } else {
@@ -94,8 +105,10 @@ export function buildRoster(input: RosterInput): RosterResult {
     }
   }
   for (const login of input.users.extraLoginIds) {
-    if (byLogin.has(login)) selected.add(login);
-    else problemCodes.push({ code: 'roster-extra-login-unknown', params: { login } });
+    if (byLogin.has(login)) {
+      selected.add(login);
+      if (login === admin) adminLeftOut = false;
+    } else problemCodes.push({ code: 'roster-extra-login-unknown', params: { login } });
   }
 
   // 2. Duplicate e-mail addresses among the selected users.
@@ -171,7 +184,8 @@ export function buildRoster(input: RosterInput): RosterResult {
     .map((u) => ({ login: u.login, email: u.email, microsoftId: u.microsoftId!, ...(u.displayName ? { displayName: u.displayName } : {}) }));
   const conflicts = users.length - matched.length;
   const problems = problemCodes.map((m) => renderMessage('en', m));
-  return { roster: { users, counts: { matched: matched.length, conflicts } }, matched, problems, problemCodes };
+  const roster: Roster = { users, counts: { matched: matched.length, conflicts }, ...(adminLeftOut ? { adminLeftOut: admin } : {}) };
+  return { roster, matched, problems, problemCodes };
 }
 
 /** Numeric logins in numeric order, others after them alphabetically. */

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../src/commands/demo-environment.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
-import { startEngineChild, waitFor } from '../integration/sync-helpers.js';
+import { startEngineChild, syncedLogins, waitFor } from '../integration/sync-helpers.js';
 import { FAULT_TUNING, TcpGate } from './fault-world.js';
 import { noteFigures, sessionsIn } from './figures.js';
 
@@ -19,7 +19,11 @@ export interface PbxValues {
 export interface CrashEnv {
   env: DemoEnvironment;
   gate: TcpGate;
+  /** The people the bridge syncs ("all users" leaves out the PBX administrator account it logs in with). */
   logins: string[];
+  /** The PBX administrator account: never synced, so never touched. */
+  admin: string;
+  /** The values from before the bridge, of every PBX user (the administrator account too). */
   before: Map<string, PbxValues>;
   pbx(login: string): PbxValues;
   setTeams(login: string, availability: string, activity?: string): void;
@@ -28,6 +32,7 @@ export interface CrashEnv {
   killWhenSent(child: ChildProcess, needles: string[]): Promise<void>;
   /** The bridge again, in this process, on the same files. */
   startService(): Promise<EngineService>;
+  /** Every PBX user (the administrator account too) whose values differ from those before the bridge. */
   notBack(): string[];
   /** notBack(), noted for the fault figures: the final check of a test that every user is back. */
   checkAllBack(): string[];
@@ -54,10 +59,12 @@ export async function startCrashEnv(opts: Pick<DemoEnvironmentOptions, 'users' |
     const u = env.starface.pbx.user(login)!;
     return { dnd: u.dnd, chatPresenceMessage: u.chatPresenceMessage, chatPresence: u.chatPresence };
   };
-  const logins = env.starface.users.map((u) => u.login);
-  const before = new Map(logins.map((l) => [l, pbx(l)]));
+  const logins = syncedLogins({ env });
+  const admin = env.starface.admin.login;
+  const everyone = env.starface.users.map((u) => u.login);
+  const before = new Map(everyone.map((l) => [l, pbx(l)]));
   const ce: CrashEnv = {
-    env, gate, logins, before, pbx,
+    env, gate, logins, admin, before, pbx,
     setTeams(login, availability, activity) {
       env.graph.setUserPresence(env.microsoftIdOf(login), { availability, activity: activity ?? availability });
     },
@@ -85,12 +92,12 @@ export async function startCrashEnv(opts: Pick<DemoEnvironmentOptions, 'users' |
       return service;
     },
     notBack() {
-      return logins.filter((l) => JSON.stringify(pbx(l)) !== JSON.stringify(before.get(l)))
+      return everyone.filter((l) => JSON.stringify(pbx(l)) !== JSON.stringify(before.get(l)))
         .map((l) => `${l}=${JSON.stringify(pbx(l))} (was ${JSON.stringify(before.get(l))})`);
     },
     checkAllBack() {
       const wrong = ce.notBack();
-      noteFigures({ checked: logins.length, wrong: wrong.length });
+      noteFigures({ checked: everyone.length, wrong: wrong.length });
       return wrong;
     },
     async close() {
@@ -105,8 +112,12 @@ export async function startCrashEnv(opts: Pick<DemoEnvironmentOptions, 'users' |
   return ce;
 }
 
-/** Waits until the child has written what Teams says for every user (the chat text shows it). */
+/**
+ * Waits until the child has written what Teams says for every synced user (the chat text shows it); the PBX
+ * administrator account keeps the values it had before the bridge.
+ */
 export async function converged(ce: CrashEnv, text: (login: string) => string, timeoutMs = 15_000): Promise<void> {
-  const wrong = (): number => ce.logins.filter((l) => ce.pbx(l).chatPresenceMessage !== text(l)).length;
+  const adminUntouched = (): boolean => JSON.stringify(ce.pbx(ce.admin)) === JSON.stringify(ce.before.get(ce.admin));
+  const wrong = (): number => ce.logins.filter((l) => ce.pbx(l).chatPresenceMessage !== text(l)).length + (adminUntouched() ? 0 : 1);
   await waitFor(() => wrong() === 0, timeoutMs, 'convergence').finally(() => noteFigures({ checked: ce.logins.length, wrong: wrong() }));
 }

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { dispatch } from '../../src/control/dispatch.js';
 import { NO_FAULTS } from '../../src/simulators/starface/options.js';
 import { expect } from 'vitest';
-import { FAST_TUNING, startSyncWorld, waitFor, type SyncWorld } from '../integration/sync-helpers.js';
+import { FAST_TUNING, startSyncWorld, syncedLogins, waitFor, type SyncWorld } from '../integration/sync-helpers.js';
 import type { SettingsInput } from '../../src/core/settings.js';
 import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/control/service.js';
 import { noteFigures, sessionsIn } from './figures.js';
@@ -75,14 +75,17 @@ export class TcpGate {
 
 export interface FaultWorld extends SyncWorld {
   gate: TcpGate;
-  /** PBX values of every user before the bridge ran. */
+  /** PBX values of every user before the bridge ran (the administrator account too). */
   before: Map<string, { dnd: boolean; chatPresenceMessage: string }>;
+  /** The people the bridge syncs ("all users" leaves out the PBX administrator account it logs in with). */
   logins: string[];
+  /** The PBX administrator account the bridge logs in with: never synced, so never touched. */
+  admin: string;
   /** The PBX stops answering: 'http503' (every request, maintenance page) or 'refused' (nothing listens). */
   pbxDown(kind: PbxFault): Promise<void>;
   pbxUp(): Promise<void>;
   call<T = Record<string, unknown>>(method: string, params?: unknown): Promise<T>;
-  /** Users whose PBX values differ from `before` (login → what the PBX shows). */
+  /** Users whose PBX values differ from `before` (login → what the PBX shows); by default the synced people and the administrator account. */
   notBack(logins?: string[]): string[];
   /** notBack(), noted for the fault figures: the final check of a test that every user is back. */
   checkAllBack(logins?: string[]): string[];
@@ -107,13 +110,18 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
       return opts.settings ? opts.settings(next) : next;
     },
   });
-  const logins = w.env.starface.users.map((u) => u.login);
-  const before = new Map(logins.map((l) => [l, w.pbxUser(l)]));
+  // The people the bridge syncs: "all users" leaves out the PBX administrator account it logs in with.
+  const logins = syncedLogins(w);
+  const admin = w.env.starface.admin.login;
+  // Every check that users are back covers the administrator account too: the bridge must never have touched it.
+  const everyone = [...logins, admin];
+  const before = new Map(everyone.map((l) => [l, w.pbxUser(l)]));
   const fw: FaultWorld = {
     ...w,
     gate,
     before,
     logins,
+    admin,
     async pbxDown(kind) {
       if (kind === 'refused') await gate.refuse();
       else w.env.starface.pbx.faults = { ...NO_FAULTS, errorRate: 1, errorStatus: 503 };
@@ -127,19 +135,19 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
       if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
       return reply.result as never;
     },
-    notBack(which = logins) {
+    notBack(which = everyone) {
       return which.filter((l) => {
         const now = w.pbxUser(l);
         const was = before.get(l)!;
         return now.dnd !== was.dnd || now.chatPresenceMessage !== was.chatPresenceMessage;
       }).map((l) => `${l}=${JSON.stringify(w.pbxUser(l))} (was ${JSON.stringify(before.get(l))})`);
     },
-    checkAllBack(which = logins) {
+    checkAllBack(which = everyone) {
       const wrong = fw.notBack(which);
       noteFigures({ checked: which.length, wrong: wrong.length });
       return wrong;
     },
-    async waitAllBack(what, timeoutMs = 10_000, which = logins) {
+    async waitAllBack(what, timeoutMs = 10_000, which = everyone) {
       await waitFor(() => fw.notBack(which).length === 0, timeoutMs, what).catch((err: unknown) => {
         throw new Error(`${(err as Error).message}; not back: ${fw.notBack(which).slice(0, 5).join(', ')}`);
       }).finally(() => noteFigures({ checked: which.length, wrong: fw.notBack(which).length }));
@@ -164,12 +172,14 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
 
 /** Every user gets the bridge's chat text; three of them DND as well. Resolves when all of it is on the PBX. */
 export async function bridgeTouchesEveryone(w: FaultWorld): Promise<string[]> {
-  const dnd = w.logins.filter((l) => l !== '0001').slice(0, 3);
+  const dnd = w.logins.slice(0, 3);
   await waitFor(() => w.logins.every((l) => w.pbxUser(l).chatPresenceMessage === 'Offline'), 15_000, 'first apply');
   for (const l of dnd) w.setTeams(l, 'DoNotDisturb');
   await waitFor(() => dnd.every((l) => w.pbxUser(l).dnd && w.pbxUser(l).chatPresenceMessage === 'Nicht stören'), 10_000, 'DND written');
   await w.service.host.syncEngine!.idle();
+  // Every synced person differs from before now; the administrator account does not.
   expect(w.notBack()).toHaveLength(w.logins.length);
+  expect(w.notBack([w.admin])).toEqual([]);
   return dnd;
 }
 

@@ -30,7 +30,7 @@ describe('presence-bridge check', () => {
     expect(r.out).toContain('✓ Admin consent');
     expect(r.out).toContain('STARFACE: OK');
     expect(r.out).toContain('✓ UCI login');
-    expect(r.out).toContain('Users: 11 will be synced, 0 cannot be synced');
+    expect(r.out).toContain('Users: 10 will be synced, 0 cannot be synced');
     // The check changes nothing on either side.
     expect(env.starface.users.every((u) => env.starface.pbx.user(u.login)!.chatPresenceMessage === '')).toBe(true);
   }, 40_000);

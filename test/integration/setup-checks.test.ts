@@ -239,8 +239,11 @@ describe('users, UCI passwords and the final test', () => {
     expect(byLogin.get('1005')?.reason).toBe('no-email');
     expect(byLogin.get('1006')?.reason).toBe('no-microsoft-account');
     expect(byLogin.get('1001')?.reason).toBe('no-uci-password');
-    expect(r.message).toContain('8 users selected: 4 with a Microsoft account, 0 of them ready; 4 conflicts.');
-    expect(r.message).toContain('4 users still need their UCI password');
+    // The PBX administrator account the bridge logs in with (0001) is not among "all users", and the step says so.
+    expect(byLogin.has('0001')).toBe(false);
+    expect(r.message).toContain('7 users selected: 3 with a Microsoft account, 0 of them ready; 4 conflicts.');
+    expect(r.message).toContain('3 users still need their UCI password');
+    expect(r.message).toContain('The administrator account 0001 is not selected (additional login IDs can add it).');
     expect(r.groups).toEqual(['Support']);
     expect(r.details.some((l) => l.startsWith('1005 No Mail <—>: no e-mail address in STARFACE'))).toBe(true);
   });
@@ -260,13 +263,13 @@ describe('users, UCI passwords and the final test', () => {
     await env.saveSettings({ ...s, users: { ...s.users, extraLoginIds: [] } });
     const none = await a.check('uci-credentials', 'en');
     expect(none.status).toBe('fail');
-    expect(none.message).toBe('UCI login: 0 of 4 users succeeded, 4 without a password.');
+    expect(none.message).toBe('UCI login: 0 of 3 users succeeded, 3 without a password.');
 
     const imported = await a.importUciCsv('login;password\n0001;Admin-Pass\n1001;Pass1001\n1002;wrong\n1007;Pass1007\nbroken line\n');
     expect(imported).toEqual({ imported: 4, errors: [{ line: 6, message: 'no separator: write login;password (or login,password)' }] });
     const r = await a.check('uci-credentials', 'en');
     expect(r.status).toBe('warn');
-    expect(r.message).toBe('UCI login: 2 of 4 users succeeded, 2 refused.');
+    expect(r.message).toBe('UCI login: 1 of 3 users succeeded, 2 refused.');
     expect(r.details.find((l) => l.startsWith('1002:'))).toMatch(/login failed – .*(401|refused|credentials)/i);
     expect(r.details.find((l) => l.startsWith('1007:'))).toMatch(/fault/);
     expect(JSON.stringify(r)).not.toContain('Pass1001');

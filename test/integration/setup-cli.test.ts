@@ -180,7 +180,9 @@ describe('presence-bridge setup (interactive)', () => {
     await t.expect('== Schritt 3/5: Benutzerauswahl ==');
     await t.answer('Auswahl [all]: ', '1');
     await t.answer('Zusätzliche Login-IDs (durch Komma getrennt): ', '');
-    await t.expect('⚠ 4 Benutzer ausgewählt: 3 mit Microsoft-Konto, davon 0 bereit; 1 Konflikte.');
+    // The PBX administrator account (0001) the bridge logs in with is not among "all users", and the step says so.
+    await t.expect('⚠ 3 Benutzer ausgewählt: 2 mit Microsoft-Konto, davon 0 bereit; 1 Konflikte.');
+    await t.expect('Das Administrator-Konto 0001 ist nicht ausgewählt (Zusätzliche Login-IDs nehmen es auf).');
     await t.expect('1003 No Mail <—>: keine E-Mail-Adresse in der STARFACE');
     await t.answer('[Enter] weiter', '');
 
@@ -189,11 +191,12 @@ describe('presence-bridge setup (interactive)', () => {
     await t.expect(`${csv}: 2 UCI-Passwörter gespeichert.`);
     await t.answer('1 Benutzer ohne UCI-Passwort. Jetzt einzeln eingeben? (j/N) ', 'j');
     await t.answer('1002 Ben Meyer (Enter = überspringen): ', 'Pass1002');
-    await t.expect('✔ UCI-Anmeldung: 3 von 3 Benutzern erfolgreich.');
+    await t.expect('✔ UCI-Anmeldung: 2 von 2 Benutzern erfolgreich.');
 
     await t.expect('== Schritt 5/5: Abschlusstest ==');
     await t.expect('1002 Ben Meyer <ben.meyer@example.com>');
-    await t.answer('Testbenutzer (Login-ID) [0001]: ', '1002');
+    // The first person is the default test user, never the administrator account.
+    await t.answer('Testbenutzer (Login-ID) [1001]: ', '1002');
     await t.expect('✔ Abschlusstest mit 1002 (Ben Meyer) bestanden');
     // Like real PBXs, the simulator does not report DND back by default (setup-checks covers one that does).
     await t.expect('Diese STARFACE meldet DND nicht zurück: Schreiben wurde angenommen, DND ist jetzt aus.');

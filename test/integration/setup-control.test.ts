@@ -84,7 +84,7 @@ describe('setup through the control contract', () => {
     const good = await service(graph.app.clientSecret!);
     expect(await call(good, 'setup.check', { step: 'microsoft-consent' })).toMatchObject({ status: 'ok' });
     const users = await call(good, 'setup.check', { step: 'users', language: 'en' });
-    expect((users.roster as { users: { login: string; reason?: string }[] }).users.map((u) => `${u.login}:${u.reason}`)).toEqual(['0001:no-uci-password', '1001:no-uci-password']);
+    expect((users.roster as { users: { login: string; reason?: string }[] }).users.map((u) => `${u.login}:${u.reason}`)).toEqual(['1001:no-uci-password']); // not the PBX admin 0001
     // The step list rejects unknown steps before anything runs.
     const wrong = await dispatch(good.api, { method: 'setup.check', params: { step: 'nope' } });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid-params' } });

@@ -7,7 +7,7 @@ let w: SyncWorld;
 
 beforeAll(async () => {
   w = await startSyncWorld({ users: 3 });
-  await waitForConvergence(w, 4, 20_000);
+  await waitForConvergence(w, 20_000);
 }, 60_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ let w: SyncWorld;
 
 beforeAll(async () => {
   w = await startSyncWorld({ users: 10 });
-  await waitForConvergence(w, 11, 30_000);
+  await waitForConvergence(w, 30_000);
 }, 60_000);
 
 afterAll(async () => {

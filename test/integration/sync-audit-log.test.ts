@@ -21,7 +21,7 @@ async function auditEntries(code: string): Promise<LogEntry[]> {
 
 beforeAll(async () => {
   w = await startSyncWorld({ users: 6 });
-  await waitForConvergence(w, 7, 20_000);
+  await waitForConvergence(w, 20_000);
   w.logger.setLevel('info'); // the default (settings.log.level)
 }, 60_000);
 

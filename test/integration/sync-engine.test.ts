@@ -1,16 +1,20 @@
 // The engine against both simulators over real sockets, 200 users: both directions, idle cycles, echo.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
+import { sleep, startSyncWorld, syncedLogins, waitFor, type SyncWorld } from './sync-helpers.js';
 
 let w: SyncWorld;
+let adminBefore: { dnd: boolean; chatPresenceMessage: string };
 
 beforeAll(async () => {
   // Teams sessions refreshed every second, so the keep-alive during a call is visible in a short test.
-  w = await startSyncWorld({ users: 200, settings: (s) => ({ ...s, sync: { ...s.sync, teamsSessionRefreshSeconds: 1 } }) });
+  w = await startSyncWorld({ users: 200, start: false, settings: (s) => ({ ...s, sync: { ...s.sync, teamsSessionRefreshSeconds: 1 } }) });
+  adminBefore = w.pbxUser(w.env.starface.admin.login);
+  await w.service.start();
   // Converged: every matched user has been read and written once.
+  const people = syncedLogins(w).length;
   await waitFor(() => {
     const users = w.service.host.snapshot().users;
-    return users.length === 201 && users.every((u) => u.teams !== null && u.pbx.chatText === 'Offline');
+    return users.length === people && users.every((u) => u.teams !== null && u.pbx.chatText === 'Offline');
   }, 30_000, 'first convergence');
   await w.service.host.syncEngine!.idle();
 }, 60_000);
@@ -23,7 +27,11 @@ describe('sync engine with 200 users', () => {
   it('matches every simulated user and reports them running', () => {
     const snap = w.service.host.snapshot();
     expect(`${snap.sync.state} ${snap.sync.reason ?? ''}`.trim()).toBe('running');
-    expect(snap.users).toHaveLength(201); // 200 people + the PBX administrator
+    // 200 people; the PBX administrator account the bridge logs in with is not synced, and stays untouched.
+    expect(snap.users).toHaveLength(200);
+    expect(snap.users.map((u) => u.login).sort()).toEqual(syncedLogins(w).sort());
+    expect(snap.users.map((u) => u.login)).not.toContain(w.env.starface.admin.login);
+    expect(w.pbxUser(w.env.starface.admin.login)).toEqual(adminBefore);
     expect(snap.sync.counters.cycles).toBeGreaterThan(0);
   });
 

@@ -8,7 +8,7 @@ import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/d
 import { createLogger } from '../../src/platform/logger.js';
 import { openVault } from '../../src/platform/vault.js';
 import { createEngineService, type EngineService } from '../../src/control/service.js';
-import { FAST_TUNING, waitFor } from './sync-helpers.js';
+import { FAST_TUNING, syncedLogins, waitFor } from './sync-helpers.js';
 
 let env: DemoEnvironment;
 let dir: string;
@@ -47,7 +47,13 @@ describe('first run', () => {
     const saved = await api['settings.save']({ settings: { ...settings, microsoft: env.settings.microsoft, starface: env.settings.starface, network: env.settings.network } });
     expect(saved).toEqual({ ok: true, issues: [] });
     await waitFor(async () => (await api['state.snapshot']({})).sync.state === 'running', 20_000, 'running');
-    await waitFor(() => env.starface.users.every((u) => env.starface.pbx.user(u.login)!.chatPresenceMessage === 'Offline'), 20_000, 'synced');
+    // Every person synced; the PBX administrator account the bridge logs in with is left out of "all users".
+    const admin = env.starface.admin.login;
+    const adminBefore = { dnd: env.starface.pbx.user(admin)!.dnd, text: env.starface.pbx.user(admin)!.chatPresenceMessage };
+    const people = syncedLogins({ env });
+    await waitFor(() => people.every((l) => env.starface.pbx.user(l)!.chatPresenceMessage === 'Offline'), 20_000, 'synced');
+    expect((await api['state.snapshot']({})).users.map((u) => u.login).sort()).toEqual([...people].sort());
+    expect({ dnd: env.starface.pbx.user(admin)!.dnd, text: env.starface.pbx.user(admin)!.chatPresenceMessage }).toEqual(adminBefore);
     expect((await api['auth.status']({})).appCredential).toBe('ok');
   }, 60_000);
 

@@ -18,8 +18,14 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
   return Date.now() - start;
 }
 
-/** Waits until `users` users (the PBX admin counts too) show the "Offline" chat text: the first cycle is applied. */
-export function waitForConvergence(w: SyncWorld, users: number, timeoutMs: number): Promise<number> {
+/** The people a world syncs: every PBX user but the administrator account the bridge logs in with. */
+export function syncedLogins(w: Pick<SyncWorld, 'env'>): string[] {
+  return w.env.starface.users.filter((u) => !u.admin).map((u) => u.login);
+}
+
+/** Waits until every synced user shows the "Offline" chat text: the first cycle is applied. */
+export function waitForConvergence(w: SyncWorld, timeoutMs: number): Promise<number> {
+  const users = syncedLogins(w).length;
   return waitFor(() => w.service.host.snapshot().users.filter((u) => u.pbx.chatText === 'Offline').length === users, timeoutMs, 'convergence');
 }
 

@@ -4,7 +4,7 @@
 // causes no PBX write.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../src/core/engine-state.js';
-import { FAST_TUNING, startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
+import { FAST_TUNING, startSyncWorld, syncedLogins, waitFor, type SyncWorld } from './sync-helpers.js';
 
 // The settings' poll interval decides here, not the tests' 300 ms override.
 const { pollIntervalMs: _override, ...engineTuning } = FAST_TUNING.engine!;
@@ -74,7 +74,7 @@ describe('debounce (issue 17 item 2)', () => {
       settings: (s) => ({ ...s, sync: { ...s.sync, debounceCycles: 1 } }),
     });
     const w = world;
-    const login = w.env.starface.users.find((u) => !u.admin)!.login;
+    const login = syncedLogins(w)[0]!;
     await waitFor(() => w.pbxUser(login).chatPresenceMessage === 'Offline', 10_000, 'the first sync');
     await nextCycle(w);
     const writes = await w.pbxWrites();

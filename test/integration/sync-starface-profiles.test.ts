@@ -1,13 +1,14 @@
 // The engine end to end against every STARFACE simulator profile (real-world PBX variants, docs/starface.md),
 // each with the settings an admin would choose for that PBX: a Teams change reaches STARFACE, a STARFACE call
 // reaches Teams and is cleared on hang-up, and stop with restore puts everything back. Both simulators over
-// real sockets, the real engine service (same harness as sync-microsoft-profiles.test.ts), 4 people + the admin.
+// real sockets, the real engine service (same harness as sync-microsoft-profiles.test.ts), 4 people + the PBX
+// administrator account, which "all users" leaves out: never synced, and untouched by the restore too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../src/core/settings.js';
 import { STARFACE_OAUTH_CLIENT_SECRET } from '../../src/core/uci-credentials.js';
 import { STARFACE_PROFILE_NAMES, type StarfaceProfileName } from '../../src/simulators/starface/profiles.js';
 import type { StarfaceSimBehaviour } from '../../src/simulators/starface/options.js';
-import { FAST_TUNING, startSyncWorld, waitFor, type SyncWorld } from './sync-helpers.js';
+import { FAST_TUNING, startSyncWorld, syncedLogins, waitFor, type SyncWorld } from './sync-helpers.js';
 
 type StarfaceSettings = NonNullable<SettingsInput['starface']>;
 
@@ -111,7 +112,10 @@ describe.each(CASES.map((c) => [name(c), c] as const))('engine against STARFACE 
       expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
       w.env.starface.setBehaviour({ callbackTrustedFingerprints: [String(fingerprint)] });
     }
-    await waitFor(() => w.service.host.snapshot().users.filter((u) => u.teams !== null).length === 5, 20_000, 'first read of every user');
+    const people = syncedLogins(w);
+    expect(people).toHaveLength(4);
+    await waitFor(() => w.service.host.snapshot().users.filter((u) => u.teams !== null).length === people.length, 20_000, 'first read of every user');
+    expect(w.service.host.snapshot().users.map((u) => u.login).sort()).toEqual([...people].sort());
   }, 60_000);
 
   afterAll(async () => {

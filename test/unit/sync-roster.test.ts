@@ -43,6 +43,22 @@ function input(over: Partial<RosterInput> = {}): RosterInput {
 }
 
 describe('buildRoster', () => {
+  it('leaves the PBX administrator account out of "all users" and says so, unless it is listed as an extra login ID', () => {
+    const all = buildRoster(input({ adminLogin: '1002' }));
+    expect(all.roster.users.map((u) => u.login)).not.toContain('1002');
+    expect(all.matched.map((m) => m.login)).toEqual(['1003', '1004']);
+    expect(all.roster.adminLeftOut).toBe('1002');
+
+    const extra = buildRoster(input({ adminLogin: '1002', users: { selection: 'all', extraLoginIds: ['1002'] } }));
+    expect(extra.matched.map((m) => m.login)).toEqual(['1002', '1003', '1004']);
+    expect(extra.roster.adminLeftOut).toBeUndefined();
+
+    // A group selects its members as they are: an administrator in the chosen group is a deliberate choice.
+    const group = buildRoster(input({ adminLogin: '1002', users: { selection: 'group', group: 'Support', extraLoginIds: [] } }));
+    expect(group.matched.map((m) => m.login)).toEqual(['1002', '1003']);
+    expect(group.roster.adminLeftOut).toBeUndefined();
+  });
+
   it('matches by mail, then UPN, then SMTP proxy address, case-insensitively', () => {
     const r = buildRoster(input());
     const byLogin = new Map(r.roster.users.map((u) => [u.login, u]));

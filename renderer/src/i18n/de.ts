@@ -228,6 +228,7 @@ export const de = {
   'users.selectionTitle': 'Auswahl',
   'users.selection': 'Benutzer synchronisieren',
   'users.selection.all': 'Alle STARFACE-Benutzer',
+  'users.selection.allWithoutAdmin': 'Ohne das Administrator-Konto {login}, mit dem sich die Bridge an der STARFACE anmeldet. Um es zu synchronisieren, tragen Sie es unter „Zusätzliche Login-IDs“ ein.',
   'users.selection.group': 'Mitglieder einer STARFACE-Gruppe',
   'users.group': 'Gruppenname',
   'users.groupHint': 'Genau wie in der STARFACE-Administration geschrieben.',

@@ -228,6 +228,7 @@ export const en: Messages = {
   'users.selectionTitle': 'Selection',
   'users.selection': 'Sync these users',
   'users.selection.all': 'All STARFACE users',
+  'users.selection.allWithoutAdmin': 'Except the administrator account {login} the bridge logs in to STARFACE with. To sync it, add it under “Additional login IDs”.',
   'users.selection.group': 'Members of one STARFACE group',
   'users.group': 'Group name',
   'users.groupHint': 'Exactly as written in the STARFACE administration.',

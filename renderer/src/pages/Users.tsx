@@ -100,7 +100,8 @@ export function Users() {
               name="selection"
               value={users.selection}
               options={[
-                { value: 'all', label: t('users.selection.all') },
+                // The bridge's own PBX admin login is left out of "all" (it is no person); say so, and how to add it.
+                { value: 'all', label: t('users.selection.all'), ...(roster?.adminLeftOut ? { hint: t('users.selection.allWithoutAdmin', { login: roster.adminLeftOut }) } : {}) },
                 { value: 'group', label: t('users.selection.group') },
               ]}
               onChange={(v) => update((d) => ({ ...d, users: { ...d.users, selection: v } }))}
