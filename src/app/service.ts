@@ -13,7 +13,7 @@ import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Lang } from '../core/lang.js';
 import type { Roster } from '../core/roster.js';
 import { previewSave, type SaveEffect } from '../core/save-preview.js';
-import { lostVaultMessage, missingForSync, type Settings, type SettingsInput } from '../core/settings.js';
+import { lostVaultMessage, missingForSync, toIssue, type CodedIssue, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
 import {
   looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
@@ -225,22 +225,22 @@ export class EngineHost {
     return { settings: this.settings, problems, problemCodes };
   }
 
-  validate(draft: SettingsInput): { ok: boolean; issues: { path: string; message: string }[] } {
+  validate(draft: SettingsInput): { ok: boolean; issues: CodedIssue[] } {
     const v = this.store.validate(draft);
-    return { ok: v.ok, issues: v.ok ? [] : v.issues.map((i) => ({ path: i.path, message: i.message })) };
+    return { ok: v.ok, issues: v.ok ? [] : v.issues.map(toIssue) };
   }
 
   /**
    * Saves the complete settings; invalid or incomplete ones (see SettingsStore.save) come back as issues. Every
    * save is an audit entry (which sections changed, from where).
    */
-  async save(draft: SettingsInput, by: SaveOrigin = 'ui'): Promise<{ ok: boolean; issues: { path: string; message: string }[] }> {
+  async save(draft: SettingsInput, by: SaveOrigin = 'ui'): Promise<{ ok: boolean; issues: CodedIssue[] }> {
     let next: Settings;
     try {
       next = await this.store.save(draft);
     } catch (err) {
       if (err instanceof SettingsStoreError && (err.code === 'invalid' || err.code === 'incomplete')) {
-        return { ok: false, issues: err.issues.map((i) => ({ path: i.path, message: i.message })) };
+        return { ok: false, issues: err.issues.map(toIssue) };
       }
       throw err;
     }
@@ -251,10 +251,10 @@ export class EngineHost {
   }
 
   /** What saving `draft` would do (issue 15 item 2); nothing is saved. */
-  async preview(draft: SettingsInput): Promise<{ ok: boolean; issues: { path: string; message: string }[]; effects: SaveEffect[]; usersNow: number; usersAfter: number | null }> {
+  async preview(draft: SettingsInput): Promise<{ ok: boolean; issues: CodedIssue[]; effects: SaveEffect[]; usersNow: number; usersAfter: number | null }> {
     const usersNow = (this.engine?.roster() ?? this.lastRoster)?.counts.matched ?? 0;
     const v = this.store.validate(draft);
-    if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: i.message })), effects: [], usersNow, usersAfter: null };
+    if (!v.ok) return { ok: false, issues: v.issues.map(toIssue), effects: [], usersNow, usersAfter: null };
     const p = await previewSave({ prev: this.settings, next: v.settings, syncState: this.syncStatus().state, usersNow, countUsers: (next) => this.countUsers(next) });
     return { ok: true, issues: [], ...p };
   }

@@ -6,13 +6,14 @@ import { CheckReportSchema, CheckTargetSchema } from '../core/check-report.js';
 import type { BridgeEvent } from '../core/engine-events.js';
 import { BridgeError, type ErrorCode } from '../core/errors.js';
 import { AuthStatusSchema, SyncStatusSchema, UserLiveStateSchema } from '../core/engine-state.js';
-import { MessageSchema } from '../core/messages/schema.js';
+import { SETTINGS_ISSUE_CODES } from '../core/messages/codes.js';
+import { MessageParamsSchema, MessageSchema } from '../core/messages/schema.js';
 import { LogEntrySchema, LogLevelSchema } from '../core/log-entry.js';
 import { PbxCapabilitiesViewSchema } from '../core/pbx-state.js';
 import { RosterSchema } from '../core/roster.js';
 import { SaveEffectSchema } from '../core/save-preview.js';
 import { Count, IsoTime } from '../core/schema-primitives.js';
-import { SettingsSchema, type Settings, type SettingsInput } from '../core/settings.js';
+import { SettingsSchema, issuesFromZod, toIssue, type CodedIssue, type Settings, type SettingsInput } from '../core/settings.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -49,12 +50,26 @@ export {
 export { CheckReportSchema, CheckTargetSchema, type CheckReport, type CheckTarget } from '../core/check-report.js';
 export { LogEntrySchema, LogLevelSchema, type LogEntry, type LogLevel } from '../core/log-entry.js';
 
-export const IssueSchema = z.object({ path: z.string(), message: z.string() });
+/**
+ * What is wrong with one value: its dotted path ('rules.3.dnd'; '' is the whole value), the code from the closed
+ * set (SETTINGS_ISSUE_CODES) with its params, which the UI renders in its language, and the English message.
+ */
+export const IssueSchema = z.object({
+  path: z.string(),
+  code: z.enum(SETTINGS_ISSUE_CODES),
+  params: MessageParamsSchema.optional(),
+  message: z.string(),
+});
 export type Issue = z.output<typeof IssueSchema>;
+// The engine builds them as core's CodedIssue: the two must stay the same shape.
+const _issueShape: CodedIssue = {} as Issue;
+const _issueShapeBack: Issue = {} as CodedIssue;
+void _issueShape;
+void _issueShapeBack;
 
-/** Turns zod issues into contract Issues with dotted paths ('rules.3.dnd'); '' is the whole value. */
+/** Turns zod issues (invalid params, a settings draft) into contract Issues, with their codes. */
 export function toIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({ path: i.path.map((p) => String(p)).join('.'), message: i.message }));
+  return issuesFromZod(error).map(toIssue);
 }
 
 /** Secret names the UI may write. Per-user UCI passwords are `starface.user.<login>.password`. */

@@ -38,7 +38,7 @@ export async function dispatch(api: ControlApi, request: unknown, opts: Dispatch
   const spec = METHODS[method];
   const parsed = (spec.params as z.ZodType).safeParse(rawParams ?? {});
   if (!parsed.success) {
-    const issues = toIssues(parsed.error).map((i) => ({ path: i.path, message: clean(i.message) }));
+    const issues = toIssues(parsed.error).map((i) => cleanIssue(i, clean));
     log?.debug('control request rejected: invalid params', sensitive ? { method, issues } : { method, issues, params: rawParams });
     return fail(ERROR_CODES.invalidParams, `Invalid parameters for ${method}: ${summarize(issues)}`, issues);
   }
@@ -77,6 +77,12 @@ export async function dispatch(api: ControlApi, request: unknown, opts: Dispatch
   return { ok: true, result: checked.data };
 }
 
+/** An issue with the request's secrets cut out of its path, message and text params. */
+function cleanIssue(i: Issue, clean: (s: string) => string): Issue {
+  const params = i.params ? Object.fromEntries(Object.entries(i.params).map(([k, v]) => [k, typeof v === 'string' ? clean(v) : v])) : undefined;
+  return { path: clean(i.path), code: i.code, ...(params ? { params } : {}), message: clean(i.message) };
+}
+
 function fail(code: string, message: string, issues?: Issue[]): ControlReply {
   return { ok: false, error: issues ? { code, message, issues } : { code, message } };
 }
@@ -104,7 +110,7 @@ function errorBody(method: string, err: unknown, clean: (s: string) => string): 
       code: CODE_PATTERN.test(err.code) ? err.code : ERROR_CODES.internal,
       message: clean(err.message) || `${method} failed.`,
     };
-    if (err.issues) body.issues = err.issues.map((i) => ({ path: clean(i.path), message: clean(i.message) }));
+    if (err.issues) body.issues = err.issues.map((i) => cleanIssue(i, clean));
     return body;
   }
   // Other errors (e.g. TransportError with code 'timeout') keep a lower-case code when they have one.

@@ -2,11 +2,11 @@
 // a BridgeError whose `code` comes from the closed set below. Code that reacts to a failure asks for the code
 // (hasErrorCode, retryAfterOf), never for an error's name or shape; the UI gets the code with the message.
 //
-// The codes are also message codes: with the status and capability reasons, the sign-in's notes and the user
-// selection's problems they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
+// The codes are also message codes: with the status and capability reasons, the sign-in's notes, the user
+// selection's problems and the settings issues they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
 import {
-  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, SELECTION_PROBLEM_CODES, STATUS_REASON_CODES,
-  type AuthMessageCode, type CapabilityReasonCode, type SelectionProblemCode, type StatusReasonCode,
+  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, SELECTION_PROBLEM_CODES, SETTINGS_ISSUE_CODES, STATUS_REASON_CODES,
+  type AuthMessageCode, type CapabilityReasonCode, type SelectionProblemCode, type SettingsIssueCode, type StatusReasonCode,
 } from './messages/codes.js';
 
 /** Codes of the control dispatch and its hosts (src/control, electron/). */
@@ -77,9 +77,11 @@ export const ERROR_CODES: readonly ErrorCode[] = [...new Set<ErrorCode>([
 
 /** Every code the UI renders: the error codes and those of src/core/messages/codes.ts; each has a text in German
  * and English (src/core/messages/de.ts, en.ts). */
-export type MessageCode = ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode | SelectionProblemCode;
+export type MessageCode =
+  | ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode | SelectionProblemCode | SettingsIssueCode;
 export const MESSAGE_CODES: readonly MessageCode[] = [
   ...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES, ...AUTH_MESSAGE_CODES, ...SELECTION_PROBLEM_CODES,
+  ...SETTINGS_ISSUE_CODES,
 ];
 export type MessageParams = Readonly<Record<string, string | number | boolean>>;
 export interface Message {

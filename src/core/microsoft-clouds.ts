@@ -44,14 +44,24 @@ export function cloudFamily(cloud: MicrosoftCloud): 'global' | 'us-gov' {
   return cloud === 'global' ? 'global' : 'us-gov';
 }
 
-/** Why a Graph or login host cannot be used for presence; undefined when it can (or is not Microsoft's). */
-export function unsupportedCloudHost(host: string): string | undefined {
+/** Microsoft clouds presence cannot work in: 21Vianet (no presence API), Microsoft Cloud Deutschland (closed). */
+export type UnsupportedCloud = '21vianet' | 'germany';
+
+const UNSUPPORTED_CLOUD_TEXT: Readonly<Record<UnsupportedCloud, string>> = {
+  '21vianet': 'Microsoft 365 operated by 21Vianet (China) has no Teams presence API, so Presence Bridge cannot work there.',
+  germany: 'Microsoft Cloud Deutschland was closed; German tenants use the global cloud (https://graph.microsoft.com).',
+};
+
+/** Which unsupported cloud a Graph or login host belongs to; undefined when it can be used (or is not Microsoft's). */
+export function unsupportedCloudOf(host: string): UnsupportedCloud | undefined {
   const h = host.trim().toLowerCase().replace(/\.$/, '');
-  if (/(^|\.)(chinacloudapi\.cn|partner\.microsoftonline\.cn)$/.test(h)) {
-    return 'Microsoft 365 operated by 21Vianet (China) has no Teams presence API, so Presence Bridge cannot work there.';
-  }
-  if (/(^|\.)microsoft\.de$|(^|\.)microsoftonline\.de$/.test(h)) {
-    return 'Microsoft Cloud Deutschland was closed; German tenants use the global cloud (https://graph.microsoft.com).';
-  }
+  if (/(^|\.)(chinacloudapi\.cn|partner\.microsoftonline\.cn)$/.test(h)) return '21vianet';
+  if (/(^|\.)microsoft\.de$|(^|\.)microsoftonline\.de$/.test(h)) return 'germany';
   return undefined;
+}
+
+/** Why a Graph or login host cannot be used for presence (English); undefined when it can (or is not Microsoft's). */
+export function unsupportedCloudHost(host: string): string | undefined {
+  const cloud = unsupportedCloudOf(host);
+  return cloud === undefined ? undefined : UNSUPPORTED_CLOUD_TEXT[cloud];
 }

@@ -3,9 +3,10 @@
 // (see src/platform/vault.ts for the names). Older layouts are upgraded by settings-v1.ts; messages and the
 // issue type are in settings-issues.ts; src/core/settings.ts is the entry point for everyone else.
 import { z } from 'zod';
-import { MICROSOFT_CLOUD_SETTINGS, unsupportedCloudHost } from './microsoft-clouds.js';
+import { MICROSOFT_CLOUD_SETTINGS, unsupportedCloudHost, unsupportedCloudOf } from './microsoft-clouds.js';
 import { normalizeFingerprint } from './certificate-fingerprint.js';
-import { describeUnsafeCharacter, findUnsafeCharacter } from './safe-text.js';
+import { codePointLabel, describeUnsafeCharacter, findUnsafeCharacter } from './safe-text.js';
+import { coded, describedIssue, type IssueDescription } from './settings-issues.js';
 import {
   BUILT_IN_ROW_IDS,
   CHAT_PRESENCES,
@@ -23,7 +24,7 @@ import {
 export const SETTINGS_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Field helpers (each carries the readable message shown to the admin)
+// Field helpers (each refinement carries its code for the UI and the English message for logs: coded())
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -42,12 +43,17 @@ function stripTrailingSlashes(value: string): string {
 
 const NO_CREDENTIALS = 'must not contain a user name or password';
 
+/** "must be an https:// URL" or "must be an https:// or http:// URL". */
+function urlMessage(protocols: readonly ('http:' | 'https:')[]) {
+  return protocols.length === 1 ? coded('settings-https-url', 'must be an https:// URL') : coded('settings-url', 'must be an https:// or http:// URL');
+}
+
 /**
  * An URL with one of the given protocols; trailing slashes are removed so callers can append paths. It never
- * carries credentials (they would sit in the settings file in clear); `credentialsHint` says where they belong.
+ * carries credentials (they would sit in the settings file in clear); `credentialsHint` says where they belong
+ * (only the PBX address has one).
  */
 function urlField(protocols: readonly ('http:' | 'https:')[], defaultValue: string, allowEmpty: boolean, credentialsHint?: string) {
-  const what = protocols.length === 1 ? 'an https:// URL' : 'an https:// or http:// URL';
   return z
     .string()
     .trim()
@@ -55,19 +61,18 @@ function urlField(protocols: readonly ('http:' | 'https:')[], defaultValue: stri
       if (v === '') return allowEmpty;
       const url = parseUrl(v);
       return url !== undefined && (protocols as readonly string[]).includes(url.protocol) && url.hostname !== '';
-    }, `must be ${what}`)
+    }, urlMessage(protocols))
     .refine((v) => {
       const url = parseUrl(v);
       return url === undefined || (url.username === '' && url.password === '');
-    }, credentialsHint ? `${NO_CREDENTIALS}: ${credentialsHint}` : NO_CREDENTIALS)
-    .refine((v) => (parseUrl(v)?.search ?? '') === '', 'must not contain a query (?…)')
+    }, credentialsHint ? coded('settings-pbx-url-credentials', `${NO_CREDENTIALS}: ${credentialsHint}`) : coded('settings-url-credentials', NO_CREDENTIALS))
+    .refine((v) => (parseUrl(v)?.search ?? '') === '', coded('settings-url-query', 'must not contain a query (?…)'))
     .transform(stripTrailingSlashes)
     .default(defaultValue);
 }
 
 /** Optional URL: '' and missing both mean "not set". */
 function optionalUrlField(protocols: readonly ('http:' | 'https:')[]) {
-  const what = protocols.length === 1 ? 'an https:// URL' : 'an https:// or http:// URL';
   return z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
     z
@@ -75,21 +80,19 @@ function optionalUrlField(protocols: readonly ('http:' | 'https:')[]) {
       .refine((v) => {
         const url = parseUrl(v);
         return url !== undefined && (protocols as readonly string[]).includes(url.protocol) && url.hostname !== '';
-      }, `must be ${what}`)
+      }, urlMessage(protocols))
       .transform(stripTrailingSlashes)
       .optional(),
   );
 }
 
 /** 21Vianet has no presence API (and Microsoft Cloud Deutschland is closed): refused with the reason. */
-function supportedCloud(url: string): boolean {
+function supportedCloud(url: string, ctx: z.RefinementCtx): void {
   const host = parseUrl(url)?.hostname;
-  return host === undefined || unsupportedCloudHost(host) === undefined;
+  const cloud = host === undefined ? undefined : unsupportedCloudOf(host);
+  if (cloud === undefined) return;
+  ctx.addIssue({ code: 'custom', ...coded(`settings-cloud-${cloud}`, unsupportedCloudHost(host!)!) });
 }
-
-const cloudMessage = {
-  error: (issue: { input?: unknown }): string => unsupportedCloudHost(parseUrl(String(issue.input))?.hostname ?? '') ?? 'is not a supported Microsoft cloud',
-};
 
 function intField(min: number, max: number, defaultValue: number) {
   // `+ 0` turns -0 into 0: JSON writes -0 as 0, so a stored -0 would not read back as itself.
@@ -104,26 +107,29 @@ function enumField<const T extends readonly [string, ...string[]]>(values: T, de
  * Refuses what a counterpart cannot receive (control characters, unpaired surrogates: see core/safe-text.ts).
  * Use it on every text that reaches the PBX or Graph; `what` names the field where the path alone does not.
  */
-function counterpartText(what?: string) {
+function counterpartText(rowLabel?: string) {
   return (v: string, ctx: z.RefinementCtx): void => {
-    const message = unsafeTextMessage(v, what);
-    if (message) ctx.addIssue({ code: 'custom', message });
+    const issue = unsafeTextIssue(v, rowLabel);
+    if (issue) ctx.addIssue({ code: 'custom', ...coded(issue.code, issue.message, issue.params) });
   };
 }
 
-function unsafeTextMessage(v: string, what?: string): string | undefined {
+/** The first character of `v` a counterpart cannot receive, as an issue; `rowLabel` names the row whose chat text it is. */
+function unsafeTextIssue(v: string, rowLabel?: string): IssueDescription | undefined {
   const bad = findUnsafeCharacter(v);
   if (!bad) return undefined;
   const problem = describeUnsafeCharacter(bad);
-  return what ? `${what} ${problem} (texts are sent to STARFACE as they are)` : problem;
+  const params = { char: codePointLabel(bad.codePoint), position: bad.position };
+  const kind = bad.kind === 'control' ? 'control-character' : bad.kind === 'surrogate' ? 'unpaired-surrogate' : 'noncharacter';
+  return rowLabel === undefined
+    ? describedIssue(`settings-${kind}`, problem, params)
+    : describedIssue(`settings-row-${kind}`, `the chat text of the row "${rowLabel}" ${problem} (texts are sent to STARFACE as they are)`, { row: rowLabel, ...params });
 }
-
-const chatTextOfRow = (label: string): string => `the chat text of the row "${label}"`;
 
 /** Text sent to the PBX (logins, group names): trimmed, no control characters. */
 const pbxText = () => z.string().trim().superRefine(counterpartText());
 
-const loginIdField = pbxText().min(1).max(64).refine((v) => !/[\s,;]/.test(v), 'must be one login ID (no spaces, commas or semicolons)');
+const loginIdField = pbxText().min(1).max(64).refine((v) => !/[\s,;]/.test(v), coded('settings-one-login-id', 'must be one login ID (no spaces, commas or semicolons)'));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rules
@@ -137,7 +143,7 @@ function ruleSchema(defaults: Rule, rowLabel?: string) {
   return z
     .object({
       dnd: z.enum(DND_ACTIONS as readonly ['on', 'off', 'unchanged']).default(defaults.dnd),
-      chatText: (rowLabel === undefined ? chatText : chatText.superRefine(counterpartText(chatTextOfRow(rowLabel)))).default(defaults.chatText),
+      chatText: (rowLabel === undefined ? chatText : chatText.superRefine(counterpartText(rowLabel))).default(defaults.chatText),
       chatPresence: z.enum(CHAT_PRESENCES).optional(),
       showAsInCall: z.boolean().default(defaults.showAsInCall),
     })
@@ -157,19 +163,19 @@ export const CustomRowSchema = z
     id: z
       .string()
       .trim()
-      .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be 1–48 lower-case letters, digits or dashes (e.g. "focusing")'),
+      .refine((v) => /^[a-z0-9][a-z0-9-]{0,47}$/.test(v), coded('settings-row-id', 'must be 1–48 lower-case letters, digits or dashes (e.g. "focusing")')),
     label: pbxText().min(1).max(80),
     availability: pbxText()
       .min(1)
       .max(64)
-      .refine((v) => v !== '*', 'must be one Teams availability value (e.g. "DoNotDisturb"), not "*"'),
+      .refine((v) => v !== '*', coded('settings-availability-any', 'must be one Teams availability value (e.g. "DoNotDisturb"), not "*"')),
     activity: pbxText().min(1).max(64).default('*'),
     rule: RuleSchema,
   })
   .superRefine((row, ctx) => {
     // Named by its label (or id while the label is still empty), like the built-in rows.
-    const message = unsafeTextMessage(row.rule.chatText, chatTextOfRow(row.label || row.id));
-    if (message) ctx.addIssue({ code: 'custom', path: ['rule', 'chatText'], message });
+    const issue = unsafeTextIssue(row.rule.chatText, row.label || row.id);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['rule', 'chatText'], ...coded(issue.code, issue.message, issue.params) });
   });
 export type CustomRow = z.infer<typeof CustomRowSchema>;
 
@@ -182,16 +188,16 @@ export const MicrosoftSettingsSchema = z
     tenantId: z
       .string()
       .trim()
-      .refine((v) => v === '' || GUID.test(v) || DOMAIN.test(v), 'must be the directory (tenant) ID (a GUID) or a verified domain like contoso.onmicrosoft.com')
+      .refine((v) => v === '' || GUID.test(v) || DOMAIN.test(v), coded('settings-tenant', 'must be the directory (tenant) ID (a GUID) or a verified domain like contoso.onmicrosoft.com'))
       .default(''),
     /** Application (client) ID of the app registration in the customer's tenant; '' = not configured yet. */
     clientId: z
       .string()
       .trim()
-      .refine((v) => v === '' || GUID.test(v), 'must be the application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000')
+      .refine((v) => v === '' || GUID.test(v), coded('settings-client-id', 'must be the application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000'))
       .default(''),
-    authorityHost: urlField(['https:'], 'https://login.microsoftonline.com', false).refine(supportedCloud, cloudMessage),
-    graphBaseUrl: urlField(['https:'], 'https://graph.microsoft.com', false).refine(supportedCloud, cloudMessage),
+    authorityHost: urlField(['https:'], 'https://login.microsoftonline.com', false).superRefine(supportedCloud),
+    graphBaseUrl: urlField(['https:'], 'https://graph.microsoft.com', false).superRefine(supportedCloud),
     /** Which Microsoft cloud: 'auto' derives it from the Graph address (needed only when that is a stand-in). */
     cloud: enumField(MICROSOFT_CLOUD_SETTINGS, 'auto'),
     /** Reading presence: app-only (no signed-in admin needed) or delegated (admin signs in, MFA in the browser). */
@@ -203,7 +209,7 @@ export const MicrosoftSettingsSchema = z
       (v) => (typeof v === 'string' ? (v.replace(/[\s:]/g, '').toUpperCase() || undefined) : v),
       z
         .string()
-        .regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/, 'must be the certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hex digits')
+        .refine((v) => /^([0-9A-F]{40}|[0-9A-F]{64})$/.test(v), coded('settings-thumbprint', 'must be the certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hex digits'))
         .optional(),
     ),
     /** Loopback port for the interactive (delegated) sign-in redirect; unset = any free port. */
@@ -218,7 +224,7 @@ export const StarfaceSettingsSchema = z
       "enter only the PBX address (e.g. https://pbx.example.com); the administrator's login ID belongs in starface.adminLogin and the password in the secret vault (Connections → STARFACE → administrator password)",
     ).refine(
       (v) => !/\/(rest|xml-rpc)$/i.test(v),
-      'must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)',
+      coded('settings-pbx-address', 'must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)'),
     ),
     /**
      * SHA-256 fingerprint of the PBX certificate to accept exactly that certificate, whatever its name or issuer
@@ -228,7 +234,7 @@ export const StarfaceSettingsSchema = z
       (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : (normalizeFingerprint(v) ?? v)) : v),
       z
         .string()
-        .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'must be the SHA-256 fingerprint of the PBX certificate: 64 hex digits (as the setup assistant and the STARFACE administration show it, e.g. AB:CD:…)')
+        .refine((v) => /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(v), coded('settings-fingerprint', 'must be the SHA-256 fingerprint of the PBX certificate: 64 hex digits (as the setup assistant and the STARFACE administration show it, e.g. AB:CD:…)'))
         .optional(),
     ),
     /** Login ID of the STARFACE administrator used for the REST directory; the password lives in the vault. */
@@ -241,7 +247,7 @@ export const StarfaceSettingsSchema = z
       .trim()
       .refine(
         (v) => v === '' || (/^[A-Za-z0-9.\-:[\]]+$/.test(v) && (v.match(/:/g) ?? []).length !== 1),
-        'must be a host name or IP address the PBX can reach (no http://, no path, no port — the port is callbackPort)',
+        coded('settings-callback-host', 'must be a host name or IP address the PBX can reach (no http://, no path, no port — the port is callbackPort)'),
       )
       .default(''),
     /** Port of the callback server; 0 = pick a free one. */
@@ -270,7 +276,7 @@ export const NetworkSettingsSchema = z
   .object({
     /** Extra trusted CA certificates (PEM text), e.g. the PBX's self-signed CA or a TLS-inspection proxy's CA. */
     extraCaPem: z
-      .array(z.string().trim().refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate (-----BEGIN CERTIFICATE----- …)'))
+      .array(z.string().trim().refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), coded('settings-pem', 'must be a PEM certificate (-----BEGIN CERTIFICATE----- …)')))
       .default([]),
     proxyUrl: optionalUrlField(['http:', 'https:']),
     connectTimeoutMs: intField(100, 120_000, 10_000),
@@ -390,26 +396,30 @@ const norm = (v: string): string => v.trim().toLowerCase();
 
 export const SettingsSchema = SettingsObject.superRefine((s, ctx) => {
   if (s.users.selection === 'group' && !s.users.group) {
-    ctx.addIssue({ code: 'custom', path: ['users', 'group'], message: "required when users.selection is 'group': pick the STARFACE group to sync" });
+    ctx.addIssue({ code: 'custom', path: ['users', 'group'], ...coded('settings-group-required', "required when users.selection is 'group': pick the STARFACE group to sync") });
   }
   if (s.starface.certificateFingerprint && !s.starface.baseUrl.startsWith('https:')) {
-    ctx.addIssue({ code: 'custom', path: ['starface', 'certificateFingerprint'], message: 'a pinned certificate needs an https:// PBX address' });
+    ctx.addIssue({ code: 'custom', path: ['starface', 'certificateFingerprint'], ...coded('settings-pin-needs-https', 'a pinned certificate needs an https:// PBX address') });
   }
   if (s.microsoft.credential === 'certificate' && !s.microsoft.certificateThumbprint) {
     ctx.addIssue({
       code: 'custom',
       path: ['microsoft', 'certificateThumbprint'],
-      message: "required when microsoft.credential is 'certificate': enter the thumbprint shown in the app registration",
+      ...coded('settings-thumbprint-required', "required when microsoft.credential is 'certificate': enter the thumbprint shown in the app registration"),
     });
   }
   const seen = new Map<string, number>();
   s.customRows.forEach((row, i) => {
     if (isBuiltInRowId(row.id)) {
-      ctx.addIssue({ code: 'custom', path: ['customRows', i, 'id'], message: `"${row.id}" is a built-in row; choose another id` });
+      ctx.addIssue({ code: 'custom', path: ['customRows', i, 'id'], ...coded('settings-row-id-built-in', `"${row.id}" is a built-in row; choose another id`, { id: row.id }) });
     }
     const first = seen.get(row.id);
     if (first !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['customRows', i, 'id'], message: `"${row.id}" is already used by customRows.${first}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customRows', i, 'id'],
+        ...coded('settings-row-id-taken', `"${row.id}" is already used by customRows.${first}`, { id: row.id, other: `customRows.${first}` }),
+      });
     } else {
       seen.set(row.id, i);
     }
@@ -422,7 +432,9 @@ export const SettingsSchema = SettingsObject.superRefine((s, ctx) => {
       ctx.addIssue({
         code: 'custom',
         path: ['customRows', i, 'activity'],
-        message: `${row.availability} / ${row.activity} is already matched by customRows.${first}; edit that row instead`,
+        ...coded('settings-row-pair-taken', `${row.availability} / ${row.activity} is already matched by customRows.${first}; edit that row instead`, {
+          availability: row.availability, activity: row.activity, other: `customRows.${first}`,
+        }),
       });
     } else {
       pairs.set(key, i);
@@ -432,7 +444,9 @@ export const SettingsSchema = SettingsObject.superRefine((s, ctx) => {
       ctx.addIssue({
         code: 'custom',
         path: ['customRows', i, 'activity'],
-        message: `${row.availability} / ${row.activity} is already the built-in row "${builtIn}"; edit that row's rule instead`,
+        ...coded('settings-row-pair-built-in', `${row.availability} / ${row.activity} is already the built-in row "${builtIn}"; edit that row's rule instead`, {
+          availability: row.availability, activity: row.activity, row: builtIn,
+        }),
       });
     }
   });

@@ -5,6 +5,7 @@
 import { SETTINGS_VERSION, SettingsSchema, type Settings } from './settings-schema.js';
 import { SettingsValidationError, issuesFromZod, settingsIssue, type SettingsIssue, type SettingsMigration } from './settings-issues.js';
 import { V1_KEYS, isRecord, migrateV1 } from './settings-v1.js';
+import type { SettingsIssueCode } from './messages/codes.js';
 
 export * from './settings-schema.js';
 export * from './settings-issues.js';
@@ -32,13 +33,13 @@ export function parseSettings(raw: unknown): Settings {
 /** Readiness: valid settings can still be incomplete (first run). These are what sync needs before it can start. */
 export function missingForSync(s: Settings): SettingsIssue[] {
   const out: SettingsIssue[] = [];
-  const need = (path: string, ok: boolean, message: string): void => {
-    if (!ok) out.push(settingsIssue(path, message));
+  const need = (path: string, ok: boolean, code: SettingsIssueCode, message: string): void => {
+    if (!ok) out.push(settingsIssue(path, { code, message }));
   };
-  need('microsoft.tenantId', s.microsoft.tenantId !== '', 'not set: enter the directory (tenant) ID of your Microsoft 365 tenant');
-  need('microsoft.clientId', s.microsoft.clientId !== '', 'not set: enter the application (client) ID of your app registration');
-  need('starface.baseUrl', s.starface.baseUrl !== '', 'not set: enter the PBX address, e.g. https://pbx.example.com');
-  need('starface.adminLogin', s.starface.adminLogin !== '', 'not set: enter the login ID of a STARFACE administrator');
+  need('microsoft.tenantId', s.microsoft.tenantId !== '', 'settings-tenant-not-set', 'not set: enter the directory (tenant) ID of your Microsoft 365 tenant');
+  need('microsoft.clientId', s.microsoft.clientId !== '', 'settings-client-id-not-set', 'not set: enter the application (client) ID of your app registration');
+  need('starface.baseUrl', s.starface.baseUrl !== '', 'settings-pbx-not-set', 'not set: enter the PBX address, e.g. https://pbx.example.com');
+  need('starface.adminLogin', s.starface.adminLogin !== '', 'settings-admin-not-set', 'not set: enter the login ID of a STARFACE administrator');
   return out;
 }
 

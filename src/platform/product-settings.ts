@@ -2,7 +2,7 @@
 // product schema, its layout version, the upgrade steps and the readable messages) and the HTTP transport's
 // settings (network section, and the pinned PBX certificate). Engine, setup assistant and demo all use these.
 import {
-  SETTINGS_VERSION, SettingsSchema, describeSettingsIssue, settingsMigrations, settingsVersionOf, type Settings,
+  SETTINGS_VERSION, SettingsSchema, settingsMigrations, settingsVersionOf, type Settings,
 } from '../core/settings.js';
 import { pinKey } from './certificate-pins.js';
 import type { TransportSettings } from './http-transport.js';
@@ -16,7 +16,6 @@ export function createSettingsStore(file: string, logger: Logger = silentLogger)
     version: SETTINGS_VERSION,
     migrations: settingsMigrations,
     versionOf: settingsVersionOf,
-    describeIssue: describeSettingsIssue,
     logger,
   });
 }

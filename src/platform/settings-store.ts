@@ -9,7 +9,10 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { BridgeError, type SETTINGS_ERROR_CODES } from '../core/errors.js';
-import { settingsIssue as issue, type SettingsIssue, type SettingsMigration } from '../core/settings-issues.js';
+import {
+  describeSettingsIssue, describedIssue, isSettingsIssueCode, settingsIssue as issue, type SettingsIssue, type SettingsMigration,
+} from '../core/settings-issues.js';
+import type { MessageParams } from '../core/errors.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -44,8 +47,6 @@ export interface SettingsStoreOptions<T> {
   defaults?: () => T;
   /** Version of a raw file; default: its numeric `version` field, else the current version. */
   versionOf?: (raw: unknown) => number;
-  /** Renders one zod issue's message (without the path); default: zod's message, shortened. */
-  describeIssue?: (issue: z.core.$ZodIssue) => string;
   logger?: Logger;
 }
 
@@ -105,11 +106,14 @@ export class SettingsStore<T> {
     try {
       for (let v = from; v < current; v++) {
         const step = this.opts.migrations?.find((m) => m.from === v);
-        if (!step) return { ok: false, issues: [issue('version', `is ${from}, and there is no migration from version ${v}`)] };
+        if (!step) {
+          return { ok: false, issues: [issue('version', describedIssue('settings-version-no-migration', `is ${from}, and there is no migration from version ${v}`, { version: from, from: v }))] };
+        }
         migrated = step.migrate(migrated);
       }
     } catch (err) {
-      return { ok: false, issues: issuesFromError(err) ?? [issue('', `could not be migrated from version ${from}: ${(err as Error).message}`)] };
+      const reason = (err as Error).message;
+      return { ok: false, issues: issuesFromError(err) ?? [issue('', describedIssue('settings-migration-failed', `could not be migrated from version ${from}: ${reason}`, { version: from, reason }))] };
     }
     return { ok: true, value: migrated, from };
   }
@@ -144,7 +148,7 @@ export class SettingsStore<T> {
         throw new SettingsStoreError(
           'incomplete',
           `Settings not saved: ${leftOut.join(', ')} left out, and saving would reset ${leftOut.length === 1 ? 'it' : 'them'} to the defaults. Send the complete settings (as loaded) with your changes; nothing was changed.`,
-          leftOut.map((p) => issue(p, 'left out: saving would reset it to its default; send the complete settings (as loaded) with your changes')),
+          leftOut.map((p) => issue(p, { code: 'settings-left-out', message: 'left out: saving would reset it to its default; send the complete settings (as loaded) with your changes' })),
         );
       }
       await this.write(checked.settings);
@@ -197,8 +201,10 @@ export class SettingsStore<T> {
 
   private versionProblem(from: number): SettingsIssue | undefined {
     const current = this.opts.version;
-    if (!Number.isInteger(from) || from < 1) return issue('version', `must be a whole number from 1 to ${current}`);
-    if (from > current) return issue('version', `is ${from}: written by a newer version of the app (this one reads up to ${current}); update the app`);
+    if (!Number.isInteger(from) || from < 1) return issue('version', describedIssue('settings-version-invalid', `must be a whole number from 1 to ${current}`, { max: current }));
+    if (from > current) {
+      return issue('version', describedIssue('settings-version-newer', `is ${from}: written by a newer version of the app (this one reads up to ${current}); update the app`, { version: from, max: current }));
+    }
     return undefined;
   }
 
@@ -226,7 +232,7 @@ export class SettingsStore<T> {
       throw new SettingsStoreError(
         'secret-field',
         `Settings not saved: ${secrets.join(', ')} look${secrets.length === 1 ? 's' : ''} like a secret; secrets belong in the vault, never in the settings file.`,
-        secrets.map((p) => issue(p, 'looks like a secret; store it in the vault')),
+        secrets.map((p) => issue(p, { code: 'settings-secret-field', message: 'looks like a secret; store it in the vault' })),
       );
     }
     const out = settings && typeof settings === 'object' && !Array.isArray(settings)
@@ -263,7 +269,7 @@ export class SettingsStore<T> {
   }
 
   private issues(error: z.ZodError): SettingsIssue[] {
-    return error.issues.map((i) => issue(i.path.map(String).join('.'), this.opts.describeIssue ? this.opts.describeIssue(i) : defaultIssueMessage(i)));
+    return error.issues.map((i) => issue(i.path.map(String).join('.'), describeSettingsIssue(i)));
   }
 
   private serial<R>(fn: () => Promise<R>): Promise<R> {
@@ -273,16 +279,17 @@ export class SettingsStore<T> {
   }
 }
 
-function defaultIssueMessage(i: z.core.$ZodIssue): string {
-  if (i.code === 'invalid_type') return `expected ${i.expected}`;
-  return i.message.replace(/^Invalid input:\s*/i, '');
-}
-
-/** Errors from a migration may carry readable issues (e.g. core's SettingsValidationError). */
+/** Errors from a migration may carry readable issues (e.g. core's SettingsValidationError, with their codes). */
 function issuesFromError(err: unknown): SettingsIssue[] | undefined {
   const list = (err as { issues?: unknown } | null)?.issues;
   if (!Array.isArray(list) || list.length === 0) return undefined;
-  return list.map((x: { path?: unknown; message?: unknown }) => issue(typeof x.path === 'string' ? x.path : Array.isArray(x.path) ? x.path.join('.') : '', String(x.message ?? x)));
+  return list.map((x: { path?: unknown; message?: unknown; code?: unknown; params?: unknown }) => {
+    const path = typeof x.path === 'string' ? x.path : Array.isArray(x.path) ? x.path.join('.') : '';
+    const message = String(x.message ?? x);
+    return issue(path, isSettingsIssueCode(x.code)
+      ? describedIssue(x.code, message, x.params as MessageParams | undefined)
+      : describedIssue('settings-invalid', message, { reason: message }));
+  });
 }
 
 const SECRET_FIELD = /(password|passwd|passphrase|secret|token|privatekey|apikey)$/;

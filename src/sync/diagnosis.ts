@@ -3,7 +3,7 @@
 // `connections.test`) — show those same findings. A finding has a stable `code` and `params` (the UI can
 // render it in its own language) and, for now, the text in the requested language from the one explanation
 // table (explain.ts).
-import type { CheckReport } from '../core/check-report.js';
+import type { CheckCode, CheckReport } from '../core/check-report.js';
 import { TimeoutError } from '../core/errors.js';
 import type { Lang } from '../core/lang.js';
 
@@ -12,8 +12,8 @@ export type FindingStatus = 'ok' | 'warn' | 'fail';
 export interface Finding {
   /** Which check: e.g. 'app-token', 'directory', 'presence-write', 'rest-login'. */
   id: string;
-  /** Stable result code, e.g. 'ok', 'microsoft-permission-missing', 'AADSTS7000215', 'tls'. */
-  code: string;
+  /** Result code from the closed set (core/check-report.ts), e.g. 'ok', 'microsoft-permission-missing', 'AADSTS7000215', 'tls'. */
+  code: CheckCode;
   /** Values the code's text needs (permission names, counts, hosts); never a secret. */
   params: Record<string, string | number>;
   status: FindingStatus;

@@ -6,6 +6,7 @@ import { TransportError } from '../platform/http-transport.js';
 import { StarfaceAuthError, StarfaceRestError, UciNotConnectedError, UciRequestError } from '../starface/errors.js';
 import { GraphAnswerError, GraphRequestError, MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenRequestError } from '../teams/errors.js';
 import { tr, type Lang } from '../core/lang.js';
+import { isAadstsCode, type AadstsCode, type CheckCode } from '../core/check-report.js';
 
 /** What happened and what to do, with a stable code (and params) the UI can render in its own language. */
 export interface Explanation {
@@ -13,12 +14,12 @@ export interface Explanation {
   fix: string;
   /** The technical message (redacted), for the details list. */
   detail: string;
-  /** e.g. 'AADSTS7000215', 'http-403', 'tls', 'microsoft-permission-missing'; 'error' when nothing more is known. */
-  code: string;
+  /** From the closed set (core/check-report.ts), e.g. 'AADSTS7000215', 'http-403', 'tls'; 'error' when nothing more is known. */
+  code: CheckCode;
   params: Record<string, string | number>;
 }
 
-type Draft = Omit<Explanation, 'code' | 'params'> & { code?: string | undefined; params?: Explanation['params'] };
+type Draft = Omit<Explanation, 'code' | 'params'> & { code?: CheckCode | undefined; params?: Explanation['params'] };
 
 function done(e: Draft): Explanation {
   return { ...e, code: e.code ?? 'error', params: e.params ?? {} };
@@ -52,7 +53,7 @@ export function aadstsCode(text: string): string | undefined {
 }
 
 /** Entra ID error codes the assistant knows, with the fix. */
-function explainAadsts(code: string, lang: Lang): { message: string; fix: string } | undefined {
+function explainAadsts(code: AadstsCode, lang: Lang): { message: string; fix: string } {
   switch (code) {
     case 'AADSTS7000215':
       return {
@@ -113,8 +114,6 @@ function explainAadsts(code: string, lang: Lang): { message: string; fix: string
         message: tr(lang, `Die gespeicherte Microsoft-Anmeldung ist nicht mehr gültig (${code}).`, `The saved Microsoft sign-in is no longer valid (${code}).`),
         fix: tr(lang, 'Melden Sie sich erneut an.', 'Sign in again.'),
       };
-    default:
-      return undefined;
   }
 }
 
@@ -162,8 +161,7 @@ function explainMicrosoftErrorDraft(err: unknown, lang: Lang): Draft {
   const detail = errorText(err);
   if (err instanceof TransportError) return explainTransportErrorDraft(err, lang);
   const code = aadstsCode(detail);
-  const known = code ? explainAadsts(code, lang) : undefined;
-  if (known) return { ...known, detail, code };
+  if (code !== undefined && isAadstsCode(code)) return { ...explainAadsts(code, lang), detail, code };
   if (err instanceof MicrosoftConfigError) {
     return { message: detail, fix: tr(lang, 'Ergänzen Sie die Angaben in diesem Schritt.', 'Complete the values of this step.'), detail, code: 'config' };
   }
@@ -249,7 +247,9 @@ function explainMicrosoftErrorDraft(err: unknown, lang: Lang): Draft {
       message: tr(lang, 'Entra ID hat die Token-Anfrage abgelehnt.', 'Entra ID refused the token request.'),
       fix: tr(lang, 'Prüfen Sie Mandanten-ID, Client-ID und Anmeldeinformation anhand der Meldung unten.', 'Check tenant ID, client ID and credential against the message below.'),
       detail,
-      code: err.errorCode,
+      // Entra ID's own error code (open: MSAL's words) is a param, the code is from the closed set.
+      code: err.code,
+      ...(err.errorCode ? { params: { errorCode: err.errorCode } } : {}),
     };
   }
   return { message: detail, fix: tr(lang, 'Prüfen Sie die Angaben und versuchen Sie es erneut.', 'Check the values and try again.'), detail };

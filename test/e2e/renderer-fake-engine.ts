@@ -3,10 +3,10 @@
 // method from plain data and records the calls. Settings are validated with the real core schema.
 import { capabilityReasons } from '../../src/starface/capabilities.js';
 import {
-  ControlError, type AuthStatus, type CheckReport, type ControlApi, type ControlEvent, type LogEntry, type PbxCapabilitiesView,
+  ControlError, type AuthStatus, type CheckReport, type ControlApi, type ControlEvent, type LogEntry, type Message, type PbxCapabilitiesView,
   type Roster, type SettingsDraft, type SyncStatus, type UserLiveState,
 } from '../../src/control/contract.js';
-import { defaultSettings, validateSettings, type Settings } from '../../src/core/settings.js';
+import { defaultSettings, toIssue, validateSettings, type Settings } from '../../src/core/settings.js';
 import { previewSave } from '../../src/core/save-preview.js';
 
 export const T0 = '2025-03-14T09:00:00.000Z';
@@ -16,6 +16,8 @@ export interface FakeEngineOptions {
   capabilities?: Partial<PbxCapabilitiesView>;
   /** Notes settings.get reports (like the engine's "corrupt file moved aside"); the real engine keeps them. */
   problems?: string[];
+  /** One per note: its code (as the engine sends "not configured" and roster notes), or null (plain text). */
+  problemCodes?: (Message | null)[];
   /** roster.groups: the PBX's group names, or 'unreachable' (default: three German group names). */
   pbxGroups?: string[] | 'unreachable';
   /** The users selection stored before the page loads (so the first settings.get already has it). */
@@ -133,17 +135,17 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
 
     async 'settings.get'(p) {
       record('settings.get', p);
-      return { settings, problems: [...(opts.problems ?? [])] };
+      return { settings, problems: [...(opts.problems ?? [])], ...(opts.problemCodes ? { problemCodes: [...opts.problemCodes] } : {}) };
     },
     async 'settings.validate'(p) {
       record('settings.validate', p);
       const v = validateSettings(p.settings as SettingsDraft);
-      return { ok: v.ok, issues: v.issues.map(({ path, message }) => ({ path, message })) };
+      return { ok: v.ok, issues: v.issues.map(toIssue) };
     },
     async 'settings.preview'(p) {
       record('settings.preview', p);
       const v = validateSettings(p.settings as SettingsDraft);
-      if (!v.ok) return { ok: false, issues: v.issues.map(({ path, message }) => ({ path, message })), effects: [], usersNow: users.length, usersAfter: null };
+      if (!v.ok) return { ok: false, issues: v.issues.map(toIssue), effects: [], usersNow: users.length, usersAfter: null };
       // The stand-in's PBX has the groups "Vertrieb" (half the users) and "Support" (none).
       const count = async (next: Settings) => (next.users.selection === 'all' ? users.length : next.users.group === 'Vertrieb' ? Math.ceil(users.length / 2) : 0);
       return { ok: true, issues: [], ...(await previewSave({ prev: settings, next: v.settings, syncState: sync.state, usersNow: users.length, countUsers: count })) };
@@ -151,7 +153,7 @@ export function fakeEngineApi(opts: FakeEngineOptions = {}): FakeEngine {
     async 'settings.save'(p) {
       record('settings.save', p);
       const v = validateSettings(p.settings as SettingsDraft);
-      if (!v.ok) return { ok: false, issues: v.issues.map(({ path, message }) => ({ path, message })) };
+      if (!v.ok) return { ok: false, issues: v.issues.map(toIssue) };
       settings = v.settings;
       api.emit({ type: 'settings.changed', data: { settings } });
       return { ok: true, issues: [] };

@@ -5,7 +5,7 @@ import { de } from '../../renderer/src/i18n/de.js';
 import { en } from '../../renderer/src/i18n/en.js';
 import { createI18n } from '../../renderer/src/i18n/core.js';
 import {
-  capabilityReasonText, checkLabelText, issueText, rosterReasonText, settingsProblemText, settingsProblemTexts, syncReasonText,
+  capabilityReasonText, checkLabelText, issueText, rosterReasonText, settingsProblemTexts, syncReasonText,
 } from '../../renderer/src/i18n/engine-text.js';
 import { checkSettings, parseLoginIds, splitPemCertificates } from '../../renderer/src/settings/checks.js';
 import { mergeEdits, sameValue } from '../../renderer/src/settings/diff.js';
@@ -75,8 +75,9 @@ describe('renderer input checks', () => {
 
 describe('renderer: engine messages in the page language', () => {
   const de = createI18n('de').t;
+  const english = createI18n('en').t;
 
-  it('translates the core schema\'s validation messages (taken from the real schema) and keeps the original as detail', () => {
+  it('renders the core schema\'s validation issues (taken from the real schema) from their codes', () => {
     const bad = {
       ...defaultSettings(),
       microsoft: { ...defaultSettings().microsoft, tenantId: 'not a tenant', clientId: 'nope' },
@@ -86,56 +87,49 @@ describe('renderer: engine messages in the page language', () => {
     };
     const v = validateSettings(bad);
     expect(v.ok).toBe(false);
-    const byPath = Object.fromEntries(v.issues.map((i) => [i.path, issueText(i.message, de)]));
-    expect(byPath['starface.adminLogin']).toEqual({ text: 'Höchstens 64 Zeichen.', detail: 'must be at most 64 characters' });
+    const byPath = Object.fromEntries(v.issues.map((i) => [i.path, issueText(i, de)]));
+    expect(byPath['starface.adminLogin']).toEqual({ text: 'Höchstens 64 Zeichen.' });
     expect(byPath['microsoft.tenantId']?.text).toBe(de('v.tenant'));
     expect(byPath['microsoft.clientId']?.text).toBe(de('v.guid'));
     expect(byPath['starface.callbackPort']?.text).toBe('Höchstens 65535.');
     expect(byPath['users.group']?.text).toBe(de('v.group'));
+    expect(byPath['users.extraLoginIds.0']?.text).toBe('Bitte genau eine Login-ID angeben (ohne Leerzeichen, Kommas oder Semikolons).');
     expect(byPath['sync.pollIntervalSeconds']?.text).toBe('Mindestens 0,25.'); // German decimal comma
-    expect(issueText('must be a whole number', de).text).toBe('Bitte eine ganze Zahl eingeben.');
-    // Every message the schema produced here was recognised (none left in English).
-    for (const [path, m] of Object.entries(byPath)) expect(m.detail, `${path}: ${m.text}`).toBeDefined();
-    // Unknown shapes stay as they are.
-    expect(issueText('"focus" is already used by customRows.0', de)).toEqual({ text: '"focus" is already used by customRows.0' });
+    expect(issueText(v.issues.find((i) => i.path === 'sync.pollIntervalSeconds')!, english).text).toBe('At least 0.25.');
+    // No issue fell back to the schema's English words.
+    expect(v.issues.filter((i) => i.code === 'settings-invalid')).toEqual([]);
+    // The browser's own issues are already in the page's language.
+    expect(issueText({ path: 'users.group', message: 'Bitte den Gruppennamen angeben.' }, de)).toEqual({ text: 'Bitte den Gruppennamen angeben.' });
   });
 
-  it('translates sync reasons and settings notes of known shape, built the way the engine builds them', () => {
-    const missing = missingForSync(defaultSettings()).map((i) => i.text);
-    expect(missing.length).toBeGreaterThan(0);
+  it('renders sync reasons and coded settings notes, built the way the engine builds them', () => {
     const paths = missingForSync(defaultSettings()).map((i) => i.path);
+    expect(paths.length).toBeGreaterThan(0);
     const reason = syncReasonText({ reasonCode: 'sync-not-configured', reasonParams: { fields: paths.join(', ') } }, de);
     expect(reason?.text).toBe('Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Anwendungs-ID (Client ID), Adresse der STARFACE, Administrator-Login-ID');
-    expect(settingsProblemText(`Not configured yet — ${missing[0]!}`, de).text).toBe('Noch nicht eingerichtet: Mandanten-ID (Tenant ID)');
     expect(syncReasonText({ reason: 'stopped; values restored', reasonCode: 'sync-stopped-restored' }, de)?.text).toBe('Beendet; Änderungen der Bridge zurückgesetzt');
     // An error: the code's text in German, the counterpart's words only as the detail.
     expect(syncReasonText({ reason: 'Graph throttled (429)', reasonCode: 'graph-request-failed', reasonDetail: 'Graph throttled (429)' }, de))
       .toEqual({ text: 'Eine Anfrage an Microsoft Graph ist fehlgeschlagen.', detail: 'Graph throttled (429)' });
     // An engine without codes: its words as they are (no parsing of English sentences any more).
     expect(syncReasonText({ reason: 'Graph throttled (429)' }, de)).toEqual({ text: 'Graph throttled (429)' });
-    expect(settingsProblemText('The STARFACE group "Sales" does not exist: choose one of the PBX\'s groups (Vertrieb, Technik).', de).text)
-      .toBe('Die STARFACE-Gruppe „Sales“ gibt es nicht. Vorhandene Gruppen: Vertrieb, Technik');
-    expect(settingsProblemText('The extra login ID "9999" is not a STARFACE user: check the number or remove it from the list.', de).text)
-      .toContain('„9999“ ist kein STARFACE-Benutzer');
-    expect(settingsProblemText('settings.json was corrupt and was moved aside', de)).toEqual({ text: 'settings.json was corrupt and was moved aside' });
     // Coded notes (as settings.get sends them) are rendered from their codes; the missing fields join into one line.
-    const coded = settingsProblemTexts(['settings.json was corrupt', 'a', 'b', 'c'], de, {
+    const coded = settingsProblemTexts(['settings.json was corrupt', 'a', 'b', 'c', 'd', 'Journal entry dropped'], de, {
       a: { code: 'sync-not-configured', params: { fields: 'microsoft.tenantId' } },
       b: { code: 'sync-not-configured', params: { fields: 'starface.baseUrl' } },
       c: { code: 'roster-group-missing', params: { group: 'Sales', groups: 'Vertrieb' } },
+      d: { code: 'roster-extra-login-unknown', params: { login: '9999' } },
     });
-    expect(coded.map((n) => n.text)).toEqual([
-      'settings.json was corrupt',
-      'Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Adresse der STARFACE',
-      'Die STARFACE-Gruppe „Sales“ gibt es nicht. Vorhandene Gruppen: Vertrieb',
+    expect(coded).toEqual([
+      { text: 'settings.json was corrupt' },
+      { text: 'Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Adresse der STARFACE', detail: 'a\nb' },
+      { text: 'Die STARFACE-Gruppe „Sales“ gibt es nicht. Vorhandene Gruppen: Vertrieb' },
+      { text: 'Die zusätzliche Login-ID „9999“ ist kein STARFACE-Benutzer: Nummer prüfen oder aus der Liste entfernen.' },
+      { text: 'Journal entry dropped' },
     ]);
-    // The engine's one note per missing field becomes one line.
-    const notes = settingsProblemTexts(['settings.json was corrupt', ...missing.map((m) => `Not configured yet — ${m}`), 'Journal entry dropped'], de);
-    expect(notes.map((n) => n.text)).toEqual([
-      'settings.json was corrupt',
-      'Noch nicht eingerichtet: Mandanten-ID (Tenant ID), Anwendungs-ID (Client ID), Adresse der STARFACE, Administrator-Login-ID',
-      'Journal entry dropped',
-    ]);
+    // A note without a code is shown as it is, whatever its shape (no English sentences are parsed any more).
+    expect(settingsProblemTexts(['Not configured yet — microsoft.tenantId: not set: enter the directory (tenant) ID'], de))
+      .toEqual([{ text: 'Not configured yet — microsoft.tenantId: not set: enter the directory (tenant) ID' }]);
   });
 
   it('explains capabilities by name (reasons from the real capability derivation), check names by id, roster reasons by code', () => {

@@ -192,10 +192,10 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer shell and pages (Chromium, real headle
       await suite.host().close();
     };
     for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 700 }]) {
-      const page = await suite.start({ problems: [moved, missing] }, viewport);
+      const page = await suite.start({ problems: [moved, missing], problemCodes: [null, { code: 'sync-not-configured', params: { fields: 'microsoft.tenantId' } }] }, viewport);
       const notice = page.locator('.settings-problems');
       await notice.getByText('Hinweis beim Laden der Einstellungen: The settings file', { exact: false }).waitFor();
-      // The engine's "not configured" note in the page's language; its own words stay as the tooltip.
+      // The engine's coded "not configured" note in the page's language; its own words stay as the tooltip.
       const translated = notice.getByText('Hinweis beim Laden der Einstellungen: Noch nicht eingerichtet: Mandanten-ID (Tenant ID)');
       await translated.waitFor();
       expect(await translated.getAttribute('title')).toBe(missing);

@@ -1,5 +1,5 @@
 // Property-based fuzzing of the settings schema (src/core/settings*.ts) and the settings store's upgrade runner:
-// any JSON gives valid settings or a list of issues, each with its path and a readable message — never a throw —
+// any JSON gives valid settings or a list of issues, each with its path, its code and a readable message — never a throw —
 // and what is accepted is safe to send: no control character or unpaired surrogate in a text that reaches the
 // PBX, no credentials in an address.
 import fc from 'fast-check';
@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { getPath, setPath } from '../../src/core/dotted-path.js';
 import { findUnsafeCharacter } from '../../src/core/safe-text.js';
 import { BUILT_IN_ROW_IDS, MAX_CHAT_TEXT_LENGTH } from '../../src/core/status-rows.js';
-import { defaultSettings, validateSettings, type Settings } from '../../src/core/settings.js';
+import { MESSAGE_PARAMS } from '../../src/core/messages/codes.js';
+import { defaultSettings, isSettingsIssueCode, validateSettings, type Settings } from '../../src/core/settings.js';
 import { createSettingsStore } from '../../src/platform/product-settings.js';
 import { fuzzRuns, fuzzTimeoutMs } from './fuzz-runs.js';
 
@@ -34,6 +35,9 @@ function expectIssueListOrSettings(raw: unknown): Settings | undefined {
       expect(typeof i.path).toBe('string');
       expect(i.message.length).toBeGreaterThan(0);
       expect(i.text).toBe(i.path ? `${i.path}: ${i.message}` : i.message);
+      // A code of its own from the closed set (never the catch-all), with exactly the params its text uses.
+      expect(isSettingsIssueCode(i.code) && i.code !== 'settings-invalid', `${i.code}: ${i.text}`).toBe(true);
+      expect(Object.keys(i.params ?? {}).sort(), i.text).toEqual([...(MESSAGE_PARAMS[i.code] ?? [])].sort());
     }
     return undefined;
   }

@@ -128,7 +128,12 @@ describe('texts with control characters (issue 13 item 1)', () => {
     const rules = { ...settings.rules, 'busy-in-call': { ...settings.rules['busy-in-call'], chatText: 'Im Gespr\u0001ch' } };
     const r = await call<{ ok: boolean; issues: { path: string; message: string }[] }>('settings.save', { settings: { ...settings, rules } });
     expect(r.ok).toBe(false);
-    expect(r.issues).toEqual([{ path: 'rules.busy-in-call.chatText', message: expect.stringMatching(/row "Busy – in a call" contains a control character \(U\+0001\)/) }]);
+    expect(r.issues).toEqual([{
+      path: 'rules.busy-in-call.chatText',
+      code: 'settings-row-control-character',
+      params: { row: 'Busy – in a call', char: 'U+0001', position: 9 },
+      message: expect.stringMatching(/row "Busy – in a call" contains a control character \(U\+0001\)/),
+    }]);
     expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).not.toContain('\\u0001');
   });
 });
@@ -146,10 +151,11 @@ describe('a save of an incomplete settings object (issue 12 item 2)', () => {
     const before = (await call<{ settings: Record<string, unknown> & { rules: Record<string, Record<string, unknown>> } }>('settings.get')).settings;
     const fileBefore = fs.readFileSync(path.join(dir, 'settings.json'), 'utf8');
     const rules = { ...before.rules, busy: { ...before.rules.busy, dnd: 'on' } };
-    const r = await call<{ ok: boolean; issues: { path: string; message: string }[] }>('settings.save', { settings: { rules } });
+    const r = await call<{ ok: boolean; issues: { path: string; code: string; message: string }[] }>('settings.save', { settings: { rules } });
     expect(r.ok).toBe(false);
     expect(r.issues.map((i) => i.path)).toEqual(['microsoft', 'starface', 'users', 'sync']);
     expect(r.issues[0]?.message).toMatch(/left out: saving would reset it to its default/);
+    expect(r.issues.map((i) => i.code)).toEqual(['settings-left-out', 'settings-left-out', 'settings-left-out', 'settings-left-out']);
     expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe(fileBefore);
     expect((await call<{ settings: unknown }>('settings.get')).settings).toEqual(before);
     // A section with a value left out is refused at that value; the complete object saves.

@@ -150,8 +150,8 @@ describe('dispatch', () => {
     const api = fakeEngineApi();
     const reply = await dispatch(api, { method: 'settings.save', params: { settings: { starface: { baseUrl: 42 } } } });
     expect(reply).toMatchObject({ ok: true, result: { ok: false, issues: [expect.objectContaining({ path: 'starface.baseUrl' })] } });
-    // Contract Issues carry path and message only.
-    if (reply.ok) expect(Object.keys((reply.result as { issues: object[] }).issues[0]!).sort()).toEqual(['message', 'path']);
+    // Contract Issues carry path, code (with params where its text has any) and message, never the log text.
+    if (reply.ok) expect((reply.result as { issues: object[] }).issues[0]).toEqual({ path: 'starface.baseUrl', code: 'settings-text', message: 'must be text' });
     const notObject = await dispatch(api, { method: 'settings.save', params: { settings: [1, 2] } });
     expect(notObject).toMatchObject({ ok: false, error: { code: 'invalid-params', message: expect.stringContaining('settings must be an object') } });
   });

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, MESSAGE_CODES } from '../../src/core/errors.js';
 import { MESSAGE_PARAMS, MESSAGE_TABLES, messageText, placeholdersOf, renderMessage, STATUS_REASON_CODES } from '../../src/core/messages/index.js';
 import { MESSAGE_CODES as CONTRACT_MESSAGE_CODES } from '../../src/control/contract.js';
+import { SETTINGS_ISSUE_CODES } from '../../src/core/messages/codes.js';
 
 describe('message tables', () => {
-  it('the contract exports the one closed set: the error codes and the status reasons', () => {
+  it('the contract exports the one closed set: the error codes, the status reasons and the settings issues', () => {
     expect(CONTRACT_MESSAGE_CODES).toBe(MESSAGE_CODES);
-    for (const code of [...ERROR_CODES, ...STATUS_REASON_CODES]) expect(MESSAGE_CODES).toContain(code);
+    for (const code of [...ERROR_CODES, ...STATUS_REASON_CODES, ...SETTINGS_ISSUE_CODES]) expect(MESSAGE_CODES).toContain(code);
     expect(new Set(MESSAGE_CODES).size).toBe(MESSAGE_CODES.length);
   });
 

@@ -13,6 +13,7 @@ import {
 } from '../../src/core/settings.js';
 import { BUILT_IN_ROW_IDS, defaultRuleFor } from '../../src/core/status-rows.js';
 import { createSettingsStore } from '../../src/platform/product-settings.js';
+import { MESSAGE_PARAMS, SETTINGS_ISSUE_CODES } from '../../src/core/messages/codes.js';
 
 // Migrations run in the settings store's runner only; its validate() upgrades and checks without any file I/O.
 const store = createSettingsStore('/nonexistent/settings.json');
@@ -208,7 +209,9 @@ describe('field validation gives readable issues', () => {
   it('reports several issues at once, each with path and message', () => {
     const issues = issuesOf({ starface: { baseUrl: 'nope', callbackPort: 99999 }, sync: { ownershipMode: 'x' } });
     expect(issues.map((i) => i.path)).toEqual(['starface.baseUrl', 'starface.callbackPort', 'sync.ownershipMode']);
-    expect(issues[1]).toEqual({ path: 'starface.callbackPort', message: 'must be at most 65535', text: 'starface.callbackPort: must be at most 65535' });
+    expect(issues[1]).toEqual({
+      path: 'starface.callbackPort', code: 'settings-max', params: { n: 65535 }, message: 'must be at most 65535', text: 'starface.callbackPort: must be at most 65535',
+    });
   });
 
   it('rejects a non-object', () => {
@@ -498,5 +501,94 @@ describe('addresses never carry credentials (issue 13 item 7)', () => {
   it('refuses credentials in the Microsoft addresses too', () => {
     expect(texts({ microsoft: { graphBaseUrl: 'https://u:p@graph.microsoft.com' } })).toEqual(['microsoft.graphBaseUrl: must not contain a user name or password']);
     expect(texts({ microsoft: { authorityHost: 'https://u:p@login.microsoftonline.com' } })).toEqual(['microsoft.authorityHost: must not contain a user name or password']);
+  });
+});
+
+describe('every settings issue carries a code from the closed set, with exactly the params its text uses (issue 16 item 3)', () => {
+  // One bad draft per refinement and per kind of zod issue the schema can raise.
+  const cases: [unknown, string, Record<string, unknown> | undefined][] = [
+    [{ starface: { baseUrl: 'ftp://pbx' } }, 'settings-url', undefined],
+    [{ microsoft: { graphBaseUrl: 'http://graph.microsoft.com' } }, 'settings-https-url', undefined],
+    [{ network: { proxyUrl: 'socks5://proxy:1080' } }, 'settings-url', undefined],
+    [{ microsoft: { authorityHost: 'https://u:p@login.microsoftonline.com' } }, 'settings-url-credentials', undefined],
+    [{ starface: { baseUrl: 'https://admin:x@pbx.example.com' } }, 'settings-pbx-url-credentials', undefined],
+    [{ starface: { baseUrl: 'https://pbx/?a=1' } }, 'settings-url-query', undefined],
+    [{ microsoft: { graphBaseUrl: 'https://microsoftgraph.chinacloudapi.cn' } }, 'settings-cloud-21vianet', undefined],
+    [{ microsoft: { authorityHost: 'https://login.microsoftonline.de' } }, 'settings-cloud-germany', undefined],
+    [{ microsoft: { tenantId: 'not a tenant' } }, 'settings-tenant', undefined],
+    [{ microsoft: { clientId: '1234' } }, 'settings-client-id', undefined],
+    [{ microsoft: { certificateThumbprint: 'xyz' } }, 'settings-thumbprint', undefined],
+    [{ microsoft: { credential: 'certificate' } }, 'settings-thumbprint-required', undefined],
+    [{ starface: { baseUrl: 'https://pbx/rest' } }, 'settings-pbx-address', undefined],
+    [{ starface: { baseUrl: 'https://pbx', certificateFingerprint: 'AB:CD' } }, 'settings-fingerprint', undefined],
+    [{ starface: { baseUrl: 'http://pbx', certificateFingerprint: Array.from({ length: 32 }, () => 'AB').join(':') } }, 'settings-pin-needs-https', undefined],
+    [{ starface: { callbackHost: 'http://10.0.0.5' } }, 'settings-callback-host', undefined],
+    [{ network: { extraCaPem: ['hello'] } }, 'settings-pem', undefined],
+    [{ users: { extraLoginIds: ['a b'] } }, 'settings-one-login-id', undefined],
+    [{ users: { selection: 'group' } }, 'settings-group-required', undefined],
+    [{ starface: { adminLogin: '0001\u0000' } }, 'settings-control-character', { char: 'U+0000', position: 5 }],
+    [{ starface: { adminLogin: 'a\uFFFF' } }, 'settings-noncharacter', { char: 'U+FFFF', position: 2 }],
+    [{ starface: { adminLogin: 'x\uD83D' } }, 'settings-unpaired-surrogate', { char: 'U+D83D', position: 2 }],
+    [{ rules: { away: { chatText: 'a\u0000b' } } }, 'settings-row-control-character', { row: 'Away', char: 'U+0000', position: 2 }],
+    [{ rules: { away: { chatText: 'a\uFFFE' } } }, 'settings-row-noncharacter', { row: 'Away', char: 'U+FFFE', position: 2 }],
+    [{ customRows: [{ id: 'f', label: 'Fokus', availability: 'Focusing', rule: { chatText: '\uDC00' } }] }, 'settings-row-unpaired-surrogate', { row: 'Fokus', char: 'U+DC00', position: 1 }],
+    [{ customRows: [{ id: 'Bad Id', label: 'A', availability: 'Focusing' }] }, 'settings-row-id', undefined],
+    [{ customRows: [{ id: 'a', label: 'A', availability: '*' }] }, 'settings-availability-any', undefined],
+    [{ customRows: [{ id: 'busy', label: 'A', availability: 'Focusing' }] }, 'settings-row-id-built-in', { id: 'busy' }],
+    [{ customRows: [{ id: 'x', label: 'A', availability: 'A' }, { id: 'x', label: 'B', availability: 'B' }] }, 'settings-row-id-taken', { id: 'x', other: 'customRows.0' }],
+    [{ customRows: [{ id: 'x', label: 'A', availability: 'A' }, { id: 'y', label: 'B', availability: 'a' }] }, 'settings-row-pair-taken', { availability: 'a', activity: '*', other: 'customRows.0' }],
+    [{ customRows: [{ id: 'w', label: 'F', availability: 'DoNotDisturb' }] }, 'settings-row-pair-built-in', { availability: 'DoNotDisturb', activity: '*', row: 'dnd' }],
+    [{ starface: { callbackPort: '8080' } }, 'settings-number', undefined],
+    [{ network: { readTimeoutMs: 1.5 } }, 'settings-int', undefined],
+    [{ switches: { setDnd: 'yes' } }, 'settings-boolean', undefined],
+    [{ users: { group: 5, selection: 'group' } }, 'settings-text', undefined],
+    [{ customRows: {} }, 'settings-list', undefined],
+    [{ starface: 'x' }, 'settings-object', undefined],
+    [{ version: 3 }, 'settings-value', { value: '2' }],
+    [{ ui: { language: 'fr' } }, 'settings-one-of', { values: '"de", "en"' }],
+    [{ users: { extraLoginIds: [''] } }, 'settings-not-empty', undefined],
+    [{ customRows: [{ id: 'a', label: 'x'.repeat(81), availability: 'A' }] }, 'settings-max-chars', { n: 80 }],
+    [{ sync: { pollIntervalSeconds: 0.2 } }, 'settings-min', { n: 0.25 }],
+    [{ sync: { debounceCycles: 11 } }, 'settings-max', { n: 10 }],
+    [{ starface: { keepAliveSeconds: 0 } }, 'settings-greater', { n: 0 }],
+  ];
+
+  it.each(cases)('%j → %s %j', (raw, code, params) => {
+    const issues = issuesOf(raw);
+    expect(issues.map((i) => i.code)).toEqual([code]);
+    expect(issues[0]!.params).toEqual(params);
+  });
+
+  it('the cases cover every schema code, and each issue\'s params are exactly those its code declares', () => {
+    const seen = new Set<string>();
+    for (const [raw] of cases) {
+      for (const i of issuesOf(raw)) {
+        seen.add(i.code);
+        expect(Object.keys(i.params ?? {}).sort(), i.text).toEqual([...(MESSAGE_PARAMS[i.code] ?? [])].sort());
+      }
+    }
+    for (const i of missingForSync(defaultSettings())) seen.add(i.code);
+    // Raised by the settings store (file, upgrade, save) or only for other values (a request's params in the
+    // contract, generic limits this schema has no field for).
+    const elsewhere = [
+      'settings-version-invalid', 'settings-version-newer', 'settings-version-no-migration', 'settings-migration-failed',
+      'settings-left-out', 'settings-secret-field', 'settings-unknown-keys', 'settings-invalid', 'settings-type',
+      'settings-min-chars', 'settings-min-entries', 'settings-max-entries', 'settings-less',
+    ];
+    expect(SETTINGS_ISSUE_CODES.filter((c) => !seen.has(c) && !elsewhere.includes(c))).toEqual([]);
+  });
+
+  it('what sync still needs is coded per field', () => {
+    expect(missingForSync(defaultSettings()).map((i) => [i.path, i.code])).toEqual([
+      ['microsoft.tenantId', 'settings-tenant-not-set'],
+      ['microsoft.clientId', 'settings-client-id-not-set'],
+      ['starface.baseUrl', 'settings-pbx-not-set'],
+      ['starface.adminLogin', 'settings-admin-not-set'],
+    ]);
+  });
+
+  it('the settings store codes version problems', () => {
+    expect(store.validate({ version: 0 })).toMatchObject({ ok: false, issues: [{ path: 'version', code: 'settings-version-invalid', params: { max: SETTINGS_VERSION } }] });
+    expect(store.validate({ version: 7 })).toMatchObject({ ok: false, issues: [{ path: 'version', code: 'settings-version-newer', params: { version: 7, max: SETTINGS_VERSION } }] });
   });
 });

@@ -117,10 +117,11 @@ describe('SettingsStore.load', () => {
     expect(r.problem?.backupPath).toMatch(/settings\.json\.invalid-/);
     expect(fs.existsSync(r.problem!.backupPath)).toBe(true);
     const texts = r.problem!.issues.map((i) => i.text);
-    expect(texts).toContain('users.group: expected string');
+    expect(texts).toContain('users.group: must be text');
+    expect(r.problem!.issues.find((i) => i.path === 'users.group')?.code).toBe('settings-text');
     expect(texts.some((t) => t.startsWith('server.port: '))).toBe(true);
     expect(texts.some((t) => t.startsWith('users.selection: '))).toBe(true);
-    expect(r.problem?.message).toContain('users.group: expected string');
+    expect(r.problem?.message).toContain('users.group: must be text');
   });
 
   it('refuses a file from a newer version (moved aside, not overwritten)', async () => {
@@ -129,6 +130,7 @@ describe('SettingsStore.load', () => {
     const r = await store(file).load();
     expect(r.problem?.kind).toBe('invalid');
     expect(r.problem?.issues[0]?.text).toMatch(/^version: is 9: written by a newer version/);
+    expect(r.problem?.issues[0]).toMatchObject({ code: 'settings-version-newer', params: { version: 9, max: 3 } });
     expect(JSON.parse(fs.readFileSync(r.problem!.backupPath, 'utf8'))).toEqual({ version: 9 });
   });
 
@@ -138,6 +140,20 @@ describe('SettingsStore.load', () => {
     const failing: SettingsMigration[] = [{ from: 2, migrate: () => { throw Object.assign(new Error('bad'), { issues: [{ path: 'userGroup', message: 'must be text' }] }); } }];
     const r = await store(file, { migrations: failing }).load();
     expect(r.problem?.issues.map((i) => i.text)).toEqual(['userGroup: must be text']);
+    // An issue without a code of the closed set keeps its words, as the reason of the catch-all code.
+    expect(r.problem?.issues[0]).toMatchObject({ code: 'settings-invalid', params: { reason: 'must be text' } });
+  });
+
+  it('keeps the codes of issues a migration throws with, and codes a migration that fails without issues', async () => {
+    const file = path.join(tmp(), 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 2 }));
+    const coded: SettingsMigration[] = [{ from: 2, migrate: () => { throw Object.assign(new Error('bad'), { issues: [{ path: 'server.port', code: 'settings-max', params: { n: 9 }, message: 'must be at most 9' }] }); } }];
+    const r = await store(file, { migrations: coded }).load();
+    expect(r.problem?.issues).toEqual([{ path: 'server.port', code: 'settings-max', params: { n: 9 }, message: 'must be at most 9', text: 'server.port: must be at most 9' }]);
+    fs.writeFileSync(file, JSON.stringify({ version: 2 }));
+    const plain: SettingsMigration[] = [{ from: 2, migrate: () => { throw new Error('disk on fire'); } }];
+    const r2 = await store(file, { migrations: plain }).load();
+    expect(r2.problem?.issues[0]).toMatchObject({ code: 'settings-migration-failed', params: { version: 2, reason: 'disk on fire' } });
   });
 
   it('uses a custom versionOf (e.g. version-less old layouts)', async () => {
@@ -170,7 +186,8 @@ describe('SettingsStore.save', () => {
     const err = await s.save({ server: { port: 'x' } }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(SettingsStoreError);
     expect((err as SettingsStoreError).code).toBe('invalid');
-    expect((err as SettingsStoreError).issues.map((i) => i.text)).toEqual(['server.port: expected number']);
+    expect((err as SettingsStoreError).issues.map((i) => i.text)).toEqual(['server.port: must be a number']);
+    expect((err as SettingsStoreError).issues.map((i) => i.code)).toEqual(['settings-number']);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 
@@ -181,6 +198,9 @@ describe('SettingsStore.save', () => {
     expect((err as SettingsStoreError).code).toBe('secret-field');
     expect((err as SettingsStoreError).message).toContain('notes.adminPassword');
     expect((err as SettingsStoreError).message).not.toContain('hunter2');
+    expect((err as SettingsStoreError).issues.map((i) => [i.path, i.code])).toEqual([
+      ['notes.adminPassword', 'settings-secret-field'], ['notes.nested.clientSecret', 'settings-secret-field'], ['notes.nested.accessToken', 'settings-secret-field'],
+    ]);
     expect(fs.existsSync(file)).toBe(false);
     // Booleans that only say whether a secret exists are fine.
     await s.save({ hasAdminPassword: true, notes: { tokenCount: 2 } });
@@ -206,6 +226,7 @@ describe('SettingsStore.save of an incomplete object (issue 12 item 2: a partial
     expect((err as SettingsStoreError).code).toBe('incomplete');
     expect((err as SettingsStoreError).issues.map((i) => i.path)).toEqual(['server', 'hasAdminPassword']);
     expect((err as SettingsStoreError).issues[0]?.message).toBe('left out: saving would reset it to its default; send the complete settings (as loaded) with your changes');
+    expect((err as SettingsStoreError).issues.map((i) => i.code)).toEqual(['settings-left-out', 'settings-left-out']);
     expect((err as SettingsStoreError).message).toMatch(/^Settings not saved: server, hasAdminPassword left out/);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
     expect(s.current?.server.port).toBe(8443);

@@ -5,6 +5,10 @@ import { loginsWithPassword } from '../../src/core/uci-credentials.js';
 import { connectionSettingsChanged } from '../../src/sync/connections.js';
 import { finding, toCheckReport } from '../../src/sync/diagnosis.js';
 import { checkResult } from '../../src/setup/types.js';
+import { AADSTS_CODES, CHECK_CODES, CheckReportSchema } from '../../src/core/check-report.js';
+import { explainMicrosoftError, explainStarfaceError } from '../../src/sync/explain.js';
+import { StarfaceAuthError } from '../../src/starface/errors.js';
+import { SignInAbortedError, TokenRequestError } from '../../src/teams/errors.js';
 
 describe('check helpers', () => {
   it('lists the logins with a stored UCI password from the vault names', () => {
@@ -66,5 +70,31 @@ describe('check helpers', () => {
     expect(text).toBe('Microsoft 365 (Teams-Status): PROBLEME\n  ✗ Anmeldung der App: Abgelehnt.\n      So beheben: Neuen Schlüssel anlegen.');
     const roster = formatRoster({ users: [{ login: '2', email: '', status: 'conflict', reason: 'no-email' }], counts: { matched: 0, conflicts: 1 } }, [], 'de');
     expect(roster).toBe('Benutzer: 0 werden synchronisiert, 1 können nicht synchronisiert werden\n  ✗ 2: keine E-Mail-Adresse');
+  });
+});
+
+describe('check result codes are a closed set', () => {
+  const report = (code: string) => ({ target: 'starface', ok: false, checks: [{ id: 'rest-login', code, params: {}, label: 'REST login', ok: false, message: 'x' }] });
+
+  it('the report schema accepts the set and http-<status>, and refuses any other code', () => {
+    for (const code of [...CHECK_CODES, 'http-400', 'http-503']) expect(CheckReportSchema.safeParse(report(code)).success, code).toBe(true);
+    for (const code of ['nope', 'http-', 'http-x', 'AADSTS1', 'invalid_client']) expect(CheckReportSchema.safeParse(report(code)).success, code).toBe(false);
+    expect(new Set(CHECK_CODES).size).toBe(CHECK_CODES.length);
+  });
+
+  it('every known Entra ID code is explained with its own code; an unknown one is not used as a code', () => {
+    for (const code of AADSTS_CODES) {
+      const e = explainMicrosoftError(new TokenRequestError(`${code}: something went wrong`, 'invalid_client'), 'en');
+      expect(e.code).toBe(code);
+    }
+    const unknown = explainMicrosoftError(new TokenRequestError('AADSTS1234567: new problem', 'invalid_client'), 'de');
+    expect(unknown).toMatchObject({ code: 'microsoft-token-refused', params: { errorCode: 'invalid_client' }, message: 'Entra ID hat die Token-Anfrage abgelehnt.' });
+    expect(explainMicrosoftError(new TokenRequestError('refused'), 'en')).toMatchObject({ code: 'microsoft-token-refused', params: {} });
+  });
+
+  it('explained failures keep their codes: HTTP statuses, transport, sign-in and UCI kinds', () => {
+    expect(explainStarfaceError(new StarfaceAuthError(401, 'refused'), 'en').code).toBe('http-401');
+    expect(explainMicrosoftError(new SignInAbortedError('timeout', 'too slow'), 'en').code).toBe('sign-in-timeout');
+    expect(explainMicrosoftError(new Error('?'), 'en').code).toBe('error');
   });
 });

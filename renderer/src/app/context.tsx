@@ -56,15 +56,15 @@ export function useDraft(): { draft: Settings; update: (edit: (d: Settings) => S
 }
 
 /**
- * The message to show next to a field: the localized browser check first, else the host's (translated where
- * its shape is known, with the host's words kept as the detail).
+ * The message to show next to a field: the localized browser check first, else the host's (rendered from its
+ * code in the page's language).
  */
 export function useFieldError(path: string): FieldMessage | undefined {
   const { t } = useI18n();
   const state = useSettingsState();
   const local = issuesAt(state.localIssues, path);
   if (local.length > 0) return local.map((i) => i.message).join(' ');
-  const server = issuesAt(state.serverIssues, path).map((i) => issueText(i.message, t));
+  const server = issuesAt(state.serverIssues, path).map((i) => issueText(i, t));
   if (server.length === 0) return undefined;
   const detail = server.filter((m) => m.detail !== undefined).map((m) => m.detail).join(' ');
   return { text: server.map((m) => m.text).join(' '), ...(detail ? { detail } : {}) };

@@ -43,7 +43,7 @@ export function SaveBar({ page }: { page: PageId }) {
             {elsewhere.map((i) => (
               <li key={`${i.path}:${i.message}`}>
                 {t(`nav.${PAGE_OF_SECTION[i.path.split('.')[0] ?? ''] ?? 'board'}`)} – <code>{i.path}</code>:{' '}
-                <span title={issueText(i.message, t).detail}>{issueText(i.message, t).text}</span>
+                <span>{issueText(i, t).text}</span>
               </li>
             ))}
           </ul>

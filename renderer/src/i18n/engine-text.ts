@@ -1,12 +1,12 @@
 // The engine's messages in the page's language. Coded ones (sync reasons, capability reasons, the sign-in's notes,
-// the user selection's problems, error codes) are rendered from src/core/messages through t('msg.<code>'), the
-// counterpart's own words only as the detail (tooltip). What is still uncoded keeps a stable shape the page
-// recognises (check names by id, validation messages of the core schema, roster reason codes, notes of engines
-// without codes); anything else is shown as it is.
+// the user selection's problems, settings issues, error codes) are rendered from src/core/messages through
+// t('msg.<code>'), the counterpart's own words only as the detail (tooltip). What is still uncoded keeps a stable
+// shape the page recognises (check names by id, roster reason codes); anything else is shown as it is.
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
 import { isMessageCode, type Message } from '../../../src/core/errors.js';
 import type { AuthStatus, SyncStatus } from '../../../src/core/engine-state.js';
 import type { PbxCapabilitiesView } from '../../../src/core/pbx-state.js';
+import type { Issue } from '../api/types.js';
 import type { MessageKey, Translate } from './core.js';
 
 export interface EngineText {
@@ -29,19 +29,6 @@ const FIELD_LABEL: Readonly<Record<string, MessageKey>> = {
   'starface.baseUrl': 'conn.sf.baseUrl',
   'starface.adminLogin': 'conn.sf.adminLogin',
 };
-
-/** "microsoft.tenantId: not set: …; starface.baseUrl: not set: …" → the fields' labels, or null if unrecognised. */
-function notSetFields(list: string, t: Translate): string | null {
-  const items = list.split(/;\s*(?=[a-zA-Z]+\.[a-zA-Z]+: not set)/);
-  const labels: string[] = [];
-  for (const item of items) {
-    const m = /^([a-zA-Z]+\.[a-zA-Z]+): not set\b/.exec(item.trim());
-    const key = m ? FIELD_LABEL[m[1]!] : undefined;
-    if (!key) return null;
-    labels.push(t(key));
-  }
-  return labels.length > 0 ? labels.join(', ') : null;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Why the host is unreachable (the control client's own messages, written in English for logs and tests)
@@ -66,13 +53,17 @@ function fieldLabels(paths: string, t: Translate): string {
   return paths.split(/,\s*/).map((path) => (FIELD_LABEL[path] ? t(FIELD_LABEL[path]) : path)).join(', ');
 }
 
-/** A coded message in the page's language: settings paths as their field labels; unknown codes (a newer engine)
- * show the detail or the code. */
+/**
+ * A coded message in the page's language: settings paths as their field labels, numbers in the page's notation
+ * (a decimal limit such as the 0.25 s poll interval reads "0,25" in German); unknown codes (a newer engine) show
+ * the detail or the code.
+ */
 export function codedText(msg: Message, t: Translate): EngineText {
   const params: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(msg.params ?? {})) {
     params[name] = name === 'fields' && typeof value === 'string'
       ? fieldLabels(value, t)
+      : typeof value === 'number' ? String(value).replace('.', t('common.decimalSeparator'))
       : typeof value === 'boolean' ? String(value) : value;
   }
   const known = isMessageCode(msg.code);
@@ -115,23 +106,10 @@ export function syncReasonText(sync: Pick<SyncStatus, 'reason' | 'reasonCode' | 
 // ---------------------------------------------------------------------------------------------------------------
 // Notes from settings.get (problems): not-configured fields and the roster's selection problems
 
-const NOT_CONFIGURED_NOTE = /^Not configured yet\s*[—:-]\s*(.+)$/s;
-
-export function settingsProblemText(problem: string, t: Translate): EngineText {
-  const missing = NOT_CONFIGURED_NOTE.exec(problem);
-  const fields = missing ? notSetFields(missing[1]!, t) : null;
-  if (fields) return translated(t('sync.reason.notConfigured', { items: fields }), problem);
-  if (problem.startsWith('No STARFACE group is chosen for the user selection')) return translated(t('problem.noGroup'), problem);
-  const group = /^The STARFACE group "(.*)" does not exist: choose one of the PBX's groups(?: \((.*)\))?\.$/s.exec(problem);
-  if (group) return translated(t('problem.groupMissing', { group: group[1]!, groups: group[2] ?? '–' }), problem);
-  const login = /^The extra login ID "(.*)" is not a STARFACE user\b/s.exec(problem);
-  if (login) return translated(t('problem.extraLoginUnknown', { login: login[1]! }), problem);
-  return { text: problem };
-}
-
 /**
  * All notes in the page's language: coded ones from their codes (the not-configured fields joined into one line,
- * listed where the first was); notes without a code (an older engine) by their known shapes, else as they are.
+ * listed where the first was, each engine text in the tooltip); notes without a code (a settings file moved
+ * aside, a journal problem) as they are.
  */
 export function settingsProblemTexts(problems: readonly string[], t: Translate, codes: Readonly<Record<string, Message>> = {}): EngineText[] {
   const fields: string[] = [];
@@ -139,14 +117,12 @@ export function settingsProblemTexts(problems: readonly string[], t: Translate, 
   const out: (EngineText | 'missing')[] = [];
   for (const p of problems) {
     const coded = codes[p];
-    const m = coded ? null : NOT_CONFIGURED_NOTE.exec(p);
-    const f = coded?.code === 'sync-not-configured' ? fieldLabels(String(coded.params?.fields ?? ''), t) : m ? notSetFields(m[1]!, t) : null;
-    if (f) {
+    if (coded?.code === 'sync-not-configured') {
       if (fields.length === 0) out.push('missing');
-      fields.push(f);
+      fields.push(fieldLabels(String(coded.params?.fields ?? ''), t));
       originals.push(p);
     } else {
-      out.push(coded ? codedText(coded, t) : settingsProblemText(p, t));
+      out.push(coded ? codedText(coded, t) : { text: p });
     }
   }
   return out.map((e) => (e === 'missing' ? { text: t('sync.reason.notConfigured', { items: fields.join(', ') }), detail: originals.join('\n') } : e));
@@ -217,49 +193,15 @@ export function rosterReasonText(reason: string | undefined, t: Translate): stri
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Validation issues (settings.validate / settings.save): the core schema's fixed messages and templates
+// Validation issues: the host's (settings.validate / settings.save, coded) and the browser's own (already in the
+// page's language)
 
-const FIXED_ISSUES: Readonly<Record<string, MessageKey>> = {
-  'must not be empty': 'vs.notEmpty',
-  'must be a whole number': 'vs.int',
-  'must be a number': 'vs.number',
-  'must be text': 'vs.text',
-  'must be true or false': 'vs.boolean',
-  'must be a list': 'vs.list',
-  'must be an https:// URL': 'v.httpsUrl',
-  'must be an https:// or http:// URL': 'v.url',
-  'must not contain a query (?…)': 'vs.noQuery',
-  'must be one login ID (no spaces, commas or semicolons)': 'vs.oneLoginId',
-  'must be the directory (tenant) ID (a GUID) or a verified domain like contoso.onmicrosoft.com': 'v.tenant',
-  'must be the application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000': 'v.guid',
-  'must be the certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hex digits': 'v.thumbprint',
-  'must be the PBX address without /rest or /xml-rpc (e.g. https://pbx.example.com)': 'vs.pbxAddress',
-  'must be a host name or IP address the PBX can reach (no http://, no path, no port — the port is callbackPort)': 'v.host',
-  'must be a PEM certificate (-----BEGIN CERTIFICATE----- …)': 'v.pem',
-  "required when users.selection is 'group': pick the STARFACE group to sync": 'v.group',
-  "required when microsoft.credential is 'certificate': enter the thumbprint shown in the app registration": 'v.required',
-};
+/** An issue the browser found itself (settings/checks.ts): its message is already in the page's language. */
+export interface LocalIssue {
+  path: string;
+  message: string;
+}
 
-const ISSUE_TEMPLATES: readonly [RegExp, MessageKey][] = [
-  [/^must be at least (\d+) characters$/, 'vs.minChars'],
-  [/^must be at most (\d+) characters$/, 'vs.maxChars'],
-  [/^must have at least (\d+) entries$/, 'vs.minEntries'],
-  [/^must have at most (\d+) entries$/, 'vs.maxEntries'],
-  [/^must be at least (-?[\d.]+)$/, 'vs.min'],
-  [/^must be at most (-?[\d.]+)$/, 'vs.max'],
-  [/^must be greater than (-?[\d.]+)$/, 'vs.greater'],
-  [/^must be less than (-?[\d.]+)$/, 'vs.less'],
-];
-
-export function issueText(message: string, t: Translate): EngineText {
-  const fixed = FIXED_ISSUES[message];
-  if (fixed) return translated(t(fixed), message);
-  for (const [re, key] of ISSUE_TEMPLATES) {
-    const m = re.exec(message);
-    // A decimal limit (e.g. the 0.25 s poll interval) in the page's notation: "0,25" in German.
-    if (m) return translated(t(key, { n: m[1]!.replace('.', t('vs.decimalSeparator')) }), message);
-  }
-  const oneOf = /^must be one of (.+)$/s.exec(message);
-  if (oneOf) return translated(t('vs.oneOf', { values: oneOf[1]! }), message);
-  return { text: message };
+export function issueText(issue: Issue | LocalIssue, t: Translate): EngineText {
+  return 'code' in issue ? codedText({ code: issue.code, ...(issue.params ? { params: issue.params } : {}) }, t) : { text: issue.message };
 }

@@ -1,7 +1,8 @@
 // Checks the browser can make at once, with messages in the admin's language. The host validates again on
 // save (settings.validate/save); these only catch the obvious before anything is sent.
-import type { Issue, Settings } from '../api/types.js';
+import type { Settings } from '../api/types.js';
 import type { Translate } from '../i18n/core.js';
+import type { LocalIssue } from '../i18n/engine-text.js';
 import { MAX_CHAT_TEXT_LENGTH } from '../../../src/core/status-rows.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,8 +50,8 @@ export function parseLoginIds(text: string): string[] {
   return [...new Set(ids)];
 }
 
-export function checkSettings(s: Settings, t: Translate): Issue[] {
-  const out: Issue[] = [];
+export function checkSettings(s: Settings, t: Translate): LocalIssue[] {
+  const out: LocalIssue[] = [];
   const add = (path: string, message: string): void => {
     out.push({ path, message });
   };
@@ -93,6 +94,6 @@ export function checkSettings(s: Settings, t: Translate): Issue[] {
 }
 
 /** Issues for one field: exact path or anything below it ('users.extraLoginIds' matches 'users.extraLoginIds.2'). */
-export function issuesAt(issues: readonly Issue[], path: string): Issue[] {
+export function issuesAt<I extends { path: string }>(issues: readonly I[], path: string): I[] {
   return issues.filter((i) => i.path === path || i.path.startsWith(`${path}.`));
 }

@@ -2,6 +2,7 @@ import type { Message } from '../../../src/core/errors.js';
 import type { ControlClient, Issue, Settings } from '../api/types.js';
 import type { SaveEffect } from '../../../src/core/save-preview.js';
 import { toCallError } from '../api/types.js';
+import type { LocalIssue } from '../i18n/engine-text.js';
 import { mergeEdits, sameValue } from '../settings/diff.js';
 import { Store } from './store.js';
 
@@ -33,7 +34,7 @@ export interface SettingsState {
   /** Issues from the host (`settings.validate` while editing, `settings.save` on save), by dotted path. */
   serverIssues: readonly Issue[];
   /** Issues found in the browser (localized); a save is refused while there are any. */
-  localIssues: readonly Issue[];
+  localIssues: readonly LocalIssue[];
   status: SaveStatus | null;
   /** The stored settings changed elsewhere while the admin had pending edits. */
   changedElsewhere: boolean;
@@ -74,7 +75,7 @@ export class SettingsStore {
   constructor(
     private readonly client: ControlClient,
     /** Localized checks of the draft (computed in the browser, before anything is sent). */
-    private localCheck: (s: Settings) => Issue[] = () => [],
+    private localCheck: (s: Settings) => LocalIssue[] = () => [],
     private readonly validateDelayMs = 400,
   ) {}
 
@@ -85,7 +86,7 @@ export class SettingsStore {
     this.confirmSave = confirm;
   }
 
-  setLocalCheck(check: (s: Settings) => Issue[]): void {
+  setLocalCheck(check: (s: Settings) => LocalIssue[]): void {
     this.localCheck = check;
     const { draft } = this.store.get();
     if (draft) this.store.set((s) => ({ ...s, localIssues: check(draft) }));

@@ -62,10 +62,87 @@ export const SELECTION_PROBLEM_PARAMS = {
 export type SelectionProblemCode = keyof typeof SELECTION_PROBLEM_PARAMS;
 export const SELECTION_PROBLEM_CODES = Object.keys(SELECTION_PROBLEM_PARAMS) as SelectionProblemCode[];
 
+/**
+ * What is wrong with a settings value (SettingsIssue.code: settings.validate/save/preview, the settings file, the
+ * control contract's invalid params). The English `message` of an issue stays for logs, the CLI and files.
+ */
+export const SETTINGS_ISSUE_PARAMS = {
+  // Types and limits, for any field (from the schema's zod issues)
+  'settings-int': [],
+  'settings-number': [],
+  'settings-text': [],
+  'settings-boolean': [],
+  'settings-list': [],
+  'settings-object': [],
+  'settings-type': ['expected'],
+  'settings-value': ['value'],
+  'settings-one-of': ['values'],
+  'settings-not-empty': [],
+  'settings-min-chars': ['n'],
+  'settings-max-chars': ['n'],
+  'settings-min-entries': ['n'],
+  'settings-max-entries': ['n'],
+  'settings-min': ['n'],
+  'settings-max': ['n'],
+  'settings-greater': ['n'],
+  'settings-less': ['n'],
+  'settings-unknown-keys': ['keys'],
+  /** A check without a code of its own (none in the product schema): zod's words as `reason`. */
+  'settings-invalid': ['reason'],
+  // Field formats (the schema's refinements)
+  'settings-https-url': [],
+  'settings-url': [],
+  'settings-url-credentials': [],
+  'settings-pbx-url-credentials': [],
+  'settings-url-query': [],
+  'settings-cloud-21vianet': [],
+  'settings-cloud-germany': [],
+  'settings-tenant': [],
+  'settings-client-id': [],
+  'settings-thumbprint': [],
+  'settings-pbx-address': [],
+  'settings-fingerprint': [],
+  'settings-callback-host': [],
+  'settings-pem': [],
+  'settings-one-login-id': [],
+  'settings-row-id': [],
+  'settings-availability-any': [],
+  'settings-control-character': ['char', 'position'],
+  'settings-noncharacter': ['char', 'position'],
+  'settings-unpaired-surrogate': ['char', 'position'],
+  'settings-row-control-character': ['row', 'char', 'position'],
+  'settings-row-noncharacter': ['row', 'char', 'position'],
+  'settings-row-unpaired-surrogate': ['row', 'char', 'position'],
+  // Across fields
+  'settings-group-required': [],
+  'settings-pin-needs-https': [],
+  'settings-thumbprint-required': [],
+  'settings-row-id-built-in': ['id'],
+  'settings-row-id-taken': ['id', 'other'],
+  'settings-row-pair-taken': ['availability', 'activity', 'other'],
+  'settings-row-pair-built-in': ['availability', 'activity', 'row'],
+  // What sync needs before it can start (missingForSync)
+  'settings-tenant-not-set': [],
+  'settings-client-id-not-set': [],
+  'settings-pbx-not-set': [],
+  'settings-admin-not-set': [],
+  // The settings file and saving (the settings store)
+  'settings-version-invalid': ['max'],
+  'settings-version-newer': ['version', 'max'],
+  'settings-version-no-migration': ['version', 'from'],
+  'settings-migration-failed': ['version', 'reason'],
+  'settings-left-out': [],
+  'settings-secret-field': [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type SettingsIssueCode = keyof typeof SETTINGS_ISSUE_PARAMS;
+export const SETTINGS_ISSUE_CODES = Object.keys(SETTINGS_ISSUE_PARAMS) as [SettingsIssueCode, ...SettingsIssueCode[]];
+
 /** Params of every non-error code (error codes have none: their details go to `detail`). */
 export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   ...STATUS_REASON_PARAMS,
   ...CAPABILITY_REASON_PARAMS,
   ...AUTH_MESSAGE_PARAMS,
   ...SELECTION_PROBLEM_PARAMS,
+  ...SETTINGS_ISSUE_PARAMS,
 };
