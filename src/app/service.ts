@@ -31,6 +31,7 @@ import { JournalStore } from '../sync/journal.js';
 import { LeftoverRestores, mergeRestore } from '../sync/leftover-restore.js';
 import { directoryPortFrom } from '../sync/ports.js';
 import { buildRoster } from '../sync/roster.js';
+import { followSettingsFile } from './settings-file-follower.js';
 import { capabilityReasons } from '../starface/index.js';
 import { loadAppCredential } from '../teams/index.js';
 
@@ -76,6 +77,7 @@ export class EngineHost {
   private directoryLogins: Set<string> | undefined;
   /** How many stored password names secrets.status left out (said once in the log per change). */
   private hiddenPasswordNames = 0;
+  private unfollowFile: (() => void) | undefined;
 
   constructor(
     readonly store: SettingsStore<Settings>,
@@ -183,6 +185,7 @@ export class EngineHost {
     if (this.closed) return;
     this.closed = true;
     if (this.rosterRefreshTimer) clearTimeout(this.rosterRefreshTimer);
+    this.unfollowFile?.();
     await this.rebuilding.catch(() => undefined);
     if (this.engine) await this.engine.stop({ restore: opts.restore ?? this.settings.sync.restoreOnStop });
     await this.disconnect();
@@ -250,22 +253,31 @@ export class EngineHost {
     return { ok: true, issues: [] };
   }
 
+  /** Follows changes other processes make to the settings file (settings-file-follower.ts). */
+  followSettingsFile(): void {
+    this.unfollowFile ??= followSettingsFile({
+      store: this.store, log: this.logger.child({ component: 'settings' }), current: () => this.settings, apply: (next) => this.applySettings(next),
+      // The Log page shows the note live (logged at warn); the settings notes keep it until the file is usable.
+      unusable: (note, isOurs) => { this.settingsProblems = [...this.settingsProblems.filter((p) => !isOurs(p)), note]; },
+    });
+  }
+
   /** What saving `draft` would do (issue 15 item 2); nothing is saved. */
   async preview(draft: SettingsInput): Promise<{ ok: boolean; issues: CodedIssue[]; effects: SaveEffect[]; usersNow: number; usersAfter: number | null }> {
     const usersNow = (this.engine?.roster() ?? this.lastRoster)?.counts.matched ?? 0;
     const v = this.store.validate(draft);
     if (!v.ok) return { ok: false, issues: v.issues.map(toIssue), effects: [], usersNow, usersAfter: null };
-    const p = await previewSave({ prev: this.settings, next: v.settings, syncState: this.syncStatus().state, usersNow, countUsers: (next) => this.countUsers(next) });
+    const p = await previewSave({ prev: this.settings, next: v.settings, syncState: this.syncStatus().state, usersNow, countUsers: async (next) => (await this.evaluateRoster(next))?.counts.matched ?? null });
     return { ok: true, issues: [], ...p };
   }
 
-  /** How many users a selection would sync, from the PBX directory and the tenant now; null without them. */
-  private async countUsers(next: Settings): Promise<number | null> {
+  /** The roster `s` would give, from the PBX directory and the tenant now; null without them. */
+  private async evaluateRoster(s: Settings): Promise<Roster | null> {
     if (!this.conns?.directory || !this.conns.teams) return null;
     const teams = this.conns.teams;
-    const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsWithPassword(await this.secrets.names()));
-    const snap = await port.load({ withGroups: next.users.selection === 'group' });
-    return buildRoster({ users: next.users, ...snap, adminLogin: next.starface.adminLogin }).roster.counts.matched;
+    const port = directoryPortFrom(this.conns.directory, (q) => teams.listUsers(q), async () => loginsWithPassword(await this.secrets.names()));
+    const snap = await port.load({ withGroups: s.users.selection === 'group' });
+    return buildRoster({ users: s.users, ...snap, adminLogin: s.starface.adminLogin }).roster;
   }
 
   resetRules(): { settings: Settings } {
@@ -507,13 +519,10 @@ export class EngineHost {
   async roster(): Promise<Roster> {
     if (this.engine && this.engine.roster().users.length > 0) return this.engine.roster();
     if (this.engine) return this.engine.refreshRoster();
-    if (!this.conns?.directory || !this.conns.teams) return this.lastRoster ?? { users: [], counts: { matched: 0, conflicts: 0 } };
-    const teams = this.conns.teams;
-    const port = directoryPortFrom(this.conns.directory, (s) => teams.listUsers(s), async () => loginsWithPassword(await this.secrets.names()));
-    const snap = await port.load({ withGroups: this.settings.users.selection === 'group' });
-    this.lastRoster = buildRoster({ users: this.settings.users, ...snap, adminLogin: this.settings.starface.adminLogin }).roster;
-    return this.lastRoster;
+    this.lastRoster = (await this.evaluateRoster(this.settings)) ?? this.lastRoster;
+    return this.lastRoster ?? { users: [], counts: { matched: 0, conflicts: 0 } };
   }
+
 
   snapshot(): { sync: SyncStatus; auth: AuthStatus; users: UserLiveState[]; capabilities: PbxCapabilitiesView } {
     return {
@@ -584,6 +593,7 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
 
   const host = new EngineHost(store, secrets, journal, logger, opts, settings, problems);
   await host.connect();
+  host.followSettingsFile();
   return host;
 }
 

@@ -30,7 +30,8 @@ export interface AuditWhy {
 }
 
 /** Where a settings save came from. */
-export type SaveOrigin = 'ui' | 'cli';
+/** Where a save came from: the settings window, the command line, or the file changed outside the app. */
+export type SaveOrigin = 'ui' | 'cli' | 'file';
 
 /** Only what audit() needs of a logger (core does not know the platform's Logger). */
 export interface AuditSink {
@@ -43,6 +44,11 @@ const whoText = (p: AuditParams): string => `${p['name'] ? `${String(p['name'])}
 const becauseText = (p: AuditParams): string =>
   p['teams'] ? ` — Teams ${String(p['teams'])}, row ${String(p['row'] ?? '–')}` : p['reason'] ? ` — ${String(p['reason'])}` : '';
 
+const SAVED_BY: Readonly<Record<string, string>> = {
+  ui: 'from the settings window',
+  cli: 'from the command line',
+  file: 'in the settings file, outside the app (command line or an editor)',
+};
 const EN: Record<AuditCode, (p: AuditParams) => string> = {
   'audit.dnd': (p) => `DND ${onOff(p['old'])} → ${onOff(p['new'])} for ${whoText(p)}${becauseText(p)}`,
   'audit.chatText': (p) => `Chat status text ${quoted(p['old'])} → ${quoted(p['new'])} for ${whoText(p)}${becauseText(p)}`,
@@ -50,7 +56,7 @@ const EN: Record<AuditCode, (p: AuditParams) => string> = {
   'audit.restored': (p) => `PBX values restored (${String(p['fields'])}) for ${whoText(p)}`,
   'audit.teamsSessionSet': (p) => `Teams presence set to ${String(p['availability'])}/${String(p['activity'])} for ${whoText(p)} — PBX call (${String(p['call'])})`,
   'audit.teamsSessionCleared': (p) => `Teams presence cleared for ${whoText(p)} — PBX call ended or sync stopped`,
-  'audit.settingsSaved': (p) => `Settings saved (${String(p['sections']) || 'no changes'}) from the ${p['by'] === 'cli' ? 'command line' : 'settings window'}`,
+  'audit.settingsSaved': (p) => `Settings saved (${String(p['sections']) || 'no changes'}) ${SAVED_BY[String(p['by'])] ?? SAVED_BY['ui']!}`,
 };
 
 export function auditText(code: AuditCode, params: AuditParams): string {

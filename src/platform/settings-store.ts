@@ -59,6 +59,13 @@ export class SettingsStoreError extends BridgeError {
   }
 }
 
+/** What reread() found in the file. */
+export type RereadResult<T> =
+  | { kind: 'same' }
+  | { kind: 'missing' }
+  | { kind: 'changed'; settings: T }
+  | { kind: 'unusable'; issues: SettingsIssue[]; reason: string };
+
 export class SettingsStore<T> {
   readonly file: string;
   private readonly opts: SettingsStoreOptions<T>;
@@ -126,6 +133,34 @@ export class SettingsStore<T> {
 
   load(): Promise<LoadResult<T>> {
     return this.serial(() => this.loadNow());
+  }
+
+  /**
+   * Reads the file again for a change made outside this process (the CLI's setup, an editor), without side
+   * effects: an unusable file is neither moved aside nor rewritten — it may be half-saved, and it is the admin's.
+   * 'same' when the file holds what this store last loaded or saved (e.g. the echo of our own save).
+   */
+  reread(): Promise<RereadResult<T>> {
+    return this.serial(async () => {
+      let text: string | undefined;
+      try {
+        text = await readIfExists(this.file);
+      } catch (err) {
+        return { kind: 'unusable', issues: [], reason: `cannot be read: ${(err as Error).message}` };
+      }
+      if (text === undefined) return { kind: 'missing' };
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch (err) {
+        return { kind: 'unusable', issues: [], reason: `is not valid JSON (${(err as Error).message})` };
+      }
+      const v = this.validate(raw);
+      if (!v.ok) return { kind: 'unusable', issues: v.issues, reason: `has invalid values (${v.issues.map((i) => i.text).join('; ')})` };
+      if (this.last !== undefined && isDeepStrictEqual(v.settings, this.last)) return { kind: 'same' };
+      this.last = v.settings;
+      return { kind: 'changed', settings: v.settings };
+    });
   }
 
   /**

@@ -50,6 +50,18 @@ describe('audit entries', () => {
     expect(log.ring.entries()[0]).toMatchObject({ code: 'audit.settingsSaved', params: { sections: 'rules, log', by: 'cli' } });
   });
 
+  it('say where a save came from in both languages: window, command line, or the file changed outside the app', () => {
+    const de = createI18n('de');
+    const en = createI18n('en');
+    const saved = (by: string) => LogEntrySchema.parse({ seq: 1, time: '2026-12-05T12:00:00Z', level: 'info', msg: 'x', code: 'audit.settingsSaved', params: { sections: 'rules', by } });
+    expect(auditEntryText(saved('file'), de.t, () => null)).toBe('Einstellungen gespeichert (rules) in der Einstellungsdatei, außerhalb der App (Kommandozeile oder Editor)');
+    expect(auditEntryText(saved('file'), en.t, () => null)).toBe('Settings saved (rules) in the settings file, outside the app (command line or an editor)');
+    expect(auditEntryText(saved('cli'), de.t, () => null)).toBe('Einstellungen gespeichert (rules) über die Kommandozeile');
+    const log = createLogger();
+    auditSettingsSave(log, defaultSettings(), defaultSettings(), 'file');
+    expect(log.ring.entries()[0]!.msg).toBe('Settings saved (no changes) in the settings file, outside the app (command line or an editor)');
+  });
+
   it('have a German and an English text for every code (the Log page renders them)', () => {
     const de = createI18n('de');
     const rowDe = (id: string): string | null => STATUS_ROWS.find((r) => r.id === id)?.label.de ?? null;

@@ -50,7 +50,7 @@ export function auditEntryText(e: LogEntry, t: Translate, rowName: (rowId: strin
       break;
     case 'audit.settingsSaved':
       vars['sections'] = str(p['sections']) || t('audit.noSections');
-      vars['by'] = t(p['by'] === 'cli' ? 'audit.by.cli' : 'audit.by.ui');
+      vars['by'] = t(p['by'] === 'cli' ? 'audit.by.cli' : p['by'] === 'file' ? 'audit.by.file' : 'audit.by.ui');
       break;
     default:
       break;

@@ -383,6 +383,7 @@ export const de = {
   'audit.off': 'aus',
   'audit.unknown': 'unbekannt',
   'audit.by.ui': 'im Einstellungsfenster',
+  'audit.by.file': 'in der Einstellungsdatei, außerhalb der App (Kommandozeile oder Editor)',
   'audit.by.cli': 'über die Kommandozeile',
   'audit.noSections': 'keine Änderung',
   'log.level.debug': 'Debug',

@@ -383,6 +383,7 @@ export const en: Messages = {
   'audit.off': 'off',
   'audit.unknown': 'unknown',
   'audit.by.ui': 'in the settings window',
+  'audit.by.file': 'in the settings file, outside the app (command line or an editor)',
   'audit.by.cli': 'from the command line',
   'audit.noSections': 'no changes',
   'log.level.debug': 'Debug',
