@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 const EXCLUDE = ['node_modules/**', 'test/fixtures/**'];
@@ -7,10 +7,11 @@ const EXCLUDE = ['node_modules/**', 'test/fixtures/**'];
 // fresh process and a cold import of the sources for each of their 70 files. A file that stubs the
 // environment, mocks a module or installs fake timers keeps its own process, like every suite that opens
 // sockets, spawns processes or drives a browser.
-const OWN_PROCESS = new Set(['test/unit/electron-main.test.ts', 'test/unit/platform-logger.test.ts', 'test/unit/sync-scheduler.test.ts']);
+// Found by what the file does, so a new file that mocks or stubs is isolated without anyone remembering a list.
+const NEEDS_OWN_PROCESS = /\bvi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]/;
 const PURE = ['test/unit', 'test/fuzz']
   .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f.split('\\').join('/')}`))
-  .filter((f) => /\.test\.tsx?$/.test(f) && !OWN_PROCESS.has(f))
+  .filter((f) => /\.test\.tsx?$/.test(f) && !NEEDS_OWN_PROCESS.test(readFileSync(f, 'utf8')))
   .sort();
 
 export default defineConfig({
