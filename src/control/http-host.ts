@@ -33,6 +33,8 @@ export interface HttpHostOptions {
   maxBodyBytes?: number;
   /** SSE heartbeat interval; default 15 s. */
   heartbeatMs?: number;
+  /** Reconnect delay the page is told to start its backoff with (SSE `retry:`); default 2 s. */
+  sseRetryMs?: number;
   /** Bytes queued for one SSE client before it is dropped as too slow; default 1 MiB. */
   maxSseBufferBytes?: number;
   /** Concurrent SSE clients; default 16. */
@@ -70,7 +72,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     maxBufferedBytes: opts.maxSseBufferBytes ?? 1024 * 1024,
     maxClients: opts.maxSseClients ?? 16,
-    retryMs: 2_000,
+    retryMs: opts.sseRetryMs ?? 2_000,
     ...(log ? { logger: log } : {}),
   });
   let port = 0;

@@ -96,13 +96,21 @@ export interface FaultWorld extends SyncWorld {
 
 export type PbxFault = 'http503' | 'refused';
 
-export async function startFaultWorld(opts: { users?: number; start?: boolean; settings?: (s: SettingsInput) => SettingsInput } = {}): Promise<FaultWorld> {
+/**
+ * `restoreTimeoutMs`: how long a stop, a start or a save waits for a restore before it reports who is left
+ * (default FAULT_TUNING's 2 s). A test whose every waited-for restore meets a PBX that is down may shorten it:
+ * the wait can only end in "not restored" there, so a shorter one proves the same sooner.
+ */
+export async function startFaultWorld(opts: { users?: number; start?: boolean; settings?: (s: SettingsInput) => SettingsInput; restoreTimeoutMs?: number } = {}): Promise<FaultWorld> {
+  const tuning: typeof FAULT_TUNING = opts.restoreTimeoutMs === undefined
+    ? FAULT_TUNING
+    : { ...FAULT_TUNING, engine: { ...FAULT_TUNING.engine, restoreTimeoutMs: opts.restoreTimeoutMs } };
   const gate = new TcpGate();
   await gate.accept();
   const w = await startSyncWorld({
     users: opts.users ?? 6,
     start: false,
-    tuning: FAULT_TUNING,
+    tuning,
     settings: (s) => {
       const url = new URL(s.starface!.baseUrl!);
       gate.target = { host: url.hostname, port: Number(url.port) };
@@ -155,7 +163,7 @@ export async function startFaultWorld(opts: { users?: number; start?: boolean; s
     async restart(o = {}) {
       await fw.service.close({ restore: false });
       fw.service = await createEngineService({
-        settingsFile: w.env.settingsFile, vaultFile: w.env.vaultFile, secrets: w.env.secrets, logger: w.logger, tuning: FAULT_TUNING,
+        settingsFile: w.env.settingsFile, vaultFile: w.env.vaultFile, secrets: w.env.secrets, logger: w.logger, tuning,
       });
       if (o.start !== false) await fw.service.start();
     },
