@@ -361,13 +361,13 @@ export class EngineHost {
 
   async setSecret(name: string, value: string): Promise<void> {
     await this.secrets.set(name, value);
-    this.logger.info('Secret stored', coded('log-secret-stored', { name: secretLabel(name) }));
+    this.logger.info('Secret stored', coded('log-secret-stored', { entry: secretLabel(name) }));
     await this.afterSecretChange(name);
   }
 
   async deleteSecret(name: string): Promise<void> {
     await this.secrets.delete(name);
-    this.logger.info('Secret deleted', coded('log-secret-deleted', { name: secretLabel(name) }));
+    this.logger.info('Secret deleted', coded('log-secret-deleted', { entry: secretLabel(name) }));
     await this.afterSecretChange(name);
   }
 

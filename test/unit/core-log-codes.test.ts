@@ -9,7 +9,10 @@ import { MESSAGE_CODES } from '../../src/core/errors.js';
 import { LOG_MESSAGE_CODES } from '../../src/core/messages/codes.js';
 import { MESSAGE_TABLES } from '../../src/core/messages/index.js';
 import { coded, codedMessage } from '../../src/core/messages/log-line.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { createLogger, isSecretKey } from '../../src/platform/logger.js';
+import { logEntryText } from '../../renderer/src/i18n/audit-text.js';
+import { createI18n } from '../../renderer/src/i18n/core.js';
+import { LOG_MESSAGE_PARAMS } from '../../src/core/messages/codes.js';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
@@ -82,5 +85,37 @@ describe('engine log lines', () => {
     const [a, b] = log.ring.entries();
     expect(a).toMatchObject({ msg: 'UCI login failed', code: 'log-uci-login-failed', params: { error: 'HTTP 503' }, fields: { nextLoginInMs: 5000 } });
     expect(b).toMatchObject({ code: 'roster-group-missing', params: { group: 'Sales', groups: 'Support' } });
+  });
+
+  it('have no param the logger would mask as a secret (its name decides: error, entry, url are fine; secret is not)', () => {
+    const names = new Set(Object.values(LOG_MESSAGE_PARAMS).flat());
+    expect([...names].filter((n) => isSecretKey(n))).toEqual([]);
+  });
+});
+
+describe('the Log page text of an entry', () => {
+  const log = createLogger();
+  log.warn('UCI login failed', { nextLoginInMs: 5000, ...coded('log-uci-login-failed', { error: 'connect ECONNREFUSED 10.0.0.5:443' }) });
+  log.info('Poll interval', { intervalMs: 2500, ...coded('log-poll-interval', { seconds: 2.5 }) });
+  log.info('sync cycle finished', { users: 40 });
+  const [uci, poll, plain] = log.ring.entries();
+  const de = createI18n('de');
+  const en = createI18n('en');
+  const noRow = () => null;
+
+  it("is German on a German page, with the counterpart's words as they are and numbers in German notation", () => {
+    expect(logEntryText(uci!, de.t, noRow, 'de')).toBe('UCI-Anmeldung fehlgeschlagen: connect ECONNREFUSED 10.0.0.5:443');
+    expect(logEntryText(poll!, de.t, noRow, 'de')).toBe('Abfrageintervall: Teams wird alle 2,5 s gelesen');
+  });
+
+  it('is the English text on an English page; an entry without a code keeps its message', () => {
+    expect(logEntryText(uci!, en.t, noRow, 'en')).toBe('UCI login failed: connect ECONNREFUSED 10.0.0.5:443');
+    expect(logEntryText(plain!, de.t, noRow, 'de')).toBe('sync cycle finished');
+    // A code from a newer engine: the message as it is.
+    expect(logEntryText({ ...uci!, code: 'log-brand-new' }, de.t, noRow, 'de')).toBe('UCI login failed');
+  });
+
+  it("says how often a summarised line repeated, in the page's language", () => {
+    expect(logEntryText({ ...uci!, fields: { repeated: 12 } }, de.t, noRow, 'de')).toBe('UCI-Anmeldung fehlgeschlagen: connect ECONNREFUSED 10.0.0.5:443 — noch 12-mal wiederholt');
   });
 });
