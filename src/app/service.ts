@@ -34,6 +34,7 @@ import { buildRoster } from '../sync/roster.js';
 import { followSettingsFile } from './settings-file-follower.js';
 import { capabilityReasons } from '../starface/index.js';
 import { loadAppCredential } from '../teams/index.js';
+import { coded } from '../core/messages/log-line.js';
 
 export interface EngineServiceOptions {
   /** Per-user data folder (settings.json, vault.json, journal.json, logs/): what the Electron shell passes. */
@@ -93,7 +94,7 @@ export class EngineHost {
     this.signIn = new SignInFlows({
       auth: () => this.requireAuth(),
       openBrowser: opts.openBrowser ?? (async (url: string) => {
-        this.logger.info('Open this address in a browser on this machine to sign in', { url });
+        this.logger.info('Open this address in a browser on this machine to sign in', coded('log-sign-in-url', { url }));
         process.stdout.write(`Sign in to Microsoft: ${url}\n`);
       }),
       changed: () => this.emit({ type: 'auth.changed', data: this.authStatus() }),
@@ -145,7 +146,7 @@ export class EngineHost {
         this.emit(e.type === 'state.sync' ? { type: 'state.sync', data: this.syncStatus() } : e);
       });
     } else {
-      log.warn('Sync cannot start yet: the settings are incomplete', { missing: this.conns.missing });
+      log.warn('Sync cannot start yet: the settings are incomplete', { missing: this.conns.missing, ...coded('log-sync-settings-incomplete') });
     }
   }
 
@@ -172,7 +173,7 @@ export class EngineHost {
     if (this.settings.sync.enabled) {
       await this.engine.start();
     } else if (this.journal.all().some((e) => e.restoreDue) || (this.settings.sync.restoreOnStop && this.journal.logins().length > 0)) {
-      this.logger.info('Sync is off; restoring what the bridge changed before it stopped');
+      this.logger.info('Sync is off; restoring what the bridge changed before it stopped', coded('log-sync-off-restoring'));
       await this.engine.restoreOnly('sync is off', { all: this.settings.sync.restoreOnStop });
     }
   }
@@ -292,7 +293,7 @@ export class EngineHost {
     if (prev.log.level !== next.log.level) this.logger.setLevel(next.log.level as LogLevel);
     this.emit({ type: 'settings.changed', data: { settings: next } });
     if (connectionSettingsChanged(prev, next)) {
-      this.logger.info('Connection settings changed; reconnecting');
+      this.logger.info('Connection settings changed; reconnecting', coded('log-connections-changed'));
       await this.rebuild(prev);
       return;
     }
@@ -312,7 +313,7 @@ export class EngineHost {
     this.rebuilding = this.rebuilding.then(async () => {
       const switched = switchOf(prev, this.settings);
       if ((switched.pbx || switched.teams) && this.engine) {
-        this.logger.info('The PBX or the Microsoft tenant changed: restoring what the bridge set on the old side first', switched);
+        this.logger.info('The PBX or the Microsoft tenant changed: restoring what the bridge set on the old side first', { ...switched, ...coded('log-connection-switch-restoring') });
         await this.engine.stop({ restore: true });
       }
       await this.disconnect();
@@ -339,7 +340,7 @@ export class EngineHost {
     const shown = logins.filter((l) => looksLikeStarfaceLogin(l, known));
     const hidden = logins.length - shown.length;
     if (hidden > 0 && hidden !== this.hiddenPasswordNames) {
-      this.logger.warn('Stored STARFACE user passwords under names that are no STARFACE login ID are not listed; import the password list again (login;password)', { count: hidden });
+      this.logger.warn('Stored STARFACE user passwords under names that are no STARFACE login ID are not listed; import the password list again (login;password)', coded('log-passwords-hidden', { count: hidden }));
     }
     this.hiddenPasswordNames = hidden;
     return {
@@ -365,20 +366,20 @@ export class EngineHost {
       this.directoryLogins = new Set((await dir.listUsers()).map((u) => u.login));
       return this.directoryLogins;
     } catch (err) {
-      this.logger.info('The STARFACE directory could not be read; only numeric login IDs are accepted in the password list', { error: err instanceof Error ? err.message : String(err) });
+      this.logger.info('The STARFACE directory could not be read; only numeric login IDs are accepted in the password list', coded('log-directory-unreadable', { error: err instanceof Error ? err.message : String(err) }));
       return undefined;
     }
   }
 
   async setSecret(name: string, value: string): Promise<void> {
     await this.secrets.set(name, value);
-    this.logger.info('Secret stored', { name: secretLabel(name) });
+    this.logger.info('Secret stored', coded('log-secret-stored', { entry: secretLabel(name) }));
     await this.afterSecretChange(name);
   }
 
   async deleteSecret(name: string): Promise<void> {
     await this.secrets.delete(name);
-    this.logger.info('Secret deleted', { name: secretLabel(name) });
+    this.logger.info('Secret deleted', coded('log-secret-deleted', { entry: secretLabel(name) }));
     await this.afterSecretChange(name);
   }
 
@@ -388,7 +389,7 @@ export class EngineHost {
     const { entries, errors } = parseStarfaceCsv(csv, knownLogins ? { knownLogins } : {});
     await setSecrets(this.secrets, entries.map((e) => [uciPasswordSecretName(e.login), e.password] as const));
     const imported = entries.length;
-    this.logger.info('STARFACE user passwords imported', { imported, errors: errors.length });
+    this.logger.info('STARFACE user passwords imported', coded('log-passwords-imported', { imported, errors: errors.length }));
     if (imported > 0) this.scheduleRosterRefresh();
     return { imported, errors };
   }
@@ -559,7 +560,7 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   const loaded = await store.load();
   const problems: string[] = [];
   if (loaded.problem) problems.push(loaded.problem.message);
-  if (loaded.migration) logger.info('Settings migrated', { from: loaded.migration.from, to: loaded.migration.to, backup: loaded.migration.backupPath });
+  if (loaded.migration) logger.info('Settings migrated', { backup: loaded.migration.backupPath, ...coded('log-settings-migrated', { from: loaded.migration.from, to: loaded.migration.to }) });
   const settings = loaded.settings;
   logger.setLevel(settings.log.level as LogLevel);
   for (const p of problems) logger.warn(p);
@@ -582,14 +583,14 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   }
   const { journal, problems: journalProblems } = await JournalStore.open({
     file: opts.journalFile ?? path.join(dataDir, 'journal.json'),
-    onError: (err) => logger.error('Saving the ownership journal failed', { error: errorText(err) }),
+    onError: (err) => logger.error('Saving the ownership journal failed', coded('log-journal-save-failed', { error: errorText(err) })),
   });
   for (const p of journalProblems) {
     problems.push(p);
     logger.warn(p);
   }
   const missing = missingForSync(settings);
-  if (missing.length) logger.info('Settings are not complete yet', { missing: missing.map((m) => m.path) });
+  if (missing.length) logger.info('Settings are not complete yet', { missing: missing.map((m) => m.path), ...coded('log-settings-incomplete') });
 
   const host = new EngineHost(store, secrets, journal, logger, opts, settings, problems);
   await host.connect();

@@ -4,6 +4,7 @@
 import type { Logger } from '../platform/logger.js';
 import { errorText } from '../platform/error-text.js';
 import { MicrosoftConfigError, SignInAbortedError, type MicrosoftAuth } from '../teams/index.js';
+import { coded } from '../core/messages/log-line.js';
 
 export interface DeviceCodeView {
   userCode: string;
@@ -45,7 +46,7 @@ export class SignInFlows {
       this.o.signedIn();
     } catch (err) {
       if (!isCancel(err)) throw err;
-      this.o.logger.info('Sign-in cancelled');
+      this.o.logger.info('Sign-in cancelled', coded('log-sign-in-cancelled'));
     } finally {
       this.end(signal);
     }
@@ -72,8 +73,8 @@ export class SignInFlows {
         this.o.signedIn();
       }, (err: unknown) => {
         this.end(signal);
-        if (isCancel(err)) this.o.logger.info('Sign-in cancelled');
-        else this.o.logger.warn('Device code sign-in did not complete', { error: errorText(err) });
+        if (isCancel(err)) this.o.logger.info('Sign-in cancelled', coded('log-sign-in-cancelled'));
+        else this.o.logger.warn('Device code sign-in did not complete', coded('log-device-code-failed', { error: errorText(err) }));
         this.o.changed();
         if (!answered) reject(err);
       });

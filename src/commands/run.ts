@@ -9,6 +9,7 @@ import type { HttpHost } from '../control/http-host.js';
 import { untilSignal } from '../platform/signals.js';
 import type { EngineService } from '../control/service.js';
 import { badLang, cliLang, type Lang } from './cli-lang.js';
+import { coded } from '../core/messages/log-line.js';
 
 const USAGE: Record<Lang, string> = {
   en: `Usage: presence-bridge run --config <settings.json> [--port P] [--vault <vault.json>] [--lang de|en]
@@ -115,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await service.start();
   } catch (err) {
-    service.logger.error('Starting the sync failed', { error: (err as Error).message });
+    service.logger.error('Starting the sync failed', coded('log-sync-start-failed', { error: (err as Error).message }));
   }
   const status = service.host.syncStatus();
   console.log(`Sync: ${status.state}${status.reason ? ` — ${status.reason}` : ''}`);

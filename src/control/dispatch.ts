@@ -6,6 +6,7 @@ import {
   type ControlApi, type ControlReply, type Issue,
 } from './contract.js';
 import { scrubSecrets } from './scrub.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** The part of the platform Logger that dispatch needs (src/platform/logger.ts satisfies it). */
 export interface DispatchLogger {
@@ -46,7 +47,7 @@ export async function dispatch(api: ControlApi, request: unknown, opts: Dispatch
   const fn = api[method] as ((p: unknown) => Promise<unknown>) | undefined;
   if (typeof fn !== 'function') {
     // Optional methods (e.g. the setup assistant's) may be missing from an engine: say so plainly.
-    log?.warn('control method not implemented by this engine', { method });
+    log?.warn('control method not implemented by this engine', coded('log-control-not-implemented', { method }));
     return fail(ERROR_CODES.notImplemented, `This version of the engine does not offer ${method}; update Presence Bridge to use it.`);
   }
 
@@ -56,7 +57,7 @@ export async function dispatch(api: ControlApi, request: unknown, opts: Dispatch
     result = await fn.call(api, parsed.data);
   } catch (err) {
     const body = safeErrorBody(method, err, clean);
-    log?.warn('control request failed', { method, code: body.code, message: body.message, ms: Date.now() - started });
+    log?.warn('control request failed', { errorCode: body.code, ms: Date.now() - started, ...coded('log-control-call-failed', { method, error: body.message }) });
     return { ok: false, error: body };
   }
 
@@ -65,12 +66,12 @@ export async function dispatch(api: ControlApi, request: unknown, opts: Dispatch
     checked = (spec.result as z.ZodType).safeParse(result);
   } catch {
     // A result that throws when looked at (a getter, a proxy) is no result either.
-    log?.error('engine returned a result that cannot be read', { method });
+    log?.error('engine returned a result that cannot be read', coded('log-control-result-unreadable', { method }));
     return fail(ERROR_CODES.invalidResult, `The engine returned an unreadable result for ${method}. This is a bug: please report it with the log.`);
   }
   if (!checked.success) {
     const issues = toIssues(checked.error);
-    log?.error('engine returned a result that breaks the control contract', { method, issues });
+    log?.error('engine returned a result that breaks the control contract', { issues, ...coded('log-control-result-invalid', { method }) });
     return fail(ERROR_CODES.invalidResult, `The engine returned an invalid result for ${method} (${summarize(issues)}). This is a bug: please report it with the log.`);
   }
   log?.debug('control request', { method, ms: Date.now() - started });

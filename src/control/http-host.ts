@@ -11,6 +11,7 @@ import { dispatch } from './dispatch.js';
 import { checkHostAndOrigin, newToken, tokenMatches } from './http-guard.js';
 import { createSseHub } from './sse-hub.js';
 import { SECURITY_HEADERS, staticFiles } from './static-files.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** The part of the platform Logger the host needs (src/platform/logger.ts satisfies it). */
 export interface HostLogger {
@@ -79,7 +80,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log?.error('settings host: request failed unexpectedly', { error: errorText(err) });
+      log?.error('settings host: request failed unexpectedly', coded('log-control-request-failed', { error: errorText(err) }));
       if (!res.headersSent) sendReply(res, 500, failure(ERROR_CODES.internal, 'The settings host hit an unexpected error: see the log.'));
       else res.destroy();
     });
@@ -169,11 +170,11 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
     });
   });
   port = (server.address() as AddressInfo).port;
-  server.on('error', (err) => log?.error('settings host: server error', { error: err.message }));
+  server.on('error', (err) => log?.error('settings host: server error', coded('log-control-server-error', { error: err.message })));
 
   const url = `http://${bindHost === '::1' ? '[::1]' : bindHost}:${port}/`;
   const pageUrl = `${url}#${TOKEN_HASH_PARAM}=${token}`;
-  log?.info('settings host listening', { url });
+  log?.info('settings host listening', coded('log-control-listening', { url }));
   if (opts.print) process.stdout.write(`${settingsPageLine(pageUrl)}\n`);
 
   let closing: Promise<void> | undefined;

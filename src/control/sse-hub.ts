@@ -3,6 +3,7 @@
 // rather than buffered without bound (it reconnects and reloads a snapshot).
 import type { ServerResponse } from 'node:http';
 import { ControlEventSchema, type ControlApi, type ControlEvent } from './contract.js';
+import { coded } from '../core/messages/log-line.js';
 
 export interface SseLogger {
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -48,7 +49,7 @@ export function createSseHub(opts: SseHubOptions): SseHub {
 
   function write(res: ServerResponse, chunk: string): void {
     if (res.writableLength > opts.maxBufferedBytes) {
-      opts.logger?.warn('event stream client too slow: disconnected it (it will reconnect)', { buffered: res.writableLength });
+      opts.logger?.warn('event stream client too slow: disconnected it (it will reconnect)', { buffered: res.writableLength, ...coded('log-events-client-slow') });
       drop(res, 'slow');
       return;
     }
@@ -67,8 +68,8 @@ export function createSseHub(opts: SseHubOptions): SseHub {
       const type = (event as { type?: unknown } | null)?.type;
       if (type !== 'log.entry') {
         opts.logger?.warn('engine emitted an event that breaks the control contract; dropped', {
-          type: typeof type === 'string' ? type : undefined,
           issues: checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+          ...coded('log-events-invalid-event', { type: typeof type === 'string' ? type : null }),
         });
       }
       return;

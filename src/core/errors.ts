@@ -3,10 +3,11 @@
 // (hasErrorCode, retryAfterOf), never for an error's name or shape; the UI gets the code with the message.
 //
 // The codes are also message codes: with the status and capability reasons, the sign-in's notes, the user
-// selection's problems and the settings issues they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
+// selection's problems, the settings issues and the engine's log lines they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
 import {
-  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, SELECTION_PROBLEM_CODES, SETTINGS_ISSUE_CODES, STATUS_REASON_CODES,
-  type AuthMessageCode, type CapabilityReasonCode, type SelectionProblemCode, type SettingsIssueCode, type StatusReasonCode,
+  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, LOG_MESSAGE_CODES, SELECTION_PROBLEM_CODES, SETTINGS_ISSUE_CODES, STATUS_REASON_CODES,
+  type AuthMessageCode, type CapabilityReasonCode, type LogMessageCode, type SelectionProblemCode, type SettingsIssueCode,
+  type StatusReasonCode,
 } from './messages/codes.js';
 
 /** Codes of the control dispatch and its hosts (src/control, electron/). */
@@ -78,10 +79,11 @@ export const ERROR_CODES: readonly ErrorCode[] = [...new Set<ErrorCode>([
 /** Every code the UI renders: the error codes and those of src/core/messages/codes.ts; each has a text in German
  * and English (src/core/messages/de.ts, en.ts). */
 export type MessageCode =
-  | ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode | SelectionProblemCode | SettingsIssueCode;
+  | ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode | SelectionProblemCode | SettingsIssueCode
+  | LogMessageCode;
 export const MESSAGE_CODES: readonly MessageCode[] = [
   ...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES, ...AUTH_MESSAGE_CODES, ...SELECTION_PROBLEM_CODES,
-  ...SETTINGS_ISSUE_CODES,
+  ...SETTINGS_ISSUE_CODES, ...LOG_MESSAGE_CODES,
 ];
 export type MessageParams = Readonly<Record<string, string | number | boolean>>;
 export interface Message {

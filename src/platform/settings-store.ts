@@ -15,6 +15,7 @@ import {
 import type { MessageParams } from '../core/errors.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type Logger } from './logger.js';
+import { coded } from '../core/messages/log-line.js';
 
 export type { SettingsIssue, SettingsMigration };
 
@@ -224,7 +225,7 @@ export class SettingsStore<T> {
     // Keep the old version as it was, then write the upgraded one.
     const backupPath = await this.backupOldVersion(from);
     await this.write(checked.settings);
-    this.log.info('settings migrated', { file: this.file, from, to: current, backup: backupPath });
+    this.log.info('settings migrated', { file: this.file, backup: backupPath, ...coded('log-settings-migrated', { from, to: current }) });
     return this.done({ settings: checked.settings, source: 'migrated', migration: { from, to: current, backupPath } });
   }
 
@@ -252,7 +253,9 @@ export class SettingsStore<T> {
   }
 
   private withProblem(problem: SettingsProblem): LoadResult<T> {
-    this.log.warn('settings file unusable; defaults in use', { file: problem.file, kind: problem.kind, backup: problem.backupPath, issues: problem.issues.map((i) => i.text) });
+    this.log.warn('settings file unusable; defaults in use', {
+      file: problem.file, kind: problem.kind, backup: problem.backupPath, issues: problem.issues.map((i) => i.text), ...coded('log-settings-unusable'),
+    });
     return this.done({ settings: this.defaults(), source: 'defaults', problem });
   }
 

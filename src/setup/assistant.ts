@@ -23,6 +23,7 @@ import type { RosterUser } from '../core/roster.js';
 import {
   checkResult, tr, type CheckOptions, type CheckResult, type Lang, type LocalizedStep, type SetupField, type SetupStepDefinition, type SetupStepId,
 } from './types.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** A value the admin entered cannot be used; the message says why and what is expected. */
 export class SetupInputError extends BridgeError {
@@ -70,7 +71,7 @@ export class SetupAssistant {
     try {
       return await CHECKS[id](this.env, lang, options);
     } catch (err) {
-      this.env.logger.warn('Setup check failed unexpectedly', { step: id, error: errorText(err) });
+      this.env.logger.warn('Setup check failed unexpectedly', coded('log-setup-check-failed', { step: id, error: errorText(err) }));
       const vault = err instanceof VaultError;
       return checkResult({
         step: id,

@@ -13,6 +13,7 @@ import { CallTracker, fromPbxTelephonyState, type TelephonyChange } from './tele
 import { CALLBACK_METHODS, UCI_PARAM } from './uci-names.js';
 import type { CallbackTarget } from './uci-session.js';
 import { asString, decodeMethodCall, encodeFault, encodeMethodResponse, isStruct, type XmlRpcValue } from './xmlrpc/index.js';
+import { coded } from '../core/messages/log-line.js';
 
 export interface CallbackServerOptions {
   /** Bind address; default 127.0.0.1. Use 0.0.0.0 when the PBX is on another machine. */
@@ -133,14 +134,14 @@ export class CallbackServer extends EventEmitter<Events> {
         : err));
       server.listen(this.opts.port ?? 0, host, () => resolve());
     });
-    server.on('error', (err) => this.log.error('callback server error', { error: err.message }));
+    server.on('error', (err) => this.log.error('callback server error', coded('log-callback-server-error', { error: err.message })));
     this.server = server;
     const port = (server.address() as AddressInfo).port;
     const scheme = this.opts.tls ? 'https' : 'http';
     const h = this.opts.publicHost || (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
     const shownHost = h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
     this.publicBase = new URL(this.opts.publicUrl ?? `${scheme}://${shownHost}:${port}`);
-    this.log.info('STARFACE callback server listening', { url: this.publicBase.origin, bind: `${host}:${port}` });
+    this.log.info('STARFACE callback server listening', { bind: `${host}:${port}`, ...coded('log-callback-listening', { url: this.publicBase.origin }) });
     return { url: this.publicBase.origin, port };
   }
 
@@ -208,7 +209,7 @@ export class CallbackServer extends EventEmitter<Events> {
     if (Date.now() - (this.lastEventAt.get(login) ?? 0) < this.graceMs) return;
     const change = this.tracker.clear(login, 'reconciled');
     if (change) {
-      this.log.info('call state reconciled with the PBX: no call going on', { user: login });
+      this.log.info('call state reconciled with the PBX: no call going on', { user: login, ...coded('log-call-reconciled') });
       this.emit('telephony', change);
     }
   }
@@ -229,7 +230,7 @@ export class CallbackServer extends EventEmitter<Events> {
     this.counters.rejected[reason]++;
     const remote = req.socket.remoteAddress;
     // The path carries the secret token: log only the prefix.
-    this.log.warn('STARFACE callback rejected', { reason, status, remote, path: this.safePath(req.url), ...detail });
+    this.log.warn('STARFACE callback rejected', { status, remote, path: this.safePath(req.url), ...detail, ...coded('log-callback-rejected', { reason }) });
     this.emit('rejected', { reason, remote });
     if (res.headersSent) return;
     const body = Buffer.from(`${message}\n`, 'utf8');
@@ -239,7 +240,7 @@ export class CallbackServer extends EventEmitter<Events> {
 
   private fault(req: http.IncomingMessage, res: http.ServerResponse, reason: CallbackRejectReason, code: number, message: string, detail?: Record<string, unknown>): void {
     this.counters.rejected[reason]++;
-    this.log.warn('STARFACE callback rejected', { reason, remote: req.socket.remoteAddress, path: this.safePath(req.url), ...detail });
+    this.log.warn('STARFACE callback rejected', { remote: req.socket.remoteAddress, path: this.safePath(req.url), ...detail, ...coded('log-callback-rejected', { reason }) });
     this.emit('rejected', { reason, remote: req.socket.remoteAddress });
     const body = Buffer.from(encodeFault({ faultCode: code, faultString: message }), 'utf8');
     res.writeHead(200, { 'Content-Type': 'text/xml; charset=UTF-8', 'Content-Length': body.length });
@@ -374,7 +375,7 @@ export class CallbackServer extends EventEmitter<Events> {
     }
     if (RESET.has(method)) {
       this.ok(res);
-      this.log.info('PBX reset the UCI connection', { user: reg.login });
+      this.log.info('PBX reset the UCI connection', { user: reg.login, ...coded('log-uci-reset-by-pbx') });
       setImmediate(() => this.emit('reset', reg.login));
       return;
     }

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import type { HttpResponse, HttpTransport } from '../platform/http-transport.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { StarfaceAuthError, StarfaceRestError } from './errors.js';
+import { coded } from '../core/messages/log-line.js';
 
 export const OAUTH_TOKEN_PATH = '/auth/realms/pbx/oauth2/token';
 
@@ -82,7 +83,7 @@ export class StarfaceOAuthClient {
         return await this.grant(login, { grant_type: 'refresh_token', refresh_token: g.refresh });
       } catch (err) {
         if (!(err instanceof StarfaceAuthError)) throw err;
-        this.log.info('STARFACE OAuth refresh refused; signing in with the password again', { user: login });
+        this.log.info('STARFACE OAuth refresh refused; signing in with the password again', { user: login, ...coded('log-oauth-refresh-refused') });
       }
     }
     const pw = await password();

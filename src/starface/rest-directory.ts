@@ -8,6 +8,7 @@ import { parseLoginType, restLoginSecret } from './auth.js';
 import { StarfaceAuthError, StarfaceRestError } from './errors.js';
 import { Semaphore } from './limiter.js';
 import { normalizeBaseUrl } from './uci-session.js';
+import { coded } from '../core/messages/log-line.js';
 
 export interface StarfaceUser {
   id: number;
@@ -124,7 +125,7 @@ export class StarfaceDirectory {
     let res = await this.send('GET', path, { authToken: token });
     if (res.status === 401) {
       // Token expired (4 h) or the PBX restarted: log in once more and retry.
-      this.log.info('REST token no longer accepted; logging in again', { path });
+      this.log.info('REST token no longer accepted; logging in again', { path, ...coded('log-rest-token-expired') });
       if (this.token === token) this.token = undefined;
       res = await this.send('GET', path, { authToken: await this.ensureToken() });
     }
@@ -156,7 +157,7 @@ export class StarfaceDirectory {
     if (res.status !== 200) throw new StarfaceRestError(res.status, `STARFACE answered POST /rest/login with HTTP ${res.status}${errorText(res)}`);
     const { token } = parse(TokenSchema, json(res, 'POST /rest/login'), 'POST /rest/login');
     this.token = token;
-    this.log.info('REST login succeeded', { admin: this.opts.login });
+    this.log.info('REST login succeeded', coded('log-rest-login', { admin: this.opts.login }));
     return token;
   }
 

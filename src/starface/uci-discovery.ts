@@ -9,6 +9,7 @@ import type { UciSessionSettings } from './options.js';
 import { CHAT_PRESENCE_VALUES, uciRequest, type UciApiVersion } from './uci-names.js';
 import { otherVersion, parseProvided, pickVersion } from './uci-versions.js';
 import { asString, type XmlRpcInput, type XmlRpcValue } from './xmlrpc/index.js';
+import { coded } from '../core/messages/log-line.js';
 
 export interface ProbeContext {
   settings: UciSessionSettings;
@@ -83,7 +84,7 @@ async function discover(ctx: ProbeContext): Promise<void> {
     if (!mayBeMethodFailure(err)) throw err;
   }
   ctx.log.info('STARFACE UCI services', {
-    events: ctx.facts.providedEvents, requests: ctx.facts.providedRequests, versions, serverVersion: ctx.facts.serverVersion,
+    events: ctx.facts.providedEvents, requests: ctx.facts.providedRequests, versions, serverVersion: ctx.facts.serverVersion, ...coded('log-uci-services'),
   });
 }
 
@@ -110,7 +111,7 @@ export async function probeMethod(ctx: ProbeContext, service: string, method: st
       last = err;
     }
   }
-  ctx.log.info(`STARFACE offers no ${service}.${method} (probed; not asked again)`, { error: (last as Error).message });
+  ctx.log.info(`STARFACE offers no ${service}.${method} (probed; not asked again)`, coded('log-uci-method-missing', { method: `${service}.${method}`, error: (last as Error).message }));
   return undefined;
 }
 

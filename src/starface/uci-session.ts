@@ -21,6 +21,7 @@ import { CHAT_PRESENCE_VALUES, UCI_PARAM, uciEventService, uciRequest, type Chat
 import {
   asBoolean, asString, decodeMethodResponse, encodeMethodCall, EncodingError, isStruct, looksLikeHtml, type XmlRpcInput, type XmlRpcStruct, type XmlRpcValue,
 } from './xmlrpc/index.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** Where the PBX delivers call events for this session (from CallbackServer.register). */
 export interface CallbackTarget {
@@ -298,14 +299,16 @@ export class UciSession extends EventEmitter<Events> {
     } catch (err) {
       this.stats.loginFailures++;
       this.lastError = (err as Error).message;
-      this.log.warn(relogin ? 'UCI re-login failed' : 'UCI login failed', { error: this.lastError, nextLoginInMs: Math.round(this.backoff.waitMs()) });
+      this.log.warn(relogin ? 'UCI re-login failed' : 'UCI login failed', {
+        nextLoginInMs: Math.round(this.backoff.waitMs()), ...coded(relogin ? 'log-uci-relogin-failed' : 'log-uci-login-failed', { error: this.lastError }),
+      });
       return false;
     }
     this.backoff.connected();
     this.everConnected = true;
     this.lastError = undefined;
     this.setStatus('connected');
-    this.log.info(relogin ? 'UCI session re-established' : 'UCI session logged in', { subscribed: Boolean(this.opts.callback) });
+    this.log.info(relogin ? 'UCI session re-established' : 'UCI session logged in', { subscribed: Boolean(this.opts.callback), ...coded(relogin ? 'log-uci-reestablished' : 'log-uci-logged-in') });
     this.emit('connected', { relogin });
     this.scheduleTick(true);
     return true;
@@ -353,12 +356,12 @@ export class UciSession extends EventEmitter<Events> {
     const name = shortName(method);
     if (this.encodingErrorsLogged.has(name)) return;
     this.encodingErrorsLogged.add(name);
-    this.log.error('A UCI request could not be written; nothing was sent (further ones are only counted)', { method: name, error: err.message });
+    this.log.error('A UCI request could not be written; nothing was sent (further ones are only counted)', coded('log-uci-request-unwritable', { method: name, error: err.message }));
   }
 
   /** Logs in again at once if the pacing allows it; otherwise the reconnect timer does when it does. */
   private async recover(cause: Error): Promise<boolean> {
-    this.log.info('UCI session lost; logging in again', { reason: cause.message });
+    this.log.info('UCI session lost; logging in again', coded('log-uci-session-lost', { reason: cause.message }));
     this.setStatus('reconnecting', cause.message);
     this.clearTimers();
     this.backoff.lost();
@@ -416,7 +419,7 @@ export class UciSession extends EventEmitter<Events> {
         // readState recovers a lost session itself; what is left is "still reconnecting" (backoff runs)
         // or an error of getUserState on a live session, which the next tick tries again.
         if (err instanceof UciNotConnectedError) return;
-        this.log.warn('getUserState failed', { error: (err as Error).message });
+        this.log.warn('getUserState failed', coded('log-uci-get-user-state-failed', { error: (err as Error).message }));
       }
     } else {
       try {

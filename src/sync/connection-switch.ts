@@ -15,6 +15,7 @@ import type { JournalEntry } from '../core/journal.js';
 import type { Settings } from '../core/settings.js';
 import type { Logger } from '../platform/logger.js';
 import { JournalStore, type JournalConnection } from './journal.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** The PBX an address means: scheme, host (lower case), port (default dropped), path without a trailing slash. */
 export function pbxKey(baseUrl: string): string {
@@ -78,7 +79,7 @@ export async function adoptJournal(journal: JournalStore, current: JournalConnec
       delete rest.teamsCleared;
       journal.set(e.user, rest);
     }
-    if (sessions.length) log.warn('Teams presence sessions of the previous tenant are left to expire (within 5 minutes)', { users: sessions.length });
+    if (sessions.length) log.warn('Teams presence sessions of the previous tenant are left to expire (within 5 minutes)', coded('log-switch-teams-sessions-left', { users: sessions.length }));
   }
   await takeBackLeftover(journal, current.pbx, log);
   journal.connection = current;
@@ -104,7 +105,7 @@ async function moveToLeftover(journal: JournalStore, recorded: JournalConnection
   }
   await journal.flushNow();
   log.warn('The PBX address changed: values the bridge set on the previous PBX are restored there as soon as it answers', {
-    pbx: String(recorded.starface.baseUrl ?? recorded.pbx), users: moved.length,
+    ...coded('log-switch-pbx-changed', { pbx: String(recorded.starface.baseUrl ?? recorded.pbx), users: moved.length }),
   });
 }
 
@@ -119,7 +120,7 @@ async function takeBackLeftover(journal: JournalStore, pbx: string, log: Logger)
       journal.set(e.user, { ...(mine ?? e), pbx: { ...e.pbx, ...mine?.pbx }, restoreDue: true, updatedAt: e.updatedAt });
     }
     await journal.flushNow();
-    log.info('Back on a PBX with values the bridge left there: they are restored', { users: entries.length });
+    log.info('Back on a PBX with values the bridge left there: they are restored', coded('log-switch-pbx-back', { users: entries.length }));
   }
   await rm(file, { force: true });
 }

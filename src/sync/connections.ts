@@ -20,6 +20,7 @@ import type { BudgetSettings } from '../teams/throttle.js';
 import {
   directoryPortFrom, pbxPortFrom, teamsPortFrom, type DirectoryPort, type PbxPort, type TeamsPort,
 } from './ports.js';
+import { coded } from '../core/messages/log-line.js';
 
 
 /** Knobs for tests, benchmarks and the demo; production uses the settings alone. */
@@ -109,7 +110,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
     // The PBX is told the callback host with the port the server really bound (callbackPort 0: a free one).
     // HTTPS (optional): the certificate is made once and kept in the vault; a new one's fingerprint is logged.
     const cert = sf.callbackTls ? await callbackCertificate(secrets, [publicHost]) : undefined;
-    if (cert?.created) logger.info('New HTTPS certificate for the STARFACE callback server: give its fingerprint to the PBX admin', { fingerprint: cert.fingerprint256 });
+    if (cert?.created) logger.info('New HTTPS certificate for the STARFACE callback server: give its fingerprint to the PBX admin', coded('log-callback-certificate-created', { fingerprint: cert.fingerprint256 }));
     const callbacks = new CallbackServer({
       host: bind, port: sf.callbackPort, publicHost, logger, authParam: sf.callbackAuth,
       ...(cert ? { tls: { key: cert.key, cert: cert.cert } } : {}),
@@ -155,7 +156,7 @@ export async function openConnections(settings: Settings, secrets: SecretStore, 
       try {
         await c();
       } catch (err) {
-        logger.warn('Closing a connection failed', { error: err instanceof Error ? err.message : String(err) });
+        logger.warn('Closing a connection failed', coded('log-connection-close-failed', { error: err instanceof Error ? err.message : String(err) }));
       }
     }
     transport.close();
@@ -184,7 +185,7 @@ export async function callbackHostFacing(pbxUrl: string, logger: Logger = silent
   try {
     return await localAddressFacing(pbxUrl);
   } catch (err) {
-    logger.warn('No callback host set and none found towards the PBX; call events will not arrive', { error: (err as Error).message });
+    logger.warn('No callback host set and none found towards the PBX; call events will not arrive', coded('log-callback-host-not-found', { error: (err as Error).message }));
     return '127.0.0.1';
   }
 }

@@ -12,6 +12,8 @@ import type { Roster } from '../core/roster.js';
 import { DEFAULT_ECHO_GRACE_MS } from '../core/ownership.js';
 import type { Settings } from '../core/settings.js';
 import type { Message } from '../core/errors.js';
+import { renderMessage } from '../core/messages/index.js';
+import { coded, codedMessage } from '../core/messages/log-line.js';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
 import { UciUnsupportedError } from '../starface/errors.js';
@@ -180,9 +182,9 @@ export class SyncEngine {
       otherRequests: () => this.keeper.presenceRequestsInWindow(this.settings.sync.teamsSessionRefreshSeconds * 1000),
       budget: { ...budgetOf(opts.settings), ...opts.budget },
       runCycle: () => this.cycle(),
-      onError: (err) => this.log.warn('Sync cycle failed', { error: this.reporter.cycleFailed(err) }),
+      onError: (err) => this.log.warn('Sync cycle failed', coded('log-sync-cycle-failed', { error: this.reporter.cycleFailed(err) })),
       onDecision: (d) => {
-        this.log.info('Poll interval', { intervalMs: d.intervalMs, reasonCode: d.reasonCode, ...d.params });
+        this.log.info('Poll interval', { intervalMs: d.intervalMs, reasonCode: d.reasonCode, ...d.params, ...coded('log-poll-interval', { seconds: d.intervalMs / 1000 }) });
         // Every cycle sends the status; a pause for Retry-After has no cycle, so it goes out now.
         if (this.running && d.pausedUntil !== undefined) this.reporter.emitNow();
       },
@@ -215,7 +217,7 @@ export class SyncEngine {
     // Users left by an earlier restore: the synced ones follow Teams again, the others are restored (roster).
     this.restorer.clear();
     this.reporter.set('starting');
-    this.log.info('Sync starting', { ownershipMode: this.settings.sync.ownershipMode, pollIntervalSeconds: this.settings.sync.pollIntervalSeconds });
+    this.log.info('Sync starting', coded('log-sync-starting', { ownershipMode: this.settings.sync.ownershipMode, pollIntervalSeconds: this.settings.sync.pollIntervalSeconds }));
     await this.refreshRoster().catch(() => undefined);
     return this.status();
   }
@@ -249,7 +251,7 @@ export class SyncEngine {
     this.writer.reset();
     if (wasRunning || this.reporter.state !== 'stopped' || opts.restore) {
       this.reporter.set('stopped', ...stoppedReason(report, opts.restore));
-      this.log.info('Sync stopped', { restore: opts.restore, ...(report?.notRestored ? { notRestored: report.notRestored } : {}) });
+      this.log.info('Sync stopped', { restore: opts.restore, ...(report?.notRestored ? { notRestored: report.notRestored } : {}), ...coded('log-sync-stopped') });
     }
     return this.status();
   }
@@ -336,7 +338,7 @@ export class SyncEngine {
   /** Users left by a restore keep their sessions and are restored in the background; everyone else logs out. */
   private async afterRestore(report: RestoreStatus | undefined): Promise<void> {
     await this.queue.idle();
-    await this.journal.flushNow().catch((err: unknown) => this.log.error('Saving the ownership journal failed', { error: errText(err) }));
+    await this.journal.flushNow().catch((err: unknown) => this.log.error('Saving the ownership journal failed', coded('log-journal-save-failed', { error: errText(err) })));
     if (report?.notRestored) this.restorer.continueInBackground();
     else await this.pbx.setUsers([]).catch(() => undefined);
   }
@@ -365,8 +367,8 @@ export class SyncEngine {
     } catch (err) {
       const msg = `Loading the user directories failed: ${errText(err)}`;
       this.counters.errors++;
-      this.log.error(msg);
       const detail = errText(err);
+      this.log.error(msg, coded('log-roster-load-failed', { error: detail }));
       if (!this.rosterLoaded && this.running) this.reporter.set('error', { code: 'roster-load-failed', detail }, { text: msg });
       else if (this.running) this.reporter.set('degraded', { code: 'roster-load-failed-stale', detail }, { text: `${msg} (using the last known users)` });
       this.scheduleRoster(this.rosterLoaded ? this.settings.sync.rosterRefreshMinutes * 60_000 : this.rosterRetryMs);
@@ -375,7 +377,8 @@ export class SyncEngine {
     const result = buildRoster({ users: sel, ...snapshot, adminLogin: this.settings.starface.adminLogin });
     this.rosterProblems = result.problems;
     this.rosterProblemCodes = result.problemCodes;
-    for (const p of result.problems) this.log.warn(p);
+    // result.problems are these messages in English: the same text, with the code for the Log page.
+    for (const m of result.problemCodes) this.log.warn(renderMessage('en', m), codedMessage(m));
     const before = [...this.users.values()].map((rt) => rt.user);
     const change = diffMatched(before, result.matched);
     for (const u of change.removed) {
@@ -414,7 +417,7 @@ export class SyncEngine {
     this.rosterLoaded = true;
     this.emit({ type: 'roster.changed', data: result.roster });
     if (change.added.length || change.removed.length) {
-      this.log.info('Roster evaluated', { matched: result.matched.length, conflicts: result.roster.counts.conflicts, added: change.added.length, removed: change.removed.length });
+      this.log.info('Roster evaluated', coded('log-roster-evaluated', { matched: result.matched.length, conflicts: result.roster.counts.conflicts, added: change.added.length, removed: change.removed.length }));
     }
 
     if (this.running) {
@@ -469,7 +472,9 @@ export class SyncEngine {
     if (outcome.status === 'failed') {
       this.counters.errors++;
       const msg = errText(outcome.error);
-      this.log.warn(item.kind === 'restore' ? 'Restoring the PBX state failed' : 'Writing the PBX state failed', { user: login, error: msg, attempts: outcome.attempts });
+      this.log.warn(item.kind === 'restore' ? 'Restoring the PBX state failed' : 'Writing the PBX state failed', {
+        user: login, attempts: outcome.attempts, ...coded(item.kind === 'restore' ? 'log-pbx-state-restore-failed' : 'log-pbx-state-write-failed', { error: msg }),
+      });
       if (rt) {
         rt.error = msg;
         this.emitUser(rt);
@@ -538,7 +543,7 @@ export class SyncEngine {
       try {
         l(e);
       } catch (err) {
-        this.log.warn('Engine event listener failed', { error: errText(err) });
+        this.log.warn('Engine event listener failed', coded('log-event-listener-failed', { error: errText(err) }));
       }
     }
   }

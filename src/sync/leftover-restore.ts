@@ -16,6 +16,7 @@ import { SyncEngine, type SyncEngineOptions } from './engine.js';
 import { leftoverFiles } from './connection-switch.js';
 import { JournalStore } from './journal.js';
 import { pbxPortFrom, type DirectoryPort, type TeamsPort } from './ports.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** This engine never reads presence, sets Teams sessions or loads directories: its ports say so if asked. */
 const unavailable = (what: string) => (): Promise<never> => Promise.reject(new Error(`${what} is not used when restoring values on a previous PBX.`));
@@ -80,7 +81,7 @@ export class LeftoverRestore {
       o.changed();
       if (journal.logins().length === 0) void r.finish();
     });
-    logger.info('Restoring values the bridge left on a previous PBX', { pbx: starface.baseUrl, users: journal.logins().length });
+    logger.info('Restoring values the bridge left on a previous PBX', coded('log-leftover-restoring', { pbx: starface.baseUrl, users: journal.logins().length }));
     void engine.restoreOnly('the PBX address changed', { all: true }).then(() => {
       o.changed();
       if (journal.logins().length === 0) return r.finish();
@@ -125,7 +126,7 @@ export class LeftoverRestores {
         const r = await LeftoverRestore.start({ ...o, file });
         if (r) runs.push(r);
       } catch (err) {
-        o.logger.error('A journal of values left on a previous PBX cannot be read; it is kept for the next start', { file, error: err instanceof Error ? err.message : String(err) });
+        o.logger.error('A journal of values left on a previous PBX cannot be read; it is kept for the next start', coded('log-leftover-journal-unreadable', { file, error: err instanceof Error ? err.message : String(err) }));
       }
     }
     return new LeftoverRestores(runs);

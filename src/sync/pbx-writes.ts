@@ -14,6 +14,7 @@ import type { JournalStore } from './journal.js';
 import { UciUnsupportedError } from '../starface/errors.js';
 import type { PbxPort, UciUserState } from './ports.js';
 import { errText, type SyncCounters } from './status-reporter.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** The PBX state as the engine knows it from a UCI state read; DND only when the PBX reported it. */
 export function knownFromState(s: UciUserState | undefined): KnownPbxState {
@@ -167,7 +168,7 @@ export class PbxWriter {
           for (const later of writes.slice(i + 1)) next = withdrawPbxWrite(next, later.field, clock.now());
           journal.set(login, next);
           counters.failedWrites++;
-          log.warn('Writing to the PBX failed; the value counts as unknown until the PBX is read again', { user: login, field: w.field, error: errText(err) });
+          log.warn('Writing to the PBX failed; the value counts as unknown until the PBX is read again', { user: login, ...coded('log-pbx-write-failed', { field: w.field, error: errText(err) }) });
           this.o.failed?.(login, w.field, err);
           throw err;
         }
@@ -199,7 +200,7 @@ export class PbxWriter {
     if (next === entry) return;
     for (const field of PBX_FIELDS) {
       if (entry.pbx[field]?.unconfirmed && next.pbx[field]?.value !== entry.pbx[field]?.value) {
-        this.o.log.info('A write interrupted by a restart or a failure did not reach the PBX; planning it again', { user: login, field });
+        this.o.log.info('A write interrupted by a restart or a failure did not reach the PBX; planning it again', { user: login, ...coded('log-pbx-write-replanned', { field }) });
       }
     }
     journal.set(login, next);

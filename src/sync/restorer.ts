@@ -21,6 +21,7 @@ import type { PbxPort } from './ports.js';
 import { UciNotConnectedError, UciRequestError } from '../starface/errors.js';
 import { errText, type SyncCounters } from './status-reporter.js';
 import type { TeamsSessionKeeper } from './teams-session-keeper.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** A restore attempt that needs the user's UCI session, which is not logged in yet: retried on 'connected'. */
 export class NotConnectedYet extends Error {
@@ -106,10 +107,10 @@ export class Restorer {
       const e = journal.get(login);
       if (e && !e.restoreDue) journal.set(login, { ...e, restoreDue: true });
     }
-    await journal.flushNow().catch((err: unknown) => log.error('Saving the ownership journal failed', { error: errText(err) }));
+    await journal.flushNow().catch((err: unknown) => log.error('Saving the ownership journal failed', coded('log-journal-save-failed', { error: errText(err) })));
     const run: RestoreRun = { total: touched.length, left: new Set(touched), causes: new Map(), at: clock.now() };
     this.run = touched.length > 0 ? run : undefined;
-    log.info('Restoring what the bridge changed', { users: logins.length, reason });
+    log.info('Restoring what the bridge changed', { reason, ...coded('log-restore-starting', { users: logins.length }) });
     await this.o.pbx.setUsers(logins);
     const outcomes = logins.map((login) => this.o.enqueue(login));
     let timer: TimerHandle | undefined;
@@ -126,11 +127,11 @@ export class Restorer {
       // No answer at all within the time (the user's restore was still queued or waiting): the PBX did not answer.
       for (const login of run.left) if (!run.causes.has(login)) run.causes.set(login, 'pbx-unreachable');
       log.warn(result === 'timeout' ? 'Restoring timed out; the users left are restored as soon as the PBX answers' : 'Some users could not be restored; they are restored as soon as the PBX answers', {
-        users: run.left.size, of: run.total, reason: this.report()!.reason,
+        reason: this.report()!.reason, ...coded(result === 'timeout' ? 'log-restore-timed-out' : 'log-restore-incomplete', { users: run.left.size, of: run.total }),
       });
       return this.report();
     }
-    if (run.total > 0) log.info('Every user restored', { users: run.total });
+    if (run.total > 0) log.info('Every user restored', coded('log-restore-done', { users: run.total }));
     return report;
   }
 
@@ -170,7 +171,7 @@ export class Restorer {
     run.causes.delete(login);
     run.at = this.o.clock.now();
     if (run.left.size === 0) {
-      this.o.log.info('The users left by an earlier restore are restored now', { users: run.total });
+      this.o.log.info('The users left by an earlier restore are restored now', coded('log-restore-done-later', { users: run.total }));
       if (this.background) {
         this.stopBackground();
         void this.o.pbx.setUsers([]).catch(() => undefined);
@@ -236,7 +237,7 @@ export class Restorer {
         } catch (err) {
           this.run?.causes.set(login, refusedByPbx(err) ? 'pbx-write-failed' : 'pbx-unreachable');
           counters.failedWrites++;
-          log.warn('Restoring a PBX value failed; it is tried again', { user: login, field: w.field, error: errText(err) });
+          log.warn('Restoring a PBX value failed; it is tried again', { user: login, ...coded('log-restore-write-failed', { field: w.field, error: errText(err) }) });
           throw err;
         }
         counters.pbxWrites++;

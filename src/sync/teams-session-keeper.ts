@@ -23,6 +23,7 @@ import { GraphAmbiguousWriteError, GraphRequestError, NeedsSignInError, NoTeamsP
 import type { JournalStore } from './journal.js';
 import type { PbxPort, TeamsPort, UciUserState } from './ports.js';
 import { errText, type SyncCounters } from './status-reporter.js';
+import { coded } from '../core/messages/log-line.js';
 
 /** Presence writes count against the Graph budget over this window (scheduler.ts). */
 const WRITE_WINDOW_MS = 30_000;
@@ -111,7 +112,7 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
     }, (err: unknown) => {
       // Every attempt was logged and counted already; this is the end of the quick retries.
       this.o.counters.errors++;
-      this.o.log.warn('Giving up on the Teams presence for now; tried again once Microsoft answers', { user: login, error: errText(err) });
+      this.o.log.warn('Giving up on the Teams presence for now; tried again once Microsoft answers', { user: login, ...coded('log-teams-gave-up', { error: errText(err) }) });
       const before = this.gaveUp.get(login);
       const delayMs = before ? Math.min(GAVE_UP_MAX_DELAY_MS, Math.max(GAVE_UP_FIRST_DELAY_MS, before.delayMs * 2)) : 0;
       this.gaveUp.set(login, { at: this.o.clock.now() + delayMs, delayMs });
@@ -156,7 +157,7 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
       const work = this.o.teams.clearSession(rt.user.microsoftId).then(() => {
         this.notePresenceWrite();
         this.o.counters.teamsWrites++;
-        this.o.log.info('Teams presence cleared again: a setPresence sent during the call took effect after the hang-up', { user: login });
+        this.o.log.info('Teams presence cleared again: a setPresence sent during the call took effect after the hang-up', { user: login, ...coded('log-teams-cleared-again') });
       }, (err: unknown) => this.writeFailed(login, 'clearPresence', err));
       this.chains.set(login, work);
       void work.then(() => {
@@ -324,7 +325,9 @@ export class TeamsSessionKeeper<R extends ReverseRuntime = ReverseRuntime> {
   private writeFailed(login: string, field: 'setPresence' | 'clearPresence', err: unknown): void {
     const cause = errText(err);
     this.o.counters.failedWrites++;
-    this.o.log.warn(field === 'setPresence' ? 'Setting the Teams presence failed' : 'Clearing the Teams presence failed', { user: login, field, error: cause });
+    this.o.log.warn(field === 'setPresence' ? 'Setting the Teams presence failed' : 'Clearing the Teams presence failed', {
+      user: login, field, ...coded(field === 'setPresence' ? 'log-teams-set-failed' : 'log-teams-clear-failed', { error: cause }),
+    });
     const rt = this.o.runtime(login);
     if (rt) {
       rt.failedWrites++;

@@ -21,6 +21,7 @@ import { MicrosoftConfigError, NeedsSignInError, SignInAbortedError, TokenReques
 import type { TokenSource } from './graph-client.js';
 import { TransportNetworkModule } from './msal-network.js';
 import { acquireGuarded, DEFAULT_TOKEN_RETRY, isTemporarySignInFailure, RejectedTokenError, RejectedTokens, type TokenRetryPolicy } from './token-guard.js';
+import { coded } from '../core/messages/log-line.js';
 
 export type AuthState = 'signed-out' | 'signing-in' | 'signed-in' | 'needs-sign-in';
 
@@ -164,7 +165,7 @@ export class MicrosoftAuth {
       this.accountInfo = accounts[0];
       this.setState(this.accountInfo ? 'signed-in' : 'signed-out');
     } catch (e) {
-      this.log.warn('Could not load the saved Microsoft sign-in', { error: errorText(e) });
+      this.log.warn('Could not load the saved Microsoft sign-in', coded('log-ms-saved-sign-in-unreadable', { error: errorText(e) }));
       this.setState('needs-sign-in', `The saved sign-in could not be loaded: ${errorText(e)}`);
     }
     return this.currentState;
@@ -295,7 +296,7 @@ export class MicrosoftAuth {
       }
       this.accountInfo = result.account;
       this.setState('signed-in');
-      this.log.info('Signed in to Microsoft', { user: result.account.username });
+      this.log.info('Signed in to Microsoft', { user: result.account.username, ...coded('log-ms-signed-in') });
       return summarize(result.account);
     } catch (e) {
       this.setState(before, beforeDetail);
@@ -327,7 +328,7 @@ export class MicrosoftAuth {
     } catch (e) {
       if (needsInteraction(e)) {
         const reason = `Microsoft asked for a new sign-in: ${firstLine(errorText(e))}`;
-        this.log.warn('Delegated token could not be renewed; sign-in needed', { error: firstLine(errorText(e)) });
+        this.log.warn('Delegated token could not be renewed; sign-in needed', coded('log-ms-renew-failed', { error: firstLine(errorText(e)) }));
         this.setState('needs-sign-in', reason);
         throw new NeedsSignInError(`Sign in to Microsoft again: the saved sign-in is no longer valid (${firstLine(errorText(e))}).`, { cause: e });
       }
@@ -352,7 +353,9 @@ export class MicrosoftAuth {
   private guarded(kind: string, forceRefresh: boolean, request: (fresh: boolean) => Promise<string>): Promise<string> {
     return acquireGuarded(request, {
       rejected: this.rejected, forceRefresh, policy: this.tokenRetry,
-      onRetry: (e, waitMs, attempt) => this.log.warn('Microsoft sign-in failed for a moment; retrying', { token: kind, attempt, waitMs, error: firstLine(errorText(e)) }),
+      onRetry: (e, waitMs, attempt) => this.log.warn('Microsoft sign-in failed for a moment; retrying', {
+        token: kind, attempt, waitMs, ...coded('log-ms-sign-in-retry', { error: firstLine(errorText(e)) }),
+      }),
     });
   }
 
@@ -361,7 +364,7 @@ export class MicrosoftAuth {
     for (const a of accounts) await this.pca.signOut({ account: a });
     this.accountInfo = undefined;
     this.setState('signed-out');
-    this.log.info('Signed out of Microsoft');
+    this.log.info('Signed out of Microsoft', coded('log-ms-signed-out'));
   }
 
   // ---- internals ---------------------------------------------------------------------------------------
@@ -381,7 +384,7 @@ export class MicrosoftAuth {
           logLevel: MsalLogLevel.Warning,
           loggerCallback: (level, message, containsPii) => {
             if (containsPii) return;
-            if (level === MsalLogLevel.Error) this.log.warn(`MSAL: ${message}`);
+            if (level === MsalLogLevel.Error) this.log.warn(`MSAL: ${message}`, coded('log-msal-error', { error: message }));
           },
         },
       },
@@ -420,7 +423,7 @@ export class MicrosoftAuth {
       try {
         l(state, detail);
       } catch (e) {
-        this.log.warn('Auth state listener failed', { error: errorText(e) });
+        this.log.warn('Auth state listener failed', coded('log-auth-listener-failed', { error: errorText(e) }));
       }
     }
   }

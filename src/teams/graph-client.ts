@@ -13,6 +13,7 @@ import type { Logger } from '../platform/logger.js';
 import { GraphAmbiguousWriteError, GraphRequestError } from './errors.js';
 import { errorFromAnswer, readJsonAnswer, writeOutcome, type RawAnswer } from './graph-answer.js';
 import { backoffMs, GRAPH_PRESENCE_BUDGET, parseRetryAfter, RequestBudget, RetryGates, type BudgetSettings } from './throttle.js';
+import { coded } from '../core/messages/log-line.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 const BUILT_IN_GRAPH_HOSTS = new Set(['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us',
@@ -179,6 +180,7 @@ class ThrottleHandler implements Middleware {
       }
       this.logger?.warn(networkError ? 'Graph request failed on the network; retrying' : 'Graph throttled or unavailable; waiting before retry', {
         endpoint: name, status, waitMs: wait, attempt: attempt + 1, retryAfterFromServer: retryAfter !== undefined,
+        ...(networkError ? coded('log-graph-retry-network') : coded('log-graph-retry-throttled', { status: status ?? null })),
       });
       await res?.body?.cancel().catch(() => undefined);
       context.response = undefined;

@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import { silentLogger } from '../platform/logger.js';
 import { GraphAnswerError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
+import { coded } from '../core/messages/log-line.js';
 
 export const MAX_IDS_PER_REQUEST = 650;
 
@@ -147,7 +148,7 @@ export class PresenceReader {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, chunks.length) }, worker));
     if (firstError !== undefined) {
-      this.log.warn('Presence read incomplete', { failedUsers: failed.length, error: firstError instanceof Error ? firstError.message : String(firstError) });
+      this.log.warn('Presence read incomplete', coded('log-presence-read-incomplete', { failedUsers: failed.length, error: firstError instanceof Error ? firstError.message : String(firstError) }));
       throw new PresenceReadError(result, failed, firstError);
     }
     return result;
@@ -168,7 +169,7 @@ export class PresenceReader {
       if (verdict !== 'newer') {
         this.log.warn('Teams presence stamp went back; taking it as a reset of Graph\'s stamps', {
           userId: id, reason: verdict === 'reset-width' ? 'the stamp changed its width' : `lower for ${prev!.lowerReads + 1} reads in a row`,
-          previous: prev!.presence.sequenceNumber, next: next.sequenceNumber,
+          previous: prev!.presence.sequenceNumber, next: next.sequenceNumber, ...coded('log-presence-stamp-reset'),
         });
       }
       this.last.set(id.toLowerCase(), { presence: next, lowerReads: 0 });

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import { silentLogger } from '../platform/logger.js';
 import { GraphAmbiguousWriteError, GraphRequestError, NoTeamsPresenceError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
+import { coded } from '../core/messages/log-line.js';
 
 export interface SessionPresence {
   availability: string;
@@ -154,7 +155,7 @@ export class PresenceWriter {
     if (opts.clear) {
       const results = await Promise.allSettled(users.map((u) => this.release(u)));
       const failures = results.filter((r) => r.status === 'rejected').length;
-      if (failures) this.log.warn('Some Teams sessions could not be cleared on close; they expire on their own', { failures, sessionMinutes: this.sessionMinutes });
+      if (failures) this.log.warn('Some Teams sessions could not be cleared on close; they expire on their own', coded('log-teams-sessions-not-cleared', { failures, sessionMinutes: this.sessionMinutes }));
     }
     this.held.clear();
   }
@@ -168,7 +169,7 @@ export class PresenceWriter {
           entry.lastSetAt = Date.now();
           this.schedule(userId, entry, this.refreshEveryMs);
         } catch (e) {
-          this.log.warn('Keeping the Teams session alive failed; retrying', { userId, error: e instanceof Error ? e.message : String(e) });
+          this.log.warn('Keeping the Teams session alive failed; retrying', { userId, ...coded('log-teams-keep-alive-failed', { error: e instanceof Error ? e.message : String(e) }) });
           this.opts.onRefreshError?.(userId, e);
           const sessionEnds = entry.lastSetAt + this.sessionMinutes * 60_000;
           const retry = Math.max(1_000, Math.min(this.opts.retryAfterFailureMs ?? 15_000, sessionEnds - Date.now() - 5_000));

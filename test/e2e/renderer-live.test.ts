@@ -164,6 +164,13 @@ describe.skipIf(!HAVE_CHROMIUM)('renderer live views (Chromium, real headless ho
     expect(text.trim().split('\n')).toHaveLength(305);
     expect(text).toContain('PBX unreachable');
     await page.getByText(/Protokoll exportiert/).waitFor();
+
+    // A coded engine line (issue 15 item 4) reads in the page's language; the counterpart's words stay as they are.
+    engine.log('warn', 'UCI login failed', {
+      component: 'starface', code: 'log-uci-login-failed', params: { error: 'connect ECONNREFUSED 10.0.0.5:443' }, fields: { nextLoginInMs: 5000 },
+    });
+    await page.getByText('UCI-Anmeldung fehlgeschlagen: connect ECONNREFUSED 10.0.0.5:443').waitFor();
+    expect(await page.getByText('UCI login failed').count()).toBe(0);
   });
 
   it('sync switch: turning off asks whether to restore, and calls sync.stop / sync.start', async () => {

@@ -34,7 +34,7 @@ describe('ambiguous Teams writes', () => {
 
       // Nothing failed silently: logged with user, field and cause, and counted (overall and for the user).
       const failed = w.logger.ring.entries({ level: 'warn' }).find((e) => e.user === U && e.msg === 'Setting the Teams presence failed');
-      expect(failed?.fields).toMatchObject({ field: 'setPresence', error: expect.stringMatching(/\S/) });
+      expect(failed).toMatchObject({ code: 'log-teams-set-failed', fields: { field: 'setPresence' }, params: { error: expect.stringMatching(/\S/) } });
       const snap = await w.call<{ sync: { counters: { failedWrites?: number } }; users: { login: string; failedWrites?: number }[] }>('state.snapshot');
       expect(snap.sync.counters.failedWrites).toBeGreaterThan(0);
       expect(snap.users.find((u) => u.login === U)?.failedWrites).toBeGreaterThan(0);

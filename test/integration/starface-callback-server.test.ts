@@ -122,7 +122,7 @@ describe('CallbackServer input handling', () => {
   it('logs every rejection without the path token, and still serves proper events afterwards', async () => {
     const rejected = log.ring.entries({ level: 'warn' }).filter((e) => e.msg === 'STARFACE callback rejected');
     expect(rejected).toHaveLength(13);
-    const reasons = new Set(rejected.map((e) => e.fields?.reason));
+    const reasons = new Set(rejected.map((e) => e.params?.reason));
     expect([...reasons].sort()).toEqual(['bad-params', 'malformed', 'method', 'path', 'too-large', 'unknown-method', 'user']);
     const token = target.path.split('/').pop()!;
     expect(JSON.stringify(log.ring.entries())).not.toContain(token);

@@ -1,9 +1,11 @@
-// Audit entries (src/core/audit.ts: a code and its parameters) in the page's language; entries without a code
-// keep the engine's text.
+// Log entries in the page's language: audit entries (src/core/audit.ts) and the engine's coded log lines
+// (src/core/messages: a message code and its params); entries without a code keep the engine's text.
 import type { LogEntry } from '../api/types.js';
 import { AUDIT_CODES, type AuditCode } from '../../../src/core/audit.js';
+import { isMessageCode } from '../../../src/core/errors.js';
 import { presenceName } from '../../../src/core/teams-names.js';
 import type { MessageKey, Translate } from './core.js';
+import { codedText } from './engine-text.js';
 
 type Params = NonNullable<LogEntry['params']>;
 
@@ -56,6 +58,29 @@ export function auditEntryText(e: LogEntry, t: Translate, rowName: (rowId: strin
       break;
   }
   return t(e.code satisfies MessageKey, vars);
+}
+
+/** Whether the entry is an audit entry (its params say everything; it has no fields of its own). */
+export function isAuditEntry(e: LogEntry): boolean {
+  return isAuditCode(e.code);
+}
+
+/**
+ * The entry's text in the page's language: an audit entry's, a coded engine line's (params as they are: the
+ * counterpart's words stay in its language), or the engine's English text for an entry without a known code.
+ */
+export function logEntryText(e: LogEntry, t: Translate, rowName: (rowId: string) => string | null, lang?: 'de' | 'en'): string {
+  const text = auditEntryText(e, t, rowName, lang) ?? (isMessageCode(e.code) ? codedLineText(e.code, e.params, t) : null);
+  if (text === null) return e.msg;
+  // A summary of repeated lines (platform/log-repeats.ts) keeps the code; its count is a field.
+  const repeated = e.fields?.['repeated'];
+  return typeof repeated === 'number' ? `${text}${t('log.repeated', { count: repeated })}` : text;
+}
+
+function codedLineText(code: Parameters<typeof codedText>[0]['code'], params: LogEntry['params'], t: Translate): string {
+  const p: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(params ?? {})) if (v !== null) p[k] = v;
+  return codedText({ code, params: p }, t).text;
 }
 
 /** Text to search a log entry by: the user column plus who an audit entry names (e-mail, name, login). */

@@ -402,6 +402,7 @@ export const de = {
   'log.col.user': 'Benutzer',
   'log.col.msg': 'Meldung',
   'log.count': '{shown} von {total} Einträgen',
+  'log.repeated': ' — noch {count}-mal wiederholt',
 
   'v.required': 'Pflichtfeld.',
   'v.url': 'Bitte eine vollständige Adresse mit http:// oder https:// eingeben.',

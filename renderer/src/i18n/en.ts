@@ -402,6 +402,7 @@ export const en: Messages = {
   'log.col.user': 'User',
   'log.col.msg': 'Message',
   'log.count': '{shown} of {total} entries',
+  'log.repeated': ' — repeated {count} more times',
 
   'v.required': 'Required.',
   'v.url': 'Please enter a full address starting with http:// or https://.',

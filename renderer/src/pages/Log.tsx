@@ -5,7 +5,7 @@ import { useLive, useServices, useSettingsState } from '../app/context.js';
 import { rowLabel } from '../app/rows.js';
 import { Checkbox } from '../components/Field.js';
 import { VirtualTable, type Column } from '../components/VirtualTable.js';
-import { auditEntryText, entryWho } from '../i18n/audit-text.js';
+import { entryWho, isAuditEntry, logEntryText } from '../i18n/audit-text.js';
 import { useI18n } from '../i18n/index.js';
 import { logCsv, parseJsonl } from '../state/log-csv.js';
 import { useStore } from '../state/use-store.js';
@@ -46,7 +46,7 @@ export function Log() {
   const { users } = useLive();
   // Entries that name only a login are found by the user's e-mail and name too (from the synced users).
   const whoOfLogin = useMemo(() => new Map(users.map((u) => [u.login, `${u.email} ${u.displayName ?? ''}`.toLowerCase()])), [users]);
-  const message = (e: LogEntry): string => auditEntryText(e, t, (id) => rowLabel(id, saved, lang), lang) ?? e.msg;
+  const message = (e: LogEntry): string => logEntryText(e, t, (id) => rowLabel(id, saved, lang), lang);
   const [level, setLevel] = useState<LogLevel>('debug');
   const [user, setUser] = useState('');
   const [follow, setFollow] = useState(true);
@@ -77,7 +77,7 @@ export function Log() {
     {
       key: 'msg', header: t('log.col.msg'), width: 'minmax(16rem, 4fr)',
       render: (e) => {
-        const f = e.code ? '' : fieldsText(e.fields);
+        const f = isAuditEntry(e) ? '' : fieldsText(e.fields);
         const text = message(e);
         return (
           <span className="cell-clip" title={f ? `${text} ${f}` : text} data-code={e.code}>

@@ -138,6 +138,111 @@ export const SETTINGS_ISSUE_PARAMS = {
 export type SettingsIssueCode = keyof typeof SETTINGS_ISSUE_PARAMS;
 export const SETTINGS_ISSUE_CODES = Object.keys(SETTINGS_ISSUE_PARAMS) as [SettingsIssueCode, ...SettingsIssueCode[]];
 
+/**
+ * The engine's log lines at info, warn and error (issue 15 item 4): the Log page renders them in its language;
+ * the entry's `msg` keeps the English sentence for the log file and the console. `error` and `reason` params are
+ * the counterpart's own words (an exception text, an HTTP status) and are shown as they are.
+ */
+export const LOG_MESSAGE_PARAMS = {
+  // The sync engine
+  'log-sync-starting': ['ownershipMode', 'pollIntervalSeconds'],
+  'log-sync-stopped': [],
+  'log-sync-cycle-failed': ['error'],
+  'log-poll-interval': ['seconds'],
+  'log-journal-save-failed': ['error'],
+  'log-roster-load-failed': ['error'],
+  'log-roster-evaluated': ['matched', 'conflicts', 'added', 'removed'],
+  'log-pbx-state-write-failed': ['error'],
+  'log-pbx-state-restore-failed': ['error'],
+  'log-event-listener-failed': ['error'],
+  'log-sync-settings-incomplete': [],
+  // Writing to the PBX and restoring it
+  'log-pbx-write-failed': ['field', 'error'],
+  'log-pbx-write-replanned': ['field'],
+  'log-restore-starting': ['users'],
+  'log-restore-timed-out': ['users', 'of'],
+  'log-restore-incomplete': ['users', 'of'],
+  'log-restore-done': ['users'],
+  'log-restore-done-later': ['users'],
+  'log-restore-write-failed': ['field', 'error'],
+  'log-switch-teams-sessions-left': ['users'],
+  'log-switch-pbx-changed': ['pbx', 'users'],
+  'log-switch-pbx-back': ['users'],
+  // Teams presence sessions
+  'log-teams-set-failed': ['error'],
+  'log-teams-clear-failed': ['error'],
+  'log-teams-gave-up': ['error'],
+  'log-teams-cleared-again': [],
+  'log-teams-sessions-not-cleared': ['failures', 'sessionMinutes'],
+  'log-teams-keep-alive-failed': ['error'],
+  'log-presence-read-incomplete': ['failedUsers', 'error'],
+  'log-presence-stamp-reset': [],
+  // Microsoft sign-in
+  'log-ms-saved-sign-in-unreadable': ['error'],
+  'log-ms-signed-in': [],
+  'log-ms-signed-out': [],
+  'log-ms-renew-failed': ['error'],
+  'log-ms-sign-in-retry': ['error'],
+  'log-msal-error': ['error'],
+  'log-auth-listener-failed': ['error'],
+  // STARFACE
+  'log-uci-login-failed': ['error'],
+  'log-uci-relogin-failed': ['error'],
+  'log-uci-logged-in': [],
+  'log-uci-reestablished': [],
+  'log-uci-session-lost': ['reason'],
+  'log-uci-request-unwritable': ['method', 'error'],
+  'log-uci-get-user-state-failed': ['error'],
+  'log-uci-services': [],
+  'log-uci-method-missing': ['method', 'error'],
+  'log-uci-reset-by-pbx': [],
+  'log-callback-listening': ['url'],
+  'log-callback-server-error': ['error'],
+  'log-callback-rejected': ['reason'],
+  'log-call-reconciled': [],
+  'log-rest-login': ['admin'],
+  'log-rest-token-expired': [],
+  'log-oauth-refresh-refused': [],
+  // Settings, secrets and the service
+  'log-settings-migrated': ['from', 'to'],
+  'log-settings-unusable': [],
+  'log-settings-incomplete': [],
+  'log-connections-changed': [],
+  'log-connection-switch-restoring': [],
+  'log-sync-off-restoring': [],
+  'log-sign-in-url': ['url'],
+  'log-sign-in-cancelled': [],
+  'log-device-code-failed': ['error'],
+  'log-secret-stored': ['entry'],
+  'log-secret-deleted': ['entry'],
+  'log-passwords-imported': ['imported', 'errors'],
+  'log-passwords-hidden': ['count'],
+  'log-directory-unreadable': ['error'],
+  'log-graph-retry-network': [],
+  'log-graph-retry-throttled': ['status'],
+  'log-control-request-failed': ['error'],
+  'log-control-server-error': ['error'],
+  'log-control-listening': ['url'],
+  'log-control-not-implemented': ['method'],
+  'log-control-call-failed': ['method', 'error'],
+  'log-control-result-unreadable': ['method'],
+  'log-control-result-invalid': ['method'],
+  'log-events-client-slow': [],
+  'log-events-invalid-event': ['type'],
+  'log-setup-check-failed': ['step', 'error'],
+  'log-sync-start-failed': ['error'],
+  'log-callback-certificate-created': ['fingerprint'],
+  'log-callback-host-not-found': ['error'],
+  'log-connection-close-failed': ['error'],
+  'log-leftover-restoring': ['pbx', 'users'],
+  'log-leftover-journal-unreadable': ['file', 'error'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type LogMessageCode = keyof typeof LOG_MESSAGE_PARAMS;
+export const LOG_MESSAGE_CODES = Object.keys(LOG_MESSAGE_PARAMS) as LogMessageCode[];
+/** The params a log code's text uses, each required (null where the value is not known). */
+export type LogMessageParams<C extends LogMessageCode> = { [K in (typeof LOG_MESSAGE_PARAMS)[C][number]]: string | number | boolean | null };
+
 /** Params of every non-error code (error codes have none: their details go to `detail`). */
 export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   ...STATUS_REASON_PARAMS,
@@ -145,4 +250,5 @@ export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   ...AUTH_MESSAGE_PARAMS,
   ...SELECTION_PROBLEM_PARAMS,
   ...SETTINGS_ISSUE_PARAMS,
+  ...LOG_MESSAGE_PARAMS,
 };
