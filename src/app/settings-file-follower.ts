@@ -2,6 +2,7 @@
 // files, an editor) is applied like a save from the window — audited, reconnecting where needed, shown live on the
 // page — instead of waiting for a restart and being overwritten by the next save from the window.
 import { auditSettingsSave } from '../core/audit.js';
+import { coded } from '../core/messages/log-line.js';
 import type { Settings } from '../core/settings.js';
 import { watchFile } from '../platform/file-watch.js';
 import type { Logger } from '../platform/logger.js';
@@ -23,6 +24,11 @@ export interface SettingsFileFollowerOptions {
 }
 
 const MARK = 'was changed outside the app';
+const UNUSABLE_EN = {
+  'unreadable': (d: string) => `cannot be read: ${d}`,
+  'not-json': (d: string) => `is not valid JSON (${d})`,
+  'invalid': (d: string) => `has invalid values (${d})`,
+} as const;
 
 export function followSettingsFile(o: SettingsFileFollowerOptions): () => void {
   let chain: Promise<void> = Promise.resolve();
@@ -34,17 +40,19 @@ export function followSettingsFile(o: SettingsFileFollowerOptions): () => void {
       auditSettingsSave(o.log, o.current(), r.settings, 'file');
       await o.apply(r.settings);
     } else if (r.kind === 'unusable') {
-      const note = `The settings file ${o.store.file} ${MARK} and ${r.reason}. The app keeps the settings it runs with; correct the file, or save from the settings window to overwrite it.`;
+      const note = `The settings file ${o.store.file} ${MARK} and ${UNUSABLE_EN[r.problem](r.detail)}. The app keeps the settings it runs with; correct the file, or save from the settings window to overwrite it.`;
       // An editor saving twice must not fill the log with the same note.
       if (note !== lastNote) {
-        o.log.warn(note);
+        const p = { file: o.store.file, detail: r.detail };
+        o.log.warn(note, r.problem === 'invalid' ? coded('log-settings-file-invalid', p)
+          : r.problem === 'not-json' ? coded('log-settings-file-not-json', p) : coded('log-settings-file-unreadable', p));
         o.unusable(note, (n) => n.includes(MARK));
       }
       lastNote = note;
     }
   };
   const watch = watchFile(o.store.file, () => {
-    chain = chain.then(check).catch((err: unknown) => o.log.warn('Reading the changed settings file failed', { error: String(err) }));
+    chain = chain.then(check).catch((err: unknown) => o.log.warn('Reading the changed settings file failed', coded('log-settings-file-read-failed', { error: String(err) })));
   }, o.debounceMs);
   return () => watch.close();
 }

@@ -65,7 +65,8 @@ export type RereadResult<T> =
   | { kind: 'same' }
   | { kind: 'missing' }
   | { kind: 'changed'; settings: T }
-  | { kind: 'unusable'; issues: SettingsIssue[]; reason: string };
+  /** `problem` says what is wrong, `detail` names it (the parser's words, the invalid fields), in English. */
+  | { kind: 'unusable'; problem: 'unreadable' | 'not-json' | 'invalid'; issues: SettingsIssue[]; detail: string };
 
 export class SettingsStore<T> {
   readonly file: string;
@@ -147,17 +148,17 @@ export class SettingsStore<T> {
       try {
         text = await readIfExists(this.file);
       } catch (err) {
-        return { kind: 'unusable', issues: [], reason: `cannot be read: ${(err as Error).message}` };
+        return { kind: 'unusable', problem: 'unreadable', issues: [], detail: (err as Error).message };
       }
       if (text === undefined) return { kind: 'missing' };
       let raw: unknown;
       try {
         raw = JSON.parse(text);
       } catch (err) {
-        return { kind: 'unusable', issues: [], reason: `is not valid JSON (${(err as Error).message})` };
+        return { kind: 'unusable', problem: 'not-json', issues: [], detail: (err as Error).message };
       }
       const v = this.validate(raw);
-      if (!v.ok) return { kind: 'unusable', issues: v.issues, reason: `has invalid values (${v.issues.map((i) => i.text).join('; ')})` };
+      if (!v.ok) return { kind: 'unusable', problem: 'invalid', issues: v.issues, detail: v.issues.map((i) => i.text).join('; ') };
       if (this.last !== undefined && isDeepStrictEqual(v.settings, this.last)) return { kind: 'same' };
       this.last = v.settings;
       return { kind: 'changed', settings: v.settings };

@@ -82,6 +82,8 @@ describe('settings changed outside the running app', () => {
     const before = structuredClone(service.host.settings);
     fs.writeFileSync(file, '{"version": 2, "sync": {');
     await vi.waitFor(() => expect(logger.ring.entries({ level: 'warn' }).some((e) => e.msg.includes('was changed outside the app and is not valid JSON'))).toBe(true), { timeout: 5_000 });
+    // Coded, so a German Log page shows it in German.
+    expect(logger.ring.entries({ level: 'warn' }).find((e) => e.msg.includes('is not valid JSON'))).toMatchObject({ code: 'log-settings-file-not-json', params: { file } });
     expect(fs.readFileSync(file, 'utf8')).toBe('{"version": 2, "sync": {'); // not moved aside, not rewritten
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('settings.json.'))).toEqual([]);
     expect(service.host.settings).toEqual(before);
