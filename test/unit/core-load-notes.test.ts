@@ -26,7 +26,7 @@ describe('the lost vault note', () => {
     const note = lostVaultNote({ file, created: true, previousKeyFound: true }, configured())!;
     expect(note).toEqual({ code: 'vault-lost', params: { file, secrets: 'secret-microsoft-client-secret;secret-starface-admin-password(0001);secret-uci-passwords' } });
     expect(lostVaultMessage({ file, created: true, previousKeyFound: true }, configured())).toBe(
-      "The secret vault /data/vault.json was deleted or moved (its key is still in the OS keychain): the secrets stored in it are lost, and a new, empty vault is in use. To recover, put the file back from a backup (stop Presence Bridge first), or enter them again: the Microsoft app's client secret (Connections → Microsoft); the password of the STARFACE administrator 0001 (Connections → STARFACE); the users' UCI passwords (Users → import the password list).",
+      "The secret vault /data/vault.json was deleted or moved (its key is still in the OS keychain): the secrets stored in it are lost, and a new, empty vault is in use. To recover, put the file back from a backup (stop Presence Bridge first), or enter them again: the Microsoft app's client secret (Connections → Microsoft); the password of the STARFACE administrator 0001 (Connections → STARFACE); the users' UCI passwords (Connections → STARFACE → import the password list).",
     );
     expect(secretsReferencedBy(configured('certificate'))[0]).toBe("the Microsoft app's certificate key (Connections → Microsoft)");
   });
@@ -34,7 +34,7 @@ describe('the lost vault note', () => {
   it('reads in German, each secret in German (core and the settings page alike)', () => {
     const note = lostVaultNote({ file, created: true, previousKeyFound: false }, configured('certificate'))!;
     expect(note.code).toBe('vault-missing');
-    const text = 'Der Tresor /data/vault.json war nicht vorhanden, obwohl die Einstellungen gespeicherte Geheimnisse voraussetzen: Falls er gelöscht oder verschoben wurde, sind die Geheimnisse verloren. Ein neuer, leerer Tresor ist in Gebrauch. Legen Sie die Datei aus einer Sicherung zurück (Presence Bridge vorher beenden) oder geben Sie die Geheimnisse erneut ein: den privaten Schlüssel des Zertifikats der Microsoft-App (Verbindungen → Microsoft); das Passwort des STARFACE-Administrators 0001 (Verbindungen → STARFACE); die UCI-Passwörter der Benutzer (Benutzer → Passwortliste importieren).';
+    const text = 'Der Tresor /data/vault.json war nicht vorhanden, obwohl die Einstellungen gespeicherte Geheimnisse voraussetzen: Falls er gelöscht oder verschoben wurde, sind die Geheimnisse verloren. Ein neuer, leerer Tresor ist in Gebrauch. Legen Sie die Datei aus einer Sicherung zurück (Presence Bridge vorher beenden) oder geben Sie die Geheimnisse erneut ein: den privaten Schlüssel des Zertifikats der Microsoft-App (Verbindungen → Microsoft); das Passwort des STARFACE-Administrators 0001 (Verbindungen → STARFACE); die UCI-Passwörter der Benutzer (Verbindungen → STARFACE → Passwortliste importieren).';
     expect(renderMessage('de', note)).toBe(text);
     expect(codedText(note, de.t).text).toBe(text);
   });

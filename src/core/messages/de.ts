@@ -164,7 +164,7 @@ export const de: Readonly<Record<MessageCode, string>> = {
   'secret-microsoft-client-secret': 'den geheimen Clientschlüssel der Microsoft-App (Verbindungen → Microsoft)',
   'secret-microsoft-certificate-key': 'den privaten Schlüssel des Zertifikats der Microsoft-App (Verbindungen → Microsoft)',
   'secret-starface-admin-password': 'das Passwort des STARFACE-Administrators {login} (Verbindungen → STARFACE)',
-  'secret-uci-passwords': 'die UCI-Passwörter der Benutzer (Benutzer → Passwortliste importieren)',
+  'secret-uci-passwords': 'die UCI-Passwörter der Benutzer (Verbindungen → STARFACE → Passwortliste importieren)',
   'journal-moved-aside': 'Das Eigentumsjournal {file} war nicht lesbar und wurde nach {backup} verschoben. Die Bridge startet ohne es: Prüfen Sie einmal Nicht stören (DND) Ihrer Benutzer – Werte, die die Bridge zuvor gesetzt hat, werden womöglich nicht wiederhergestellt.',
   'journal-entry-dropped': 'Der Eintrag „{key}“ im Eigentumsjournal wurde verworfen: {reason}.',
   // Protokollzeilen der Engine ({error} und {reason} sind die Worte der Gegenstelle)

@@ -164,7 +164,7 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'secret-microsoft-client-secret': "the Microsoft app's client secret (Connections → Microsoft)",
   'secret-microsoft-certificate-key': "the Microsoft app's certificate key (Connections → Microsoft)",
   'secret-starface-admin-password': 'the password of the STARFACE administrator {login} (Connections → STARFACE)',
-  'secret-uci-passwords': "the users' UCI passwords (Users → import the password list)",
+  'secret-uci-passwords': "the users' UCI passwords (Connections → STARFACE → import the password list)",
   'journal-moved-aside': 'The ownership journal {file} was unreadable and was moved to {backup}. The bridge starts without it: check the DND of your users once, values it set before may not be restored.',
   'journal-entry-dropped': 'Ownership journal entry "{key}" was dropped: {reason}.',
   // Engine log lines (the log entry's msg keeps the English sentence; {error} and {reason} are the counterpart's words)
