@@ -13,7 +13,7 @@ import type { PbxCapabilitiesView } from '../core/pbx-state.js';
 import type { Lang } from '../core/lang.js';
 import type { Roster } from '../core/roster.js';
 import { previewSave, type SaveEffect } from '../core/save-preview.js';
-import { lostVaultMessage, missingForSync, toIssue, type CodedIssue, type Settings, type SettingsInput } from '../core/settings.js';
+import { lostVaultNote, missingForSync, toIssue, type CodedIssue, type Settings, type SettingsInput } from '../core/settings.js';
 import { defaultRules } from '../core/status-rows.js';
 import {
   looksLikeStarfaceLogin, loginsWithPassword, parseStarfaceCsv, STARFACE_ADMIN_PASSWORD_SECRET, uciPasswordSecretName,
@@ -32,6 +32,7 @@ import { LeftoverRestores, mergeRestore } from '../sync/leftover-restore.js';
 import { directoryPortFrom } from '../sync/ports.js';
 import { buildRoster } from '../sync/roster.js';
 import { followSettingsFile } from './settings-file-follower.js';
+import { logNote, noteOf, type Note } from './load-notes.js';
 import { capabilityReasons } from '../starface/index.js';
 import { loadAppCredential } from '../teams/index.js';
 import { coded } from '../core/messages/log-line.js';
@@ -59,7 +60,7 @@ export interface EngineServiceOptions {
 /** What the control adapter needs; every method is what one contract method does. */
 export class EngineHost {
   settings: Settings;
-  private settingsProblems: string[] = [];
+  private settingsProblems: Note[] = [];
   private conns: Connections | undefined;
   private engine: SyncEngine | undefined;
   private engineUnsub: (() => void) | undefined;
@@ -87,7 +88,7 @@ export class EngineHost {
     readonly logger: RootLogger,
     private readonly opts: EngineServiceOptions,
     settings: Settings,
-    problems: string[],
+    problems: Note[],
   ) {
     this.settings = settings;
     this.settingsProblems = problems;
@@ -220,8 +221,8 @@ export class EngineHost {
 
   /** The settings with the notes about them: plain English (`problems`) and, one per note, its code or null. */
   getSettings(): { settings: Settings; problems: string[]; problemCodes: (Message | null)[] } {
-    const problems = [...this.settingsProblems];
-    const problemCodes: (Message | null)[] = problems.map(() => null);
+    const problems = this.settingsProblems.map((n) => n.text);
+    const problemCodes: (Message | null)[] = this.settingsProblems.map((n) => n.code);
     problems.push(...(this.conns?.missing ?? []).map((m) => `Not configured yet — ${m}`));
     problemCodes.push(...(this.conns?.missingPaths ?? []).map((path): Message => ({ code: 'sync-not-configured', params: { fields: path } })));
     problems.push(...(this.engine?.rosterIssues() ?? []));
@@ -259,7 +260,7 @@ export class EngineHost {
     this.unfollowFile ??= followSettingsFile({
       store: this.store, log: this.logger.child({ component: 'settings' }), current: () => this.settings, apply: (next) => this.applySettings(next),
       // The Log page shows the note live (logged at warn); the settings notes keep it until the file is usable.
-      unusable: (note, isOurs) => { this.settingsProblems = [...this.settingsProblems.filter((p) => !isOurs(p)), note]; },
+      unusable: (note, isOurs) => { this.settingsProblems = [...this.settingsProblems.filter((p) => !isOurs(p.text)), note]; },
     });
   }
 
@@ -558,12 +559,11 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
   const logger = opts.logger ?? createLogger({ file: path.join(dataDir, 'logs', 'presence-bridge.log'), console: opts.logToConsole ?? false });
   const store = createSettingsStore(settingsFile, logger.child({ component: 'settings' }));
   const loaded = await store.load();
-  const problems: string[] = [];
-  if (loaded.problem) problems.push(loaded.problem.message);
+  const problems: Note[] = loaded.problem ? [noteOf(loaded.problem.note)] : [];
   if (loaded.migration) logger.info('Settings migrated', { backup: loaded.migration.backupPath, ...coded('log-settings-migrated', { from: loaded.migration.from, to: loaded.migration.to }) });
   const settings = loaded.settings;
   logger.setLevel(settings.log.level as LogLevel);
-  for (const p of problems) logger.warn(p);
+  for (const p of problems) logNote(logger, 'warn', p);
 
   let secrets: SecretStore;
   if (opts.secrets) {
@@ -574,20 +574,20 @@ export async function openEngineHost(opts: EngineServiceOptions): Promise<Engine
       ...(opts.vaultPassphrase ? { passphrase: opts.vaultPassphrase } : {}),
     });
     // A vault that had to be created although one existed (or the settings rely on stored secrets) is a loss.
-    const lost = lostVaultMessage(vault, settings);
+    const lost = lostVaultNote(vault, settings);
     if (lost) {
-      problems.push(lost);
-      logger.error(lost);
+      problems.push(noteOf(lost));
+      logNote(logger, 'error', noteOf(lost));
     }
     secrets = vault;
   }
-  const { journal, problems: journalProblems } = await JournalStore.open({
+  const { journal, notes: journalNotes } = await JournalStore.open({
     file: opts.journalFile ?? path.join(dataDir, 'journal.json'),
     onError: (err) => logger.error('Saving the ownership journal failed', coded('log-journal-save-failed', { error: errorText(err) })),
   });
-  for (const p of journalProblems) {
+  for (const p of journalNotes.map(noteOf)) {
     problems.push(p);
-    logger.warn(p);
+    logNote(logger, 'warn', p);
   }
   const missing = missingForSync(settings);
   if (missing.length) logger.info('Settings are not complete yet', { missing: missing.map((m) => m.path), ...coded('log-settings-incomplete') });

@@ -7,6 +7,7 @@ import type { Settings } from '../core/settings.js';
 import { watchFile } from '../platform/file-watch.js';
 import type { Logger } from '../platform/logger.js';
 import type { SettingsStore } from '../platform/settings-store.js';
+import type { Note } from './load-notes.js';
 
 export interface SettingsFileFollowerOptions {
   store: SettingsStore<Settings>;
@@ -16,10 +17,10 @@ export interface SettingsFileFollowerOptions {
   /** Applies settings that changed in the file (audited here first, as a save 'in the settings file'). */
   apply(next: Settings): Promise<void>;
   /**
-   * The file changed but cannot be used: the running settings stay; `note` says what to fix (and is logged).
-   * `isOurs` tells an earlier such note, which the new one replaces.
+   * The file changed but cannot be used: the running settings stay; `note` says what to fix (and is logged with
+   * its code). `isOurs` tells an earlier such note (by its text), which the new one replaces.
    */
-  unusable(note: string, isOurs: (note: string) => boolean): void;
+  unusable(note: Note, isOurs: (note: string) => boolean): void;
   debounceMs?: number;
 }
 
@@ -46,7 +47,7 @@ export function followSettingsFile(o: SettingsFileFollowerOptions): () => void {
         const p = { file: o.store.file, detail: r.detail };
         o.log.warn(note, r.problem === 'invalid' ? coded('log-settings-file-invalid', p)
           : r.problem === 'not-json' ? coded('log-settings-file-not-json', p) : coded('log-settings-file-unreadable', p));
-        o.unusable(note, (n) => n.includes(MARK));
+        o.unusable({ text: note, code: { code: `log-settings-file-${r.problem}`, params: p } }, (n) => n.includes(MARK));
       }
       lastNote = note;
     }

@@ -5,8 +5,8 @@
 // The codes are also message codes: with the status and capability reasons, the sign-in's notes, the user
 // selection's problems, the settings issues and the engine's log lines they form MESSAGE_CODES, which the UI and the CLI turn into text (src/core/messages/).
 import {
-  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, LOG_MESSAGE_CODES, SELECTION_PROBLEM_CODES, SETTINGS_ISSUE_CODES, STATUS_REASON_CODES,
-  type AuthMessageCode, type CapabilityReasonCode, type LogMessageCode, type SelectionProblemCode, type SettingsIssueCode,
+  AUTH_MESSAGE_CODES, CAPABILITY_REASON_CODES, LOAD_NOTE_CODES, LOG_MESSAGE_CODES, SELECTION_PROBLEM_CODES, SETTINGS_ISSUE_CODES, STATUS_REASON_CODES,
+  type AuthMessageCode, type CapabilityReasonCode, type LoadNoteCode, type LogMessageCode, type SelectionProblemCode, type SettingsIssueCode,
   type StatusReasonCode,
 } from './messages/codes.js';
 
@@ -80,10 +80,10 @@ export const ERROR_CODES: readonly ErrorCode[] = [...new Set<ErrorCode>([
  * and English (src/core/messages/de.ts, en.ts). */
 export type MessageCode =
   | ErrorCode | StatusReasonCode | CapabilityReasonCode | AuthMessageCode | SelectionProblemCode | SettingsIssueCode
-  | LogMessageCode;
+  | LoadNoteCode | LogMessageCode;
 export const MESSAGE_CODES: readonly MessageCode[] = [
   ...ERROR_CODES, ...STATUS_REASON_CODES, ...CAPABILITY_REASON_CODES, ...AUTH_MESSAGE_CODES, ...SELECTION_PROBLEM_CODES,
-  ...SETTINGS_ISSUE_CODES, ...LOG_MESSAGE_CODES,
+  ...SETTINGS_ISSUE_CODES, ...LOAD_NOTE_CODES, ...LOG_MESSAGE_CODES,
 ];
 export type MessageParams = Readonly<Record<string, string | number | boolean>>;
 export interface Message {

@@ -6,6 +6,9 @@ import { SETTINGS_VERSION, SettingsSchema, type Settings } from './settings-sche
 import { SettingsValidationError, issuesFromZod, settingsIssue, type SettingsIssue, type SettingsMigration } from './settings-issues.js';
 import { V1_KEYS, isRecord, migrateV1 } from './settings-v1.js';
 import type { SettingsIssueCode } from './messages/codes.js';
+import type { Message } from './errors.js';
+import { renderMessage } from './messages/index.js';
+import { secretListParam, type LostSecret } from './messages/secret-list.js';
 
 export * from './settings-schema.js';
 export * from './settings-issues.js';
@@ -44,16 +47,20 @@ export function missingForSync(s: Settings): SettingsIssue[] {
 }
 
 /** The secrets these settings rely on, as the admin re-enters them (where, in the settings window). */
-export function secretsReferencedBy(s: Settings): string[] {
-  const out: string[] = [];
+/** The secrets the settings rely on (to enter again when the vault is lost), as secret-* codes. */
+export function lostSecretsOf(s: Settings): LostSecret[] {
+  const out: LostSecret[] = [];
   if (s.microsoft.tenantId && s.microsoft.clientId) {
-    out.push(s.microsoft.credential === 'certificate'
-      ? "the Microsoft app's certificate key (Connections → Microsoft)"
-      : "the Microsoft app's client secret (Connections → Microsoft)");
+    out.push({ code: s.microsoft.credential === 'certificate' ? 'secret-microsoft-certificate-key' : 'secret-microsoft-client-secret' });
   }
-  if (s.starface.adminLogin) out.push(`the password of the STARFACE administrator ${s.starface.adminLogin} (Connections → STARFACE)`);
-  if (s.starface.baseUrl) out.push("the users' UCI passwords (Users → import the password list)");
+  if (s.starface.adminLogin) out.push({ code: 'secret-starface-admin-password', login: s.starface.adminLogin });
+  if (s.starface.baseUrl) out.push({ code: 'secret-uci-passwords' });
   return out;
+}
+
+/** The same in plain English. */
+export function secretsReferencedBy(s: Settings): string[] {
+  return lostSecretsOf(s).map((x) => renderMessage('en', { code: x.code, ...(x.login !== undefined ? { params: { login: x.login } } : {}) }));
 }
 
 /**
@@ -61,14 +68,17 @@ export function secretsReferencedBy(s: Settings): string[] {
  * keychain) or the settings rely on stored secrets: the secrets are lost, and which ones to enter again.
  * Undefined when nothing was lost (first start).
  */
-export function lostVaultMessage(vault: { file: string; created: boolean; previousKeyFound: boolean }, s: Settings): string | undefined {
-  const what = secretsReferencedBy(s);
+export function lostVaultNote(vault: { file: string; created: boolean; previousKeyFound: boolean }, s: Settings): Message | undefined {
+  const what = lostSecretsOf(s);
   if (!vault.created || (!vault.previousKeyFound && what.length === 0)) return undefined;
-  const reenter = what.length ? `enter them again: ${what.join('; ')}.` : 'enter the secrets again.';
-  const backup = 'put the file back from a backup (stop Presence Bridge first), or';
-  return vault.previousKeyFound
-    ? `The secret vault ${vault.file} was deleted or moved (its key is still in the OS keychain): the secrets stored in it are lost, and a new, empty vault is in use. To recover, ${backup} ${reenter}`
-    : `The secret vault ${vault.file} did not exist, although the settings rely on stored secrets: if it was deleted or moved, the secrets are lost. A new, empty vault is in use. To recover, ${backup} ${reenter}`;
+  if (what.length === 0) return { code: 'vault-lost-unlisted', params: { file: vault.file } };
+  return { code: vault.previousKeyFound ? 'vault-lost' : 'vault-missing', params: { file: vault.file, secrets: secretListParam(what) } };
+}
+
+/** lostVaultNote in plain English (logs, the CLI). */
+export function lostVaultMessage(vault: { file: string; created: boolean; previousKeyFound: boolean }, s: Settings): string | undefined {
+  const note = lostVaultNote(vault, s);
+  return note && renderMessage('en', note);
 }
 
 /** Ordered upgrade steps for the settings store's migration runner. */

@@ -12,7 +12,8 @@ import { BridgeError, type SETTINGS_ERROR_CODES } from '../core/errors.js';
 import {
   describeSettingsIssue, describedIssue, isSettingsIssueCode, settingsIssue as issue, type SettingsIssue, type SettingsMigration,
 } from '../core/settings-issues.js';
-import type { MessageParams } from '../core/errors.js';
+import type { Message, MessageParams } from '../core/errors.js';
+import { renderMessage } from '../core/messages/index.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type Logger } from './logger.js';
 import { coded } from '../core/messages/log-line.js';
@@ -24,8 +25,10 @@ export interface SettingsProblem {
   file: string;
   /** Where the unusable file was moved; it is never deleted. */
   backupPath: string;
-  /** One readable paragraph for the admin. */
+  /** One readable paragraph for the admin, in English (the log, the CLI): `note` rendered. */
   message: string;
+  /** The same as a coded message (settings.get problemCodes): settings-file-moved-*. */
+  note: Message;
   /** Field problems (empty for a corrupt file). */
   issues: SettingsIssue[];
 }
@@ -208,11 +211,10 @@ export class SettingsStore<T> {
       raw = JSON.parse(text);
     } catch (err) {
       const backupPath = await this.moveAside('corrupt');
-      const why = text.trim() === '' ? 'it is empty' : `it is not valid JSON (${(err as Error).message})`;
-      return this.withProblem({
-        kind: 'corrupt', file: this.file, backupPath, issues: [],
-        message: `The settings file ${this.file} could not be read: ${why}. It was moved to ${backupPath} and default settings are in use — restore it from there, or enter the settings again.`,
-      });
+      const note: Message = text.trim() === ''
+        ? { code: 'settings-file-moved-empty', params: { file: this.file, backup: backupPath } }
+        : { code: 'settings-file-moved-not-json', params: { file: this.file, detail: (err as Error).message, backup: backupPath } };
+      return this.withProblem({ kind: 'corrupt', file: this.file, backupPath, issues: [], note, message: renderMessage('en', note) });
     }
 
     const current = this.opts.version;
@@ -247,10 +249,8 @@ export class SettingsStore<T> {
 
   private async invalid(issues: SettingsIssue[]): Promise<LoadResult<T>> {
     const backupPath = await this.moveAside('invalid');
-    return this.withProblem({
-      kind: 'invalid', file: this.file, backupPath, issues,
-      message: `The settings file ${this.file} has invalid values (${issues.map((i) => i.text).join('; ')}). It was moved to ${backupPath} and default settings are in use — correct the values there and restore it, or enter the settings again.`,
-    });
+    const note: Message = { code: 'settings-file-moved-invalid', params: { file: this.file, issues: issues.map((i) => i.text).join('; '), backup: backupPath } };
+    return this.withProblem({ kind: 'invalid', file: this.file, backupPath, issues, note, message: renderMessage('en', note) });
   }
 
   private withProblem(problem: SettingsProblem): LoadResult<T> {

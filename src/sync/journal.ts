@@ -11,6 +11,8 @@
 // not one per user).
 import { rename } from 'node:fs/promises';
 import { isJournalEntryEmpty, newJournalEntry, parseJournal, type Journal, type JournalEntry } from '../core/journal.js';
+import type { Message } from '../core/errors.js';
+import { renderMessage } from '../core/messages/index.js';
 import { readIfExists, writeFileAtomic } from '../platform/atomic-file.js';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.js';
 
@@ -56,8 +58,10 @@ export interface JournalOptions {
 
 export interface JournalLoadResult {
   journal: JournalStore;
-  /** Readable notes, e.g. a corrupt journal that was moved aside. */
+  /** Readable notes in English, e.g. a corrupt journal that was moved aside (`notes` rendered). */
   problems: string[];
+  /** The same notes as coded messages (journal-moved-aside, journal-entry-dropped), one per problem. */
+  notes: Message[];
 }
 
 export class JournalStore {
@@ -87,9 +91,10 @@ export class JournalStore {
   /** Loads the journal file (missing = empty). A corrupt file is moved aside and reported, never fatal. */
   static async open(opts: JournalOptions): Promise<JournalLoadResult> {
     const j = new JournalStore(opts);
-    const problems: string[] = [];
+    const notes: Message[] = [];
+    const result = (): JournalLoadResult => ({ journal: j, problems: notes.map((n) => renderMessage('en', n)), notes });
     const text = await readIfExists(opts.file);
-    if (text === undefined) return { journal: j, problems };
+    if (text === undefined) return result();
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -100,11 +105,8 @@ export class JournalStore {
     if (!file || typeof file !== 'object' || file.version !== JOURNAL_FILE_VERSION || typeof file.entries !== 'object') {
       const aside = `${opts.file}.corrupt-${j.clock.now()}`;
       await rename(opts.file, aside).catch(() => undefined);
-      problems.push(
-        `The ownership journal ${opts.file} was unreadable and was moved to ${aside}. ` +
-          'The bridge starts without it: check the DND of your users once, values it set before may not be restored.',
-      );
-      return { journal: j, problems };
+      notes.push({ code: 'journal-moved-aside', params: { file: opts.file, backup: aside } });
+      return result();
     }
     if (file.connection && typeof file.connection === 'object' && typeof file.connection.pbx === 'string' && typeof file.connection.teams === 'string') {
       j.conn = file.connection;
@@ -116,8 +118,8 @@ export class JournalStore {
       const dnd = typeof login === 'string' ? j.entries.get(login)?.pbx.dnd : undefined;
       if (dnd && !dnd.unconfirmed) j.entries.set(login, { ...j.entries.get(login)!, pbx: { ...j.entries.get(login)!.pbx, dnd: { ...dnd, unconfirmed: true } } });
     }
-    for (const bad of invalid) problems.push(`Ownership journal entry "${bad.key}" was dropped: ${bad.reason}.`);
-    return { journal: j, problems };
+    for (const bad of invalid) notes.push({ code: 'journal-entry-dropped', params: { key: bad.key, reason: bad.reason } });
+    return result();
   }
 
   get(login: string): JournalEntry | undefined {

@@ -87,7 +87,11 @@ describe('settings changed outside the running app', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('{"version": 2, "sync": {'); // not moved aside, not rewritten
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('settings.json.'))).toEqual([]);
     expect(service.host.settings).toEqual(before);
-    expect((await call<{ problems: string[] }>('settings.get')).problems.some((p) => p.includes('is not valid JSON'))).toBe(true);
+    const got = await call<{ problems: string[]; problemCodes: unknown[] }>('settings.get');
+    const i = got.problems.findIndex((p) => p.includes('is not valid JSON'));
+    expect(i).toBeGreaterThanOrEqual(0);
+    // The note has the code the log line has, so the settings page shows it in German too.
+    expect(got.problemCodes[i]).toMatchObject({ code: 'log-settings-file-not-json', params: { file } });
 
     fs.writeFileSync(file, JSON.stringify({ version: 2, sync: { pollIntervalSeconds: -1 } }));
     await vi.waitFor(() => expect(logger.ring.entries({ level: 'warn' }).some((e) => e.msg.includes('has invalid values (sync.pollIntervalSeconds'))).toBe(true), { timeout: 5_000 });

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { dispatch } from '../../src/control/dispatch.js';
 import { createLogger, type RootLogger } from '../../src/platform/logger.js';
+import type { Message } from '../../src/core/errors.js';
+import { renderMessage } from '../../src/core/messages/index.js';
 import { SettingsStoreError } from '../../src/platform/settings-store.js';
 import { MemorySecretStore } from '../../src/platform/vault.js';
 import { openFileEnvironment } from '../../src/setup/environment.js';
@@ -105,6 +107,27 @@ describe('a deleted vault (issue 13 item 7)', () => {
     expect(problems).toMatch(/UCI passwords/);
     expect(problems).not.toMatch(/client secret/);
     expect(logger.ring.entries({ level: 'error' }).map((e) => e.msg).join('\n')).toMatch(/secrets .*lost/);
+    // Coded, so the page (and the Log page) say it in German.
+    const got = await call<{ problems: string[]; problemCodes: ({ code: string; params?: Record<string, string> } | null)[] }>('settings.get');
+    const i = got.problems.findIndex((p) => p.includes('secret vault'));
+    expect(got.problemCodes[i]).toMatchObject({ code: expect.stringMatching(/^vault-(lost|missing)$/), params: { secrets: 'secret-starface-admin-password(0001);secret-uci-passwords' } });
+    expect(renderMessage('de', got.problemCodes[i] as Message)).toMatch(/Tresor .*das Passwort des STARFACE-Administrators 0001 \(Verbindungen → STARFACE\); die UCI-Passwörter der Benutzer/);
+    expect(logger.ring.entries({ level: 'error' }).find((e) => e.msg.includes('secret vault'))?.code).toBe(got.problemCodes[i]!.code);
+  });
+});
+
+describe('a corrupt settings file', () => {
+  it('is moved aside, and settings.get says so with a code', async () => {
+    await startService({});
+    await service.close();
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{"version": 2, "sync": {');
+    await restartService();
+    const got = await call<{ problems: string[]; problemCodes: ({ code: string; params?: Record<string, string> } | null)[] }>('settings.get');
+    const i = got.problems.findIndex((p) => p.includes('could not be read'));
+    expect(got.problems[i]).toMatch(/is not valid JSON .* It was moved to .*settings\.json\.corrupt-/);
+    expect(got.problemCodes[i]).toMatchObject({ code: 'settings-file-moved-not-json', params: { file: path.join(dir, 'settings.json') } });
+    expect(renderMessage('de', got.problemCodes[i] as Message)).toMatch(/^Die Einstellungsdatei .* ließ sich nicht lesen: Sie ist kein gültiges JSON/);
+    expect(logger.ring.entries({ level: 'warn' }).find((e) => e.msg === got.problems[i])).toMatchObject({ code: 'settings-file-moved-not-json' });
   });
 });
 

@@ -42,18 +42,11 @@ function argsAt(text: string, open: number): string {
   return text.slice(open + 1);
 }
 
-/**
- * Lines whose text is built at run time from a problem the engine only has in English (the settings store's
- * problem, the vault's loss, the journal's dropped entries): shown as they are. Each is file:text-start.
- */
-const ENGLISH_ONLY = new Set(['app/service.ts:p', 'app/service.ts:lost']);
-
 describe('engine log lines', () => {
   const calls = sources(SRC).flatMap((file) => {
     const text = readFileSync(file, 'utf8');
     return [...text.matchAll(/\b(?:log|logger)\??\.(info|warn|error)\(/g)].map((m) => ({
       where: `${path.relative(SRC, file)}:${text.slice(0, m.index).split('\n').length}`,
-      key: `${path.relative(SRC, file)}:${argsAt(text, m.index + m[0].length - 1).split(/[,(]/)[0]!.trim()}`,
       args: argsAt(text, m.index + m[0].length - 1),
     }));
   });
@@ -63,7 +56,7 @@ describe('engine log lines', () => {
   });
 
   it('at info, warn and error carry a message code (coded(), codedMessage() or an audit code)', () => {
-    const uncoded = calls.filter((c) => !/\bcoded(?:Message)?\(|\bcode, params\b/.test(c.args) && !ENGLISH_ONLY.has(c.key));
+    const uncoded = calls.filter((c) => !/\bcoded(?:Message)?\(|\bcode, params\b/.test(c.args));
     expect(uncoded.map((c) => `${c.where} ${c.args.slice(0, 80)}`)).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SettingsStore, SettingsStoreError, findSecretFields, type SettingsMigration } from '../../src/platform/settings-store.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { renderMessage } from '../../src/core/messages/index.js';
 
 // A small schema of our own, shaped like the product's (sections with defaults).
 const TestSchema = z.object({
@@ -97,6 +98,10 @@ describe('SettingsStore.load', () => {
     expect(fs.existsSync(file)).toBe(false);
     expect(r.problem?.message).toContain(r.problem!.backupPath);
     expect(r.problem?.message).toMatch(/not valid JSON/);
+    // Coded for the settings page's language; the English message is the note rendered.
+    expect(r.problem?.note).toMatchObject({ code: 'settings-file-moved-not-json', params: { file, backup: r.problem!.backupPath } });
+    expect(renderMessage('en', r.problem!.note)).toBe(r.problem!.message);
+    expect(renderMessage('de', r.problem!.note)).toMatch(/^Die Einstellungsdatei .*settings\.json ließ sich nicht lesen: Sie ist kein gültiges JSON \(.+\)\. Sie wurde nach .*settings\.json\.corrupt-.* verschoben/);
   });
 
   it('treats an empty file as corrupt', async () => {
@@ -105,6 +110,8 @@ describe('SettingsStore.load', () => {
     const r = await store(file).load();
     expect(r.problem?.kind).toBe('corrupt');
     expect(r.problem?.message).toMatch(/it is empty/);
+    expect(r.problem?.note).toMatchObject({ code: 'settings-file-moved-empty', params: { file, backup: r.problem!.backupPath } });
+    expect(renderMessage('en', r.problem!.note)).toBe(r.problem!.message);
   });
 
   it('moves a file with invalid values aside as .invalid-<time> with readable field issues', async () => {
@@ -122,6 +129,9 @@ describe('SettingsStore.load', () => {
     expect(texts.some((t) => t.startsWith('server.port: '))).toBe(true);
     expect(texts.some((t) => t.startsWith('users.selection: '))).toBe(true);
     expect(r.problem?.message).toContain('users.group: must be text');
+    expect(r.problem?.note).toMatchObject({ code: 'settings-file-moved-invalid', params: { file, backup: r.problem!.backupPath } });
+    expect(renderMessage('en', r.problem!.note)).toBe(r.problem!.message);
+    expect(renderMessage('de', r.problem!.note)).toMatch(/^Die Einstellungsdatei .* enthält ungültige Werte \(.*users\.group: must be text.*\)\. Sie wurde nach .* verschoben, und es gelten die Standardeinstellungen/);
   });
 
   it('refuses a file from a newer version (moved aside, not overwritten)', async () => {

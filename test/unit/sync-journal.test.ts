@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forgetPbxField, recordPbxIntent, recordPbxWrite } from '../../src/core/journal.js';
 import { JournalStore } from '../../src/sync/journal.js';
+import { renderMessage } from '../../src/core/messages/index.js';
 
 let dir: string;
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'pb-journal-')); });
@@ -111,9 +112,12 @@ describe('JournalStore', () => {
   it('moves a corrupt journal aside and starts empty with a readable problem', async () => {
     const file = join(dir, 'journal.json');
     await writeFile(file, '{"version":1,"entries":{"1001":{"pbx":');
-    const { journal, problems } = await JournalStore.open({ file });
+    const { journal, problems, notes } = await JournalStore.open({ file });
     expect(journal.logins()).toEqual([]);
     expect(problems[0]).toMatch(/unreadable.*moved to/);
+    expect(notes).toEqual([{ code: 'journal-moved-aside', params: { file, backup: expect.stringMatching(/journal\.json\.corrupt-/) } }]);
+    expect(renderMessage('en', notes[0]!)).toBe(problems[0]);
+    expect(renderMessage('de', notes[0]!)).toMatch(/^Das Eigentumsjournal .*journal\.json war nicht lesbar und wurde nach .*journal\.json\.corrupt-\d+ verschoben\./);
     expect((await readdir(dir)).some((f) => f.startsWith('journal.json.corrupt-'))).toBe(true);
   });
 
@@ -121,8 +125,11 @@ describe('JournalStore', () => {
     const file = join(dir, 'journal.json');
     const good = recordPbxWrite({ user: '1001', pbx: {}, updatedAt: 0 }, { field: 'dnd', value: true }, false, 0);
     await writeFile(file, JSON.stringify({ version: 1, savedAt: 'x', entries: { '1001': good, '1002': { user: '1002', pbx: { dnd: 'yes' } } } }));
-    const { journal, problems } = await JournalStore.open({ file });
+    const { journal, problems, notes } = await JournalStore.open({ file });
     expect(journal.logins()).toEqual(['1001']);
     expect(problems).toEqual([expect.stringContaining('"1002" was dropped')]);
+    expect(notes).toEqual([{ code: 'journal-entry-dropped', params: { key: '1002', reason: expect.any(String) } }]);
+    expect(renderMessage('en', notes[0]!)).toBe(problems[0]);
+    expect(renderMessage('de', notes[0]!)).toMatch(/^Der Eintrag „1002“ im Eigentumsjournal wurde verworfen: /);
   });
 });

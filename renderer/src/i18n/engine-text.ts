@@ -5,6 +5,7 @@
 import { NO_TOKEN_MESSAGE, UNAUTHORIZED, UNREACHABLE } from '../control/messages.js';
 import { isMessageCode, type Message } from '../../../src/core/errors.js';
 import type { AuthStatus, SyncStatus } from '../../../src/core/engine-state.js';
+import { secretListText } from '../../../src/core/messages/secret-list.js';
 import type { PbxCapabilitiesView } from '../../../src/core/pbx-state.js';
 import type { Issue } from '../api/types.js';
 import type { MessageKey, Translate } from './core.js';
@@ -54,7 +55,8 @@ function fieldLabels(paths: string, t: Translate): string {
 }
 
 /**
- * A coded message in the page's language: settings paths as their field labels, numbers in the page's notation
+ * A coded message in the page's language: settings paths as their field labels, a lost vault's secrets each in
+ * the page's language, numbers in the page's notation
  * (a decimal limit such as the 0.25 s poll interval reads "0,25" in German); unknown codes (a newer engine) show
  * the detail or the code.
  */
@@ -63,6 +65,7 @@ export function codedText(msg: Message, t: Translate): EngineText {
   for (const [name, value] of Object.entries(msg.params ?? {})) {
     params[name] = name === 'fields' && typeof value === 'string'
       ? fieldLabels(value, t)
+      : name === 'secrets' && typeof value === 'string' ? secretListText(value, (m) => codedText(m, t).text)
       : typeof value === 'number' ? String(value).replace('.', t('common.decimalSeparator'))
       : typeof value === 'boolean' ? String(value) : value;
   }
@@ -108,8 +111,8 @@ export function syncReasonText(sync: Pick<SyncStatus, 'reason' | 'reasonCode' | 
 
 /**
  * All notes in the page's language: coded ones from their codes (the not-configured fields joined into one line,
- * listed where the first was, each engine text in the tooltip); notes without a code (a settings file moved
- * aside, a journal problem) as they are.
+ * listed where the first was, each engine text in the tooltip); notes without a code (an older engine) as they
+ * are.
  */
 export function settingsProblemTexts(problems: readonly string[], t: Translate, codes: Readonly<Record<string, Message>> = {}): EngineText[] {
   const fields: string[] = [];

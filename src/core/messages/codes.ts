@@ -63,6 +63,29 @@ export type SelectionProblemCode = keyof typeof SELECTION_PROBLEM_PARAMS;
 export const SELECTION_PROBLEM_CODES = Object.keys(SELECTION_PROBLEM_PARAMS) as SelectionProblemCode[];
 
 /**
+ * Notes about loading the app's files (settings.get problemCodes; logged with the same code): a settings file,
+ * vault or journal that could not be used. `detail`, `issues` and `reason` are the parser's or the schema's words;
+ * `secrets` is a list of the secret-* codes below (secret-list.ts), rendered in the page's language.
+ */
+export const LOAD_NOTE_PARAMS = {
+  'settings-file-moved-empty': ['file', 'backup'],
+  'settings-file-moved-not-json': ['file', 'detail', 'backup'],
+  'settings-file-moved-invalid': ['file', 'issues', 'backup'],
+  'vault-lost': ['file', 'secrets'],
+  'vault-lost-unlisted': ['file'],
+  'vault-missing': ['file', 'secrets'],
+  'secret-microsoft-client-secret': [],
+  'secret-microsoft-certificate-key': [],
+  'secret-starface-admin-password': ['login'],
+  'secret-uci-passwords': [],
+  'journal-moved-aside': ['file', 'backup'],
+  'journal-entry-dropped': ['key', 'reason'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type LoadNoteCode = keyof typeof LOAD_NOTE_PARAMS;
+export const LOAD_NOTE_CODES = Object.keys(LOAD_NOTE_PARAMS) as LoadNoteCode[];
+
+/**
  * What is wrong with a settings value (SettingsIssue.code: settings.validate/save/preview, the settings file, the
  * control contract's invalid params). The English `message` of an issue stays for logs, the CLI and files.
  */
@@ -254,5 +277,6 @@ export const MESSAGE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   ...AUTH_MESSAGE_PARAMS,
   ...SELECTION_PROBLEM_PARAMS,
   ...SETTINGS_ISSUE_PARAMS,
+  ...LOAD_NOTE_PARAMS,
   ...LOG_MESSAGE_PARAMS,
 };

@@ -3,6 +3,7 @@ import type { Lang } from '../lang.js';
 import { type Message, type MessageCode } from '../errors.js';
 import { de } from './de.js';
 import { en } from './en.js';
+import { secretListText } from './secret-list.js';
 
 export const MESSAGE_TABLES: Readonly<Record<Lang, Readonly<Record<MessageCode, string>>>> = { de, en };
 export {
@@ -27,7 +28,9 @@ export function renderMessage(lang: Lang, msg: Message, opts: RenderOptions = {}
   return text.replace(/\{(\w+)\}/g, (m, name: string) => {
     const v = params[name];
     if (v === undefined) return '–';
-    return opts.param ? opts.param(name, v, msg) : String(v);
+    if (opts.param) return opts.param(name, v, msg);
+    // A lost vault's list of secrets (secret-list.ts), each in this language.
+    return name === 'secrets' && typeof v === 'string' ? secretListText(v, (m) => renderMessage(lang, m)) : String(v);
   });
 }
 
