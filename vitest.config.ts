@@ -3,13 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 const EXCLUDE = ['node_modules/**', 'test/fixtures/**'];
 
-// Unit and fuzz tests are pure: they share one module graph per worker (isolate: false) instead of paying a
-// fresh process and a cold import of the sources for each of their 70 files. A file that stubs the
-// environment, mocks a module or installs fake timers keeps its own process, like every suite that opens
-// sockets, spawns processes or drives a browser.
+// Unit, fuzz, integration, conformance and fault files share one module graph per worker (isolate: false)
+// instead of paying a fresh process and a cold import of the sources for each file; each file still gets its own
+// simulators, sockets and temp folders, and no product or simulator module keeps state between them (the Graph
+// simulator's presence stamps are per simulator). The e2e files (Chromium) keep a process each, as does any file
+// that stubs the environment, mocks a module or installs fake timers.
 // Found by what the file does, so a new file that mocks or stubs is isolated without anyone remembering a list.
 const NEEDS_OWN_PROCESS = /\bvi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]/;
-const PURE = ['test/unit', 'test/fuzz']
+const PURE = ['test/unit', 'test/fuzz', 'test/integration', 'test/conformance', 'test/faults']
   .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f.split('\\').join('/')}`))
   .filter((f) => /\.test\.tsx?$/.test(f) && !NEEDS_OWN_PROCESS.test(readFileSync(f, 'utf8')))
   .sort();

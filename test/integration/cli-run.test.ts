@@ -3,13 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoEnvironment, type DemoEnvironment } from '../../src/commands/demo-environment.js';
 import { callApi, startCli, type CliProcess } from './cli-helpers.js';
 import { waitFor } from './sync-helpers.js';
+import { ensureRendererBuilt } from '../e2e/renderer-harness.js';
 
 let env: DemoEnvironment;
 const procs: CliProcess[] = [];
 
 beforeAll(async () => {
+  // The page is served from the built renderer: build it here rather than rely on an e2e file having done so.
+  await ensureRendererBuilt();
   env = await startDemoEnvironment({ users: 20, pollIntervalSeconds: 1 });
-}, 30_000);
+}, 150_000);
 
 afterAll(async () => {
   for (const p of procs) await p.kill();

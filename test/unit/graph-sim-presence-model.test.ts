@@ -1,7 +1,7 @@
 // The simulator's presence aggregation against the reference (§1.2, §1.3, §1.5).
 import { describe, expect, it } from 'vitest';
 import {
-  aggregate, currentPresence, findPair, formatSequence, newPresenceState, parseIsoDuration, SET_PRESENCE_PAIRS,
+  aggregate, currentPresence, findPair, newPresenceState, PresenceSequence, parseIsoDuration, SET_PRESENCE_PAIRS,
   type UserPresenceState,
 } from '../../src/simulators/graph/presence-model.js';
 
@@ -68,14 +68,25 @@ describe('presence aggregation', () => {
 
   it('bumps the sequence number only when the visible presence changes', () => {
     const s = newPresenceState();
-    const a = currentPresence(s, NOW);
-    const b = currentPresence(s, NOW);
+    const seq = new PresenceSequence();
+    const a = currentPresence(s, NOW, seq);
+    const b = currentPresence(s, NOW, seq);
     expect(b.sequence).toBe(a.sequence);
     s.own = { availability: 'Busy', activity: 'Busy' };
-    const c = currentPresence(s, NOW);
+    const c = currentPresence(s, NOW, seq);
     expect(c.sequence).toBeGreaterThan(a.sequence);
     // The wire form sorts like the numbers it stands for.
-    expect(formatSequence(9) < formatSequence(10)).toBe(true);
+    expect(seq.format(9) < seq.format(10)).toBe(true);
+  });
+
+  it('keeps the stamps per simulator: a reset (restart, other width) in one does not touch another', () => {
+    const one = new PresenceSequence();
+    const other = new PresenceSequence();
+    one.next();
+    one.restart(1, 30);
+    expect(one.format(1)).toHaveLength(30);
+    expect(other.format(other.next())).toMatch(/^\d{20}$/);
+    expect(other.next()).toBe(2);
   });
 });
 

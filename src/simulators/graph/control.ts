@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { HttpError } from './http-util.js';
 import { FaultSpecSchema } from './faults.js';
-import { aggregate, formatSequence } from './presence-model.js';
+import { aggregate } from './presence-model.js';
 import type { SimUser } from './tenant.js';
 import type { SimWorld } from './world.js';
 
@@ -62,7 +62,7 @@ export function presenceView(world: SimWorld, user: SimUser): PresenceView {
     sessions: [...state.sessions.values()].map((s) => ({
       sessionId: s.sessionId, availability: s.availability, activity: s.activity, setAt: iso(s.setAt), expiresAt: iso(s.expiresAt),
     })),
-    presence: { availability: p.availability, activity: p.activity, outOfOffice: p.outOfOffice, sequenceNumber: formatSequence(p.sequence) },
+    presence: { availability: p.availability, activity: p.activity, outOfOffice: p.outOfOffice, sequenceNumber: world.sequence.format(p.sequence) },
   };
 }
 

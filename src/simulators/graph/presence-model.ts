@@ -109,34 +109,40 @@ export function aggregate(state: UserPresenceState, now: number): AggregatedPres
 }
 
 /** Aggregates and bumps the sequence number when the visible presence changed. */
-export function currentPresence(state: UserPresenceState, now: number): AggregatedPresence & { sequence: number; changed: boolean } {
+export function currentPresence(state: UserPresenceState, now: number, sequence: PresenceSequence): AggregatedPresence & { sequence: number; changed: boolean } {
   const agg = aggregate(state, now);
   const key = `${agg.availability}|${agg.activity}|${agg.outOfOffice}|${agg.outOfOfficeMessage ?? ''}`;
   const changed = key !== state.lastKey;
   if (changed) {
     state.lastKey = key;
-    state.sequence = nextSequence();
+    state.sequence = sequence.next();
   }
   return { ...agg, sequence: state.sequence, changed };
 }
 
-// One process-wide counter: sequence numbers only grow, for every user, until restartSequence (a backend reset).
-let sequenceCounter = 0;
-let sequenceWidth = 20;
-export function nextSequence(): number {
-  sequenceCounter += 1;
-  return sequenceCounter;
-}
+/**
+ * Graph's presence stamps for one simulated tenant: they only grow, for every user, until restart (a backend
+ * reset). Per simulator, so two simulators in one process (tests, the demo) never see each other's stamps.
+ */
+export class PresenceSequence {
+  private counter = 0;
+  private width = 20;
 
-/** Simulates a reset of Graph's presence stamps: the counter starts again at `next`, optionally with another width. */
-export function restartSequence(next: number, width = sequenceWidth): void {
-  sequenceCounter = Math.max(0, Math.floor(next) - 1);
-  sequenceWidth = Math.min(40, Math.max(1, Math.floor(width)));
-}
+  next(): number {
+    this.counter += 1;
+    return this.counter;
+  }
 
-/** The wire form: a lexicographically sortable string stamp (fixed width), as the reference describes. */
-export function formatSequence(seq: number): string {
-  return String(seq).padStart(sequenceWidth, '0');
+  /** Simulates a reset of Graph's presence stamps: the counter starts again at `next`, optionally with another width. */
+  restart(next: number, width = this.width): void {
+    this.counter = Math.max(0, Math.floor(next) - 1);
+    this.width = Math.min(40, Math.max(1, Math.floor(width)));
+  }
+
+  /** The wire form: a lexicographically sortable string stamp (fixed width), as the reference describes. */
+  format(seq: number): string {
+    return String(seq).padStart(this.width, '0');
+  }
 }
 
 /** ISO 8601 duration (PTnHnMnS, also PnD) to milliseconds; undefined when malformed. */

@@ -1,6 +1,6 @@
 // The simulator's in-memory world: the tenant's users (indexed for e-mail lookup) and their presence.
 import {
-  currentPresence, formatSequence, newPresenceState, nextSequence, restartSequence,
+  currentPresence, newPresenceState, PresenceSequence,
   type AggregatedPresence, type UserPresenceState,
 } from './presence-model.js';
 import { GRAPH_PROFILES, type GraphProfile } from './profiles.js';
@@ -21,6 +21,7 @@ export class SimWorld {
   readonly usersById = new Map<string, SimUser>();
   private readonly usersByAddress = new Map<string, SimUser>();
   private readonly presence = new Map<string, UserPresenceState>();
+  readonly sequence = new PresenceSequence();
   private readonly listeners = new Set<PresenceListener>();
   private unlicensed = new Set<string>();
   private currentProfile: GraphProfile = GRAPH_PROFILES.default;
@@ -83,7 +84,7 @@ export class SimWorld {
 
   /** The aggregated presence; notifies listeners when it changed since it was last looked at. */
   aggregated(user: SimUser): AggregatedPresence & { sequence: number } {
-    const p = currentPresence(this.state(user.id), this.now());
+    const p = currentPresence(this.state(user.id), this.now(), this.sequence);
     if (p.changed) for (const l of this.listeners) l(user, p);
     return p;
   }
@@ -99,14 +100,14 @@ export class SimWorld {
       activity: p.activity,
       statusMessage: null,
       outOfOfficeSettings: { message: p.outOfOfficeMessage, isOutOfOffice: p.outOfOffice },
-      sequenceNumber: formatSequence(p.sequence),
+      sequenceNumber: this.sequence.format(p.sequence),
     };
   }
 
   /** A reset of the presence stamps (undocumented, but possible): every user gets a new, lower stamp. */
   restartSequence(next: number, width?: number): void {
-    restartSequence(next, width);
-    for (const state of this.presence.values()) state.sequence = nextSequence();
+    this.sequence.restart(next, width);
+    for (const state of this.presence.values()) state.sequence = this.sequence.next();
   }
 
   /** Call after mutating a user's presence state so listeners hear about it right away. */
