@@ -219,6 +219,11 @@ export function SetupAssistant() {
   const [checkError, setCheckError] = useState<string | null>(null);
   const [secrets, setSecrets] = useState<SecretsStatus | null>(null);
   const [expiry, setExpiry] = useState('');
+  // The stored expiry date, whether the admin typed one since, and the pending reset after a new client secret:
+  // a date typed while the reset is on its way is neither overwritten by it nor skipped as "unchanged".
+  const storedExpiry = useRef('');
+  const expiryEdited = useRef(false);
+  const expiryReset = useRef<Promise<unknown>>(Promise.resolve());
   const [testUser, setTestUser] = useState('');
   const resultRef = useRef<HTMLDivElement>(null);
 
@@ -227,7 +232,8 @@ export function SetupAssistant() {
       const [steps, s] = await Promise.all([client.call('setup.steps', { language: lang }), client.call('secrets.status', {})]);
       setData(steps);
       setSecrets(s);
-      setExpiry(steps.credentialExpiresAt?.slice(0, 10) ?? '');
+      storedExpiry.current = steps.credentialExpiresAt?.slice(0, 10) ?? '';
+      if (!expiryEdited.current) setExpiry(storedExpiry.current);
       setLoadError(null);
     } catch (err) {
       setLoadError(toCallError(err).message);
@@ -262,8 +268,10 @@ export function SetupAssistant() {
         return;
       }
       const expiryField = step?.fields.find((f) => f.target.kind === 'credential-expiry');
-      if (expiryField && fieldApplies(expiryField, draft) && expiry !== (data?.credentialExpiresAt?.slice(0, 10) ?? '')) {
-        await client.call('setup.credentialExpiry', { expiresAt: expiry || null });
+      await expiryReset.current;
+      if (expiryField && fieldApplies(expiryField, draft)) {
+        if (expiry !== storedExpiry.current) await client.call('setup.credentialExpiry', { expiresAt: expiry || null });
+        expiryEdited.current = false;
       }
       const r = await client.call('setup.check', { step: id, language: lang, ...(id === 'final-test' && testUser ? { testUser } : {}) });
       setResults((prev) => ({ ...prev, [id]: r }));
@@ -339,8 +347,9 @@ export function SetupAssistant() {
               refreshSecrets();
               // A new client secret has its own expiry date: the old one no longer applies.
               if (target.name === 'microsoft.clientSecret') {
+                expiryEdited.current = false;
                 setExpiry('');
-                void client.call('setup.credentialExpiry', { expiresAt: null }).then(() => reload(), () => undefined);
+                expiryReset.current = client.call('setup.credentialExpiry', { expiresAt: null }).then(() => reload(), () => undefined);
               }
             }}
           />
@@ -348,7 +357,7 @@ export function SetupAssistant() {
       case 'credential-expiry':
         return (
           <Field key={f.id} label={f.label} hint={f.help}>
-            {(p) => <input {...p} type="date" value={expiry} onChange={(e) => setExpiry(e.target.value)} />}
+            {(p) => <input {...p} type="date" value={expiry} onChange={(e) => { expiryEdited.current = true; setExpiry(e.target.value); }} />}
           </Field>
         );
       case 'uci-passwords':
