@@ -260,7 +260,7 @@ export class EngineHost {
     this.unfollowFile ??= followSettingsFile({
       store: this.store, log: this.logger.child({ component: 'settings' }), current: () => this.settings, apply: (next) => this.applySettings(next),
       // The Log page shows the note live (logged at warn); the settings notes keep it until the file is usable.
-      unusable: (note, isOurs) => { this.settingsProblems = [...this.settingsProblems.filter((p) => !isOurs(p.text)), note]; },
+      unusable: (note, isOurs) => { this.settingsProblems = [...this.settingsProblems.filter((p) => !isOurs(p)), note]; },
     });
   }
 

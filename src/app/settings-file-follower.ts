@@ -18,9 +18,9 @@ export interface SettingsFileFollowerOptions {
   apply(next: Settings): Promise<void>;
   /**
    * The file changed but cannot be used: the running settings stay; `note` says what to fix (and is logged with
-   * its code). `isOurs` tells an earlier such note (by its text), which the new one replaces.
+   * its code). `isOurs` tells an earlier such note (by its code), which the new one replaces.
    */
-  unusable(note: Note, isOurs: (note: string) => boolean): void;
+  unusable(note: Note, isOurs: (note: Note) => boolean): void;
   debounceMs?: number;
 }
 
@@ -47,7 +47,7 @@ export function followSettingsFile(o: SettingsFileFollowerOptions): () => void {
         const p = { file: o.store.file, detail: r.detail };
         o.log.warn(note, r.problem === 'invalid' ? coded('log-settings-file-invalid', p)
           : r.problem === 'not-json' ? coded('log-settings-file-not-json', p) : coded('log-settings-file-unreadable', p));
-        o.unusable({ text: note, code: { code: `log-settings-file-${r.problem}`, params: p } }, (n) => n.includes(MARK));
+        o.unusable({ text: note, code: { code: `log-settings-file-${r.problem}`, params: p } }, (n) => n.code.code.startsWith('log-settings-file-'));
       }
       lastNote = note;
     }

@@ -44,7 +44,7 @@ const whoText = (p: AuditParams): string => `${p['name'] ? `${String(p['name'])}
 const becauseText = (p: AuditParams): string =>
   p['teams'] ? ` — Teams ${String(p['teams'])}, row ${String(p['row'] ?? '–')}` : p['reason'] ? ` — ${String(p['reason'])}` : '';
 
-const SAVED_BY: Readonly<Record<string, string>> = {
+const SAVED_BY: Readonly<Record<SaveOrigin, string>> = {
   ui: 'from the settings window',
   cli: 'from the command line',
   file: 'in the settings file, outside the app (command line or an editor)',
@@ -56,7 +56,7 @@ const EN: Record<AuditCode, (p: AuditParams) => string> = {
   'audit.restored': (p) => `PBX values restored (${String(p['fields'])}) for ${whoText(p)}`,
   'audit.teamsSessionSet': (p) => `Teams presence set to ${String(p['availability'])}/${String(p['activity'])} for ${whoText(p)} — PBX call (${String(p['call'])})`,
   'audit.teamsSessionCleared': (p) => `Teams presence cleared for ${whoText(p)} — PBX call ended or sync stopped`,
-  'audit.settingsSaved': (p) => `Settings saved (${String(p['sections']) || 'no changes'}) ${SAVED_BY[String(p['by'])] ?? SAVED_BY['ui']!}`,
+  'audit.settingsSaved': (p) => `Settings saved (${String(p['sections']) || 'no changes'}) ${SAVED_BY[p['by'] as SaveOrigin] ?? SAVED_BY.ui}`,
 };
 
 export function auditText(code: AuditCode, params: AuditParams): string {
